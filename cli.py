@@ -1,0 +1,117 @@
+"""claimx command line: parse options, call one library function, print, set the exit code.
+
+Exit codes: 0 ok, 1 a document failed or an evaluation fell under its threshold,
+2 bad usage or input.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from extractor.errors import ClaimxError, ModelNotFound, UsageError
+
+try:  # typer >= 0.20 vendors click
+    from typer._click import exceptions as click_exceptions
+except ImportError:  # pragma: no cover - older typer uses click itself
+    from click import exceptions as click_exceptions
+
+app = typer.Typer(
+    name="claimx",
+    help="Turn what biomedical papers claim into tables.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+err = Console(stderr=True, highlight=False)
+
+
+def fail(message: str, code: int = 2) -> None:
+    """Print a one-line error and exit."""
+    err.print(f"claimx: error: {message}", markup=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def extract(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders (recursive *.txt) or - for stdin.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the tables.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv | parquet | jsonl | xlsx")] = "csv",
+    model: Annotated[str, typer.Option(
+        "--model", "-m", help="Shipped pipeline name, installed spaCy package or pipeline folder.")] = "default",
+    max_bytes: Annotated[int, typer.Option(help="Larger files are recorded as errors.")] = 20_000_000,
+) -> None:
+    """Extract drugs, doses, durations, sample sizes, citations ... into tables.
+
+    Example: claimx extract papers/ --out tables/ --format parquet
+    """
+    from extractor.extract import extract as run_extract
+    from extractor.writers import FORMATS
+
+    if fmt not in FORMATS:
+        fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    show = err.is_terminal
+    progress = None
+    if show:
+        from rich.progress import Progress
+
+        progress = Progress(console=err, transient=True)
+        task = progress.add_task("extracting", total=None)
+        progress.start()
+    try:
+        summary = run_extract(
+            paths, out, fmt=fmt, model=model, max_bytes=max_bytes,
+            on_document=(lambda d: progress.advance(task)) if progress else None,
+        )
+    except (UsageError, ModelNotFound) as e:
+        fail(str(e))
+    except ClaimxError as e:
+        fail(str(e))
+    finally:
+        if progress:
+            progress.stop()
+    words_per_s = summary.words / summary.seconds if summary.seconds else 0.0
+    err.print(
+        f"{summary.documents} documents, {summary.failed} failed, {summary.words:,} words "
+        f"({words_per_s:,.0f} words/s) -> {out}", markup=False,
+    )
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def models() -> None:
+    """List the pipelines claimx can use: shipped ones and installed spaCy packages.
+
+    Example: claimx models
+    """
+    from extractor.pipeline import installed_models, shipped_models
+
+    for name, path in shipped_models().items():
+        typer.echo(f"{name}\tshipped\t{path}")
+    for name in installed_models():
+        typer.echo(f"{name}\tinstalled")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: usage errors become one line on stderr and exit code 2."""
+    try:
+        code = app(args=argv, standalone_mode=False)
+    except click_exceptions.UsageError as e:
+        err.print(f"claimx: error: {e.format_message()}", markup=False, soft_wrap=True)
+        sys.exit(2)
+    except click_exceptions.ClickException as e:
+        err.print(f"claimx: error: {e.format_message()}", markup=False, soft_wrap=True)
+        sys.exit(e.exit_code)
+    except click_exceptions.Abort:
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""claimx pipeline components: each module registers one `claimx_<thing>` factory."""

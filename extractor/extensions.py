@@ -1,0 +1,74 @@
+"""Custom span attributes, registered once.
+
+spaCy keys span extension values by character offsets only, so two spans with the same
+offsets but different labels (a DURATION and a TIMEPOINT, a DRUG and a CHEMICAL) would
+share values. Our attributes are keyed by (offsets, label) instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.tokens import Doc, Span
+
+# name -> default. Every table column that comes from a span reads one of these.
+SPAN_ATTRIBUTES: dict[str, Any] = {
+    "value": None,  # number, count, or qualitative level ("low")
+    "unit": None,  # unit as written, normalised spelling
+    "norm_value": None,  # value in the canonical unit
+    "norm_unit": None,  # canonical unit: "d" for time, "mg", "mg/kg" ... for doses
+    "min_value": None,  # ranges: lower bound (norm unit)
+    "max_value": None,  # ranges: upper bound (norm unit)
+    "concept_id": None,
+    "concept_name": None,
+    "negated": False,
+    "hedged": False,
+    "negation_cue": None,
+    "hedge_cue": None,
+    "source": None,  # which component or model produced the span
+    "refs": None,  # citations: expanded reference numbers, or author-year strings
+    "style": None,  # citations: numeric | author_year
+    "is_class": False,  # drugs: a drug class rather than one drug
+}
+
+_KEY = "claimx"
+
+
+def _key(span: Span, name: str) -> tuple:
+    return (_KEY, name, span.start_char, span.end_char, span.label_)
+
+
+def _make_getter(name: str, default: Any):
+    def getter(span: Span) -> Any:
+        return span.doc.user_data.get(_key(span, name), default)
+
+    return getter
+
+
+def _make_setter(name: str):
+    def setter(span: Span, value: Any) -> None:
+        span.doc.user_data[_key(span, name)] = value
+
+    return setter
+
+
+def register_extensions() -> None:
+    """Idempotent: safe to call from every component factory."""
+    for name, default in SPAN_ATTRIBUTES.items():
+        if not Span.has_extension(name):
+            Span.set_extension(name, getter=_make_getter(name, default), setter=_make_setter(name))
+    if not Doc.has_extension("claimx_offsets"):
+        # the normaliser's offset map, set by extractor.extract before tables are built
+        Doc.set_extension("claimx_offsets", default=None)
+
+
+def set_attrs(span: Span, **values: Any) -> Span:
+    """Set several attributes at once; unknown names are a programming error."""
+    for name, value in values.items():
+        if name not in SPAN_ATTRIBUTES:
+            raise KeyError(f"unknown span attribute {name!r}; known: {sorted(SPAN_ATTRIBUTES)}")
+        span.doc.user_data[_key(span, name)] = value
+    return span
+
+
+register_extensions()

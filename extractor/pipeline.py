@@ -1,0 +1,120 @@
+"""Build and load spaCy pipelines: the shipped `default`, or any installed one plus our components."""
+
+from __future__ import annotations
+
+import importlib
+import re
+import warnings
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.util import registry
+
+from .errors import ModelNotFound
+
+# claimx components added, in this order, on top of any pipeline (names = factory names)
+CLAIMX_COMPONENTS: list[str] = [
+    "claimx_sentences",
+    "abbreviation_detector",
+]
+
+# modules whose import registers the factories above
+_COMPONENT_MODULES = [
+    "scispacy.abbreviation",
+    "extractor.components.sentences",
+]
+
+
+_EXTRA_INFIXES = r"|(?<=[A-Za-z0-9)])\.(?=\[\d)|(?<=\d)\](?=\[)"
+
+
+@registry.tokenizers("claimx.scispacy_tokenizer.v1")
+def create_scispacy_tokenizer():
+    """scispaCy's rule tokenizer (chemical names, units, citations), as a registered tokenizer."""
+    from scispacy.custom_tokenizer import combined_rule_tokenizer
+
+    def make(nlp: Language):
+        # scispaCy builds on the language's default tokenizer, which does not exist yet
+        # while the Language is being constructed from a config
+        nlp.tokenizer = registry.tokenizers.get("spacy.Tokenizer.v1")()(nlp)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)  # scispaCy's regexes
+            tokenizer = combined_rule_tokenizer(nlp)
+            # split "trials.[8]" so the full stop and the citation are tokens of their own
+            infixes = tokenizer.infix_finditer.__self__.pattern + _EXTRA_INFIXES
+            tokenizer.infix_finditer = re.compile(infixes).finditer
+        return tokenizer
+
+    return make
+
+
+def import_components() -> None:
+    # scispaCy's abbreviation detector warns on every doc that its global matcher is empty
+    warnings.filterwarnings("ignore", message=r"\[W036\]", category=UserWarning)
+    for module in _COMPONENT_MODULES:
+        importlib.import_module(module)
+
+
+def shipped_models() -> dict[str, Path]:
+    """Pipelines shipped inside the `models` package (found via importlib.resources)."""
+    from importlib import resources
+
+    root = Path(str(resources.files("models")))
+    return {p.name: p for p in sorted(root.iterdir()) if (p / "config.cfg").is_file()}
+
+
+def installed_models() -> list[str]:
+    """spaCy/scispaCy pipeline packages installed in this environment."""
+    try:
+        return sorted(spacy.util.get_installed_models())
+    except Exception:  # noqa: BLE001 - a broken third-party package must not hide our own
+        return []
+
+
+def load(name: str = "default") -> Language:
+    """Load a shipped pipeline by name, an installed package, or a pipeline folder.
+
+    Third-party pipelines keep their tokenizer and NER; claimx components are added on top.
+    """
+    import_components()
+    shipped = shipped_models()
+    if name in shipped:
+        return _load_folder(shipped[name])
+    path = Path(name)
+    if path.exists():
+        if not (path / "config.cfg").is_file():
+            raise ModelNotFound(f"{name} is not a spaCy pipeline folder (no config.cfg inside)")
+        nlp = _load_folder(path)
+    elif spacy.util.is_package(name):
+        nlp = spacy.load(name)
+    else:
+        raise ModelNotFound(
+            f"no pipeline named {name!r}; shipped: {', '.join(shipped) or 'none'}. "
+            "To use a scispaCy model, install it first, e.g. "
+            "pip install https://s3-us-west-2.amazonaws.com/ai2-s2-scispacy/releases/v0.5.4/"
+            f"{name}-0.5.4.tar.gz, or pass the path of a pipeline folder"
+        )
+    add_claimx_components(nlp)
+    return nlp
+
+
+def _load_folder(path: Path) -> Language:
+    """spacy.load, tolerating folders that ship only a config (rule-only pipelines):
+    the tokenizer and vocab are then built from the config instead of read from disk."""
+    exclude = [part for part in ("tokenizer", "vocab") if not (path / part).exists()]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        return spacy.load(path, exclude=exclude)
+
+
+def add_claimx_components(nlp: Language) -> Language:
+    """Add the claimx components a pipeline lacks, keeping its own tokenizer and NER."""
+    for component in CLAIMX_COMPONENTS:
+        if component in nlp.pipe_names:
+            continue
+        if component == "claimx_sentences":
+            nlp.add_pipe(component, first=True)
+        else:
+            nlp.add_pipe(component)
+    return nlp

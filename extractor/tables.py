@@ -1,0 +1,161 @@
+"""Doc -> table rows -> DataFrames. One builder per table, column order in one constant each.
+
+Offsets in every row point into the ORIGINAL text (Document.text); the pipeline ran on
+normalised text, so each span goes through the normaliser's offset map.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import pandas as pd
+from spacy.tokens import Doc, Span
+
+from .document import Document
+from .normalize import OffsetMap
+
+# column -> kind: str | int | float | bool | list
+DOCUMENT_COLUMNS = {
+    "doc_id": "str", "source": "str", "n_chars": "int", "n_words": "int",
+    "n_sentences": "int", "status": "str", "error": "str",
+}
+MENTION_COLUMNS = {
+    "doc_id": "str", "sent_id": "int", "start": "int", "end": "int", "label": "str",
+    "text": "str", "value": "str", "unit": "str", "norm_value": "float", "norm_unit": "str",
+    "concept_id": "str", "concept_name": "str", "negated": "bool", "hedged": "bool",
+    "source": "str",
+}
+CITATION_COLUMNS = {
+    "doc_id": "str", "sent_id": "int", "start": "int", "end": "int", "text": "str",
+    "refs": "list", "style": "str",
+}
+ABBREVIATION_COLUMNS = {
+    "doc_id": "str", "sent_id": "int", "start": "int", "end": "int", "text": "str",
+    "long_form": "str", "long_start": "int", "long_end": "int",
+}
+
+MENTION_LABELS = (
+    "DRUG", "CHEMICAL", "DISEASE", "DOSE", "ROUTE", "FREQUENCY", "DURATION", "TIMEPOINT",
+    "SAMPLE_SIZE", "OUTCOME", "STATISTIC", "CITATION",
+)
+# span groups that hold something other than mentions
+NON_MENTION_GROUPS = frozenset({"claims", "regimens", "sentences"})
+
+
+class DocContext:
+    """What every row builder needs: the document, its Doc, offsets and sentence index."""
+
+    def __init__(self, document: Document, doc: Doc, offsets: OffsetMap):
+        self.document = document
+        self.doc = doc
+        self.offsets = offsets
+        self._sent_starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
+
+    def sent_id(self, span: Span) -> int:
+        return max(0, bisect_right(self._sent_starts, span.start_char) - 1)
+
+    def locate(self, span: Span) -> dict[str, Any]:
+        """doc_id, sent_id, original start/end and original text of a span."""
+        start, end = self.offsets.to_original(span.start_char, span.end_char)
+        return {
+            "doc_id": self.document.id, "sent_id": self.sent_id(span), "start": start,
+            "end": end, "text": self.document.text[start:end],
+        }
+
+    def mention_spans(self) -> list[Span]:
+        """Every span that is a mention: NER entities and claimx span groups, sorted."""
+        spans = [e for e in self.doc.ents if e.label_ in MENTION_LABELS]
+        for name, group in self.doc.spans.items():
+            if name in NON_MENTION_GROUPS:
+                continue
+            spans.extend(s for s in group if s.label_ in MENTION_LABELS)
+        seen, unique = set(), []
+        for s in sorted(spans, key=lambda s: (s.start_char, s.end_char, s.label_)):
+            key = (s.start_char, s.end_char, s.label_)
+            if key not in seen:
+                seen.add(key)
+                unique.append(s)
+        return unique
+
+
+def document_row(document: Document, doc: Doc | None) -> dict[str, Any]:
+    if doc is None:
+        return {
+            "doc_id": document.id, "source": document.source, "n_chars": len(document.text),
+            "n_words": len(document.text.split()), "n_sentences": 0,
+            "status": "error" if document.error else "ok", "error": document.error,
+        }
+    return {
+        "doc_id": document.id, "source": document.source, "n_chars": len(document.text),
+        "n_words": sum(1 for t in doc if not (t.is_punct or t.is_space)),
+        "n_sentences": sum(1 for _ in doc.sents) if doc.has_annotation("SENT_START") else 1,
+        "status": "ok", "error": None,
+    }
+
+
+def _num(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def mention_rows(ctx: DocContext) -> Iterable[dict[str, Any]]:
+    for span in ctx.mention_spans():
+        x = span._
+        yield {
+            **ctx.locate(span), "label": span.label_, "value": _num(x.value), "unit": x.unit,
+            "norm_value": x.norm_value, "norm_unit": x.norm_unit, "concept_id": x.concept_id,
+            "concept_name": x.concept_name, "negated": bool(x.negated), "hedged": bool(x.hedged),
+            "source": x.source or ("ner" if span in ctx.doc.ents else None),
+        }
+
+
+def citation_rows(ctx: DocContext) -> Iterable[dict[str, Any]]:
+    for span in ctx.doc.spans.get("citations", []):
+        yield {**ctx.locate(span), "refs": [str(r) for r in (span._.refs or [])],
+               "style": span._.style}
+
+
+def abbreviation_rows(ctx: DocContext) -> Iterable[dict[str, Any]]:
+    if not Doc.has_extension("abbreviations"):
+        return
+    for short in ctx.doc._.abbreviations:
+        long = short._.long_form
+        long_start, long_end = ctx.offsets.to_original(long.start_char, long.end_char)
+        yield {**ctx.locate(short), "long_form": ctx.document.text[long_start:long_end],
+               "long_start": long_start, "long_end": long_end}
+
+
+# table name -> (columns, row builder). Every table but `documents` is built from DocContext.
+TABLES: dict[str, tuple[dict[str, str], Callable[[DocContext], Iterable[dict[str, Any]]]]] = {
+    "mentions": (MENTION_COLUMNS, mention_rows),
+    "citations": (CITATION_COLUMNS, citation_rows),
+    "abbreviations": (ABBREVIATION_COLUMNS, abbreviation_rows),
+}
+ALL_COLUMNS = {"documents": DOCUMENT_COLUMNS, **{name: cols for name, (cols, _) in TABLES.items()}}
+
+_DTYPES = {"str": "string", "int": "Int64", "float": "Float64", "bool": "boolean", "list": "object"}
+
+
+def to_frame(rows: list[dict[str, Any]], columns: dict[str, str]) -> pd.DataFrame:
+    """Rows -> DataFrame with the table's column order and stable dtypes (also when empty)."""
+    frame = pd.DataFrame(rows, columns=list(columns))
+    for name, kind in columns.items():
+        if kind == "list":
+            frame[name] = [list(v) if isinstance(v, (list, tuple)) else [] for v in frame[name]]
+        else:
+            frame[name] = frame[name].astype(_DTYPES[kind])
+    return frame
+
+
+def doc_tables(document: Document, doc: Doc, offsets: OffsetMap) -> dict[str, list[dict[str, Any]]]:
+    """All table rows for one analysed document."""
+    ctx = DocContext(document, doc, offsets)
+    rows = {"documents": [document_row(document, doc)]}
+    for name, (_, build) in TABLES.items():
+        rows[name] = list(build(ctx))
+    return rows

@@ -1,0 +1,23 @@
+import pytest
+
+CASES = [
+    ("Smith et al. reported it. Then it ended.", 2),
+    ("We compared A vs. B in adults. It worked.", 2),
+    ("Doses (e.g. 5 mg) were low. Pain fell.", 2),
+    ("See Fig. 1. The curve rises.", 2),
+    ("Scores fell by 2.5 points. Mood rose.", 2),
+    ("This was shown in trials [8]. Later work agreed.", 2),
+    ("This was shown in trials.[8] Later work agreed.", 2),
+    ("Is it safe? We do not know!", 2),
+    ("1. Introduction\nKetamine is an anesthetic.", 2),
+]
+
+
+@pytest.mark.parametrize("text,n", CASES, ids=[c[0][:30] for c in CASES])
+def test_sentence_count(nlp, text, n):
+    assert len(list(nlp(text).sents)) == n
+
+
+def test_citation_after_full_stop_stays_with_its_sentence(nlp):
+    sents = [s.text for s in nlp("Shown in trials.[8] Later work agreed.").sents]
+    assert sents[0].endswith("[8]")
