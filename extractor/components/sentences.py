@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -96,8 +98,10 @@ class SentenceSplitter:
     """Thin component: computes boundaries with `sentence_starts` and sets them."""
 
     def __call__(self, doc: Doc) -> Doc:
-        for token, start in zip(doc, sentence_starts(doc)):
-            token.is_sent_start = start
+        if len(doc):
+            # one array write: setting token.is_sent_start re-checks the whole doc each time
+            flags = numpy.array([1 if s else -1 for s in sentence_starts(doc)], dtype="int64").astype("uint64")
+            doc.from_array([SENT_START], flags.reshape(-1, 1))
         return doc
 
 
