@@ -120,7 +120,8 @@ def parse_record(record: Any, label_map: LabelMap, dropped: Counter, where: str,
         raise GoldFormatError(f"{where}: needs a 'text' string")
     spans: list[Annotation] = []
     for key, as_claim in (("spans", False), ("claims", True)):
-        items = record.get(key) or []
+        items = record.get(key)
+        items = [] if items is None else items
         if not isinstance(items, list):
             raise GoldFormatError(f"{where}: {key!r} must be a list")
         for i, item in enumerate(items):
@@ -136,7 +137,8 @@ def read_jsonl(path: Path, label_map: LabelMap = IDENTITY, dropped: Counter | No
                limit: int | None = None) -> list[GoldDocument]:
     dropped = Counter() if dropped is None else dropped
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        # split on \n only: str.splitlines() also breaks at U+2028 and friends inside JSON strings
+        lines = path.read_text(encoding="utf-8").split("\n")
     except (OSError, UnicodeDecodeError) as e:
         raise GoldFormatError(f"cannot read gold file {path}: {e}") from e
     docs = []
@@ -174,7 +176,7 @@ def read_brat(folder: Path, label_map: LabelMap = IDENTITY, dropped: Counter | N
             raise GoldFormatError(f"BRAT folder {folder}: {txt.name} has no {ann.name} beside it")
         try:
             text = txt.read_text(encoding="utf-8")
-            lines = ann.read_text(encoding="utf-8").splitlines()
+            lines = ann.read_text(encoding="utf-8").split("\n")
         except (OSError, UnicodeDecodeError) as e:
             raise GoldFormatError(f"cannot read {txt} / {ann}: {e}") from e
         records: dict[str, dict[str, Any]] = {}
