@@ -367,6 +367,7 @@ def test_model_and_tables_give_the_same_scores(tmp_path, nlp):
 def test_line_separator_inside_a_gold_text(tmp_path):
     """JSON strings may hold U+2028; only \\n ends a JSONL record."""
     text = "Aspirin\u2028was given."
-    gold = write_gold(tmp_path / "g.jsonl", [{"id": "a", "text": text, "spans": [
-        {"start": 0, "end": 7, "label": "DRUG"}]}])
+    gold = tmp_path / "g.jsonl"
+    gold.write_text(json.dumps({"id": "a", "text": text, "spans": []}, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert "\u2028" in gold.read_text(encoding="utf-8")
     assert read_gold([gold]).documents[0].text == text
