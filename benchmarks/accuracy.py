@@ -57,8 +57,9 @@ def main(argv: list[str] | None = None) -> int:
             s = result.scores.labels[label]
             rows.append([name, label, str(s.gold), fmt(s.strict.precision), fmt(s.strict.recall), fmt(s.strict.f1),
                          fmt(s.lenient.precision), fmt(s.lenient.recall), fmt(s.lenient.f1), f"{wps:,.0f}"])
+        share = f"{result.scoring_seconds / p.seconds:.1%}" if p.seconds else "–"
         timing.append([name, str(result.documents), f"{p.words:,}", f"{p.seconds:.2f}",
-                       f"{result.scoring_seconds:.3f}", f"{result.scoring_seconds / p.seconds:.1%}" if p.seconds else "–"])
+                       f"{result.scoring_seconds:.3f}", share])
 
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT)
     print(f"date {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, commit {commit.stdout.strip() or '?'}, "

@@ -371,3 +371,10 @@ def test_line_separator_inside_a_gold_text(tmp_path):
     gold.write_text(json.dumps({"id": "a", "text": text, "spans": []}, ensure_ascii=False) + "\n", encoding="utf-8")
     assert "\u2028" in gold.read_text(encoding="utf-8")
     assert read_gold([gold]).documents[0].text == text
+
+
+def test_nested_attribute_objects_are_read(tmp_path):
+    """Exports that keep attributes in an `attrs` object read the same as flat ones."""
+    gold = write_gold(tmp_path / "g.jsonl", [{"id": "a", "text": "5 mg daily", "spans": [
+        {"start": 0, "end": 4, "label": "DOSE", "attrs": {"norm_value": 5, "norm_unit": "mg"}}]}])
+    assert read_gold([gold]).documents[0].spans[0].attrs == {"norm_value": 5, "norm_unit": "mg"}

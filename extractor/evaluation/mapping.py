@@ -76,7 +76,8 @@ class LabelMap:
     def attrs(self, record: dict[str, Any]) -> dict[str, Any]:
         """Renamed and derived attributes of one gold record (unknown fields ignored)."""
         out: dict[str, Any] = {}
-        for key, value in record.items():
+        nested = [v for k, v in record.items() if k in ("attrs", "attributes") and isinstance(v, dict)]
+        for key, value in [*record.items(), *(item for d in nested for item in d.items())]:
             target = self.attributes.get(key, key)
             if target in KNOWN_ATTRIBUTES and not _is_none(value, self.none_values):
                 out[target] = value

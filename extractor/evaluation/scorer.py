@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -152,10 +153,13 @@ def match(gold: list[tuple[int, int]], pred: list[tuple[int, int]]
     used_pred = {j for _, j in strict}
     candidates = []
     rest_pred = sorted((p for p in range(len(pred)) if p not in used_pred), key=lambda j: pred[j])
+    starts = [pred[j][0] for j in rest_pred]
+    longest = max((pred[j][1] - pred[j][0] for j in rest_pred), default=0)
     for i, (gs, ge) in enumerate(gold):
         if i in used_gold:
             continue
-        for j in rest_pred:
+        # a prediction starting before gs - longest ends before gs: skip those
+        for j in rest_pred[bisect_left(starts, gs - longest):]:
             ps, pe = pred[j]
             if ps >= ge:
                 break
@@ -273,6 +277,7 @@ def score_documents(gold_docs: list[GoldDocument], predictions: dict[str, list[A
     scores = Scores({label: LabelScore(label) for label in labels}, [])
     wanted = set(labels)
     for doc in gold_docs:
+        first_error = len(scores.errors)
         by_label_gold: dict[str, list[Annotation]] = {label: [] for label in labels}
         by_label_pred: dict[str, list[Annotation]] = {label: [] for label in labels}
         for a in doc.spans:
@@ -287,6 +292,7 @@ def score_documents(gold_docs: list[GoldDocument], predictions: dict[str, list[A
             scores.duplicates_gold += dup_g
             scores.duplicates_pred += dup_p
             _score_label(doc, label, gold, pred, scores, rel_tol, context)
+        scores.errors[first_error:] = sorted(scores.errors[first_error:], key=lambda e: (e.start, e.end, e.label))
     return scores
 
 
