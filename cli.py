@@ -170,7 +170,7 @@ def evaluate_cmd(
     except ClaimxError as e:
         fail(str(e))
     for problem in problems:
-        err.print(f"claimx: regression: {problem}", markup=False, soft_wrap=True)
+        err.print(f"claimx: fail: {problem}", markup=False, soft_wrap=True)
     if problems:
         raise typer.Exit(1)
 

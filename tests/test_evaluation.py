@@ -378,3 +378,22 @@ def test_nested_attribute_objects_are_read(tmp_path):
     gold = write_gold(tmp_path / "g.jsonl", [{"id": "a", "text": "5 mg daily", "spans": [
         {"start": 0, "end": 4, "label": "DOSE", "attrs": {"norm_value": 5, "norm_unit": "mg"}}]}])
     assert read_gold([gold]).documents[0].spans[0].attrs == {"norm_value": 5, "norm_unit": "mg"}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_folder_without_claims_table(tmp_path, fmt):
+    """A pipeline without a claims component writes no claims table (or sheet): claims are all missed."""
+    import pandas as pd
+
+    from extractor.tables import ALL_COLUMNS, to_frame
+    from extractor.writers import write_tables
+
+    records = gold_records()
+    full = write_predictions(tmp_path / "full", records, "csv")
+    frames = {name: to_frame(pd.read_csv(full / f"{name}.csv").to_dict("records"), ALL_COLUMNS[name])
+              for name in ("documents", "mentions")}
+    write_tables(frames, tmp_path / "p", fmt)
+    result = evaluate([GOLD], pred=tmp_path / "p")
+    assert result.scores.labels["CLAIM"].strict.fn == 2
+    assert result.scores.labels["DRUG"].strict.f1 == 1.0
+    assert any("no claims table" in n for n in result.notes)

@@ -107,6 +107,10 @@ def _read(out_dir: Path, name: str) -> pd.DataFrame | None:
         return read_table(out_dir, name)
     except OutputError:
         return None
+    except ValueError as e:
+        if "not found" in str(e):  # a workbook without this sheet: the table was not written
+            return None
+        raise GoldFormatError(f"cannot read table {name!r} in {out_dir}: {e}") from e
     except Exception as e:  # noqa: BLE001 - pandas/pyarrow parse errors all mean "cannot read"
         raise GoldFormatError(f"cannot read table {name!r} in {out_dir}: {type(e).__name__}: {e}") from e
 
