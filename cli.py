@@ -125,7 +125,7 @@ def evaluate_cmd(
 
     Example: claimx evaluate corpus/gold.jsonl --baseline corpus/baseline.json --report report.md
     """
-    from extractor.evaluation import below_threshold, evaluate, load_baseline, regressions
+    from extractor.evaluation import below_threshold, evaluate, load_baseline, regressions, stale_baseline
     from extractor.evaluation import save_baseline as save
     from extractor.evaluation.report import check_report_path, rich_errors, rich_scores, write_report
 
@@ -162,6 +162,10 @@ def evaluate_cmd(
     problems = below_threshold(result, fail_under, metric) if fail_under is not None else []
     if before is not None:
         problems += regressions(result, before, tolerance)
+        stale = stale_baseline(result, before)
+        if stale:
+            result.notes.append(stale)
+            err.print(f"note: {stale}", markup=False, soft_wrap=True)
     try:
         if report:
             write_report(result, report, problems)

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from extractor.evaluation import evaluate, load_baseline, read_gold, regressions
+from extractor.evaluation import evaluate, load_baseline, read_gold, regressions, stale_baseline
 
 from .conftest import ROOT
 
@@ -47,6 +47,13 @@ def test_no_regression_against_the_committed_baseline(corpus_evaluation, label):
     one_label = {**baseline, "labels": {label: baseline["labels"][label]}}
     assert regressions(corpus_evaluation, one_label, tolerance=0.0) == [], (
         f"if the change is intended, run `{REGENERATE}` and commit the new baseline")
+
+
+def test_baseline_was_made_on_this_gold(corpus_evaluation):
+    if not BASELINE.exists():
+        pytest.skip("no baseline yet (the regression test above fails with the command to make one)")
+    stale = stale_baseline(corpus_evaluation, load_baseline(BASELINE))
+    assert stale is None, f"{stale}; run `{REGENERATE}` and commit it"
 
 
 @pytest.mark.parametrize("doc_id", _gold_ids())

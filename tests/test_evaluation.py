@@ -15,6 +15,7 @@ from extractor.evaluation import (
     regressions,
     save_baseline,
     shipped_label_maps,
+    stale_baseline,
     to_markdown,
 )
 from extractor.evaluation.mapping import parse_label_map
@@ -397,3 +398,12 @@ def test_folder_without_claims_table(tmp_path, fmt):
     assert result.scores.labels["CLAIM"].strict.fn == 2
     assert result.scores.labels["DRUG"].strict.f1 == 1.0
     assert any("no claims table" in n for n in result.notes)
+
+
+def test_baseline_on_other_gold_is_flagged(tmp_path, imperfect):
+    baseline = load_baseline(save_baseline(imperfect, tmp_path / "b.json"))
+    assert stale_baseline(imperfect, baseline) is None
+    records = gold_records()
+    records[1]["spans"].pop()
+    other = evaluate([write_gold(tmp_path / "g.jsonl", records)], pred=write_predictions(tmp_path / "p", records))
+    assert "different gold" in stale_baseline(other, baseline)

@@ -14,6 +14,7 @@ from .evaluate import (
     load_baseline,
     regressions,
     save_baseline,
+    stale_baseline,
 )
 from .gold import Annotation, GoldDocument, GoldSet, read_gold
 from .mapping import LabelMap, load_label_map, shipped_label_maps
@@ -23,5 +24,6 @@ from .scorer import Counts, match, score_documents
 __all__ = [
     "ALL_LABELS", "Annotation", "Counts", "Evaluation", "GoldDocument", "GoldSet", "LabelMap", "baseline_dict",
     "below_threshold", "evaluate", "load_baseline", "load_label_map", "match", "read_gold", "regressions",
-    "save_baseline", "score_documents", "shipped_label_maps", "to_json", "to_markdown", "write_report",
+    "save_baseline", "score_documents", "shipped_label_maps", "stale_baseline", "to_json", "to_markdown",
+    "write_report",
 ]

@@ -154,7 +154,8 @@ def baseline_dict(evaluation: Evaluation) -> dict[str, Any]:
     return {
         "format": BASELINE_FORMAT, "date": evaluation.date, "model": data["model"],
         "pipeline": evaluation.predictions.components, "gold": data["gold"], "label_map": data["label_map"],
-        "documents": data["documents"], "labels": data["labels"], "micro": data["micro"], "macro": data["macro"],
+        "documents": data["documents"], "gold_digest": evaluation.gold.digest(), "labels": data["labels"],
+        "micro": data["micro"], "macro": data["macro"],
     }
 
 
@@ -181,6 +182,15 @@ def load_baseline(path: str | Path) -> dict[str, Any]:
         raise GoldFormatError(f"{path} is not a claimx baseline (expected format {BASELINE_FORMAT!r}); "
                               "write one with --save-baseline")
     return data
+
+
+def stale_baseline(evaluation: Evaluation, baseline: dict[str, Any]) -> str | None:
+    """A note when the baseline was made on other gold (other documents, texts or spans)."""
+    digest = baseline.get("gold_digest")
+    if digest and digest != evaluation.gold.digest():
+        return ("the baseline was saved on different gold (documents, texts or spans changed since "
+                f"{baseline.get('date', '?')}): differences may come from the gold, not the pipeline")
+    return None
 
 
 def _metrics(label_data: dict[str, Any]) -> dict[str, float | None]:

@@ -6,6 +6,7 @@ Every reader yields GoldDocuments whose spans and claims are already in claimx l
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterable
@@ -45,6 +46,15 @@ class GoldSet:
     @property
     def labels(self) -> set[str]:
         return {a.label for d in self.documents for a in d.spans}
+
+    def digest(self) -> str:
+        """sha256 of the gold as scored (ids, texts, mapped spans and attributes): a baseline
+        records it so a comparison against a baseline made on other gold can be flagged."""
+        h = hashlib.sha256()
+        for d in sorted(self.documents, key=lambda d: d.id):
+            spans = sorted([a.start, a.end, a.label, a.attrs] for a in d.spans)
+            h.update(json.dumps([d.id, d.text, spans], sort_keys=True, default=str).encode("utf-8"))
+        return h.hexdigest()
 
 
 def read_gold(paths: Iterable[str | Path], label_map: LabelMap | None = None, limit: int | None = None) -> GoldSet:
