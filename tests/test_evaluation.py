@@ -67,6 +67,9 @@ def test_brat_attributes_and_normalisations(tmp_path):
                                     "R1\tRel Arg1:T1 Arg2:T1\n")
     (span,) = read_gold([tmp_path]).documents[0].spans
     assert span.attrs == {"negated": True, "concept_id": "MESH:D001241"}
+    (tmp_path / "a.ann").write_text("T1\tDRUG 0 2;3 10\tNo aspirin\n")  # discontinuous: first to last fragment
+    (span,) = read_gold([tmp_path]).documents[0].spans
+    assert (span.start, span.end) == (0, 10)
 
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet", "jsonl", "xlsx"])
@@ -407,3 +410,20 @@ def test_baseline_on_other_gold_is_flagged(tmp_path, imperfect):
     records[1]["spans"].pop()
     other = evaluate([write_gold(tmp_path / "g.jsonl", records)], pred=write_predictions(tmp_path / "p", records))
     assert "different gold" in stale_baseline(other, baseline)
+
+
+def test_pipeline_failure_on_one_document_is_noted():
+    import spacy
+    from spacy.language import Language
+
+    @Language.component("claimx_test_breaks_on_gabapentin")
+    def breaks(doc):
+        if "Gabapentin" in doc.text:
+            raise RuntimeError("boom")
+        return doc
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("claimx_test_breaks_on_gabapentin")
+    result = evaluate([GOLD], nlp=nlp, labels=["DRUG"])
+    assert result.scores.labels["DRUG"].strict.fn == 2
+    assert any("failed on 1 document" in n and "gabapentin-note" in n for n in result.notes)

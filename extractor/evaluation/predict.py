@@ -86,18 +86,39 @@ def predict_with_model(nlp: Any, gold_docs: list[GoldDocument], model_name: str 
     started = time.perf_counter()
     preds: dict[str, list[Annotation]] = {}
     words = 0
+    failed: list[str] = []
     for first in range(0, len(gold_docs), batch_size):
         batch = gold_docs[first:first + batch_size]
         norms = [normalize(g.text) for g in batch]
-        for gold, norm, doc in zip(batch, norms, nlp.pipe([n.text for n in norms], batch_size=batch_size)):
-            rows = doc_tables(Document(gold.id, gold.text, gold.source), doc, norm.offsets)
-            words += sum(int(r["n_words"]) for r in rows["documents"])
-            preds[gold.id] = annotations_from_rows(rows.get("mentions", []), rows.get("citations", []),
-                                                   rows.get("claims", []), label_map)
+        for gold, norm, doc in zip(batch, norms, _pipe(nlp, [n.text for n in norms], batch_size)):
+            if doc is None:  # the pipeline broke on this text: nothing predicted, said in the notes
+                failed.append(gold.id)
+                preds[gold.id] = []
+            else:
+                rows = doc_tables(Document(gold.id, gold.text, gold.source), doc, norm.offsets)
+                words += sum(int(r["n_words"]) for r in rows["documents"])
+                preds[gold.id] = annotations_from_rows(rows.get("mentions", []), rows.get("citations", []),
+                                                       rows.get("claims", []), label_map)
             if on_document:
                 on_document(gold)
-    return Predictions(preds, model_name, words, time.perf_counter() - started, [], list(nlp.pipe_names),
+    notes = [f"the pipeline failed on {len(failed)} document(s), scored as all missed: {_ids(failed)}"
+             ] if failed else []
+    return Predictions(preds, model_name, words, time.perf_counter() - started, notes, list(nlp.pipe_names),
                        "claims" in TABLES)
+
+
+def _pipe(nlp: Any, texts: list[str], batch_size: int) -> list[Any]:
+    """Docs for texts; a text the pipeline cannot process gets None instead of stopping the run."""
+    try:
+        return list(nlp.pipe(texts, batch_size=batch_size))
+    except Exception:  # noqa: BLE001 - find the failing text below, as extract does
+        docs = []
+        for text in texts:
+            try:
+                docs.append(nlp(text))
+            except Exception:  # noqa: BLE001 - recorded in the evaluation's notes
+                docs.append(None)
+        return docs
 
 
 def _read(out_dir: Path, name: str) -> pd.DataFrame | None:
