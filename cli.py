@@ -98,6 +98,87 @@ def models() -> None:
         typer.echo(f"{name}\tinstalled")
 
 
+@app.command("evaluate")
+def evaluate_cmd(
+    gold: Annotated[list[str], typer.Argument(
+        help="Gold: claimx JSONL, a BRAT folder (.txt + .ann) or a spaCy DocBin (.spacy).")],
+    pred: Annotated[Path | None, typer.Option(
+        "--pred", help="Score the tables of a `claimx extract --out` folder (doc_id = gold id).")] = None,
+    model: Annotated[str | None, typer.Option(
+        "--model", "-m", help="Run this pipeline on the gold texts (default: default).")] = None,
+    labels: Annotated[list[str] | None, typer.Option(
+        "--labels", help="Labels to score, e.g. DOSE,DURATION (default: what the gold annotates).")] = None,
+    label_map: Annotated[str | None, typer.Option(
+        "--label-map", help="Shipped map (bc5cdr, phee, ebm_nlp, citations, claims, evidence_inference) "
+        "or a JSON file.")] = None,
+    report: Annotated[Path | None, typer.Option(help="Write a report: FILE.md or FILE.json.")] = None,
+    fail_under: Annotated[float | None, typer.Option(help="Exit 1 when a label's F1 is under this.")] = None,
+    metric: Annotated[str, typer.Option(help="F1 that --fail-under checks: strict | lenient.")] = "strict",
+    baseline: Annotated[Path | None, typer.Option(help="Exit 1 when a label drops from this baseline.")] = None,
+    tolerance: Annotated[float, typer.Option(help="Allowed drop from --baseline.")] = 0.01,
+    save_baseline: Annotated[Path | None, typer.Option(help="Write this run's scores as a baseline.")] = None,
+    show_errors: Annotated[int, typer.Option(help="Print the first N errors as a table.")] = 0,
+    rel_tol: Annotated[float, typer.Option(help="Relative tolerance for norm_value.")] = 0.01,
+    limit: Annotated[int | None, typer.Option(help="Score only the first N gold documents.")] = None,
+) -> None:
+    """Score a pipeline (or extracted tables) against annotated samples, per label.
+
+    Example: claimx evaluate corpus/gold.jsonl --baseline corpus/baseline.json --report report.md
+    """
+    from extractor.evaluation import below_threshold, evaluate, load_baseline, regressions, stale_baseline
+    from extractor.evaluation import save_baseline as save
+    from extractor.evaluation.report import check_report_path, rich_errors, rich_scores, write_report
+
+    if metric not in ("strict", "lenient"):
+        fail(f"--metric must be strict or lenient, got {metric!r}")
+    if fail_under is not None and not 0 <= fail_under <= 1:
+        fail(f"--fail-under must be between 0 and 1, got {fail_under}")
+    if tolerance < 0 or show_errors < 0 or (limit is not None and limit < 1):
+        fail("--tolerance and --show-errors must be >= 0, --limit >= 1")
+    progress = None
+    try:
+        if report:
+            check_report_path(report)
+        before = load_baseline(baseline) if baseline else None
+        if pred is None and err.is_terminal:
+            from rich.progress import Progress
+
+            progress = Progress(console=err, transient=True)
+            task = progress.add_task("evaluating", total=None)
+            progress.start()
+        result = evaluate(gold, pred=pred, model=model, labels=labels, label_map=label_map, rel_tol=rel_tol,
+                          limit=limit, on_document=(lambda d: progress.advance(task)) if progress else None)
+    except ClaimxError as e:
+        fail(str(e))
+    finally:
+        if progress:
+            progress.stop()
+    out = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+    out.print(rich_scores(result))
+    for note in result.notes:
+        err.print(f"note: {note}", markup=False, soft_wrap=True)
+    if show_errors:
+        out.print(rich_errors(result.scores.errors, show_errors))
+    problems = below_threshold(result, fail_under, metric) if fail_under is not None else []
+    if before is not None:
+        problems += regressions(result, before, tolerance)
+        stale = stale_baseline(result, before)
+        if stale:
+            result.notes.append(stale)
+            err.print(f"note: {stale}", markup=False, soft_wrap=True)
+    try:
+        if report:
+            write_report(result, report, problems)
+        if save_baseline:
+            save(result, save_baseline)
+    except ClaimxError as e:
+        fail(str(e))
+    for problem in problems:
+        err.print(f"claimx: fail: {problem}", markup=False, soft_wrap=True)
+    if problems:
+        raise typer.Exit(1)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: usage errors become one line on stderr and exit code 2."""
     try:

@@ -36,3 +36,15 @@ class DocumentError(ClaimxError):
 
 class OutputError(ClaimxError):
     code = "E005"
+
+
+class GoldFormatError(ClaimxError):
+    """A gold file (JSONL, BRAT folder, DocBin) or a label map cannot be read (exit code 2)."""
+
+    code = "E060"
+
+
+class TextMismatchError(ClaimxError):
+    """Predictions were made on a different text than the gold document's (exit code 2)."""
+
+    code = "E061"
