@@ -17,12 +17,14 @@ from .errors import ModelNotFound
 CLAIMX_COMPONENTS: list[str] = [
     "claimx_sentences",
     "abbreviation_detector",
+    "claimx_quantities",
 ]
 
 # modules whose import registers the factories above
 _COMPONENT_MODULES = [
     "scispacy.abbreviation",
     "extractor.components.sentences",
+    "extractor.components.quantities",
 ]
 
 
