@@ -21,13 +21,24 @@ from spacy.tokens import Doc
 
 from ..errors import PatternFileError
 from ..extensions import set_attrs
-from ..numbers import digit_pattern, number_pattern, ordinal_pattern, parse_number, parse_ordinal
+from ..numbers import (
+    digit_pattern,
+    first_chars,
+    number_guard,
+    number_pattern,
+    number_words,
+    ordinal_pattern,
+    parse_number,
+    parse_ordinal,
+    trie_pattern,
+)
 from ..resources import load_json
 from ..units import to_days
 
 SOURCE = "claimx_quantities"
 LABELS = ("SAMPLE_SIZE", "DURATION", "TIMEPOINT", "STATISTIC")
 _FILE = "quantities.json"
+_FRACTIONS = "½¼¾⅓⅔"
 _WHERE = f"extractor/patterns/{_FILE}"
 
 # data file layout: key -> (type, required). Nested objects are checked one level down.
@@ -44,7 +55,7 @@ _DURATION_KEYS = {"cues_before": (list, True)}
 _SAMPLE_KEYS = {
     "nouns": (list, True), "verbs": (list, True), "n_symbols": (list, True), "total_cues": (list, True),
     "not_before": (list, True), "not_nouns": (list, True), "modifier_stop_words": (list, True),
-    "max_modifiers": (int, True),
+    "max_modifiers": (int, True), "event_words": (list, True), "modifier_phrases": (list, True),
 }
 _STATISTIC_KEYS = {"unit": (str, True), "abbreviations": (list, True), "phrases": (list, True),
                    "signed": (bool, False)}
@@ -97,21 +108,27 @@ def _check(record: Any, keys: dict[str, tuple[type, bool]], where: str) -> None:
 
 
 def _words(surfaces, exact_if_upper: bool = True) -> str:
-    """Alternation of surfaces, longest first. Lower-case entries match any case; entries with a
-    capital (abbreviations such as `OR`, `CI`) and one-letter entries (`h`, `d`) match exactly."""
+    """Alternation of surfaces. Lower-case entries match in lower case or with a capital first letter
+    (`weeks`, `Weeks`); entries with a capital (abbreviations such as `OR`, `CI`) and one-letter entries
+    (`h`, `d`) match exactly. Built as a trie: it is run at nearly every position of the text."""
     exact, folded = [], []
     for s in sorted(set(surfaces), key=len, reverse=True):
-        pattern = r"\s+".join(re.escape(part) for part in s.split())
         if len(s) == 1 or (exact_if_upper and s != s.lower()):
-            exact.append(pattern)
+            exact.append(" ".join(s.split()))
         else:
-            folded.append(pattern)
+            folded.append(" ".join(s.lower().split()))
     parts = []
     if folded:
-        parts.append(f"(?i:{'|'.join(folded)})")
+        parts.append(trie_pattern(folded))
     if exact:
-        parts.append("|".join(exact))
+        parts.append(trie_pattern(exact, fold_first=False))
     return "(?:" + "|".join(parts) + ")" if parts else "(?!)"
+
+
+def _guard(surfaces, extra: str = "") -> str:
+    """Look-ahead for the first character of any surface (both cases): patterns start with it so the
+    regex engine leaves most positions after one test."""
+    return rf"(?=[{re.escape(extra + first_chars(surfaces))}])"
 
 
 def _cue_words(cues) -> str:
@@ -215,30 +232,42 @@ def _compile(data: dict, unit_of, lead_unit_of, stat_unit_of) -> dict[str, re.Pa
     units = _words(unit_of)
     lead = _words(lead_unit_of)
     sample = data["sample_size"]
-    start = r"(?<![\w.,/^])(?<![A-Za-z]-)"  # not inside a word, a decimal, `mg/24 h` or `COVID-19`
+    # not inside a word, a decimal, `mg/24 h` or `COVID-19`; the guard first: it fails fastest
+    start = rf"{number_guard()}(?<![\w.,/^])(?<![A-Za-z]-)"
     dash = r"(?:-|–|—|‐)"
     signed = rf"[-\u2212]?\s?{dnum}"
     sci = rf"(?:\d+(?:\.\d+)?\s*[x×]\s*10\s*(?:\^|\*\*)?\s*[-\u2212]?\s*\d+(?![\d.])|\d+(?:\.\d+)?[eE][-+]?\d+|{dnum})"
     stops = _words([w.lower() for w in sample["modifier_stop_words"]], exact_if_upper=False)
     stat_names = _words(stat_unit_of)
+    # `4, 8 and 12 weeks`, `54 and 50 patients`: numbers before the last one share its unit or noun.
+    # Looked for behind a match only: inside the main patterns they would double their cost.
+    items = rf"(?:{start}{num}\s*,\s*)*{start}{num}\s*,?\s+(?:and|or)\s+$"
+    modifier_phrases = _words([w.lower() for w in sample["modifier_phrases"]], exact_if_upper=False)
     return {
         "time": re.compile(
-            rf"(?:(?P<between>\b(?i:between))\s+)?{start}(?P<lo>{num})"
-            rf"(?:\s*-?\s*(?:{dash}|\b(?i:to)\b|(?(between)\b(?i:and)\b|(?!)))\s*(?P<hi>{num}))?"
+            rf"{start}(?P<lo>{num})"
+            rf"(?:(?P<lounit>\s?{units}(?![\w]))?\s*-?\s*(?:{dash}|\b[Tt]o\b)\s*(?P<hi>{num}))?"
             rf"(?P<sep>\s*{dash}\s*|\s?)(?P<unit>{units})(?![\w])"
         ),
         "lead": re.compile(
-            rf"(?<![\w-])(?P<unit>{lead})\s*(?P<lo>\d+(?:\.\d+)?)"
+            rf"{_guard(lead_unit_of)}(?<![\w-])(?P<unit>{lead})\s*(?P<lo>\d+(?:\.\d+)?)"
             rf"(?:\s*(?:{dash}|\b(?i:to)\b)\s*(?:{lead}\s*)?(?P<hi>\d+(?:\.\d+)?))?(?![\w]|[.,]\d)"
         ),
-        "ordinal": re.compile(rf"(?<![\w-])(?P<ord>{ordinal})\s+(?P<unit>{lead})\b"),
-        "baseline": re.compile(rf"\b(?i:{_cue_words(data['timepoint']['baseline_cues'])})\s+(?P<bl>(?i:baseline))\b"),
+        "ordinal": re.compile(rf"{_guard(number_words().ordinals, '0123456789' + first_chars(number_words().tens))}"
+                              rf"(?<![\w-])(?P<ord>{ordinal})\s+(?P<unit>{lead})\b"),
+        "baseline": re.compile(
+            rf"{_guard(data['timepoint']['baseline_cues'])}\b(?i:{_cue_words(data['timepoint']['baseline_cues'])})"
+            r"\s+(?P<bl>(?i:baseline))\b"
+        ),
         "n": re.compile(
-            rf"(?<![\w])(?P<sym>{'|'.join(map(re.escape, sample['n_symbols']))})\s*[=:]\s*(?P<num>{dnum})"
+            rf"{_guard(sample['n_symbols'])}(?<![\w])(?P<sym>{'|'.join(map(re.escape, sample['n_symbols']))})"
+            rf"\s*[=:]\s*(?P<num>{dnum})"
             r"(?![\d.,]\d|\s*%)"
         ),
         "noun": re.compile(
-            rf"{start}(?P<num>{num})(?P<mods>(?:\s+(?!{stops}(?![\w'’-]))[A-Za-z][\w'’-]*){{0,{sample['max_modifiers']}}})"
+            rf"{start}(?P<num>{num})"
+            rf"(?P<mods>(?:\s+(?:{modifier_phrases}(?![\w])|(?!{stops}(?![\w'’-]))[A-Za-z][\w'’-]*))"
+            rf"{{0,{sample['max_modifiers']}}})"
             rf"\s+(?P<noun>{_words([n.lower() for n in sample['nouns']], exact_if_upper=False)})\b"
         ),
         "verb": re.compile(
@@ -247,25 +276,26 @@ def _compile(data: dict, unit_of, lead_unit_of, stat_unit_of) -> dict[str, re.Pa
             rf"(?P<verb>{_words([v.lower() for v in sample['verbs']], exact_if_upper=False)})\b"
         ),
         "total": re.compile(
-            rf"\b(?i:{_cue_words(sample['total_cues'])})\s+(?P<num>{num})"
+            rf"{_guard(sample['total_cues'])}\b(?i:{_cue_words(sample['total_cues'])})\s+(?P<num>{num})"
             r"(?=\s*[.,;:)]|\s+(?i:were|was|in|from|at|with)\b)"
         ),
         "p": re.compile(
-            r"(?<![\w])(?P<p>[pP])(?:\s*[-‐]?\s*(?i:values?))?(?:\s*(?i:for\s+trend|for\s+interaction))?"
+            r"(?=[pP])(?<![\w])(?P<p>[pP])(?:\s*[-‐]?\s*(?i:values?))?(?:\s*(?i:for\s+trend|for\s+interaction))?"
             rf"\s*(?P<cmp>{'|'.join(map(re.escape, sorted(data['p_comparators'], key=len, reverse=True)))})"
             rf"\s*(?P<num>{sci}|(?i:n\.s\.|ns)(?![\w]))"
         ),
         "ci": re.compile(
+            rf"{_guard(data['ci_names'], '0123456789')}"
             rf"(?:(?P<level>\d{{2}}(?:\.\d+)?)\s*%\s*)?(?<![\w])(?P<name>{_words(data['ci_names'])})"
             rf"\s*(?:[:=,]\s*|(?i:of|was|is)\s+)?(?:(?P<open>[\[(])\s*)?(?P<lo>{signed})\s*%?\s*"
             rf"(?:{dash}|,|;|\b(?i:to)\b)\s*(?P<hi>{signed})\s*%?(?(open)\s*[\])]|)"
         ),
         "percent": re.compile(
-            rf"(?<![\w.,/])(?P<lo>{signed})(?:\s*%?\s*(?:{dash}|\b(?i:to)\b)\s*(?P<hi>{signed}))?"
+            rf"(?=[-\u2212\d.{_FRACTIONS}])(?<![\w.,/])(?P<lo>{signed})(?:\s*%?\s*(?:{dash}|\b(?i:to)\b)\s*(?P<hi>{signed}))?"
             rf"\s*(?P<pct>{_words(data['percent_words'])})(?![\w])"
         ),
         "stat": re.compile(
-            rf"(?<![\w])(?P<name>{stat_names})(?![\w])(?:\s*\((?P<abbr>[A-Za-z]{{2,5}})\))?"
+            rf"{_guard(stat_unit_of)}(?<![\w])(?P<name>{stat_names})(?![\w])(?:\s*\((?P<abbr>[A-Za-z]{{2,5}})\))?"
             rf"(?:\s*(?i:{_cue_words(data['statistic_connectors'])})){{0,2}}\s*(?P<num>{signed})(?![\d.,]\d|\w)"
         ),
         "tp_before": _before(data["timepoint"]["cues_before"], data["fillers"]),
@@ -277,6 +307,12 @@ def _compile(data: dict, unit_of, lead_unit_of, stat_unit_of) -> dict[str, re.Pa
         "sample_not_before": re.compile(rf"(?:^|(?<=[^\w]))(?i:{_cue_words(sample['not_before'])})\s*$"),
         "percent_not_before": re.compile(rf"\s*(?i:{_cue_words(data['percent_not_before'])})"),
         "word": re.compile(r"\s*([A-Za-z][\w-]*)"),
+        "item": re.compile(rf"{start}{num}"),
+        "items_before": re.compile(items),
+        "between_before": re.compile(rf"\b[Bb]etween\s+(?P<lo>{num})(?P<lounit>\s?{units}(?![\w]))?\s+and\s+$"),
+        "sample_event_after": re.compile(
+            rf"\s*(?:\(\s*\d+(?:\.\d+)?\s*(?:%|(?i:percent))|(?i:{_cue_words(sample['event_words'])}))"
+        ),
     }
 
 
@@ -372,14 +408,35 @@ def find_times(text: str, rules: QuantityRules | None = None) -> list[Quantity]:
     for m in p["time"].finditer(text):
         lo = parse_number(m["lo"])
         hi = parse_number(m["hi"]) if m["hi"] else None
-        unit = rules.unit_of.get(m["unit"]) or rules.unit_of.get(m["unit"].lower())
-        if lo is None or unit is None or (hi is not None and hi <= lo):
+        unit = _unit(rules.unit_of, m["unit"])
+        lo_unit = _unit(rules.unit_of, m["lounit"].strip()) if m["lounit"] else unit
+        if lo is None or unit is None or lo_unit is None or (m["hi"] and hi is None):
             continue
         start = m.start("lo")
+        context = start  # the words before the whole expression decide (`aged 34 and 19 years`)
+        items: list = []
+        if hi is None and (b := p["between_before"].search(text, max(0, start - _LOOKBACK), start)):
+            # `between 2 and 4 weeks`
+            hi, lo, start, context = lo, parse_number(b["lo"]), b.start("lo"), b.start()
+            lo_unit = _unit(rules.unit_of, b["lounit"].strip()) if b["lounit"] else unit
+            if lo is None or lo_unit is None:
+                continue
+        elif hi is None:
+            context, items = _items_before(text, start, rules, below=lo)
+        if hi is not None and to_days(hi, unit) <= to_days(lo, lo_unit):
+            continue  # `12-4 weeks` is not a range
         adjective = "-" in m["sep"] or "‐" in m["sep"]
-        label = classify_time(text, start, m.end(), adjective and _noun_follows(text, m.end(), rules), rules)
-        if label:
+        label = classify_time(text, context, m.end(), adjective and _noun_follows(text, m.end(), rules), rules)
+        if not label:
+            continue
+        if lo_unit != unit:  # `24 hours to three days`
+            lo_d, hi_d = to_days(lo, lo_unit), to_days(hi, unit)
+            value = f"{_num_value(lo)} {lo_unit} to {_num_value(hi)} {unit}"
+            out.append(Quantity(start, m.end(), label, value, unit, (lo_d + hi_d) / 2, "d", lo_d, hi_d))
+        else:
             out.append(_time_quantity(start, m.end(), label, lo, hi, unit))
+        for item_start, item_end, value in items:
+            out.append(_time_quantity(item_start, item_end, label, value, None, unit))
     for m in p["lead"].finditer(text):
         before = text[max(0, m.start() - 12):m.start()]
         if re.search(r"\d\s*$", before):
@@ -398,6 +455,32 @@ def find_times(text: str, rules: QuantityRules | None = None) -> list[Quantity]:
     for m in p["baseline"].finditer(text):
         out.append(Quantity(m.start("bl"), m.end("bl"), "TIMEPOINT", "baseline", None, 0.0, "d"))
     return out
+
+
+def _unit(table: dict[str, str], surface: str) -> str | None:
+    return table.get(surface) or table.get(surface.lower())
+
+
+_LOOKBACK = 80
+
+
+def _items_before(text: str, start: int, rules: QuantityRules, below: float | None = None):
+    """Numbers listed before a quantity that share its unit or noun (`4, 8 and` of `4, 8 and 12 weeks`):
+    (where the list starts, [(start, end, value)]). With `below`, the list must rise to `below`."""
+    offset = max(0, start - _LOOKBACK)
+    m = rules.patterns["items_before"].search(text, offset, start)
+    if not m:
+        return start, []
+    found = []
+    for n in rules.patterns["item"].finditer(text, m.start(), m.end()):
+        value = parse_number(n.group(0))
+        if value is None:
+            return start, []
+        found.append((n.start(), n.end(), value))
+    values = [v for *_, v in found]
+    if not found or (below is not None and (values != sorted(set(values)) or values[-1] >= below)):
+        return m.start(), []  # not one list, but its context still decides (`aged 34 and 19 years`)
+    return m.start(), found
 
 
 def _noun_follows(text: str, end: int, rules: QuantityRules) -> bool:
@@ -433,7 +516,12 @@ def find_sample_sizes(text: str, rules: QuantityRules | None = None) -> list[Qua
     for m in p["noun"].finditer(text):
         if p["sample_not_before"].search(text[max(0, m.start() - 20):m.start()]):
             continue  # `type 2 diabetic patients`, `grade 3 patients`
-        add(m.start(), m.end(), m["num"], " ".join(m["noun"].lower().split()))
+        if p["sample_event_after"].match(text, m.end()):
+            continue  # `21 patients (2.9%)`, `3 patients developed a rash`: counts of events, not samples
+        noun = " ".join(m["noun"].lower().split())
+        add(m.start("num"), m.end(), m["num"], noun)
+        for item_start, item_end, _ in _items_before(text, m.start("num"), rules)[1]:
+            add(item_start, item_end, text[item_start:item_end], noun)
     for name in ("verb", "total"):
         for m in p[name].finditer(text):
             if name == "verb" and p["sample_not_before"].search(text[max(0, m.start() - 20):m.start()]):
