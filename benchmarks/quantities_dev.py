@@ -142,7 +142,7 @@ def main() -> int:
                 m = r[kind]
                 print(f"   {kind:8s} P {m['p']:.3f}  R {m['r']:.3f}  F1 {m['f1']:.3f}")
         if "cpu_words_per_s_all_rules" in r:
-            print(f"   all quantity rules: {r['words_per_s_all_rules']:,} words/s")
+            print(f"   all quantity rules: {r['cpu_words_per_s_all_rules']:,} words per CPU second")
         print(f"   missed {r['missed']}, spurious {r['spurious']}")
         for kind in ("missed_examples", "spurious_examples"):
             for ex in r[kind]:

@@ -45,7 +45,8 @@ _WHERE = f"extractor/patterns/{_FILE}"
 _TOP_KEYS = {
     "_doc": (str, False), "time_units": (dict, True), "time_lead_words": (dict, True), "timepoint": (dict, True),
     "duration": (dict, True), "fillers": (list, True), "time_not_before": (list, True),
-    "time_not_after": (list, True), "sample_size": (dict, True), "statistics": (list, True),
+    "time_not_after": (list, True), "time_unit_modifiers": (list, True), "sample_size": (dict, True),
+    "statistics": (list, True),
     "statistic_connectors": (list, True), "ci_names": (list, True), "p_comparators": (list, True),
     "percent_words": (list, True), "percent_not_before": (list, True),
 }
@@ -247,8 +248,11 @@ def _compile(data: dict, unit_of, lead_unit_of, stat_unit_of) -> dict[str, re.Pa
         "time": re.compile(
             rf"{start}(?P<lo>{num})"
             rf"(?:(?P<lounit>\s?{units}(?![\w]))?\s*-?\s*(?:{dash}|\b[Tt]o\b)\s*(?P<hi>{num}))?"
-            rf"(?P<sep>\s*{dash}\s*|\s?)(?P<unit>{units})(?![\w])"
+            rf"(?:\s*(?:±|\+/-|\+/\u2212)\s*(?P<sd>{num}))?"  # mean ± SD: the mean is the value
+            rf"(?P<sep>\s*{dash}\s*|\s?)(?:(?P<mod>{_words(data['time_unit_modifiers'])})\s+)?"
+            rf"(?P<unit>{units})(?![\w])"
         ),
+        "a_unit": re.compile(rf"(?=[Aa])\b(?P<a>[Aa]n?)\s+(?P<unit>{units})(?![\w])"),
         "lead": re.compile(
             rf"{_guard(lead_unit_of)}(?<![\w-])(?P<unit>{lead})\s*(?P<lo>\d+(?:\.\d+)?)"
             rf"(?:\s*(?:{dash}|\b(?i:to)\b)\s*(?:{lead}\s*)?(?P<hi>\d+(?:\.\d+)?))?(?![\w]|[.,]\d)"
@@ -302,7 +306,7 @@ def _compile(data: dict, unit_of, lead_unit_of, stat_unit_of) -> dict[str, re.Pa
         "tp_adj_before": _before(data["timepoint"]["adjective_cues_before"], data["fillers"]),
         "dur_before": _before(data["duration"]["cues_before"], data["fillers"]),
         "tp_after": re.compile(rf"^[\s)]*(?i:{_cue_words(data['timepoint']['cues_after'])})"),
-        "time_not_before": re.compile(rf"(?:^|(?<=[^\w]))(?i:{_cue_words(data['time_not_before'])})\s*$"),
+        "time_not_before": _before(data["time_not_before"], data["fillers"]),
         "time_not_after": re.compile(rf"^\s*(?i:{_cue_words(data['time_not_after'])})"),
         "sample_not_before": re.compile(rf"(?:^|(?<=[^\w]))(?i:{_cue_words(sample['not_before'])})\s*$"),
         "percent_not_before": re.compile(rf"\s*(?i:{_cue_words(data['percent_not_before'])})"),
@@ -437,6 +441,15 @@ def find_times(text: str, rules: QuantityRules | None = None) -> list[Quantity]:
             out.append(_time_quantity(start, m.end(), label, lo, hi, unit))
         for item_start, item_end, value in items:
             out.append(_time_quantity(item_start, item_end, label, value, None, unit))
+    for m in p["a_unit"].finditer(text):
+        # `for a week`, `after a month`: "a" counts as one only right after a cue word
+        unit = _unit(rules.unit_of, m["unit"])
+        before = text[max(0, m.start() - _WINDOW):m.start()]
+        if unit is None or not (p["tp_before"].search(before) or p["dur_before"].search(before)):
+            continue
+        label = classify_time(text, m.start(), m.end(), False, rules)
+        if label:
+            out.append(_time_quantity(m.start(), m.end(), label, 1.0, None, unit))
     for m in p["lead"].finditer(text):
         before = text[max(0, m.start() - 12):m.start()]
         if re.search(r"\d\s*$", before):
