@@ -245,12 +245,20 @@ def _compile(data: dict, unit_of, lead_unit_of, stat_unit_of) -> dict[str, re.Pa
     items = rf"(?:{start}{num}\s*,\s*)*{start}{num}\s*,?\s+(?:and|or)\s+$"
     modifier_phrases = _words([w.lower() for w in sample["modifier_phrases"]], exact_if_upper=False)
     return {
-        "time": re.compile(
-            rf"{start}(?P<lo>{num})"
+        # every quantity that starts with a number, in one pass: a time (`2 to 3 weeks`), a head count
+        # (`30 healthy volunteers`) or a count that was randomised (`21 were assigned`)
+        "number_led": re.compile(
+            rf"{start}(?P<lo>{num})(?:"
             rf"(?:(?P<lounit>\s?{units}(?![\w]))?\s*-?\s*(?:{dash}|\b[Tt]o\b)\s*(?P<hi>{num}))?"
             rf"(?:\s*(?:±|\+/-|\+/\u2212)\s*(?P<sd>{num}))?"  # mean ± SD: the mean is the value
             rf"(?P<sep>\s*{dash}\s*|\s?)(?:(?P<mod>{_words(data['time_unit_modifiers'])})\s+)?"
             rf"(?P<unit>{units})(?![\w])"
+            rf"|(?P<mods>(?:\s+(?:{modifier_phrases}(?![\w])|(?!{stops}(?![\w'’-]))[A-Za-z][\w'’-]*))"
+            rf"{{0,{sample['max_modifiers']}}})"
+            rf"\s+(?P<noun>{_words([n.lower() for n in sample['nouns']], exact_if_upper=False)})\b"
+            rf"|\s+(?i:were|was|had\s+been|have\s+been)\s+"
+            rf"(?:(?i:then|subsequently|successfully|randomly|eventually|finally|initially)\s+)?"
+            rf"(?P<verb>{_words([v.lower() for v in sample['verbs']], exact_if_upper=False)})\b)"
         ),
         "a_unit": re.compile(rf"(?=[Aa])\b(?P<a>[Aa]n?)\s+(?P<unit>{units})(?![\w])"),
         "lead": re.compile(
@@ -267,17 +275,6 @@ def _compile(data: dict, unit_of, lead_unit_of, stat_unit_of) -> dict[str, re.Pa
             rf"{_guard(sample['n_symbols'])}(?<![\w])(?P<sym>{'|'.join(map(re.escape, sample['n_symbols']))})"
             rf"\s*[=:]\s*(?P<num>{dnum})"
             r"(?![\d.,]\d|\s*%)"
-        ),
-        "noun": re.compile(
-            rf"{start}(?P<num>{num})"
-            rf"(?P<mods>(?:\s+(?:{modifier_phrases}(?![\w])|(?!{stops}(?![\w'’-]))[A-Za-z][\w'’-]*))"
-            rf"{{0,{sample['max_modifiers']}}})"
-            rf"\s+(?P<noun>{_words([n.lower() for n in sample['nouns']], exact_if_upper=False)})\b"
-        ),
-        "verb": re.compile(
-            rf"{start}(?P<num>{num})\s+(?i:were|was|had\s+been|have\s+been)\s+"
-            rf"(?:(?i:then|subsequently|successfully|randomly|eventually|finally|initially)\s+)?"
-            rf"(?P<verb>{_words([v.lower() for v in sample['verbs']], exact_if_upper=False)})\b"
         ),
         "total": re.compile(
             rf"{_guard(sample['total_cues'])}\b(?i:{_cue_words(sample['total_cues'])})\s+(?P<num>{num})"
@@ -352,7 +349,8 @@ def find_quantities(text: str, rules: QuantityRules | None = None) -> list[Quant
     Spans of one label never overlap (the longer, then earlier, wins); different labels may.
     """
     rules = rules or default_rules()
-    found = [*find_times(text, rules), *find_sample_sizes(text, rules), *find_statistics(text, rules)]
+    led = list(rules.patterns["number_led"].finditer(text))
+    found = [*find_times(text, rules, led), *find_sample_sizes(text, rules, led), *find_statistics(text, rules)]
     return _resolve(found)
 
 
@@ -403,13 +401,16 @@ def classify_time(text: str, start: int, end: int, adjective: bool = False,
     return "DURATION"
 
 
-def find_times(text: str, rules: QuantityRules | None = None) -> list[Quantity]:
+def find_times(text: str, rules: QuantityRules | None = None,
+               number_led: list[re.Match] | None = None) -> list[Quantity]:
     """Durations (`for 2 to 3 weeks`, `a 4-day infusion`) and time points (`at 12 weeks`,
     `6 weeks post treatment`, `week 12`, `the third day`, `at baseline`), in days."""
     rules = rules or default_rules()
     p = rules.patterns
     out: list[Quantity] = []
-    for m in p["time"].finditer(text):
+    for m in p["number_led"].finditer(text) if number_led is None else number_led:
+        if not m["unit"]:
+            continue
         lo = parse_number(m["lo"])
         hi = parse_number(m["hi"]) if m["hi"] else None
         unit = _unit(rules.unit_of, m["unit"])
@@ -509,7 +510,8 @@ def _count(text: str) -> int | None:
     return int(value)
 
 
-def find_sample_sizes(text: str, rules: QuantityRules | None = None) -> list[Quantity]:
+def find_sample_sizes(text: str, rules: QuantityRules | None = None,
+                      number_led: list[re.Match] | None = None) -> list[Quantity]:
     """`n = 30`, `N=60`, `30 patients`, `sixty participants`, `120 adults were randomised`,
     `a total of 1,204 subjects`, `21 were assigned`. value = norm_value = the count."""
     rules = rules or default_rules()
@@ -526,20 +528,22 @@ def find_sample_sizes(text: str, rules: QuantityRules | None = None) -> list[Qua
         if word and word.group(1).lower() in rules.not_nouns:
             continue  # `n = 3 studies`
         add(m.start(), m.end(), m["num"], "n")
-    for m in p["noun"].finditer(text):
+    for m in p["number_led"].finditer(text) if number_led is None else number_led:
+        if m["unit"]:
+            continue
         if p["sample_not_before"].search(text[max(0, m.start() - 20):m.start()]):
             continue  # `type 2 diabetic patients`, `grade 3 patients`
+        if m["verb"]:
+            add(m.start("lo"), m.end("lo"), m["lo"], None)  # `21 were assigned`
+            continue
         if p["sample_event_after"].match(text, m.end()):
             continue  # `21 patients (2.9%)`, `3 patients developed a rash`: counts of events, not samples
         noun = " ".join(m["noun"].lower().split())
-        add(m.start("num"), m.end(), m["num"], noun)
-        for item_start, item_end, _ in _items_before(text, m.start("num"), rules)[1]:
+        add(m.start("lo"), m.end(), m["lo"], noun)
+        for item_start, item_end, _ in _items_before(text, m.start("lo"), rules)[1]:
             add(item_start, item_end, text[item_start:item_end], noun)
-    for name in ("verb", "total"):
-        for m in p[name].finditer(text):
-            if name == "verb" and p["sample_not_before"].search(text[max(0, m.start() - 20):m.start()]):
-                continue
-            add(m.start("num"), m.end("num"), m["num"], None)
+    for m in p["total"].finditer(text):
+        add(m.start("num"), m.end("num"), m["num"], None)
     return out
 
 
