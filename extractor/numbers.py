@@ -118,8 +118,8 @@ def word_pattern() -> str:
     w = number_words()
     ones, teens, tens = (rf"{trie_pattern(g)}\b" for g in (w.ones, w.teens, w.tens))
     small = rf"(?:{tens}(?:[\s-]+{ones})?|{teens}|{ones})"
-    hundreds = rf"(?:{small}\s+hundred\b(?:\s+(?:and\s+)?{small})?|{small})"
-    return rf"(?:\b{hundreds}(?:\s+thousand\b(?:\s+(?:and\s+)?{hundreds})?)?)"
+    hundreds = rf"(?:{small}[\s-]+[Hh]undred\b(?:[\s-]+(?:and[\s-]+)?{small})?|{small})"
+    return rf"(?:\b{hundreds}(?:[\s-]+[Tt]housand\b(?:[\s-]+(?:and[\s-]+)?{hundreds})?)?)"
 
 
 @lru_cache(maxsize=1)

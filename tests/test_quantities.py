@@ -34,6 +34,9 @@ CASES = [
     ("40 healthy male volunteers", [("SAMPLE_SIZE", "40 healthy male volunteers", 40, 40)]),
     ("54 and 50 patients", [("SAMPLE_SIZE", "54", 54, 54), ("SAMPLE_SIZE", "50 patients", 50, 50)]),
     ("in 48 type 2 diabetic patients", [("SAMPLE_SIZE", "48 type 2 diabetic patients", 48, 48)]),
+    ("One-hundred-and-twelve subjects", [("SAMPLE_SIZE", "One-hundred-and-twelve subjects", 112, 112)]),
+    ("Sixty (60) autistic children", [("SAMPLE_SIZE", "Sixty (60) autistic children", 60, 60)]),
+    ("and 193 completed the trial", [("SAMPLE_SIZE", "193", 193, 193)]),
     ("(59 male and 13 female)", [("SAMPLE_SIZE", "59 male", 59, 59), ("SAMPLE_SIZE", "13 female", 13, 13)]),
     # durations
     ("a prolonged infusion (4.2 days) of ketamine", [("DURATION", "4.2 days", 4.2, 4.2)]),

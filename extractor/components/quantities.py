@@ -57,6 +57,7 @@ _SAMPLE_KEYS = {
     "nouns": (list, True), "verbs": (list, True), "n_symbols": (list, True), "total_cues": (list, True),
     "not_before": (list, True), "not_nouns": (list, True), "modifier_stop_words": (list, True),
     "max_modifiers": (int, True), "event_words": (list, True), "modifier_phrases": (list, True),
+    "active_verbs": (list, True),
 }
 _STATISTIC_KEYS = {"unit": (str, True), "abbreviations": (list, True), "phrases": (list, True),
                    "signed": (bool, False)}
@@ -253,12 +254,14 @@ def _compile(data: dict, unit_of, lead_unit_of, stat_unit_of) -> dict[str, re.Pa
             rf"(?:\s*(?:±|\+/-|\+/\u2212)\s*(?P<sd>{num}))?"  # mean ± SD: the mean is the value
             rf"(?P<sep>\s*{dash}\s*|\s?)(?:(?P<mod>{_words(data['time_unit_modifiers'])})\s+)?"
             rf"(?P<unit>{units})(?![\w])"
-            rf"|(?P<mods>(?:\s+(?:{modifier_phrases}(?![\w])|(?!{stops}(?![\w'’-]))[A-Za-z][\w'’-]*))"
+            rf"|(?:\s*\(\s*\d+\s*\))?"  # `Sixty (60) children`
+            rf"(?P<mods>(?:\s+(?:{modifier_phrases}(?![\w])|(?!{stops}(?![\w'’-]))[A-Za-z][\w'’-]*))"
             rf"{{0,{sample['max_modifiers']}}})"
             rf"\s+(?P<noun>{_words([n.lower() for n in sample['nouns']], exact_if_upper=False)})\b"
-            rf"|\s+(?i:were|was|had\s+been|have\s+been)\s+"
+            rf"|\s+(?:(?i:were|was|had\s+been|have\s+been)\s+"
             rf"(?:(?i:then|subsequently|successfully|randomly|eventually|finally|initially)\s+)?"
-            rf"(?P<verb>{_words([v.lower() for v in sample['verbs']], exact_if_upper=False)})\b)"
+            rf"(?P<verb>{_words([v.lower() for v in sample['verbs']], exact_if_upper=False)})"
+            rf"|(?P<active>{_words([v.lower() for v in sample['active_verbs']], exact_if_upper=False)}))\b)"
         ),
         "a_unit": re.compile(rf"(?=[Aa])\b(?P<a>[Aa]n?)\s+(?P<unit>{units})(?![\w])"),
         "lead": re.compile(
@@ -533,8 +536,8 @@ def find_sample_sizes(text: str, rules: QuantityRules | None = None,
             continue
         if p["sample_not_before"].search(text[max(0, m.start() - 20):m.start()]):
             continue  # `type 2 diabetic patients`, `grade 3 patients`
-        if m["verb"]:
-            add(m.start("lo"), m.end("lo"), m["lo"], None)  # `21 were assigned`
+        if m["verb"] or m["active"]:
+            add(m.start("lo"), m.end("lo"), m["lo"], None)  # `21 were assigned`, `193 completed`
             continue
         if p["sample_event_after"].match(text, m.end()):
             continue  # `21 patients (2.9%)`, `3 patients developed a rash`: counts of events, not samples
