@@ -106,9 +106,10 @@ def first_chars(words) -> str:
 def digit_pattern() -> str:
     """Regex source (no groups) for a written-in-digits number, unsigned."""
     frac = f"[{_FRACTION_CHARS}]"
+    # the look-ahead keeps the engine from backing off `15,000` to `15` or `98.4` to `98`
     return (
-        rf"(?:\d+\s\d/\d{{1,2}}(?![\d/])|\d+\s?{frac}|(?:\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+)(?:\.\d+)?"
-        rf"|\.\d+|{frac})"
+        rf"(?:\d+\s\d/\d{{1,2}}(?![\d/])|\d+\s?{frac}|(?:\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+)(?:\.\d+)?(?![\d]|[.,]\d)"
+        rf"|\.\d+(?![\d]|[.,]\d)|{frac})"
     )
 
 

@@ -91,6 +91,7 @@ CASES = [
     ("odds ratio (OR) of 1.8", [("STATISTIC", "odds ratio (OR) of 1.8", 1.8, 1.8)]),
     ("a mean difference of -1.2 points", [("STATISTIC", "mean difference of -1.2", -1.2, -1.2)]),
     ("in 30-40% of cases", [("STATISTIC", "30-40%", "30-40", 35)]),
+    ("HbA1c fell 9.1 ± 3 %", [("STATISTIC", "9.1 ± 3 %", 9.1, 9.1)]),
     # negatives: nothing at all
     ("see [3–5] and [1,11]", []),
     ("as shown in Fig. 1 and Table 2", []),
@@ -108,6 +109,8 @@ CASES = [
     ("drug A OR drug B", []),
     ("mean age 60 +/- 11 years", []),
     ("2 mg/24 h", []),
+    ("a total of 15,000 protein units", []),
+    ("10 mg/day 9", []),
     ("aged 34 and 19 years", []),
     ("twice a day", []),
     ("women aged < or = 75 yr", []),
@@ -203,6 +206,13 @@ def test_in_the_default_pipeline(nlp):
     doc = nlp("Sixty participants were treated for 6 weeks.")
     assert {(s.label_, s.text) for s in doc.spans["quantities"]} == {
         ("SAMPLE_SIZE", "Sixty participants"), ("DURATION", "6 weeks")}
+
+
+@pytest.mark.parametrize("text,span", [("infused over 48 h.", "48 h"), ("drawn at 4 h. Then", "4 h"),
+                                       ("for 3 d.", "3 d")])
+def test_span_ends_at_the_unit_before_a_full_stop(nlp, text, span):
+    doc = nlp(text)
+    assert [s.text for s in doc.spans["quantities"]] == [span]
 
 
 def test_to_disk_from_disk_round_trip(blank, tmp_path):

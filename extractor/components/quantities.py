@@ -265,7 +265,7 @@ def _compile(data: dict, unit_of, lead_unit_of, stat_unit_of) -> dict[str, re.Pa
         ),
         "a_unit": re.compile(rf"(?=[Aa])\b(?P<a>[Aa]n?)\s+(?P<unit>{units})(?![\w])"),
         "lead": re.compile(
-            rf"{_guard(lead_unit_of)}(?<![\w-])(?P<unit>{lead})\s*(?P<lo>\d+(?:\.\d+)?)"
+            rf"{_guard(lead_unit_of)}(?<![\w/-])(?P<unit>{lead})\s*(?P<lo>\d+(?:\.\d+)?)"
             rf"(?:\s*(?:{dash}|\b(?i:to)\b)\s*(?:{lead}\s*)?(?P<hi>\d+(?:\.\d+)?))?(?![\w]|[.,]\d)"
         ),
         "ordinal": re.compile(rf"{_guard(number_words().ordinals, '0123456789' + first_chars(number_words().tens))}"
@@ -292,10 +292,11 @@ def _compile(data: dict, unit_of, lead_unit_of, stat_unit_of) -> dict[str, re.Pa
             rf"{_guard(data['ci_names'], '0123456789')}"
             rf"(?:(?P<level>\d{{2}}(?:\.\d+)?)\s*%\s*)?(?<![\w])(?P<name>{_words(data['ci_names'])})"
             rf"\s*(?:[:=,]\s*|(?i:of|was|is)\s+)?(?:(?P<open>[\[(])\s*)?(?P<lo>{signed})\s*%?\s*"
-            rf"(?:{dash}|,|;|\b(?i:to)\b)\s*(?P<hi>{signed})\s*%?(?(open)\s*[\])]|)"
+            rf"(?:{dash}|,|;|\b(?i:to)\b)\s*(?P<hi>{signed})(?:\s*%)?(?(open)\s*[\])]|)"
         ),
         "percent": re.compile(
-            rf"(?=[-\u2212\d.{_FRACTIONS}])(?<![\w.,/])(?P<lo>{signed})(?:\s*%?\s*(?:{dash}|\b(?i:to)\b)\s*(?P<hi>{signed}))?"
+            rf"(?=[-\u2212\d.{_FRACTIONS}])(?<![\w.,/])(?<!±)(?<!±\s)(?<!\+/-)(?P<lo>{signed})"
+            rf"(?:\s*(?:±|\+/-|\+/\u2212)\s*(?P<sd>{dnum}))?(?:\s*%?\s*(?:{dash}|\b(?i:to)\b)\s*(?P<hi>{signed}))?"
             rf"\s*(?P<pct>{_words(data['percent_words'])})(?![\w])"
         ),
         "stat": re.compile(
