@@ -266,8 +266,11 @@ def _compile(data: dict, unit_of, lead_unit_of, stat_unit_of) -> dict[str, re.Pa
         "a_unit": re.compile(rf"(?=[Aa])\b(?P<a>[Aa]n?)\s+(?P<unit>{units})(?![\w])"),
         "lead": re.compile(
             rf"{_guard(lead_unit_of)}(?<![\w/-])(?P<unit>{lead})\s*(?P<lo>\d+(?:\.\d+)?)"
-            rf"(?:\s*(?:{dash}|\b(?i:to)\b)\s*(?:{lead}\s*)?(?P<hi>\d+(?:\.\d+)?))?(?![\w]|[.,]\d)"
+            rf"(?:\s*(?:{dash}|\b(?i:to)\b)\s*(?:{lead}\s*)?(?P<hi>\d+(?:\.\d+)?)"
+            r"|(?P<more>(?:\s*,\s*\d+(?![\d.]))*\s*,?\s+(?:and|or)\s+\d+(?![\d.])))?"  # `days 1, 8 and 15`
+            r"(?![\w]|[.,]\d)"
         ),
+        "digits": re.compile(r"\d+"),
         "ordinal": re.compile(rf"{_guard(number_words().ordinals, '0123456789' + first_chars(number_words().tens))}"
                               rf"(?<![\w-])(?P<ord>{ordinal})\s+(?P<unit>{lead})\b"),
         "baseline": re.compile(
@@ -464,6 +467,11 @@ def find_times(text: str, rules: QuantityRules | None = None,
         unit = rules.lead_unit_of[m["unit"].lower()]
         if (unit == "year" and lo >= 1900) or (hi is not None and hi <= lo):
             continue  # calendar years, not time points
+        if m["more"]:
+            out.append(_time_quantity(m.start(), m.end("lo"), "TIMEPOINT", lo, None, unit))
+            for n in p["digits"].finditer(text, m.start("more"), m.end("more")):
+                out.append(_time_quantity(n.start(), n.end(), "TIMEPOINT", float(n.group(0)), None, unit))
+            continue
         out.append(_time_quantity(m.start(), m.end(), "TIMEPOINT", lo, hi, unit))
     for m in p["ordinal"].finditer(text):
         n = parse_ordinal(m["ord"])
