@@ -3,6 +3,7 @@ was designed around. Asserts on values and short tokens only (the text is not ou
 
 import pytest
 
+from extractor.document import Document
 from extractor.extract import extract_rows, frames_from_rows
 from extractor.readers import read_documents
 
@@ -41,6 +42,12 @@ def test_durations(mentions, value, unit, days):
     assert len(match) == 1
     assert match["norm_value"].iloc[0] == pytest.approx(days)
     assert match["norm_unit"].iloc[0] == "d"
+
+
+def test_ranges_show_their_bounds(nlp):
+    rows = frames_from_rows(extract_rows(nlp, [Document("r", "Given for 2 to 3 weeks.", "-")]))["mentions"]
+    (row,) = rows[rows["label"] == "DURATION"].itertuples()
+    assert (row.value, row.norm_value, row.min_value, row.max_value) == ("2-3", 17.5, 14, 21)
 
 
 def test_only_those_durations(mentions):
