@@ -115,6 +115,7 @@ CASES = [
     ("10 mg/day 9", []),
     ("aged 34 and 19 years", []),
     ("patients 18 years or older", []),
+    ("seen at either 0700 or 0730 hours", []),
     ("twice a day", []),
     ("women aged < or = 75 yr", []),
     ("a woman of 80 years", []),

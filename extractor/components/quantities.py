@@ -424,6 +424,8 @@ def find_times(text: str, rules: QuantityRules | None = None,
         lo_unit = _unit(rules.unit_of, m["lounit"].strip()) if m["lounit"] else unit
         if lo is None or unit is None or lo_unit is None or (m["hi"] and hi is None):
             continue
+        if unit == "hour" and _CLOCK.fullmatch(m["lo"]):
+            continue  # `at 0730 hours`, `1400 h`: a time of day
         start = m.start("lo")
         context = start  # the words before the whole expression decide (`aged 34 and 19 years`)
         items: list = []
@@ -448,7 +450,8 @@ def find_times(text: str, rules: QuantityRules | None = None,
         else:
             out.append(_time_quantity(start, m.end(), label, lo, hi, unit))
         for item_start, item_end, value in items:
-            out.append(_time_quantity(item_start, item_end, label, value, None, unit))
+            if not (unit == "hour" and _CLOCK.fullmatch(text[item_start:item_end])):
+                out.append(_time_quantity(item_start, item_end, label, value, None, unit))
     for m in p["a_unit"].finditer(text):
         # `for a week`, `after a month`: "a" counts as one only right after a cue word
         unit = _unit(rules.unit_of, m["unit"])
@@ -488,6 +491,7 @@ def _unit(table: dict[str, str], surface: str) -> str | None:
 
 
 _LOOKBACK = 80
+_CLOCK = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d")
 
 
 def _items_before(text: str, start: int, rules: QuantityRules, below: float | None = None):
