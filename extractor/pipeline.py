@@ -9,6 +9,7 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.symbols import ORTH
 from spacy.util import registry
 
 from .errors import ModelNotFound
@@ -17,15 +18,18 @@ from .errors import ModelNotFound
 CLAIMX_COMPONENTS: list[str] = [
     "claimx_sentences",
     "abbreviation_detector",
+    "claimx_quantities",
 ]
 
 # modules whose import registers the factories above
 _COMPONENT_MODULES = [
     "scispacy.abbreviation",
     "extractor.components.sentences",
+    "extractor.components.quantities",
 ]
 
 
+_UNIT_ABBREVIATIONS = ("h", "hr", "hrs", "d", "min", "mins", "sec", "wk", "wks", "mo", "mos", "y", "yr", "yrs")
 _EXTRA_INFIXES = r"|(?<=[A-Za-z0-9)])\.(?=\[\d)|(?<=\d)\](?=\[)"
 
 
@@ -44,6 +48,9 @@ def create_scispacy_tokenizer():
             # split "trials.[8]" so the full stop and the citation are tokens of their own
             infixes = tokenizer.infix_finditer.__self__.pattern + _EXTRA_INFIXES
             tokenizer.infix_finditer = re.compile(infixes).finditer
+        # "for 48 h." keeps "h." whole; split it so a quantity's span can end at its unit
+        for unit in _UNIT_ABBREVIATIONS:
+            tokenizer.add_special_case(f"{unit}.", [{ORTH: unit}, {ORTH: "."}])
         return tokenizer
 
     return make

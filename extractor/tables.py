@@ -26,6 +26,7 @@ MENTION_COLUMNS = {
     "text": "str", "value": "str", "unit": "str", "norm_value": "float", "norm_unit": "str",
     "concept_id": "str", "concept_name": "str", "negated": "bool", "hedged": "bool",
     "source": "str",
+    "min_value": "float", "max_value": "float",  # ranges (`2 to 3 weeks`, a CI): bounds in the norm unit
 }
 CITATION_COLUMNS = {
     "doc_id": "str", "sent_id": "int", "start": "int", "end": "int", "text": "str",
@@ -111,6 +112,7 @@ def mention_rows(ctx: DocContext) -> Iterable[dict[str, Any]]:
             "norm_value": x.norm_value, "norm_unit": x.norm_unit, "concept_id": x.concept_id,
             "concept_name": x.concept_name, "negated": bool(x.negated), "hedged": bool(x.hedged),
             "source": x.source or ("ner" if span in ctx.doc.ents else None),
+            "min_value": x.min_value, "max_value": x.max_value,
         }
 
 

@@ -1,0 +1,671 @@
+"""Sample sizes, durations, time points and statistics, found by rules over the text.
+
+Regexes are built once from the word lists in `extractor/patterns/quantities.json` (units,
+cue words, participant nouns, statistic names) and run over `doc.text`; numbers parse with
+`extractor.numbers`. What a quantity IS (a duration or a time point, a head count or an age)
+is decided by the words around it, also taken from the data file. The component only maps
+the matches to spans in `doc.spans["quantities"]` and sets their attributes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..errors import PatternFileError
+from ..extensions import set_attrs
+from ..numbers import (
+    digit_pattern,
+    first_chars,
+    number_guard,
+    number_pattern,
+    number_words,
+    ordinal_pattern,
+    parse_number,
+    parse_ordinal,
+    trie_pattern,
+)
+from ..resources import load_json
+from ..units import to_days
+
+SOURCE = "claimx_quantities"
+LABELS = ("SAMPLE_SIZE", "DURATION", "TIMEPOINT", "STATISTIC")
+_FILE = "quantities.json"
+_FRACTIONS = "½¼¾⅓⅔"
+_WHERE = f"extractor/patterns/{_FILE}"
+
+# data file layout: key -> (type, required). Nested objects are checked one level down.
+_TOP_KEYS = {
+    "_doc": (str, False), "time_units": (dict, True), "time_lead_words": (dict, True), "timepoint": (dict, True),
+    "duration": (dict, True), "fillers": (list, True), "time_not_before": (list, True),
+    "time_not_after": (list, True), "time_unit_modifiers": (list, True), "sample_size": (dict, True),
+    "statistics": (list, True),
+    "statistic_connectors": (list, True), "ci_names": (list, True), "p_comparators": (list, True),
+    "percent_words": (list, True), "percent_not_before": (list, True),
+}
+_TIMEPOINT_KEYS = {"cues_before": (list, True), "adjective_cues_before": (list, True),
+                   "cues_after": (list, True), "baseline_cues": (list, True)}
+_DURATION_KEYS = {"cues_before": (list, True)}
+_SAMPLE_KEYS = {
+    "nouns": (list, True), "verbs": (list, True), "n_symbols": (list, True), "total_cues": (list, True),
+    "not_before": (list, True), "not_nouns": (list, True), "modifier_stop_words": (list, True),
+    "max_modifiers": (int, True), "event_words": (list, True), "modifier_phrases": (list, True),
+    "active_verbs": (list, True),
+}
+_STATISTIC_KEYS = {"unit": (str, True), "abbreviations": (list, True), "phrases": (list, True),
+                   "signed": (bool, False)}
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One quantity found in a text; offsets are into that text, end exclusive."""
+
+    start: int
+    end: int
+    label: str
+    value: float | str | None
+    unit: str | None = None
+    norm_value: float | None = None
+    norm_unit: str | None = None
+    min_value: float | None = None
+    max_value: float | None = None
+
+    def attrs(self) -> dict[str, Any]:
+        return {"value": self.value, "unit": self.unit, "norm_value": self.norm_value,
+                "norm_unit": self.norm_unit, "min_value": self.min_value, "max_value": self.max_value,
+                "source": SOURCE}
+
+
+# ---------------------------------------------------------------------------------------------
+# rules: validated data -> compiled regexes
+# ---------------------------------------------------------------------------------------------
+
+def _check(record: Any, keys: dict[str, tuple[type, bool]], where: str) -> None:
+    if not isinstance(record, dict):
+        raise PatternFileError(f"{where}: expected an object, got {type(record).__name__}")
+    unknown = set(record) - set(keys)
+    if unknown:
+        raise PatternFileError(f"{where}: unknown keys {sorted(unknown)}; allowed: {sorted(keys)}")
+    for key, (kind, required) in keys.items():
+        if key not in record:
+            if required:
+                raise PatternFileError(f"{where}: missing key {key!r}")
+            continue
+        value = record[key]
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise PatternFileError(f"{where}.{key}: expected {kind.__name__}, got {type(value).__name__}")
+        if kind is list and not all(isinstance(v, str) and v.strip() for v in value) and key != "statistics":
+            raise PatternFileError(f"{where}.{key}: every entry must be a non-empty string")
+        if kind is list and key != "statistics":
+            dupes = sorted({v for v in value if value.count(v) > 1})
+            if dupes:
+                raise PatternFileError(f"{where}.{key}: duplicate entries {dupes}")
+
+
+def _words(surfaces, exact_if_upper: bool = True) -> str:
+    """Alternation of surfaces. Lower-case entries match in lower case or with a capital first letter
+    (`weeks`, `Weeks`); entries with a capital (abbreviations such as `OR`, `CI`) and one-letter entries
+    (`h`, `d`) match exactly. Built as a trie: it is run at nearly every position of the text."""
+    exact, folded = [], []
+    for s in sorted(set(surfaces), key=len, reverse=True):
+        if len(s) == 1 or (exact_if_upper and s != s.lower()):
+            exact.append(" ".join(s.split()))
+        else:
+            folded.append(" ".join(s.lower().split()))
+    parts = []
+    if folded:
+        parts.append(trie_pattern(folded))
+    if exact:
+        parts.append(trie_pattern(exact, fold_first=False))
+    return "(?:" + "|".join(parts) + ")" if parts else "(?!)"
+
+
+def _guard(surfaces, extra: str = "") -> str:
+    """Look-ahead for the first character of any surface (both cases): patterns start with it so the
+    regex engine leaves most positions after one test."""
+    return rf"(?=[{re.escape(extra + first_chars(surfaces))}])"
+
+
+def _cue_words(cues) -> str:
+    """Alternation of cue words; `post*` is a prefix, other cues end at a word boundary."""
+    parts = []
+    for cue in sorted(set(cues), key=len, reverse=True):
+        prefix = cue.endswith("*")
+        word = cue.rstrip("*")
+        pattern = r"\s+".join(re.escape(p) for p in word.split())
+        if word[-1:].isalnum() and not prefix:
+            pattern += r"\b"
+        parts.append(pattern)
+    return "(?:" + "|".join(parts) + ")" if parts else "(?!)"
+
+
+def _before(cues, fillers) -> re.Pattern:
+    """Text just before a quantity ends with a cue, maybe followed by filler words (`at say`)."""
+    return re.compile(
+        rf"(?:^|(?<=[^\w]))(?i:{_cue_words(cues)})(?:\s*(?i:{_cue_words(fillers)}))*[\s(]*$"
+    )
+
+
+@dataclass(frozen=True)
+class QuantityRules:
+    """Compiled rules; build with `rules_from_dict` (validates) or `default_rules()` (shipped file)."""
+
+    data: dict
+    unit_of: dict[str, str]  # lower-cased surface -> pint unit
+    lead_unit_of: dict[str, str]
+    stat_unit_of: dict[str, str]  # surface (lower-cased for phrases) -> unit
+    signed_stats: frozenset
+    not_nouns: frozenset
+    patterns: dict[str, re.Pattern] = field(repr=False)
+
+
+def rules_from_dict(data: Any, where: str = _WHERE) -> QuantityRules:
+    """Validate a quantities data file (allowed keys, types, duplicates) and compile its regexes."""
+    _check(data, _TOP_KEYS, where)
+    _check(data["timepoint"], _TIMEPOINT_KEYS, f"{where}: timepoint")
+    _check(data["duration"], _DURATION_KEYS, f"{where}: duration")
+    _check(data["sample_size"], _SAMPLE_KEYS, f"{where}: sample_size")
+    unit_of = _unit_table(data["time_units"], f"{where}: time_units", check_pint=True)
+    lead_unit_of = _unit_table(data["time_lead_words"], f"{where}: time_lead_words", check_pint=False)
+    stat_unit_of: dict[str, str] = {}
+    signed = set()
+    for i, record in enumerate(data["statistics"]):
+        rwhere = f"{where}: statistics[{i}]"
+        _check(record, _STATISTIC_KEYS, rwhere)
+        for surface in record["abbreviations"]:
+            key = surface if surface != surface.lower() else surface.lower()
+            if key in stat_unit_of:
+                raise PatternFileError(f"{rwhere}: {surface!r} already names {stat_unit_of[key]}")
+            stat_unit_of[key] = record["unit"]
+        for surface in record["phrases"]:
+            if surface != surface.lower():
+                raise PatternFileError(f"{rwhere}: phrase {surface!r} must be lower-case (matched in any case)")
+            key = " ".join(surface.split())
+            if key in stat_unit_of:
+                raise PatternFileError(f"{rwhere}: {surface!r} already names {stat_unit_of[key]}")
+            stat_unit_of[key] = record["unit"]
+        if record.get("signed"):
+            signed.add(record["unit"])
+    sample = data["sample_size"]
+    if sample["max_modifiers"] < 0 or sample["max_modifiers"] > 6:
+        raise PatternFileError(f"{where}: sample_size.max_modifiers must be between 0 and 6")
+    if not set(data["p_comparators"]) <= {"<=", ">=", "=<", "=>", "≤", "≥", "<", ">", "="}:
+        raise PatternFileError(f"{where}: p_comparators: only <, >, =, <=, >=, =<, =>, ≤, ≥ are understood")
+    try:
+        patterns = _compile(data, unit_of, lead_unit_of, stat_unit_of)
+    except re.error as e:
+        raise PatternFileError(f"{where}: an entry breaks the generated pattern: {e}") from e
+    return QuantityRules(
+        data=data, unit_of=unit_of, lead_unit_of=lead_unit_of, stat_unit_of=stat_unit_of,
+        signed_stats=frozenset(signed), not_nouns=frozenset(w.lower() for w in sample["not_nouns"]),
+        patterns=patterns,
+    )
+
+
+def _unit_table(table: dict, where: str, check_pint: bool) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for unit, surfaces in table.items():
+        if unit == "_doc":
+            continue
+        if not isinstance(surfaces, list) or not surfaces or not all(isinstance(s, str) and s for s in surfaces):
+            raise PatternFileError(f"{where}.{unit}: expected a non-empty list of strings")
+        if check_pint:
+            try:
+                to_days(1.0, unit)
+            except ValueError as e:
+                raise PatternFileError(f"{where}.{unit}: not a time unit pint knows ({e})") from e
+        for s in surfaces:
+            key = s if len(s) == 1 else s.lower()
+            if key in out:
+                raise PatternFileError(f"{where}.{unit}: {s!r} already listed under {out[key]}")
+            out[key] = unit
+    return out
+
+
+def _compile(data: dict, unit_of, lead_unit_of, stat_unit_of) -> dict[str, re.Pattern]:
+    num, dnum, ordinal = number_pattern(), digit_pattern(), ordinal_pattern()
+    units = _words(unit_of)
+    lead = _words(lead_unit_of)
+    sample = data["sample_size"]
+    # not inside a word, a decimal, `mg/24 h` or `COVID-19`; the guard first: it fails fastest
+    start = rf"{number_guard()}(?<![\w.,/^])(?<![A-Za-z]-)"
+    dash = r"(?:-|–|—|‐)"
+    signed = rf"[-\u2212]?\s?{dnum}"
+    sci = rf"(?:\d+(?:\.\d+)?\s*[x×]\s*10\s*(?:\^|\*\*)?\s*[-\u2212]?\s*\d+(?![\d.])|\d+(?:\.\d+)?[eE][-+]?\d+|{dnum})"
+    stops = _words([w.lower() for w in sample["modifier_stop_words"]], exact_if_upper=False)
+    stat_names = _words(stat_unit_of)
+    # `4, 8 and 12 weeks`, `54 and 50 patients`: numbers before the last one share its unit or noun.
+    # Looked for behind a match only: inside the main patterns they would double their cost.
+    items = rf"(?:{start}{num}\s*,\s*)*{start}{num}\s*,?\s+(?:and|or)\s+$"
+    modifier_phrases = _words([w.lower() for w in sample["modifier_phrases"]], exact_if_upper=False)
+    return {
+        # every quantity that starts with a number, in one pass: a time (`2 to 3 weeks`), a head count
+        # (`30 healthy volunteers`) or a count that was randomised (`21 were assigned`)
+        "number_led": re.compile(
+            rf"{start}(?P<lo>{num})(?:"
+            rf"(?:(?P<lounit>\s?{units}(?![\w]))?\s*-?\s*(?:{dash}|\b[Tt]o\b)\s*(?P<hi>{num}))?"
+            rf"(?:\s*(?:±|\+/-|\+/\u2212)\s*(?P<sd>{num}))?"  # mean ± SD: the mean is the value
+            rf"(?P<sep>\s*{dash}\s*|\s?)(?:(?P<mod>{_words(data['time_unit_modifiers'])})\s+)?"
+            rf"(?P<unit>{units})(?![\w])"
+            rf"|(?:\s*\(\s*\d+\s*\))?"  # `Sixty (60) children`
+            rf"(?P<mods>(?:\s+(?:{modifier_phrases}(?![\w])|(?!{stops}(?![\w'’-]))[A-Za-z][\w'’-]*))"
+            rf"{{0,{sample['max_modifiers']}}})"
+            rf"\s+(?P<noun>{_words([n.lower() for n in sample['nouns']], exact_if_upper=False)})\b"
+            rf"|\s+(?:(?i:were|was|had\s+been|have\s+been)\s+"
+            rf"(?:(?i:then|subsequently|successfully|randomly|eventually|finally|initially)\s+)?"
+            rf"(?P<verb>{_words([v.lower() for v in sample['verbs']], exact_if_upper=False)})"
+            rf"|(?P<active>{_words([v.lower() for v in sample['active_verbs']], exact_if_upper=False)}))\b)"
+        ),
+        "a_unit": re.compile(rf"(?=[Aa])\b(?P<a>[Aa]n?)\s+(?P<unit>{units})(?![\w])"),
+        "lead": re.compile(
+            rf"{_guard(lead_unit_of)}(?<![\w/-])(?P<unit>{lead})\s*(?P<lo>\d+(?:\.\d+)?)"
+            rf"(?:\s*(?:{dash}|\b(?i:to)\b)\s*(?:{lead}\s*)?(?P<hi>\d+(?:\.\d+)?)"
+            r"|(?P<more>(?:\s*,\s*\d+(?![\d.]))*\s*,?\s+(?:and|or)\s+\d+(?![\d.])))?"  # `days 1, 8 and 15`
+            r"(?![\w]|[.,]\d)"
+        ),
+        "digits": re.compile(r"\d+"),
+        "ordinal": re.compile(rf"{_guard(number_words().ordinals, '0123456789' + first_chars(number_words().tens))}"
+                              rf"(?<![\w-])(?P<ord>{ordinal})\s+(?P<unit>{lead})\b"),
+        "baseline": re.compile(
+            rf"{_guard(data['timepoint']['baseline_cues'])}\b(?i:{_cue_words(data['timepoint']['baseline_cues'])})"
+            r"\s+(?P<bl>(?i:baseline))\b"
+        ),
+        "n": re.compile(
+            rf"{_guard(sample['n_symbols'])}(?<![\w])(?P<sym>{'|'.join(map(re.escape, sample['n_symbols']))})"
+            rf"\s*[=:]\s*(?P<num>{dnum})"
+            r"(?![\d.,]\d|\s*%)"
+        ),
+        "total": re.compile(
+            rf"{_guard(sample['total_cues'])}\b(?i:{_cue_words(sample['total_cues'])})\s+(?P<num>{num})"
+            r"(?=\s*[.,;:)]|\s+(?i:were|was|in|from|at|with)\b)"
+        ),
+        "p": re.compile(
+            r"(?=[pP])(?<![\w])(?P<p>[pP])(?:\s*[-‐]?\s*(?i:values?))?(?:\s*(?i:for\s+trend|for\s+interaction))?"
+            rf"\s*(?P<cmp>{'|'.join(map(re.escape, sorted(data['p_comparators'], key=len, reverse=True)))})"
+            rf"\s*(?P<num>{sci}|(?i:n\.s\.|ns)(?![\w]))"
+        ),
+        "ci": re.compile(
+            rf"{_guard(data['ci_names'], '0123456789')}"
+            rf"(?:(?P<level>\d{{2}}(?:\.\d+)?)\s*%\s*)?(?<![\w])(?P<name>{_words(data['ci_names'])})"
+            rf"\s*(?:[:=,]\s*|(?i:of|was|is)\s+)?(?:(?P<open>[\[(])\s*)?(?P<lo>{signed})\s*%?\s*"
+            rf"(?:{dash}|,|;|\b(?i:to)\b)\s*(?P<hi>{signed})(?:\s*%)?(?(open)\s*[\])]|)"
+        ),
+        "percent": re.compile(
+            rf"(?=[-\u2212\d.{_FRACTIONS}])(?<![\w.,/])(?<!±)(?<!±\s)(?<!\+/-)(?P<lo>{signed})"
+            rf"(?:\s*(?:±|\+/-|\+/\u2212)\s*(?P<sd>{dnum}))?(?:\s*%?\s*(?:{dash}|\b(?i:to)\b)\s*(?P<hi>{signed}))?"
+            rf"\s*(?P<pct>{_words(data['percent_words'])})(?![\w])"
+        ),
+        "stat": re.compile(
+            rf"{_guard(stat_unit_of)}(?<![\w])(?P<name>{stat_names})(?![\w])(?:\s*\((?P<abbr>[A-Za-z]{{2,5}})\))?"
+            rf"(?:\s*(?i:{_cue_words(data['statistic_connectors'])})){{0,2}}\s*(?P<num>{signed})(?![\d.,]\d|\w)"
+        ),
+        "tp_before": _before(data["timepoint"]["cues_before"], data["fillers"]),
+        "tp_adj_before": _before(data["timepoint"]["adjective_cues_before"], data["fillers"]),
+        "dur_before": _before(data["duration"]["cues_before"], data["fillers"]),
+        "tp_after": re.compile(rf"^[\s)]*(?i:{_cue_words(data['timepoint']['cues_after'])})"),
+        "time_not_before": _before(data["time_not_before"], data["fillers"]),
+        "time_not_after": re.compile(rf"^\s*(?i:{_cue_words(data['time_not_after'])})"),
+        "sample_not_before": re.compile(rf"(?:^|(?<=[^\w]))(?i:{_cue_words(sample['not_before'])})\s*$"),
+        "percent_not_before": re.compile(rf"\s*(?i:{_cue_words(data['percent_not_before'])})"),
+        "word": re.compile(r"\s*([A-Za-z][\w-]*)"),
+        "item": re.compile(rf"{start}{num}"),
+        "items_before": re.compile(items),
+        "between_before": re.compile(rf"\b[Bb]etween\s+(?P<lo>{num})(?P<lounit>\s?{units}(?![\w]))?\s+and\s+$"),
+        "sample_event_after": re.compile(
+            rf"\s*(?:\(\s*\d+(?:\.\d+)?\s*(?:%|(?i:percent))|(?i:{_cue_words(sample['event_words'])}))"
+        ),
+    }
+
+
+@lru_cache(maxsize=1)
+def default_rules() -> QuantityRules:
+    return rules_from_dict(load_json(_FILE), _WHERE)
+
+
+def load_rules(path: str | Path | None = None) -> QuantityRules:
+    """The shipped rules, or a user's rules file in the same format."""
+    if path is None:
+        return default_rules()
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as e:
+        raise PatternFileError(f"rules file {path} does not exist") from e
+    except json.JSONDecodeError as e:
+        raise PatternFileError(f"rules file {path} is not valid JSON: {e}") from e
+    return rules_from_dict(data, str(path))
+
+
+# ---------------------------------------------------------------------------------------------
+# finding quantities (pure functions over text)
+# ---------------------------------------------------------------------------------------------
+
+_WINDOW = 48
+
+
+def find_quantities(text: str, rules: QuantityRules | None = None) -> list[Quantity]:
+    """Every sample size, duration, time point and statistic in `text`, sorted by offset.
+
+    Spans of one label never overlap (the longer, then earlier, wins); different labels may.
+    """
+    rules = rules or default_rules()
+    led = list(rules.patterns["number_led"].finditer(text))
+    found = [*find_times(text, rules, led), *find_sample_sizes(text, rules, led), *find_statistics(text, rules)]
+    return _resolve(found)
+
+
+def _resolve(found: list[Quantity]) -> list[Quantity]:
+    kept: list[Quantity] = []
+    taken: dict[str, list[tuple[int, int]]] = {}
+    for q in sorted(found, key=lambda q: (-(q.end - q.start), q.start)):
+        spans = taken.setdefault(q.label, [])
+        if any(q.start < e and s < q.end for s, e in spans):
+            continue
+        spans.append((q.start, q.end))
+        kept.append(q)
+    return sorted(kept, key=lambda q: (q.start, q.end, q.label))
+
+
+def _num_value(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
+
+
+def _range_value(lo: float, hi: float) -> str:
+    a, b = _num_value(lo), _num_value(hi)
+    return f"{a}-{b}" if lo >= 0 and hi >= 0 else f"{a} to {b}"
+
+
+def _time_quantity(start: int, end: int, label: str, lo: float, hi: float | None, unit: str) -> Quantity:
+    if hi is None:
+        return Quantity(start, end, label, _num_value(lo), unit, to_days(lo, unit), "d")
+    lo_d, hi_d = to_days(lo, unit), to_days(hi, unit)
+    # a range's single figure is its midpoint; min/max keep the bounds
+    return Quantity(start, end, label, _range_value(lo, hi), unit, (lo_d + hi_d) / 2, "d", lo_d, hi_d)
+
+
+def classify_time(text: str, start: int, end: int, adjective: bool = False,
+                  rules: QuantityRules | None = None) -> str | None:
+    """DURATION or TIMEPOINT for the time expression text[start:end], from the words around it;
+    None when it is not a duration at all (an age, a frequency such as `every 4 h`)."""
+    p = (rules or default_rules()).patterns
+    before = text[max(0, start - _WINDOW):start]
+    after = text[end:end + _WINDOW]
+    if p["time_not_before"].search(before) or p["time_not_after"].match(after):
+        return None
+    if (p["tp_adj_before"] if adjective else p["tp_before"]).search(before):
+        return "TIMEPOINT"
+    if p["dur_before"].search(before):
+        return "DURATION"
+    if p["tp_after"].match(after):
+        return "TIMEPOINT"
+    return "DURATION"
+
+
+def find_times(text: str, rules: QuantityRules | None = None,
+               number_led: list[re.Match] | None = None) -> list[Quantity]:
+    """Durations (`for 2 to 3 weeks`, `a 4-day infusion`) and time points (`at 12 weeks`,
+    `6 weeks post treatment`, `week 12`, `the third day`, `at baseline`), in days."""
+    rules = rules or default_rules()
+    p = rules.patterns
+    out: list[Quantity] = []
+    for m in p["number_led"].finditer(text) if number_led is None else number_led:
+        if not m["unit"]:
+            continue
+        lo = parse_number(m["lo"])
+        hi = parse_number(m["hi"]) if m["hi"] else None
+        unit = _unit(rules.unit_of, m["unit"])
+        lo_unit = _unit(rules.unit_of, m["lounit"].strip()) if m["lounit"] else unit
+        if lo is None or unit is None or lo_unit is None or (m["hi"] and hi is None):
+            continue
+        if unit == "hour" and _CLOCK.fullmatch(m["lo"]):
+            continue  # `at 0730 hours`, `1400 h`: a time of day
+        start = m.start("lo")
+        context = start  # the words before the whole expression decide (`aged 34 and 19 years`)
+        items: list = []
+        if hi is None and (b := p["between_before"].search(text, max(0, start - _LOOKBACK), start)):
+            # `between 2 and 4 weeks`
+            hi, lo, start, context = lo, parse_number(b["lo"]), b.start("lo"), b.start()
+            lo_unit = _unit(rules.unit_of, b["lounit"].strip()) if b["lounit"] else unit
+            if lo is None or lo_unit is None:
+                continue
+        elif hi is None:
+            context, items = _items_before(text, start, rules, below=lo)
+        if hi is not None and to_days(hi, unit) <= to_days(lo, lo_unit):
+            continue  # `12-4 weeks` is not a range
+        adjective = "-" in m["sep"] or "‐" in m["sep"]
+        label = classify_time(text, context, m.end(), adjective and _noun_follows(text, m.end(), rules), rules)
+        if not label:
+            continue
+        if lo_unit != unit:  # `24 hours to three days`
+            lo_d, hi_d = to_days(lo, lo_unit), to_days(hi, unit)
+            value = f"{_num_value(lo)} {lo_unit} to {_num_value(hi)} {unit}"
+            out.append(Quantity(start, m.end(), label, value, unit, (lo_d + hi_d) / 2, "d", lo_d, hi_d))
+        else:
+            out.append(_time_quantity(start, m.end(), label, lo, hi, unit))
+        for item_start, item_end, value in items:
+            if not (unit == "hour" and _CLOCK.fullmatch(text[item_start:item_end])):
+                out.append(_time_quantity(item_start, item_end, label, value, None, unit))
+    for m in p["a_unit"].finditer(text):
+        # `for a week`, `after a month`: "a" counts as one only right after a cue word
+        unit = _unit(rules.unit_of, m["unit"])
+        before = text[max(0, m.start() - _WINDOW):m.start()]
+        if unit is None or not (p["tp_before"].search(before) or p["dur_before"].search(before)):
+            continue
+        label = classify_time(text, m.start(), m.end(), False, rules)
+        if label:
+            out.append(_time_quantity(m.start(), m.end(), label, 1.0, None, unit))
+    for m in p["lead"].finditer(text):
+        before = text[max(0, m.start() - 12):m.start()]
+        if re.search(r"\d\s*$", before):
+            continue  # `3 days 2 ...`: the unit belongs to the number before
+        lo = float(m["lo"])
+        hi = float(m["hi"]) if m["hi"] else None
+        unit = rules.lead_unit_of[m["unit"].lower()]
+        if (unit == "year" and lo >= 1900) or (hi is not None and hi <= lo):
+            continue  # calendar years, not time points
+        if m["more"]:
+            out.append(_time_quantity(m.start(), m.end("lo"), "TIMEPOINT", lo, None, unit))
+            for n in p["digits"].finditer(text, m.start("more"), m.end("more")):
+                out.append(_time_quantity(n.start(), n.end(), "TIMEPOINT", float(n.group(0)), None, unit))
+            continue
+        out.append(_time_quantity(m.start(), m.end(), "TIMEPOINT", lo, hi, unit))
+    for m in p["ordinal"].finditer(text):
+        n = parse_ordinal(m["ord"])
+        if n:
+            out.append(_time_quantity(m.start(), m.end(), "TIMEPOINT", float(n), None,
+                                      rules.lead_unit_of[m["unit"].lower()]))
+    for m in p["baseline"].finditer(text):
+        out.append(Quantity(m.start("bl"), m.end("bl"), "TIMEPOINT", "baseline", None, 0.0, "d"))
+    return out
+
+
+def _unit(table: dict[str, str], surface: str) -> str | None:
+    return table.get(surface) or table.get(surface.lower())
+
+
+_LOOKBACK = 80
+_CLOCK = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d")
+
+
+def _items_before(text: str, start: int, rules: QuantityRules, below: float | None = None):
+    """Numbers listed before a quantity that share its unit or noun (`4, 8 and` of `4, 8 and 12 weeks`):
+    (where the list starts, [(start, end, value)]). With `below`, the list must rise to `below`."""
+    offset = max(0, start - _LOOKBACK)
+    m = rules.patterns["items_before"].search(text, offset, start)
+    if not m:
+        return start, []
+    found = []
+    for n in rules.patterns["item"].finditer(text, m.start(), m.end()):
+        value = parse_number(n.group(0))
+        if value is None:
+            return start, []
+        found.append((n.start(), n.end(), value))
+    values = [v for *_, v in found]
+    if not found or (below is not None and (values != sorted(set(values)) or values[-1] >= below)):
+        return m.start(), []  # not one list, but its context still decides (`aged 34 and 19 years`)
+    return m.start(), found
+
+
+def _noun_follows(text: str, end: int, rules: QuantityRules) -> bool:
+    """`a 4-day infusion`: a hyphenated time used as an adjective."""
+    m = rules.patterns["word"].match(text, end)
+    return bool(m) and not m.group(1).lower().startswith("post")
+
+
+def _count(text: str) -> int | None:
+    value = parse_number(text)
+    if value is None or not value.is_integer() or not 1 <= value < 10_000_000:
+        return None
+    return int(value)
+
+
+def find_sample_sizes(text: str, rules: QuantityRules | None = None,
+                      number_led: list[re.Match] | None = None) -> list[Quantity]:
+    """`n = 30`, `N=60`, `30 patients`, `sixty participants`, `120 adults were randomised`,
+    `a total of 1,204 subjects`, `21 were assigned`. value = norm_value = the count."""
+    rules = rules or default_rules()
+    p = rules.patterns
+    out: list[Quantity] = []
+
+    def add(start: int, end: int, num: str, unit: str | None) -> None:
+        count = _count(num)
+        if count is not None:
+            out.append(Quantity(start, end, "SAMPLE_SIZE", count, unit, float(count), "participants"))
+
+    for m in p["n"].finditer(text):
+        word = p["word"].match(text, m.end())
+        if word and word.group(1).lower() in rules.not_nouns:
+            continue  # `n = 3 studies`
+        add(m.start(), m.end(), m["num"], "n")
+    for m in p["number_led"].finditer(text) if number_led is None else number_led:
+        if m["unit"]:
+            continue
+        if p["sample_not_before"].search(text[max(0, m.start() - 20):m.start()]):
+            continue  # `type 2 diabetic patients`, `grade 3 patients`
+        if m["verb"] or m["active"]:
+            add(m.start("lo"), m.end("lo"), m["lo"], None)  # `21 were assigned`, `193 completed`
+            continue
+        if p["sample_event_after"].match(text, m.end()):
+            continue  # `21 patients (2.9%)`, `3 patients developed a rash`: counts of events, not samples
+        noun = " ".join(m["noun"].lower().split())
+        add(m.start("lo"), m.end(), m["lo"], noun)
+        for item_start, item_end, _ in _items_before(text, m.start("lo"), rules)[1]:
+            add(item_start, item_end, text[item_start:item_end], noun)
+    for m in p["total"].finditer(text):
+        add(m.start("num"), m.end("num"), m["num"], None)
+    return out
+
+
+def find_statistics(text: str, rules: QuantityRules | None = None) -> list[Quantity]:
+    """p-values, confidence intervals, percentages, NNT/NNH, odds/hazard/risk ratios, mean differences.
+    unit = the kind (`p`, `CI`, `%`, `OR` ...); value = the number (p-values: with their comparator
+    when it is not `=`, e.g. `<0.001`); norm_value = the number; CIs carry min/max."""
+    rules = rules or default_rules()
+    p = rules.patterns
+    out: list[Quantity] = []
+    for m in p["p"].finditer(text):
+        raw = m["num"]
+        cmp = {"=<": "≤", "<=": "≤", "=>": "≥", ">=": "≥"}.get(m["cmp"], m["cmp"])
+        if raw.replace(".", "").lower() == "ns":
+            out.append(Quantity(m.start(), m.end(), "STATISTIC", "NS", "p"))
+            continue
+        value = parse_number(raw)
+        if value is None or not 0 <= value <= 1:
+            continue
+        shown = _num_value(value) if cmp == "=" else f"{cmp}{_num_value(value)}"
+        out.append(Quantity(m.start(), m.end(), "STATISTIC", shown, "p", value))
+    for m in p["ci"].finditer(text):
+        lo, hi = parse_number(m["lo"]), parse_number(m["hi"])
+        if lo is None or hi is None or lo > hi:
+            continue
+        start = m.start("level") if m["level"] else m.start("name")
+        out.append(Quantity(start, m.end(), "STATISTIC", _range_value(lo, hi), "CI", None, None, lo, hi))
+    for m in p["percent"].finditer(text):
+        if p["percent_not_before"].match(text, m.end()):
+            continue  # `95% CI`, `0.9% saline`
+        lo = parse_number(m["lo"])
+        hi = parse_number(m["hi"]) if m["hi"] else None
+        if lo is None or (m["hi"] and (hi is None or hi <= lo)):
+            continue
+        if hi is None:
+            out.append(Quantity(m.start(), m.end(), "STATISTIC", _num_value(lo), "%", lo))
+        else:
+            out.append(Quantity(m.start(), m.end(), "STATISTIC", _range_value(lo, hi), "%", (lo + hi) / 2,
+                                None, lo, hi))
+    for m in p["stat"].finditer(text):
+        name = " ".join(m["name"].split())
+        unit = rules.stat_unit_of.get(name) or rules.stat_unit_of.get(name.lower())
+        value = parse_number(m["num"])
+        if unit is None or value is None or (value < 0 and unit not in rules.signed_stats):
+            continue
+        out.append(Quantity(m.start(), m.end(), "STATISTIC", _num_value(value), unit, value))
+    return out
+
+
+def parse_duration(text: str, rules: QuantityRules | None = None) -> Quantity | None:
+    """The first duration or time point in a short text: `for 2 to 3 weeks`, `at day 28`."""
+    times = _resolve(find_times(text, rules or default_rules()))
+    return times[0] if times else None
+
+
+# ---------------------------------------------------------------------------------------------
+# the spaCy component
+# ---------------------------------------------------------------------------------------------
+
+class QuantityRecognizer:
+    """Thin component: run `find_quantities` over the text, add the spans to a span group."""
+
+    def __init__(self, name: str = "claimx_quantities", spans_key: str = "quantities",
+                 rules_path: str | None = None):
+        self.name = name
+        self.spans_key = spans_key
+        self.rules = load_rules(rules_path)
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = list(doc.spans[self.spans_key]) if self.spans_key in doc.spans else []
+        for q in find_quantities(doc.text, self.rules):
+            span = doc.char_span(q.start, q.end, label=q.label, alignment_mode="expand")
+            if span is None:
+                continue
+            set_attrs(span, **q.attrs())
+            spans.append(span)
+        doc.spans[self.spans_key] = spans
+        return doc
+
+    def to_disk(self, path: str | Path, exclude=()) -> None:
+        """Save the active rules, so a pipeline with customised rules travels as one folder."""
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        (path / _FILE).write_text(json.dumps(self.rules.data, ensure_ascii=False, indent=1), encoding="utf-8")
+
+    def from_disk(self, path: str | Path, exclude=()) -> QuantityRecognizer:
+        """Load saved rules; a pipeline folder without them (the shipped config-only default) keeps
+        the rules this component was built with."""
+        file = Path(path) / _FILE
+        if file.is_file():
+            self.rules = load_rules(file)
+        return self
+
+
+@Language.factory(
+    "claimx_quantities",
+    assigns=["doc.spans"],
+    default_config={"spans_key": "quantities", "rules_path": None},
+)
+def make_quantities(nlp: Language, name: str, spans_key: str, rules_path: str | None) -> QuantityRecognizer:
+    """Sample sizes, durations, time points and statistics into doc.spans[spans_key]."""
+    return QuantityRecognizer(name, spans_key, rules_path)
+
+
+__all__ = [
+    "LABELS", "Quantity", "QuantityRecognizer", "QuantityRules", "classify_time", "default_rules",
+    "find_quantities", "find_sample_sizes", "find_statistics", "find_times", "load_rules",
+    "make_quantities", "parse_duration", "rules_from_dict",
+]

@@ -1,0 +1,235 @@
+"""Numbers as papers write them: `30`, `1,204`, `4.2`, `.03`, `−0.5`, `4½`, `4 1/2`, `sixty`,
+`Thirty three`, `one hundred and twenty`, `1.2 × 10−4`; ordinals `third`, `21st`.
+
+Pure functions over the word lists in `extractor/patterns/numbers.json`; the regex sources
+built here are what the quantity rules embed, so what the rules match is what parses.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .errors import PatternFileError
+from .resources import load_json
+
+_FILE = "numbers.json"
+_GROUPS = ("ones", "teens", "tens", "scales", "ordinals", "fractions")
+_MINUS = "-\u2212"  # hyphen-minus, minus sign
+_FRACTION_CHARS = "½¼¾⅓⅔"
+
+
+@dataclass(frozen=True)
+class NumberWords:
+    ones: dict[str, int]
+    teens: dict[str, int]
+    tens: dict[str, int]
+    scales: dict[str, int]
+    ordinals: dict[str, int]
+    fractions: dict[str, float]
+
+
+def number_words_from_dict(data: dict, where: str = _FILE) -> NumberWords:
+    """Validate the number-word data (allowed keys, lower-case words, numeric values, no duplicates)."""
+    if not isinstance(data, dict):
+        raise PatternFileError(f"{where}: expected an object with keys {list(_GROUPS)}")
+    unknown = set(data) - set(_GROUPS) - {"_doc"}
+    if unknown:
+        raise PatternFileError(f"{where}: unknown keys {sorted(unknown)}; allowed: {list(_GROUPS)}")
+    seen: dict[str, str] = {}
+    groups = {}
+    for group in _GROUPS:
+        table = data.get(group)
+        if not isinstance(table, dict) or not table:
+            raise PatternFileError(f"{where}: {group!r} must be a non-empty object of word -> number")
+        for word, value in table.items():
+            if not isinstance(value, (int, float)) or isinstance(value, bool):
+                raise PatternFileError(f"{where}: {group}.{word}: value must be a number, got {value!r}")
+            if word != word.lower() or not word.strip():
+                raise PatternFileError(f"{where}: {group}.{word!r}: words must be lower-case and non-empty")
+            if word in seen:
+                raise PatternFileError(f"{where}: {group}.{word}: already listed under {seen[word]}")
+            seen[word] = group
+        groups[group] = dict(table)
+    for char in groups["fractions"]:
+        if char not in _FRACTION_CHARS:
+            raise PatternFileError(f"{where}: fractions.{char}: only {_FRACTION_CHARS} are recognised")
+    return NumberWords(**groups)
+
+
+@lru_cache(maxsize=1)
+def number_words() -> NumberWords:
+    return number_words_from_dict(load_json(_FILE))
+
+
+def _alt(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def trie_pattern(words, fold_first: bool = True) -> str:
+    """A regex alternation of lower-case `words` shaped as a trie (`t(?:wo|hree|en)`), which Python's
+    regex engine rejects in one character test at most positions; a flat alternation of many words
+    is several times slower. With `fold_first`, the first letter also matches upper case (`Sixty`)."""
+    root: dict = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict, top: bool) -> str:
+        branches = []
+        for char in sorted(k for k in node if k):
+            if char == " ":
+                head = r"\s+"
+            elif top and fold_first and char.isalpha() and char.upper() != char:
+                head = f"[{char}{char.upper()}]"
+            else:
+                head = re.escape(char)
+            branches.append(head + emit(node[char], False))
+        if "" in node:
+            branches.append("")
+        if len(branches) == 1:
+            return branches[0]
+        return "(?:" + "|".join(branches) + ")"
+
+    return emit(root, True)
+
+
+def first_chars(words) -> str:
+    """Characters a word from `words` can start with, both cases (for a cheap look-ahead guard)."""
+    return "".join(sorted({c for w in words for c in (w[:1].lower(), w[:1].upper())}))
+
+
+@lru_cache(maxsize=1)
+def digit_pattern() -> str:
+    """Regex source (no groups) for a written-in-digits number, unsigned."""
+    frac = f"[{_FRACTION_CHARS}]"
+    # the look-ahead keeps the engine from backing off `15,000` to `15` or `98.4` to `98`
+    return (
+        rf"(?:\d+\s\d/\d{{1,2}}(?![\d/])|\d+\s?{frac}|(?:\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+)(?:\.\d+)?(?![\d]|[.,]\d)"
+        rf"|\.\d+(?![\d]|[.,]\d)|{frac})"
+    )
+
+
+@lru_cache(maxsize=1)
+def word_pattern() -> str:
+    """Regex source (no groups, case-insensitive) for a cardinal written in words."""
+    w = number_words()
+    ones, teens, tens = (rf"{trie_pattern(g)}\b" for g in (w.ones, w.teens, w.tens))
+    small = rf"(?:{tens}(?:[\s-]+{ones})?|{teens}|{ones})"
+    hundreds = rf"(?:{small}[\s-]+[Hh]undred\b(?:[\s-]+(?:and[\s-]+)?{small})?|{small})"
+    return rf"(?:\b{hundreds}(?:[\s-]+[Tt]housand\b(?:[\s-]+(?:and[\s-]+)?{hundreds})?)?)"
+
+
+@lru_cache(maxsize=1)
+def number_guard() -> str:
+    """A look-ahead for the first character of a number: put it first, so most positions fail fast."""
+    w = number_words()
+    return rf"(?=[{re.escape('0123456789.' + _FRACTION_CHARS + first_chars([*w.ones, *w.teens, *w.tens]))}])"
+
+
+@lru_cache(maxsize=1)
+def number_pattern() -> str:
+    """Digits or words."""
+    return rf"{number_guard()}(?:{digit_pattern()}|{word_pattern()})"
+
+
+@lru_cache(maxsize=1)
+def ordinal_pattern() -> str:
+    """Regex source (no groups) for an ordinal: `third`, `twenty-first`, `21st`, `2nd`."""
+    w = number_words()
+    ords = rf"{trie_pattern(w.ordinals)}\b"
+    return rf"(?:\d+(?:st|nd|rd|th)\b|\b(?:{trie_pattern(w.tens)}[\s-]+)?{ords})"
+
+
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_PLAIN = re.compile(r"\d+(?:\.\d+)?|\.\d+")
+_UNICODE_FRACTION = re.compile(rf"(\d+)?\s?([{_FRACTION_CHARS}])")
+_SLASH_FRACTION = re.compile(r"(?:(\d+)\s)?(\d+)/(\d+)")
+_SCIENTIFIC = re.compile(
+    r"(\d+(?:\.\d+)?)\s*[x×]\s*10\s*(?:\^|\*\*)?\s*([-\u2212]?)\s*(\d+)|(\d+(?:\.\d+)?)[eE]([-+]?\d+)"
+)
+_ORDINAL_DIGITS = re.compile(r"(\d+)(?:st|nd|rd|th)")
+
+
+def parse_number(text: str) -> float | None:
+    """The value of a number as written, or None if `text` is not one number."""
+    t = " ".join(text.split())
+    sign = 1.0
+    if t[:1] in _MINUS:
+        sign, t = -1.0, t[1:].lstrip()
+    if not t:
+        return None
+    value = _parse_unsigned(t)
+    return None if value is None else sign * value
+
+
+def _parse_unsigned(t: str) -> float | None:
+    if _PLAIN.fullmatch(t):
+        return float(t)
+    if _THOUSANDS.fullmatch(t):
+        return float(t.replace(",", ""))
+    if m := _UNICODE_FRACTION.fullmatch(t):
+        return float(m.group(1) or 0) + number_words().fractions.get(m.group(2), 0.0)
+    if m := _SLASH_FRACTION.fullmatch(t):
+        numerator, denominator = int(m.group(2)), int(m.group(3))
+        if denominator == 0 or (m.group(1) and numerator >= denominator):
+            return None
+        return float(m.group(1) or 0) + numerator / denominator
+    if m := _SCIENTIFIC.fullmatch(t):
+        if m.group(1):
+            exponent = int(m.group(3)) * (-1 if m.group(2) else 1)
+            return float(m.group(1)) * 10.0 ** exponent
+        return float(f"{m.group(4)}e{m.group(5)}")
+    return _parse_words(t.lower())
+
+
+def _parse_words(t: str) -> float | None:
+    """Cardinal words: `sixty`, `eighty-four`, `one hundred and twenty`, `two thousand and five`."""
+    w = number_words()
+    tokens = [tok for tok in re.split(r"[\s-]+", t) if tok and tok != "and"]
+    if not tokens:
+        return None
+    total, current, last = 0, 0, None
+    for tok in tokens:
+        if tok in w.ones:
+            if last not in (None, "tens", "hundred", "thousand"):
+                return None
+            current += w.ones[tok]
+            last = "ones"
+        elif tok in w.teens or tok in w.tens:
+            if last not in (None, "hundred", "thousand"):
+                return None
+            current += w.teens.get(tok) or w.tens[tok]
+            last = "tens" if tok in w.tens else "teens"
+        elif tok == "hundred":
+            if last not in ("ones", "teens", "tens") or current >= 100:
+                return None
+            current *= 100
+            last = "hundred"
+        elif tok in w.scales:
+            if last in (None, "thousand") or total:
+                return None
+            total += current * w.scales[tok]
+            current, last = 0, "thousand"
+        else:
+            return None
+    return float(total + current)
+
+
+def parse_ordinal(text: str) -> int | None:
+    """`third` -> 3, `twenty-first` -> 21, `21st` -> 21; None if not an ordinal."""
+    t = " ".join(text.lower().split())
+    if m := _ORDINAL_DIGITS.fullmatch(t):
+        return int(m.group(1))
+    w = number_words()
+    tokens = re.split(r"[\s-]+", t)
+    if not tokens or tokens[-1] not in w.ordinals:
+        return None
+    if len(tokens) == 1:
+        return w.ordinals[tokens[0]]
+    if len(tokens) == 2 and tokens[0] in w.tens and w.ordinals[tokens[1]] < 10:
+        return w.tens[tokens[0]] + w.ordinals[tokens[1]]
+    return None
