@@ -36,3 +36,9 @@ class DocumentError(ClaimxError):
 
 class OutputError(ClaimxError):
     code = "E005"
+
+
+class DrugLexiconError(ClaimxError):
+    """The drug dictionary (drug-named-entity-recognition) is missing, unreadable or malformed."""
+
+    code = "E301"

@@ -17,12 +17,16 @@ from .errors import ModelNotFound
 CLAIMX_COMPONENTS: list[str] = [
     "claimx_sentences",
     "abbreviation_detector",
+    "claimx_drugs",
+    "claimx_dosing",
 ]
 
 # modules whose import registers the factories above
 _COMPONENT_MODULES = [
     "scispacy.abbreviation",
     "extractor.components.sentences",
+    "extractor.components.drugs",
+    "extractor.components.dosing",
 ]
 
 
