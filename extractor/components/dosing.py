@@ -16,6 +16,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from ..doctext import doc_text
 from ..errors import PatternFileError
 from ..extensions import set_attrs
 from ..resources import load_json, load_jsonl, require_keys
@@ -55,10 +56,8 @@ class _Rules:
     pers: dict[str, dict]
     unit_part: re.Pattern
     percent_needs_drug: bool
-    levels: list[tuple[re.Pattern, str]]
-    routes: list[tuple[re.Pattern, str]]
+    words: _Alternation  # qualitative doses, routes and frequencies: one scan
     route_blockers: frozenset[str]
-    frequencies: list[tuple[re.Pattern, str, Any]]
     numbers: dict[str, float]
 
 
@@ -97,16 +96,16 @@ def rules() -> _Rules:
     for i, rec in enumerate(load_jsonl("dose_levels.jsonl"), 1):
         w = f"extractor/patterns/dose_levels.jsonl record {i}"
         require_keys(rec, {"pattern", "value"}, {"pattern", "value"}, w)
-        levels.append((_check_regex(rf"(?<![\w-])(?:{rec['pattern']})(?![\w-])", w, re.I), rec["value"]))
+        levels.append((_check_regex(rec["pattern"], w, re.I).pattern, ("DOSE", rec["value"]), None))
 
     routes, blockers = [], set()
     for i, rec in enumerate(load_jsonl("routes.jsonl"), 1):
         w = f"extractor/patterns/routes.jsonl record {i}"
         require_keys(rec, {"value", "patterns", "case_sensitive", "not_after"}, {"value", "patterns"}, w)
         for p in rec["patterns"]:
-            routes.append((_check_regex(rf"(?<![\w-])(?:{p})(?![\w-])", w, re.I), rec["value"]))
+            routes.append((_check_regex(p, w, re.I).pattern, ("ROUTE", rec["value"]), None))
         for p in rec.get("case_sensitive", []):
-            routes.append((_check_regex(rf"(?<![\w-])(?:{p})(?![\w-])", w), rec["value"]))
+            routes.append((f"(?-i:{_check_regex(p, w).pattern})", ("ROUTE", rec["value"]), None))
         blockers.update(w.lower() for w in rec.get("not_after", []))
 
     numbers = {k.lower(): float(v) for k, v in load_json("numbers.json").items()}
@@ -115,13 +114,107 @@ def rules() -> _Rules:
     for i, rec in enumerate(load_jsonl("frequencies.jsonl"), 1):
         w = f"extractor/patterns/frequencies.jsonl record {i}"
         require_keys(rec, {"pattern", "value", "per_day"}, {"pattern", "value", "per_day"}, w)
-        pattern = rec["pattern"].replace("NUMBER", number_re)
-        frequencies.append((_check_regex(rf"(?<![\w-])(?:{pattern})(?![\w-])", w, re.I), rec["value"],
-                            rec["per_day"]))
+        pattern = _check_regex(rec["pattern"].replace("NUMBER", number_re), w, re.I).pattern
+        frequencies.append((pattern, ("FREQUENCY", rec["value"]), rec["per_day"]))
     return _Rules(dose, list_head, amounts, pers, unit_part, bool(units.get("percent_needs_drug", True)),
-                  levels, routes, frozenset(blockers | {"stage", "grade", "type", "class", "phase", "level",
-                                                        "factor", "group", "day", "cycle", "figure", "table"}),
-                  frequencies, numbers)
+                  _Alternation(levels + routes + frequencies),
+                  frozenset(blockers | {"stage", "grade", "type", "class", "phase", "level",
+                                        "factor", "group", "day", "cycle", "figure", "table"}),
+                  numbers)
+
+
+class _Alternation:
+    """Many records as one leftmost-match scanner. Every record starts at a word start, so
+    the text is scanned for word starts only, and at each one only the records that can
+    begin with its first character are tried (one `match` of a small alternation).
+    Record k is group `r{k}`; its inner groups `n`/`unit` become `n_{k}`/`unit_{k}`."""
+
+    def __init__(self, records: list[tuple[str, Any, Any]]):
+        self.by_group = {}
+        per_char: dict[str, list[str]] = {}
+        anywhere: list[str] = []
+        for k, (pattern, value, extra) in enumerate(records):
+            inner = pattern.replace("(?P<n>", f"(?P<n_{k}>").replace("(?P<unit>", f"(?P<unit_{k}>")
+            part = f"(?P<r{k}>{inner})"
+            self.by_group[f"r{k}"] = (value, extra, str(k))
+            firsts = _first_chars(inner)
+            if firsts is None:
+                anywhere.append(part)
+            else:
+                for c in firsts:
+                    per_char.setdefault(c, []).append(part)
+        self.table = {c: re.compile(f"(?:{'|'.join(parts + anywhere)})(?![\\w-])", re.I)
+                      for c, parts in per_char.items()}
+        self.fallback = re.compile(f"(?:{'|'.join(anywhere)})(?![\\w-])", re.I) if anywhere else None
+        # candidate word starts: any word start if some record can start anywhere, else only
+        # those whose first character starts some record
+        chars = "^\\s-" if anywhere else "".join(sorted(re.escape(ch) for ch in self.table))
+        self.starts = re.compile(f"(?<![\\w-])[{chars}]", re.I)
+
+    def finditer(self, text: str):
+        end = 0
+        for w in self.starts.finditer(text):
+            pos = w.start()
+            if pos < end:
+                continue
+            pattern = self.table.get(text[pos].lower(), self.fallback)
+            m = pattern.match(text, pos) if pattern is not None else None
+            if m is not None and m.end() > pos:
+                end = m.end()
+                yield m
+
+
+def _first_chars(pattern: str) -> set[str] | None:
+    """Lower-cased characters a match of `pattern` can start with; None if any character."""
+    try:
+        import re._constants as c
+        import re._parser as sre_parse  # Python >= 3.11
+    except ImportError:  # pragma: no cover - Python 3.10
+        import sre_constants as c
+        import sre_parse
+    firsts, nullable = _first_of(sre_parse.parse(pattern, re.I), c)
+    return None if firsts is None or nullable else firsts
+
+
+def _first_of(items, c) -> tuple[set[str] | None, bool]:
+    out: set[str] = set()
+    for op, av in items:
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue
+        if op == c.LITERAL:
+            return out | {chr(av).lower()}, False
+        if op == c.IN:
+            for op2, av2 in av:
+                if op2 == c.LITERAL:
+                    out.add(chr(av2).lower())
+                elif op2 == c.RANGE and av2[1] - av2[0] < 80:
+                    out.update(chr(x).lower() for x in range(av2[0], av2[1] + 1))
+                elif op2 == c.CATEGORY and av2 == c.CATEGORY_DIGIT:
+                    out.update("0123456789")
+                else:
+                    return None, False
+            return out, False
+        if op == c.SUBPATTERN:
+            sub, nullable = _first_of(av[-1], c)
+        elif op == c.BRANCH:
+            sub, nullable = set(), False
+            for alt in av[1]:
+                f, n = _first_of(alt, c)
+                if f is None:
+                    return None, False
+                sub |= f
+                nullable = nullable or n
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            sub, nullable = _first_of(av[2], c)
+            nullable = nullable or av[0] == 0
+        else:
+            return None, False
+        if sub is None:
+            return None, False
+        out |= sub
+        if not nullable:
+            return out, False
+    return out, True
 
 
 def _squash(unit: str) -> str:
@@ -132,6 +225,7 @@ def _number(text: str) -> float:
     return float(text.replace(",", "").replace("·", "."))
 
 
+@lru_cache(maxsize=4096)
 def parse_dose_unit(unit: str) -> tuple[str, str | None, str | None]:
     """Unit as written -> (unit in our spelling, pint expression, canonical unit), e.g.
     `mg kg−1 h−1` -> ("mg/kg/h", "milligram / kilogram / hour", "mg/kg/h")."""
@@ -172,6 +266,12 @@ def _normalise(value: float, pint_expr: str | None, canonical: str | None) -> fl
 
 def find_doses(text: str) -> list[Mention]:
     """Numeric and qualitative doses in `text`. `5 and 10 mg` gives two doses (5 mg, 10 mg)."""
+    out = find_numeric_doses(text)
+    out.extend(m for m in scan_words(text) if m.label == "DOSE")
+    return sorted(out, key=lambda x: (x.start, x.end))
+
+
+def find_numeric_doses(text: str) -> list[Mention]:
     r = rules()
     out: list[Mention] = []
     for m in r.dose.finditer(text):
@@ -196,47 +296,51 @@ def find_doses(text: str) -> list[Mention]:
             out.append(Mention(head.start("num"), head.end("num"), "DOSE", value=v, unit=unit, norm_value=norm,
                                norm_unit=canonical if norm is not None else None))
             start = head.start("num")
-    for pattern, level in r.levels:
-        for m in pattern.finditer(text):
-            out.append(Mention(m.start(), m.end(), "DOSE", value=level))
-    return sorted(out, key=lambda x: (x.start, x.end))
+    return out
 
 
 def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 
 
-def find_routes(text: str) -> list[Mention]:
+def scan_words(text: str) -> list[Mention]:
+    """Qualitative doses, routes and frequencies, leftmost-longest, in one scan of `text`."""
     r = rules()
     out = []
-    for pattern, value in r.routes:
-        for m in pattern.finditer(text):
+    by_group = r.words.by_group
+    for m in r.words.finditer(text):
+        (label, value), per_day, k = by_group[m.lastgroup]
+        if label == "ROUTE":
             before = text[max(0, m.start() - 12):m.start()].split()
             if m.group(0).isupper() and before and before[-1].lower().strip("(,") in r.route_blockers:
                 continue  # "stage IV", "type IV"
             out.append(Mention(m.start(), m.end(), "ROUTE", value=value))
-    return _longest(out)
+            continue
+        if label == "DOSE":
+            out.append(Mention(m.start(), m.end(), "DOSE", value=value))
+            continue
+        rate = per_day
+        if per_day in ("count", "interval"):
+            n = m.groupdict().get(f"n_{k}") or "1"
+            unit = m.groupdict().get(f"unit_{k}") or "day"
+            n = r.numbers.get(n.lower()) if n.lower() in r.numbers else float(n)
+            days = _unit_days(unit)
+            if not n or days is None:
+                continue
+            rate = n / days if per_day == "count" else 1 / (n * days)
+            value = value.format(n=_fmt(n), unit=_singular(unit))
+        out.append(Mention(m.start(), m.end(), "FREQUENCY", value=value,
+                           norm_value=round(rate, 6) if isinstance(rate, (int, float)) else None,
+                           norm_unit="/d" if isinstance(rate, (int, float)) else None))
+    return out
+
+
+def find_routes(text: str) -> list[Mention]:
+    return [m for m in scan_words(text) if m.label == "ROUTE"]
 
 
 def find_frequencies(text: str) -> list[Mention]:
-    r = rules()
-    out = []
-    for pattern, value, per_day in r.frequencies:
-        for m in pattern.finditer(text):
-            groups = m.groupdict()
-            rate = per_day
-            if per_day in ("count", "interval"):
-                n = groups.get("n") or "1"
-                n = r.numbers.get(n.lower()) if n.lower() in r.numbers else float(n)
-                days = _unit_days(groups.get("unit") or "day")
-                if not n or days is None:
-                    continue
-                rate = n / days if per_day == "count" else 1 / (n * days)
-                value = value.format(n=_fmt(n), unit=_singular(groups.get("unit") or "day"))
-            out.append(Mention(m.start(), m.end(), "FREQUENCY", value=value,
-                               norm_value=round(rate, 6) if isinstance(rate, (int, float)) else None,
-                               norm_unit="/d" if isinstance(rate, (int, float)) else None))
-    return _longest(out)
+    return [m for m in scan_words(text) if m.label == "FREQUENCY"]
 
 
 _DAYS = {"h": 1 / 24, "hr": 1 / 24, "hrs": 1 / 24, "hour": 1 / 24, "hours": 1 / 24, "d": 1.0, "day": 1.0,
@@ -252,23 +356,12 @@ def _singular(unit: str) -> str:
     return {"h": "h", "hr": "h", "hrs": "h", "hours": "h", "hour": "h", "d": "d", "wk": "weeks"}.get(unit, unit)
 
 
-def _longest(mentions: list[Mention]) -> list[Mention]:
-    """Drop mentions inside a longer one (first come wins on equal length)."""
-    kept: list[Mention] = []
-    for m in sorted(mentions, key=lambda x: (-(x.end - x.start), x.start)):
-        if not any(k.start < m.end and m.start < k.end for k in kept):
-            kept.append(m)
-    return sorted(kept, key=lambda x: x.start)
-
-
 def find_dosing(text: str) -> list[Mention]:
-    """All DOSE, ROUTE and FREQUENCY mentions; a frequency inside a dose (`mg/day`) is dropped."""
-    doses = find_doses(text)
-    routes = find_routes(text)
-    freqs = [f for f in find_frequencies(text)
-             if not any(d.start <= f.start and f.end <= d.end for d in doses)
-             and not any(r.start <= f.start and f.end <= r.end for r in routes)]
-    return doses + routes + freqs
+    """All DOSE, ROUTE and FREQUENCY mentions; a word mention inside a numeric dose
+    (`/day` in `mg/day`) is dropped."""
+    doses = find_numeric_doses(text)
+    words = [w for w in scan_words(text) if not any(d.start <= w.start and w.end <= d.end for d in doses)]
+    return sorted(doses + words, key=lambda x: (x.start, x.end))
 
 
 def _near_drug(doc: Doc, span: Span, drugs: list[Span]) -> bool:
@@ -286,7 +379,7 @@ class DosingRecognizer:
     def __call__(self, doc: Doc) -> Doc:
         drugs = list(doc.spans.get(self.drug_group, []))
         spans = []
-        for m in find_dosing(doc.text):
+        for m in find_dosing(doc_text(doc)):
             span = doc.char_span(m.start, m.end, label=m.label, alignment_mode="expand")
             if span is None:
                 continue

@@ -13,6 +13,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from ..doctext import doc_text, token_offsets
 from ..drug_lexicon import MAX_TOKENS, DrugConcept, DrugLexicon, load_lexicon
 from ..extensions import set_attrs
 
@@ -22,48 +23,54 @@ GROUP = "drugs"
 _PART_SPLIT = re.compile(r"[-/]")
 
 
-def match_lexicon(lowers: list[str], joins: list[bool], lexicon: DrugLexicon, texts: list[str] | None = None,
+def match_lexicon(text: str, starts: list[int], ends: list[int], lexicon: DrugLexicon,
                   ) -> list[tuple[int, int, DrugConcept]]:
-    """Longest lexicon matches, left to right, over lower-cased token texts.
+    """Longest lexicon matches, left to right, over the tokens of `text` (given by their
+    character offsets). Returns (start, end, concept) in token indices.
 
-    `joins[i]` is True when token i is followed by whitespace. Space tokens must be passed
-    as empty strings (they are skipped). `texts` (token texts as written) enables the
-    case-sensitive abbreviation list (`MTX`, `5-FU`). A hyphenated token the tokenizer kept
-    whole (`amiodarone-induced`) matches on its first part. A match followed by a `not_before`
-    word (`serotonin syndrome`) is skipped. Returns (start, end, concept) in token indices.
+    Tokens are compared lower-cased with single spaces between them. The case-sensitive
+    abbreviation list (`MTX`, `5-FU`) is tried where nothing matched. A hyphenated token the
+    tokenizer kept whole (`amiodarone-induced`) matches on its first part. A match followed
+    by a `not_before` word (`serotonin syndrome`) is skipped.
     """
-    n = len(lowers)
+    low = text.lower()
+    if len(low) != len(text):  # a rare character whose lower case is longer
+        low = "".join(ch.lower()[:1] for ch in text)
+    n = len(starts)
+    lowers = [low[starts[i]:ends[i]] for i in range(n)]
+    prefixes, terms, salts = lexicon.prefixes, lexicon.terms, lexicon.salts
     out = []
     i = 0
-    prefixes, salts = lexicon.prefixes, lexicon.salts
     while i < n:
         key = lowers[i]
-        if not key or not key[0].isalnum():
-            i += 1
-            continue
         best = None
-        j = i
-        while True:
+        if key in prefixes or key in terms:
+            j = i
+            while True:
+                concept = lexicon.lookup(key)
+                if concept is not None:
+                    best = (j + 1, concept)
+                if key not in prefixes:
+                    break
+                j += 1
+                while j < n and not lowers[j].strip():  # space tokens
+                    j += 1
+                if j >= n or j - i >= MAX_TOKENS:
+                    break
+                key = key + (" " if starts[j] > ends[j - 1] else "") + lowers[j]
+        elif key.endswith("s") and len(key) > 4:
             concept = lexicon.lookup(key)
             if concept is not None:
-                best = (j + 1, concept)
-            if key not in prefixes:
-                break
-            sep = " " if joins[j] else ""
-            j += 1
-            while j < n and not lowers[j]:  # space tokens
-                sep = " "
-                j += 1
-            if j >= n or j - i >= MAX_TOKENS:
-                break
-            key = key + sep + lowers[j]
-        if best is None and texts is not None and texts[i] in lexicon.abbreviations:
-            best = (i + 1, lexicon.abbreviations[texts[i]])
-        if best is None and ("-" in key or "/" in key):
-            part = _PART_SPLIT.split(key, 1)[0]
-            concept = lexicon.lookup(part) if len(part) > 3 else None
+                best = (i + 1, concept)
+        if best is None:
+            concept = lexicon.abbreviations.get(text[starts[i]:ends[i]])
             if concept is not None:
                 best = (i + 1, concept)
+            elif "-" in key or "/" in key:
+                part = _PART_SPLIT.split(key, 1)[0]
+                concept = lexicon.lookup(part) if len(part) > 3 else None
+                if concept is not None:
+                    best = (i + 1, concept)
         if best is not None and best[0] < n and lowers[best[0]] in lexicon.not_before:
             best = None
         if best is None:
@@ -71,7 +78,7 @@ def match_lexicon(lowers: list[str], joins: list[bool], lexicon: DrugLexicon, te
             continue
         end, concept = best
         if not concept.is_class:
-            while end < n and lowers[end] in salts and joins[end - 1]:  # "ketamine hydrochloride"
+            while end < n and lowers[end] in salts and starts[end] > ends[end - 1]:  # "ketamine hydrochloride"
                 end += 1
         out.append((i, end, concept))
         i = end
@@ -88,11 +95,10 @@ class DrugRecognizer:
         self.ner_labels = set(ner_labels)
 
     def __call__(self, doc: Doc) -> Doc:
-        lowers = ["" if t.is_space else t.lower_ for t in doc]
-        joins = [bool(t.whitespace_) for t in doc]
         spans: list[Span] = []
-        texts = [t.text for t in doc]
-        for start, end, concept in match_lexicon(lowers, joins, self.lexicon, texts):
+        text = doc_text(doc)
+        starts, ends = token_offsets(doc)
+        for start, end, concept in match_lexicon(text, starts, ends, self.lexicon):
             spans.append(self._make(doc, start, end, concept, "lexicon"))
         spans.extend(self._abbreviations(doc, spans))
         spans.extend(self._from_ner(doc, spans))
