@@ -31,6 +31,10 @@ _COMPONENT_MODULES = [
 
 
 _EXTRA_INFIXES = r"|(?<=[A-Za-z0-9)])\.(?=\[\d)|(?<=\d)\](?=\[)"
+# split `amiodarone-induced` and `imipenem/cilastatin` so a drug name is a token of its own
+_EXTRA_INFIXES += (r"|(?<=[A-Za-z]{2})-(?=(?:induced|associated|related|based|dependent|mediated|treated|"
+                   r"resistant|containing|exposed|naive|sparing|refractory|responsive)\b)"
+                   r"|(?<=[a-z]{4})/(?=[a-z]{4})")
 
 
 @registry.tokenizers("claimx.scispacy_tokenizer.v1")

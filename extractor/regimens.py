@@ -6,7 +6,8 @@ it is nearest to, where a clause barrier (`;`, `vs.`, `whereas` ...) between the
 and an attribute in parentheses prefers the drug before it (`ketamine group (n = 30)`). With
 `respectively` and as many attributes of a label as drugs, they pair up in order. Routes,
 frequencies and durations are shared by coordinated drugs (`ketamine and midazolam were given
-intravenously`). Mentions are read by label from any span group, so DURATION and SAMPLE_SIZE
+intravenously`), and a name in parentheses right after a drug is the same drug
+(`bevacizumab (Avastin) injection`). Mentions are read by label from any span group, so DURATION and SAMPLE_SIZE
 spans written by other components link too.
 """
 
@@ -101,6 +102,7 @@ def assign(words: list[str], drugs: list[tuple[int, int]], attributes: list[tupl
                     links[d].append(i)
                     done.add(i)
     groups = _coordinated(words, drugs, cfg)
+    aliases = _aliases(words, drugs)
     for i, (start, end, label) in enumerate(attributes):
         if i in done:
             continue
@@ -115,9 +117,20 @@ def assign(words: list[str], drugs: list[tuple[int, int]], attributes: list[tupl
             span_lo, span_hi = drugs[members[0]][0], drugs[members[-1]][1]
             if end <= span_lo or start >= span_hi:
                 targets = members
-        for d in targets:
+        for d in dict.fromkeys(alias for target in targets for alias in aliases[target]):
             links[d].append(i)
     return links
+
+
+def _aliases(words: list[str], drugs: list[tuple[int, int]]) -> list[list[int]]:
+    """Drugs that name the same thing: `bevacizumab (Avastin)` -> a brand or abbreviation in
+    parentheses right after a drug. Each drug maps to itself plus its aliases."""
+    out = [[d] for d in range(len(drugs))]
+    for k in range(1, len(drugs)):
+        if words[drugs[k - 1][1]:drugs[k][0]] == ["("]:
+            out[k - 1].append(k)
+            out[k].insert(0, k - 1)
+    return out
 
 
 @dataclass

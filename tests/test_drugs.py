@@ -23,13 +23,17 @@ DRUG_CASES = [
     ("SSRIs and benzodiazepines were stopped.", ["SSRIs", "benzodiazepines"], ["D017367", "D001569"]),
     ("Chronic opioids were tapered.", ["opioids"], ["D000701"]),
     ("Ketamine (KET) was infused; KET reduced pain.", ["Ketamine", "KET", "KET"], ["DB01221"] * 3),
-    ("a case of amiodarone-induced thyrotoxicosis", ["amiodarone-induced"], None),
+    ("a case of amiodarone-induced thyrotoxicosis", ["amiodarone"], None),
+    ("imipenem/cilastatin was given", ["imipenem", "cilastatin"], None),
+    ("trimethoprim-sulfamethoxazole was given", ["trimethoprim-sulfamethoxazole"], None),
     ("MTX was restarted at a lower dose.", ["MTX"], None),
     ("ketamine or placebo", ["ketamine", "placebo"], ["DB01221", None]),
     ("Serotonin syndrome developed.", [], []),
     ("The patient drank water.", [], []),
-    pytest.param("5-FU-based chemotherapy", ["5-FU"], None,
-                 marks=pytest.mark.xfail(reason="tokenizer keeps `5-FU-based` whole; part match needs > 3 chars")),
+    ("5-FU-based chemotherapy", ["5-FU"], None),
+    pytest.param("ketamine-like effects", ["ketamine"], None,
+                 marks=pytest.mark.xfail(reason="only `-induced`, `-based` ... are split off; `ketamine-like` "
+                                                "stays one token and the DRUG span covers all of it")),
 ]
 
 

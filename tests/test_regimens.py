@@ -67,6 +67,10 @@ CASES = [
      [("ketamine", (("DOSE", ("0.5 mg/kg/h",)), ("DURATION", ("5 days",)), ("FREQUENCY", ("twice daily",)),
                     ("ROUTE", ("i.v.",))))]),
     ("no drug here 10 mg", [("10 mg", "DOSE")], []),
+    ("intravitreal bevacizumab ( Avastin ) injection", [("intravitreal", "ROUTE"), ("bevacizumab", "DRUG"),
+                                                        ("Avastin", "DRUG"), ("injection", "ROUTE")],
+     [("bevacizumab", (("ROUTE", ("intravitreal", "injection")),)),
+      ("Avastin", (("ROUTE", ("intravitreal", "injection")),))]),
     pytest.param("ketamine , unlike morphine , was given at 10 mg",
                  [("ketamine", "DRUG"), ("morphine", "DRUG"), ("10 mg", "DOSE")],
                  [("ketamine", (("DOSE", ("10 mg",)),)), ("morphine", ())],
@@ -77,7 +81,7 @@ CASES = [
 @pytest.mark.parametrize("text,marks,expected", CASES,
                          ids=["x-mg-of-drug", "drug-x-mg", "drug-paren", "low-dose-drug", "drug-in-dose",
                               "two-pairs", "respectively", "shared-route", "seed-like", "full", "no-drug",
-                              "parenthetical"])
+                              "brand-alias", "parenthetical"])
 def test_link_regimens(text, marks, expected):
     assert _table(_doc(text, marks)) == expected
 

@@ -73,7 +73,7 @@ def rules() -> _Rules:
     """Compile the data files once per process; errors name the file and record."""
     units = load_json("dose_units.json")
     where = "extractor/patterns/dose_units.json"
-    require_keys(units, {"amounts", "per", "percent_needs_drug"}, {"amounts", "per"}, where)
+    require_keys(units, {"amounts", "per", "percent_needs_drug", "not_per", "comment"}, {"amounts", "per"}, where)
     amounts, pers = {}, {}
     for kind, table in (("amounts", amounts), ("per", pers)):
         for i, rec in enumerate(units[kind], 1):
@@ -87,7 +87,7 @@ def rules() -> _Rules:
     unit = rf"(?:{amount_re})(?:{per})*"
     dose = re.compile(
         rf"(?<![\w.,])(?:(?P<mult>\d+)\s*[×x]\s*)?(?P<lo>{_NUM})(?:{_DASH}(?P<hi>{_NUM}))?\s*"
-        rf"(?P<unit>{unit})(?![\w])"
+        rf"(?P<unit>{unit})(?![\w])(?!\s*/\s*(?:{_alternation(units.get('not_per', []))})(?![\w]))"
     )
     list_head = re.compile(rf"(?<![\w.,])(?P<num>{_NUM})\s*(?:,\s*(?:and|or)?|and|or|&)\s*$")
     unit_part = re.compile(rf"(?P<amount>^(?:{amount_re}))|(?P<per>{per_re})")
