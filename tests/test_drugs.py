@@ -62,15 +62,16 @@ def test_concept_name_filled(nlp):
 
 
 @pytest.mark.parametrize("record,owners,expected", [
-    ({"mesh_id": "D007649", "drugbank_id": "DB01221"}, {"D007649": 1}, ("D007649", "mesh")),
-    ({"mesh_id": "D018691", "drugbank_id": "DB01221"}, {"D018691": 11}, ("DB01221", "mesh_replaced_by_drugbank")),
+    ({"mesh_id": "D007649"}, {"D007649": 1}, ("D007649", "mesh")),
+    ({"mesh_id": "D018691", "drugbank_id": "DB01221"}, {"D018691": 11}, ("DB01221", "drugbank_over_mesh")),
     ({"mesh_id": "D018691"}, {"D018691": 11}, (None, "mesh_dropped")),
-    ({"mesh_id": "D000900", "mesh_tree": ["D27.505.954.122.085"], "drugbank_id": "DB00001"}, {"D000900": 1},
-     ("DB00001", "mesh_replaced_by_drugbank")),
+    ({"mesh_id": "D000900", "mesh_tree": ["D27.505.954.122.085"]}, {"D000900": 1}, (None, "mesh_dropped")),
     ({"mesh_id": "016194"}, {"016194": 1}, (None, "mesh_dropped")),
     ({"drugbank_id": "DB00295"}, {}, ("DB00295", "drugbank")),
+    ({"drugbank_id": "bad", "mesh_id": "D009020"}, {"D009020": 1}, ("D009020", "mesh")),
     ({}, {}, (None, "none")),
-], ids=["own-mesh", "shared-mesh", "shared-no-drugbank", "class-tree", "malformed", "drugbank-only", "none"])
+], ids=["own-mesh", "drugbank-first", "shared-no-drugbank", "class-tree", "malformed", "drugbank-only",
+        "bad-drugbank", "none"])
 def test_choose_concept_id(record, owners, expected):
     from collections import Counter
 
