@@ -20,13 +20,16 @@ only, whose ids the dictionary also scrambles); otherwise no id. Our class recor
 from __future__ import annotations
 
 import bz2
+import hashlib
 import importlib.util
 import io
+import os
 import pickle
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 from .errors import DrugLexiconError
@@ -204,10 +207,80 @@ def _load_classes() -> list[dict]:
     return records
 
 
-@lru_cache(maxsize=4)
-def load_lexicon(path: str | None = None) -> DrugLexicon:
-    """Build the lexicon once per process (and per dictionary path)."""
-    source = Path(path) if path else dictionary_path()
+_DATA_FILES = ("drug_classes.jsonl", "drug_stoplist.json", "drug_salts.json", "drug_suffixes.json",
+               "drug_abbreviations.json")
+# bump when compile_lexicon or the cached layout changes
+CACHE_VERSION = "1"
+
+
+def cache_dir() -> Path:
+    """Where the compiled lexicon is cached: $CLAIMX_CACHE_DIR, else $XDG_CACHE_HOME/claimx,
+    else ~/.cache/claimx."""
+    if os.environ.get("CLAIMX_CACHE_DIR"):
+        return Path(os.environ["CLAIMX_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "claimx"
+
+
+def _cache_key(source: Path) -> str:
+    """Changes whenever the dictionary, one of our data files or the compiler changes."""
+    digest = hashlib.sha256(CACHE_VERSION.encode())
+    digest.update(source.read_bytes())
+    for name in _DATA_FILES:
+        digest.update(resources.files("extractor.patterns").joinpath(name).read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def _to_plain(lexicon: DrugLexicon) -> dict:
+    """Only builtins, so the cache loads with the restricted unpickler."""
+    concepts, index = [], {}
+    for concept in list(lexicon.terms.values()) + list(lexicon.abbreviations.values()):
+        if concept not in index:
+            index[concept] = len(concepts)
+            concepts.append((concept.name, concept.concept_id, concept.is_class))
+    return {
+        "concepts": concepts,
+        "terms": {k: index[c] for k, c in lexicon.terms.items()},
+        "prefixes": [p for p in lexicon.prefixes if p not in lexicon.terms],
+        "salts": sorted(lexicon.salts), "suffixes": list(lexicon.suffixes),
+        "suffix_min_length": lexicon.suffix_min_length, "not_before": sorted(lexicon.not_before),
+        "abbreviations": {k: index[c] for k, c in lexicon.abbreviations.items()}, "stats": lexicon.stats,
+    }
+
+
+def _from_plain(plain: dict) -> DrugLexicon:
+    concepts = [DrugConcept(*c) for c in plain["concepts"]]
+    terms = {k: concepts[i] for k, i in plain["terms"].items()}
+    return DrugLexicon(terms, frozenset(plain["prefixes"]).union(terms), frozenset(plain["salts"]),
+                       tuple(plain["suffixes"]), plain["suffix_min_length"], frozenset(plain["not_before"]),
+                       {k: concepts[i] for k, i in plain["abbreviations"].items()}, dict(plain["stats"]))
+
+
+def _read_cache(path: Path) -> DrugLexicon | None:
+    """The cached lexicon, or None when there is none or it is unreadable (then it is rebuilt)."""
+    try:
+        with path.open("rb") as f:
+            return _from_plain(_PlainUnpickler(f).load())
+    except FileNotFoundError:
+        return None
+    except (OSError, EOFError, ValueError, KeyError, TypeError, IndexError, pickle.UnpicklingError):
+        return None
+
+
+def _write_cache(path: Path, lexicon: DrugLexicon) -> None:
+    """Best effort: a read-only home only means the next start-up compiles again."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".tmp{os.getpid()}")
+        with tmp.open("wb") as f:
+            pickle.dump(_to_plain(lexicon), f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+def build_lexicon(source: Path) -> DrugLexicon:
+    """Read the dictionary and our data files and compile them (no cache)."""
     data = read_dictionary(source)
     stop = load_json("drug_stoplist.json")
     salts = load_json("drug_salts.json")
@@ -219,7 +292,24 @@ def load_lexicon(path: str | None = None) -> DrugLexicon:
     require_keys(salts, {"salts"}, {"salts"}, "extractor/patterns/drug_salts.json")
     require_keys(suffixes, {"suffixes", "min_length"}, {"suffixes", "min_length"},
                  "extractor/patterns/drug_suffixes.json")
-    lexicon = compile_lexicon(data, _load_classes(), {_key(t) for t in stop["terms"]}, salts["salts"],
-                              suffixes["suffixes"], int(suffixes["min_length"]), set(stop.get("not_before", [])),
-                              abbreviations["abbreviations"])
+    return compile_lexicon(data, _load_classes(), {_key(t) for t in stop["terms"]}, salts["salts"],
+                           suffixes["suffixes"], int(suffixes["min_length"]), set(stop.get("not_before", [])),
+                           abbreviations["abbreviations"])
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(path: str | None = None, use_cache: bool = True) -> DrugLexicon:
+    """The compiled lexicon, once per process: from the on-disk cache when the dictionary and
+    data files are unchanged, else compiled (~2 s) and cached. A missing or corrupt dictionary
+    is a DrugLexiconError either way (the dictionary is read to compute the cache key)."""
+    source = Path(path) if path else dictionary_path()
+    if not source.is_file():
+        raise DrugLexiconError(f"drug dictionary {source} is missing; reinstall drug-named-entity-recognition")
+    if not use_cache:
+        return build_lexicon(source)
+    cached = cache_dir() / f"drug_lexicon-{_cache_key(source)}.pkl"
+    lexicon = _read_cache(cached)
+    if lexicon is None:
+        lexicon = build_lexicon(source)
+        _write_cache(cached, lexicon)
     return lexicon

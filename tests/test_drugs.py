@@ -151,3 +151,27 @@ def test_drug_spans_keep_ner_entities(blank_drugs):
     doc.ents = [Span(doc, 0, 1, label="CHEMICAL")]
     doc = blank_drugs.get_pipe("claimx_drugs")(doc)
     assert [e.label_ for e in doc.ents] == ["CHEMICAL"]
+
+
+def test_lexicon_cache_round_trip(tmp_path, monkeypatch):
+    from extractor.drug_lexicon import build_lexicon, dictionary_path, load_lexicon
+
+    monkeypatch.setenv("CLAIMX_CACHE_DIR", str(tmp_path))
+    built = load_lexicon.__wrapped__()  # bypass the per-process cache
+    (cached_file,) = tmp_path.glob("drug_lexicon-*.pkl")
+    cached = load_lexicon.__wrapped__()
+    assert cached.terms == built.terms == build_lexicon(dictionary_path()).terms
+    assert cached.prefixes == built.prefixes and cached.abbreviations == built.abbreviations
+    assert cached_file.exists()
+
+
+def test_corrupt_cache_is_rebuilt(tmp_path, monkeypatch):
+    from extractor.drug_lexicon import load_lexicon
+
+    monkeypatch.setenv("CLAIMX_CACHE_DIR", str(tmp_path))
+    load_lexicon.__wrapped__()
+    (cached_file,) = tmp_path.glob("drug_lexicon-*.pkl")
+    cached_file.write_bytes(b"garbage")
+    lexicon = load_lexicon.__wrapped__()
+    assert lexicon.lookup("ketamine") is not None
+    assert cached_file.read_bytes() != b"garbage"
