@@ -107,3 +107,27 @@ def test_component(nlp, text, expected):
 def test_frequency_inside_dose_is_dropped(nlp):
     doc = nlp("ketamine 10 mg/day")
     assert [(s.text, s.label_) for s in doc.spans["dosing"]] == [("10 mg/day", "DOSE")]
+
+
+def test_bad_regex_in_data_file_names_the_record():
+    from extractor.components.dosing import _check_regex
+    from extractor.errors import PatternFileError
+
+    with pytest.raises(PatternFileError, match=r"\[E003\] routes.jsonl record 3: bad regular expression"):
+        _check_regex("intra(venous", "routes.jsonl record 3")
+
+
+def test_round_trip_to_disk(tmp_path):
+    import spacy
+
+    from extractor.pipeline import load
+
+    nlp = load("default")
+    text = "Ketamine (KET) 0.5 mg/kg/h i.v. twice daily; KET helped."
+    expected = nlp(text)
+    nlp.to_disk(tmp_path / "pipe")
+    again = spacy.load(tmp_path / "pipe")
+    doc = again(text)
+    for group in ("drugs", "dosing"):
+        assert [(s.text, s.label_) for s in doc.spans[group]] == [(s.text, s.label_) for s in expected.spans[group]]
+    assert [s._.norm_value for s in doc.spans["dosing"]] == [s._.norm_value for s in expected.spans["dosing"]]
