@@ -131,3 +131,18 @@ def test_round_trip_to_disk(tmp_path):
     for group in ("drugs", "dosing"):
         assert [(s.text, s.label_) for s in doc.spans[group]] == [(s.text, s.label_) for s in expected.spans[group]]
     assert [s._.norm_value for s in doc.spans["dosing"]] == [s._.norm_value for s in expected.spans["dosing"]]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("subcutaneous fat tissue", []),
+    ("oral mucositis", []),
+    ("at the injection site", []),
+    ("intermittent porphyria", []),
+    ("continuous veno-venous hemodialysis", []),
+    ("subcutaneous injection", [("subcutaneous", "ROUTE"), ("injection", "ROUTE")]),
+    ("continuous infusion", [("continuous", "FREQUENCY"), ("infusion", "ROUTE")]),
+], ids=lambda x: x if isinstance(x, str) else None)
+def test_context_words(text, expected):
+    from extractor.components.dosing import scan_words
+
+    assert [(text[m.start:m.end], m.label) for m in scan_words(text)] == expected

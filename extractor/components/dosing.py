@@ -57,7 +57,7 @@ class _Rules:
     unit_part: re.Pattern
     percent_needs_drug: bool
     words: _Alternation  # qualitative doses, routes and frequencies: one scan
-    route_blockers: frozenset[str]
+    context: dict[str, frozenset[str]]  # dosing_context.json
     numbers: dict[str, float]
 
 
@@ -98,15 +98,14 @@ def rules() -> _Rules:
         require_keys(rec, {"pattern", "value"}, {"pattern", "value"}, w)
         levels.append((_check_regex(rec["pattern"], w, re.I).pattern, ("DOSE", rec["value"]), None))
 
-    routes, blockers = [], set()
+    routes = []
     for i, rec in enumerate(load_jsonl("routes.jsonl"), 1):
         w = f"extractor/patterns/routes.jsonl record {i}"
-        require_keys(rec, {"value", "patterns", "case_sensitive", "not_after"}, {"value", "patterns"}, w)
+        require_keys(rec, {"value", "patterns", "case_sensitive"}, {"value", "patterns"}, w)
         for p in rec["patterns"]:
             routes.append((_check_regex(p, w, re.I).pattern, ("ROUTE", rec["value"]), None))
         for p in rec.get("case_sensitive", []):
             routes.append((f"(?-i:{_check_regex(p, w).pattern})", ("ROUTE", rec["value"]), None))
-        blockers.update(w.lower() for w in rec.get("not_after", []))
 
     numbers = {k.lower(): float(v) for k, v in load_json("numbers.json").items()}
     number_re = "|".join([r"\d+(?:\.\d+)?"] + sorted(map(re.escape, numbers), key=len, reverse=True))
@@ -118,9 +117,7 @@ def rules() -> _Rules:
         frequencies.append((pattern, ("FREQUENCY", rec["value"]), rec["per_day"]))
     return _Rules(dose, list_head, amounts, pers, unit_part, bool(units.get("percent_needs_drug", True)),
                   _Alternation(levels + routes + frequencies),
-                  frozenset(blockers | {"stage", "grade", "type", "class", "phase", "level",
-                                        "factor", "group", "day", "cycle", "figure", "table"}),
-                  numbers)
+                  _context(), numbers)
 
 
 class _Alternation:
@@ -215,6 +212,19 @@ def _first_of(items, c) -> tuple[set[str] | None, bool]:
         if not nullable:
             return out, False
     return out, True
+
+
+def _context() -> dict[str, frozenset[str]]:
+    where = "extractor/patterns/dosing_context.json"
+    data = load_json("dosing_context.json")
+    keys = {"route_not_after", "route_not_before", "frequency_not_before"}
+    require_keys(data, keys | {"comment"}, keys, where)
+    return {k: frozenset(w.lower() for w in data[k]) for k in keys}
+
+
+def _word_after(text: str, end: int) -> str:
+    nxt = text[end:end + 40].split(None, 1)
+    return nxt[0].lower().strip(",.;:()[]") if nxt else ""
 
 
 def _squash(unit: str) -> str:
@@ -312,13 +322,17 @@ def scan_words(text: str) -> list[Mention]:
         (label, value), per_day, k = by_group[m.lastgroup]
         if label == "ROUTE":
             before = text[max(0, m.start() - 12):m.start()].split()
-            if m.group(0).isupper() and before and before[-1].lower().strip("(,") in r.route_blockers:
+            if m.group(0).isupper() and before and before[-1].lower().strip("(,") in r.context["route_not_after"]:
                 continue  # "stage IV", "type IV"
+            if _word_after(text, m.end()) in r.context["route_not_before"]:
+                continue  # "subcutaneous fat", "oral mucositis"
             out.append(Mention(m.start(), m.end(), "ROUTE", value=value))
             continue
         if label == "DOSE":
             out.append(Mention(m.start(), m.end(), "DOSE", value=value))
             continue
+        if _word_after(text, m.end()) in r.context["frequency_not_before"]:
+            continue  # "intermittent porphyria", "continuous hemodialysis"
         rate = per_day
         if per_day in ("count", "interval"):
             n = m.groupdict().get(f"n_{k}") or "1"
