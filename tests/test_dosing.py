@@ -146,3 +146,13 @@ def test_context_words(text, expected):
     from extractor.components.dosing import scan_words
 
     assert [(text[m.start:m.end], m.label) for m in scan_words(text)] == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("with placebo (difference -1.2, 95% CI -1.9 to -0.5)", []),
+    ("5% lidocaine cream", ["5%", "cream"]),
+    ("placebo (20%)", []),
+], ids=["effect-size", "before-drug", "paren-after-drug"])
+def test_percent_doses(nlp, text, expected):
+    doc = nlp(text)
+    assert [s.text for s in doc.spans["dosing"]] == expected

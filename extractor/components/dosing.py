@@ -86,10 +86,10 @@ def rules() -> _Rules:
     per = (rf"(?:\s*/\s*(?:{per_re})|\s+per\s+(?:{per_re})|\s*[·.]?\s*(?:{per_re}){_INVERSE})")
     unit = rf"(?:{amount_re})(?:{per})*"
     dose = re.compile(
-        rf"(?<![\w.,])(?:(?P<mult>\d+)\s*[×x]\s*)?(?P<lo>{_NUM})(?:{_DASH}(?P<hi>{_NUM}))?\s*"
+        rf"(?<![\w.,\-−–])(?:(?P<mult>\d+)\s*[×x]\s*)?(?P<lo>{_NUM})(?:{_DASH}(?P<hi>{_NUM}))?\s*"
         rf"(?P<unit>{unit})(?![\w])(?!\s*/\s*(?:{_alternation(units.get('not_per', []))})(?![\w]))"
     )
-    list_head = re.compile(rf"(?<![\w.,])(?P<num>{_NUM})\s*(?:,\s*(?:and|or)?|and|or|&)\s*$")
+    list_head = re.compile(rf"(?<![\w.,\-−–])(?P<num>{_NUM})\s*(?:,\s*(?:and|or)?|and|or|&)\s*$")
     unit_part = re.compile(rf"(?P<amount>^(?:{amount_re}))|(?P<per>{per_re})")
 
     levels = []
@@ -295,9 +295,10 @@ def find_numeric_doses(text: str) -> list[Mention]:
             norm_value=norm_lo if hi is None else None, norm_unit=canonical if norm_lo is not None else None,
             min_value=norm_lo if hi is not None else None, max_value=norm_hi,
         ))
-        # the numbers of a list that share this unit: "5, 10 and 20 mg"
+        # the numbers of a list that share this unit: "5, 10 and 20 mg" (not for percentages:
+        # "-1.2, 95% CI" is not a list of doses)
         start = m.start()
-        while True:
+        while unit != "%":
             head = r.list_head.search(text, max(0, start - 40), start)
             if head is None:
                 break
@@ -379,8 +380,9 @@ def find_dosing(text: str) -> list[Mention]:
 
 
 def _near_drug(doc: Doc, span: Span, drugs: list[Span]) -> bool:
-    """A percentage is a dose only right beside a drug (`0.1% capsaicin`, `lidocaine 5%`)."""
-    return any(-1 <= d.start - span.end <= 2 or -1 <= span.start - d.end <= 2 for d in drugs)
+    """A percentage is a dose only right beside a drug: just before it (`0.1% capsaicin`,
+    `5% lidocaine cream`) or right after it (`lidocaine 5%`)."""
+    return any(0 <= d.start - span.end <= 1 or span.start == d.end for d in drugs)
 
 
 class DosingRecognizer:
