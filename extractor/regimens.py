@@ -6,7 +6,8 @@ it is nearest to, where a clause barrier (`;`, `vs.`, `whereas` ...) between the
 and an attribute in parentheses prefers the drug before it (`ketamine group (n = 30)`). With
 `respectively` and as many attributes of a label as drugs, they pair up in order. Routes,
 frequencies and durations are shared by coordinated drugs (`ketamine and midazolam were given
-intravenously`), and a name in parentheses right after a drug is the same drug
+intravenously`; also qualitative doses: `therapeutic doses of venlafaxine and
+trimipramine`), and a name in parentheses right after a drug is the same drug
 (`bevacizumab (Avastin) injection`). Mentions are read by label from any span group, so DURATION and SAMPLE_SIZE
 spans written by other components link too.
 """
@@ -84,10 +85,12 @@ def _coordinated(words: list[str], drugs: list[tuple[int, int]], cfg: _Config) -
 
 
 def assign(words: list[str], drugs: list[tuple[int, int]], attributes: list[tuple[int, int, str]],
-           ) -> list[list[int]]:
+           shareable: frozenset[int] = frozenset()) -> list[list[int]]:
     """For each drug (token range, sorted), the indices of the attributes linked to it.
 
     `words`: the sentence's lower-cased tokens; ranges are token offsets into it.
+    `shareable`: attributes that coordinated drugs share whatever their label (qualitative
+    doses: `therapeutic doses of venlafaxine and trimipramine`).
     """
     cfg = config()
     links: list[list[int]] = [[] for _ in drugs]
@@ -112,7 +115,7 @@ def assign(words: list[str], drugs: list[tuple[int, int]], attributes: list[tupl
         if costs[best] > cfg.max_gap:
             continue
         targets = [best]
-        if label in cfg.shared_labels:
+        if label in cfg.shared_labels or i in shareable:
             members = [d for d in range(len(drugs)) if groups[d] == groups[best]]
             span_lo, span_hi = drugs[members[0]][0], drugs[members[-1]][1]
             if end <= span_lo or start >= span_hi:
@@ -175,11 +178,13 @@ def link_regimens(doc: Doc) -> list[Regimen]:
         s_drugs = [d for d in drugs if sent.start <= d.start < sent.end]
         if not s_drugs:
             continue
-        s_attrs = [a for a in attrs if sent.start <= a.start and a.end <= sent.end
-                   and not any(a.start < d.end and d.start < a.end for d in s_drugs)]
+        # an attribute inside a drug name (`intravenous immunoglobulin`) links to that drug
+        s_attrs = [a for a in attrs if sent.start <= a.start and a.end <= sent.end]
         words = [t.lower_ for t in sent]
+        qualitative = frozenset(i for i, a in enumerate(s_attrs)
+                                if a.label_ == "DOSE" and isinstance(a._.value, str) and a._.unit is None)
         links = assign(words, [(d.start - sent.start, d.end - sent.start) for d in s_drugs],
-                       [(a.start - sent.start, a.end - sent.start, a.label_) for a in s_attrs])
+                       [(a.start - sent.start, a.end - sent.start, a.label_) for a in s_attrs], qualitative)
         for drug, linked in zip(s_drugs, links):
             regimen = Regimen(drug)
             for i in linked:

@@ -10,20 +10,25 @@ from extractor.regimens import assign, link_regimens
 
 
 def _doc(text: str, marks: list[tuple[str, str]]):
-    """A blank-pipeline doc with spans set by hand: (surface, label), first unused occurrence."""
+    """A blank-pipeline doc with spans set by hand: (surface, label), first occurrence not yet
+    used by the same label."""
     nlp = spacy.blank("en")
     doc = nlp(text)
     groups: dict[str, list] = {"drugs": [], "dosing": [], "quantities": []}
     taken = []
     for surface, label in marks:
         start = text.index(surface)
-        while any(s <= start < e for s, e in taken):
+        while any(s <= start < e and lab == label for s, e, lab in taken):
             start = text.index(surface, start + 1)
-        taken.append((start, start + len(surface)))
+        taken.append((start, start + len(surface), label))
         span = doc.char_span(start, start + len(surface), label=label)
         group = {"DRUG": "drugs", "DURATION": "quantities", "SAMPLE_SIZE": "quantities"}.get(label, "dosing")
         if label == "SAMPLE_SIZE":
             set_attrs(span, value=int(surface.split()[-1]))
+        if label == "DOSE":
+            number = surface.split()[0].replace(".", "", 1).isdigit()
+            set_attrs(span, value=float(surface.split()[0]) if number else surface.split()[0],
+                      unit=surface.split()[-1] if number and " " in surface else ("mg" if number else None))
         groups[group].append(span)
     for name, spans in groups.items():
         doc.spans[name] = spans
@@ -67,6 +72,14 @@ CASES = [
      [("ketamine", (("DOSE", ("0.5 mg/kg/h",)), ("DURATION", ("5 days",)), ("FREQUENCY", ("twice daily",)),
                     ("ROUTE", ("i.v.",))))]),
     ("no drug here 10 mg", [("10 mg", "DOSE")], []),
+    ("therapeutic doses of venlafaxine and trimipramine",
+     [("therapeutic doses", "DOSE"), ("venlafaxine", "DRUG"), ("trimipramine", "DRUG")],
+     [("venlafaxine", (("DOSE", ("therapeutic doses",)),)), ("trimipramine", (("DOSE", ("therapeutic doses",)),))]),
+    ("after intravenous immunoglobulin therapy", [("intravenous immunoglobulin", "DRUG"), ("intravenous", "ROUTE")],
+     [("intravenous immunoglobulin", (("ROUTE", ("intravenous",)),))]),
+    ("10 mg of venlafaxine and trimipramine",
+     [("10 mg", "DOSE"), ("venlafaxine", "DRUG"), ("trimipramine", "DRUG")],
+     [("venlafaxine", (("DOSE", ("10 mg",)),)), ("trimipramine", ())]),
     ("intravitreal bevacizumab ( Avastin ) injection", [("intravitreal", "ROUTE"), ("bevacizumab", "DRUG"),
                                                         ("Avastin", "DRUG"), ("injection", "ROUTE")],
      [("bevacizumab", (("ROUTE", ("intravitreal", "injection")),)),
@@ -81,6 +94,7 @@ CASES = [
 @pytest.mark.parametrize("text,marks,expected", CASES,
                          ids=["x-mg-of-drug", "drug-x-mg", "drug-paren", "low-dose-drug", "drug-in-dose",
                               "two-pairs", "respectively", "shared-route", "seed-like", "full", "no-drug",
+                              "shared-level", "route-inside-drug", "numeric-not-shared",
                               "brand-alias", "parenthetical"])
 def test_link_regimens(text, marks, expected):
     assert _table(_doc(text, marks)) == expected
