@@ -168,9 +168,11 @@ def compile_lexicon(data: dict, classes: list[dict], stoplist: set[str], salts: 
         stats[f"ids_{why}"] += 1
         concepts[name] = DrugConcept(record.get("name") or name, concept_id, _is_pharmacological_class(record))
     terms: dict[str, DrugConcept] = {}
+    heads = {w.lower() for w in not_before}
     for variant, canonicals in data["drug_variant_to_canonical"].items():
         key = _key(variant)
-        if not key or key in stoplist or not canonicals or canonicals[0] not in concepts:
+        if (not key or key in stoplist or key.rsplit(" ", 1)[-1] in heads or not canonicals
+                or canonicals[0] not in concepts):
             stats["variants_dropped"] += 1
             continue
         terms[key] = concepts[canonicals[0]]

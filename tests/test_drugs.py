@@ -29,6 +29,8 @@ DRUG_CASES = [
     ("MTX was restarted at a lower dose.", ["MTX"], None),
     ("ketamine or placebo", ["ketamine", "placebo"], ["DB01221", None]),
     ("Serotonin syndrome developed.", [], []),
+    ("a placebo-controlled trial", [], []),
+    ("glutamate receptors were blocked", [], []),
     ("The patient drank water.", [], []),
     ("5-FU-based chemotherapy", ["5-FU"], None),
     pytest.param("ketamine-like effects", ["ketamine"], None,

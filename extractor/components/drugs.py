@@ -67,8 +67,8 @@ def match_lexicon(text: str, starts: list[int], ends: list[int], lexicon: DrugLe
             if concept is not None:
                 best = (i + 1, concept)
             elif "-" in key or "/" in key:
-                part = _PART_SPLIT.split(key, 1)[0]
-                concept = lexicon.lookup(part) if len(part) > 3 else None
+                part, rest = _PART_SPLIT.split(key, 1)
+                concept = lexicon.lookup(part) if len(part) > 3 and rest not in lexicon.not_before else None
                 if concept is not None:
                     best = (i + 1, concept)
         if best is not None and best[0] < n and lowers[best[0]] in lexicon.not_before:
