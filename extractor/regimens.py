@@ -209,6 +209,14 @@ def _first(spans: list[Span], attr: str, unit: str | None = None) -> Any:
     return None
 
 
+def _to_float(value: Any) -> float | None:
+    """Numbers, or numeric strings (other components may store a count as text)."""
+    try:
+        return float(value) if value is not None and not isinstance(value, bool) else None
+    except (TypeError, ValueError):
+        return None
+
+
 def regimen_rows(ctx) -> Iterable[dict[str, Any]]:
     """Rows of the `regimens` table (ctx: tables.DocContext). Numeric columns hold the first
     linked mention's value; the text columns list every linked mention, `; `-joined."""
@@ -225,9 +233,10 @@ def regimen_rows(ctx) -> Iterable[dict[str, Any]]:
             "sample_size": _join(get("SAMPLE_SIZE", []), ctx), "start": loc["start"], "end": loc["end"],
             "concept_id": reg.drug._.concept_id, "concept_name": reg.drug._.concept_name,
             "is_class": bool(reg.drug._.is_class), "dose_value": "; ".join(values) or None,
-            "dose_norm_value": _first(doses, "norm_value"), "dose_norm_unit": _first(doses, "norm_unit"),
+            "dose_norm_value": _to_float(_first(doses, "norm_value")),
+            "dose_norm_unit": _first(doses, "norm_unit"),
             "route_value": "; ".join(dict.fromkeys(str(s._.value) for s in routes if s._.value)) or None,
-            "frequency_per_day": _first(get("FREQUENCY", []), "norm_value"),
-            "duration_days": _first(get("DURATION", []), "norm_value", unit="d"),
-            "sample_size_n": float(sample) if isinstance(sample, (int, float)) else None,
+            "frequency_per_day": _to_float(_first(get("FREQUENCY", []), "norm_value")),
+            "duration_days": _to_float(_first(get("DURATION", []), "norm_value", unit="d")),
+            "sample_size_n": _to_float(sample),
         }
