@@ -156,3 +156,11 @@ def test_context_words(text, expected):
 def test_percent_doses(nlp, text, expected):
     doc = nlp(text)
     assert [s.text for s in doc.spans["dosing"]] == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("ketamine 10 mg i.v.", [("i.v.", "intravenous")]),
+    ("given p.o.", [("p.o.", "oral")]),
+], ids=["iv-at-end", "po-at-end"])
+def test_routes_at_end_of_text(text, expected):
+    assert [(text[m.start:m.end], m.value) for m in find_routes(text)] == expected
