@@ -177,3 +177,14 @@ def test_corrupt_cache_is_rebuilt(tmp_path, monkeypatch):
     lexicon = load_lexicon.__wrapped__()
     assert lexicon.lookup("ketamine") is not None
     assert cached_file.read_bytes() != b"garbage"
+
+
+@pytest.mark.parametrize("text", ["", "   \n  ", "\x00\x01", "-" * 500, "mg mg / kg 5", "ketamine" * 50],
+                         ids=["empty", "spaces", "control", "dashes", "units-only", "glued"])
+def test_odd_input_gives_no_error(nlp, text):
+    from extractor.regimens import link_regimens
+
+    doc = nlp(text)
+    assert all(s.label_ == "DRUG" for s in doc.spans["drugs"])
+    assert all(s.label_ in ("DOSE", "ROUTE", "FREQUENCY") for s in doc.spans["dosing"])
+    assert len(link_regimens(doc)) == len(doc.spans["drugs"])
