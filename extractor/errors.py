@@ -48,3 +48,9 @@ class TextMismatchError(ClaimxError):
     """Predictions were made on a different text than the gold document's (exit code 2)."""
 
     code = "E061"
+
+
+class DrugLexiconError(ClaimxError):
+    """The drug dictionary (drug-named-entity-recognition) is missing, unreadable or malformed."""
+
+    code = "E301"

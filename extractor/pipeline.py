@@ -19,6 +19,8 @@ CLAIMX_COMPONENTS: list[str] = [
     "claimx_sentences",
     "abbreviation_detector",
     "claimx_quantities",
+    "claimx_drugs",
+    "claimx_dosing",
 ]
 
 # modules whose import registers the factories above
@@ -26,11 +28,17 @@ _COMPONENT_MODULES = [
     "scispacy.abbreviation",
     "extractor.components.sentences",
     "extractor.components.quantities",
+    "extractor.components.drugs",
+    "extractor.components.dosing",
 ]
 
 
 _UNIT_ABBREVIATIONS = ("h", "hr", "hrs", "d", "min", "mins", "sec", "wk", "wks", "mo", "mos", "y", "yr", "yrs")
 _EXTRA_INFIXES = r"|(?<=[A-Za-z0-9)])\.(?=\[\d)|(?<=\d)\](?=\[)"
+# split `amiodarone-induced` and `imipenem/cilastatin` so a drug name is a token of its own
+_EXTRA_INFIXES += (r"|(?<=[A-Za-z]{2})-(?=(?:induced|associated|related|based|dependent|mediated|treated|"
+                   r"resistant|containing|exposed|naive|sparing|refractory|responsive)\b)"
+                   r"|(?<=[a-z]{4})/(?=[a-z]{4})")
 
 
 @registry.tokenizers("claimx.scispacy_tokenizer.v1")

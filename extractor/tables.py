@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span
 
 from .document import Document
 from .normalize import OffsetMap
+from .regimens import REGIMEN_COLUMNS, regimen_rows
 
 # column -> kind: str | int | float | bool | list
 DOCUMENT_COLUMNS = {
@@ -137,6 +138,7 @@ TABLES: dict[str, tuple[dict[str, str], Callable[[DocContext], Iterable[dict[str
     "mentions": (MENTION_COLUMNS, mention_rows),
     "citations": (CITATION_COLUMNS, citation_rows),
     "abbreviations": (ABBREVIATION_COLUMNS, abbreviation_rows),
+    "regimens": (REGIMEN_COLUMNS, regimen_rows),
 }
 ALL_COLUMNS = {"documents": DOCUMENT_COLUMNS, **{name: cols for name, (cols, _) in TABLES.items()}}
 

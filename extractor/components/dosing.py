@@ -1,0 +1,413 @@
+"""DOSE, ROUTE and FREQUENCY mentions into `doc.spans["dosing"]`.
+
+Regular expressions over the sentence text, built from the data files `dose_units.json`,
+`dose_levels.jsonl`, `routes.jsonl`, `frequencies.jsonl` and `dosing_numbers.json`; spans are then
+widened to token boundaries. Parsing lives in pure functions (`find_doses`, `find_routes`,
+`find_frequencies`, `parse_dose_unit`); the component only places spans and attributes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ..doctext import doc_text
+from ..errors import PatternFileError
+from ..extensions import set_attrs
+from ..resources import load_json, load_jsonl, require_keys
+from ..units import convert
+
+GROUP = "dosing"
+_NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.·]\d+)?|\.\d+)"
+_DASH = r"\s*(?:-|–|—|‐|to)\s*"
+_INVERSE = r"(?:-1|−1|–1|⁻¹)"
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A mention found in a text: character offsets and the attributes of its span."""
+
+    start: int
+    end: int
+    label: str
+    value: Any = None
+    unit: str | None = None
+    norm_value: float | None = None
+    norm_unit: str | None = None
+    min_value: float | None = None
+    max_value: float | None = None
+
+
+def _alternation(surfaces: list[str]) -> str:
+    parts = sorted({s for s in surfaces}, key=len, reverse=True)
+    return "|".join(re.escape(s).replace(r"\ ", r"\s*") for s in parts)
+
+
+@dataclass(frozen=True)
+class _Rules:
+    dose: re.Pattern
+    list_head: re.Pattern
+    amounts: dict[str, dict]
+    pers: dict[str, dict]
+    unit_part: re.Pattern
+    percent_needs_drug: bool
+    words: _Alternation  # qualitative doses, routes and frequencies: one scan
+    context: dict[str, frozenset[str]]  # dosing_context.json
+    numbers: dict[str, float]
+
+
+def _check_regex(pattern: str, where: str, flags: int = 0) -> re.Pattern:
+    try:
+        return re.compile(pattern, flags)
+    except re.error as e:
+        raise PatternFileError(f"{where}: bad regular expression {pattern!r}: {e}") from e
+
+
+@lru_cache(maxsize=1)
+def rules() -> _Rules:
+    """Compile the data files once per process; errors name the file and record."""
+    units = load_json("dose_units.json")
+    where = "extractor/patterns/dose_units.json"
+    require_keys(units, {"amounts", "per", "percent_needs_drug", "not_per", "comment"}, {"amounts", "per"}, where)
+    amounts, pers = {}, {}
+    for kind, table in (("amounts", amounts), ("per", pers)):
+        for i, rec in enumerate(units[kind], 1):
+            require_keys(rec, {"surfaces", "pint", "canonical"}, {"surfaces", "pint", "canonical"},
+                         f"{where} {kind}[{i}]")
+            for surface in rec["surfaces"]:
+                table[_squash(surface)] = rec
+    amount_re = _alternation([s for rec in units["amounts"] for s in rec["surfaces"]])
+    per_re = _alternation([s for rec in units["per"] for s in rec["surfaces"]])
+    per = (rf"(?:\s*/\s*(?:{per_re})|\s+per\s+(?:{per_re})|\s*[·.]?\s*(?:{per_re}){_INVERSE})")
+    unit = rf"(?:{amount_re})(?:{per})*"
+    dose = re.compile(
+        rf"(?<![\w.,\-−–])(?:(?P<mult>\d+)\s*[×x]\s*)?(?P<lo>{_NUM})(?:{_DASH}(?P<hi>{_NUM}))?\s*"
+        rf"(?P<unit>{unit})(?![\w])(?!\s*/\s*(?:{_alternation(units.get('not_per', []))})(?![\w]))"
+    )
+    list_head = re.compile(rf"(?<![\w.,\-−–])(?P<num>{_NUM})\s*(?:,\s*(?:and|or)?|and|or|&)\s*$")
+    unit_part = re.compile(rf"(?P<amount>^(?:{amount_re}))|(?P<per>{per_re})")
+
+    levels = []
+    for i, rec in enumerate(load_jsonl("dose_levels.jsonl"), 1):
+        w = f"extractor/patterns/dose_levels.jsonl record {i}"
+        require_keys(rec, {"pattern", "value"}, {"pattern", "value"}, w)
+        levels.append((_check_regex(rec["pattern"], w, re.I).pattern, ("DOSE", rec["value"]), None))
+
+    routes = []
+    for i, rec in enumerate(load_jsonl("routes.jsonl"), 1):
+        w = f"extractor/patterns/routes.jsonl record {i}"
+        require_keys(rec, {"value", "patterns", "case_sensitive"}, {"value", "patterns"}, w)
+        for p in rec["patterns"]:
+            routes.append((_check_regex(p, w, re.I).pattern, ("ROUTE", rec["value"]), None))
+        for p in rec.get("case_sensitive", []):
+            routes.append((f"(?-i:{_check_regex(p, w).pattern})", ("ROUTE", rec["value"]), None))
+
+    numbers = {k.lower(): float(v) for k, v in load_json("dosing_numbers.json").items()}
+    number_re = "|".join([r"\d+(?:\.\d+)?"] + sorted(map(re.escape, numbers), key=len, reverse=True))
+    frequencies = []
+    for i, rec in enumerate(load_jsonl("frequencies.jsonl"), 1):
+        w = f"extractor/patterns/frequencies.jsonl record {i}"
+        require_keys(rec, {"pattern", "value", "per_day"}, {"pattern", "value", "per_day"}, w)
+        pattern = _check_regex(rec["pattern"].replace("NUMBER", number_re), w, re.I).pattern
+        frequencies.append((pattern, ("FREQUENCY", rec["value"]), rec["per_day"]))
+    return _Rules(dose, list_head, amounts, pers, unit_part, bool(units.get("percent_needs_drug", True)),
+                  _Alternation(levels + routes + frequencies),
+                  _context(), numbers)
+
+
+class _Alternation:
+    """Many records as one leftmost-match scanner. Every record starts at a word start, so
+    the text is scanned for word starts only, and at each one only the records that can
+    begin with its first character are tried (one `match` of a small alternation).
+    Record k is group `r{k}`; its inner groups `n`/`unit` become `n_{k}`/`unit_{k}`."""
+
+    def __init__(self, records: list[tuple[str, Any, Any]]):
+        self.by_group = {}
+        per_char: dict[str, list[str]] = {}
+        anywhere: list[str] = []
+        for k, (pattern, value, extra) in enumerate(records):
+            inner = pattern.replace("(?P<n>", f"(?P<n_{k}>").replace("(?P<unit>", f"(?P<unit_{k}>")
+            part = f"(?P<r{k}>{inner})"
+            self.by_group[f"r{k}"] = (value, extra, str(k))
+            firsts = _first_chars(inner)
+            if firsts is None:
+                anywhere.append(part)
+            else:
+                for c in firsts:
+                    per_char.setdefault(c, []).append(part)
+        self.table = {c: re.compile(f"(?:{'|'.join(parts + anywhere)})(?![\\w-])", re.I)
+                      for c, parts in per_char.items()}
+        self.fallback = re.compile(f"(?:{'|'.join(anywhere)})(?![\\w-])", re.I) if anywhere else None
+        # candidate word starts: any word start if some record can start anywhere, else only
+        # those whose first character starts some record
+        chars = "^\\s-" if anywhere else "".join(sorted(re.escape(ch) for ch in self.table))
+        self.starts = re.compile(f"(?<![\\w-])[{chars}]", re.I)
+
+    def finditer(self, text: str):
+        end = 0
+        for w in self.starts.finditer(text):
+            pos = w.start()
+            if pos < end:
+                continue
+            pattern = self.table.get(text[pos].lower(), self.fallback)
+            m = pattern.match(text, pos) if pattern is not None else None
+            if m is not None and m.end() > pos:
+                end = m.end()
+                yield m
+
+
+def _first_chars(pattern: str) -> set[str] | None:
+    """Lower-cased characters a match of `pattern` can start with; None if any character."""
+    try:
+        import re._constants as c
+        import re._parser as sre_parse  # Python >= 3.11
+    except ImportError:  # pragma: no cover - Python 3.10
+        import sre_constants as c
+        import sre_parse
+    firsts, nullable = _first_of(sre_parse.parse(pattern, re.I), c)
+    return None if firsts is None or nullable else firsts
+
+
+def _first_of(items, c) -> tuple[set[str] | None, bool]:
+    out: set[str] = set()
+    for op, av in items:
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue
+        if op == c.LITERAL:
+            return out | {chr(av).lower()}, False
+        if op == c.IN:
+            for op2, av2 in av:
+                if op2 == c.LITERAL:
+                    out.add(chr(av2).lower())
+                elif op2 == c.RANGE and av2[1] - av2[0] < 80:
+                    out.update(chr(x).lower() for x in range(av2[0], av2[1] + 1))
+                elif op2 == c.CATEGORY and av2 == c.CATEGORY_DIGIT:
+                    out.update("0123456789")
+                else:
+                    return None, False
+            return out, False
+        if op == c.SUBPATTERN:
+            sub, nullable = _first_of(av[-1], c)
+        elif op == c.BRANCH:
+            sub, nullable = set(), False
+            for alt in av[1]:
+                f, n = _first_of(alt, c)
+                if f is None:
+                    return None, False
+                sub |= f
+                nullable = nullable or n
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            sub, nullable = _first_of(av[2], c)
+            nullable = nullable or av[0] == 0
+        else:
+            return None, False
+        if sub is None:
+            return None, False
+        out |= sub
+        if not nullable:
+            return out, False
+    return out, True
+
+
+def _context() -> dict[str, frozenset[str]]:
+    where = "extractor/patterns/dosing_context.json"
+    data = load_json("dosing_context.json")
+    keys = {"route_not_after", "route_not_before", "frequency_not_before"}
+    require_keys(data, keys | {"comment"}, keys, where)
+    return {k: frozenset(w.lower() for w in data[k]) for k in keys}
+
+
+def _word_after(text: str, end: int) -> str:
+    nxt = text[end:end + 40].split(None, 1)
+    return nxt[0].lower().strip(",.;:()[]") if nxt else ""
+
+
+def _squash(unit: str) -> str:
+    return re.sub(r"\s+", "", unit)
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", "").replace("·", "."))
+
+
+@lru_cache(maxsize=4096)
+def parse_dose_unit(unit: str) -> tuple[str, str | None, str | None]:
+    """Unit as written -> (unit in our spelling, pint expression, canonical unit), e.g.
+    `mg kg−1 h−1` -> ("mg/kg/h", "milligram / kilogram / hour", "mg/kg/h")."""
+    r = rules()
+    amount, pers = None, []
+    for m in r.unit_part.finditer(unit):
+        if m.group("amount") and amount is None:
+            amount = r.amounts[_squash(m.group("amount"))]
+            spelled = [_squash(m.group("amount"))]
+        elif m.group("per"):
+            per = r.pers.get(_squash(m.group("per")))
+            if per is not None:
+                pers.append(per)
+                spelled.append(_squash(m.group("per")))
+    if amount is None:
+        raise ValueError(f"not a dose unit: {unit!r}")
+    written = "/".join(spelled)
+    if amount["pint"] is None or any(p["pint"] is None for p in pers):
+        return written, None, None
+    pint_expr = " / ".join([amount["pint"]] + [f"({p['pint']})" for p in pers])
+    canonical = "/".join([amount["canonical"]] + [p["canonical"] for p in pers])
+    return written, pint_expr, canonical
+
+
+_PINT_CANONICAL = {"mg": "milligram", "mL": "milliliter", "IU": "international_unit", "mmol": "millimole",
+                   "%": "percent", "kg": "kilogram", "m2": "meter ** 2", "h": "hour", "d": "day"}
+
+
+def _normalise(value: float, pint_expr: str | None, canonical: str | None) -> float | None:
+    if pint_expr is None or canonical is None:
+        return None
+    target = " / ".join(f"({_PINT_CANONICAL[part]})" for part in canonical.split("/"))
+    try:
+        return round(convert(value, pint_expr, target), 10)
+    except ValueError:
+        return None
+
+
+def find_doses(text: str) -> list[Mention]:
+    """Numeric and qualitative doses in `text`. `5 and 10 mg` gives two doses (5 mg, 10 mg)."""
+    out = find_numeric_doses(text)
+    out.extend(m for m in scan_words(text) if m.label == "DOSE")
+    return sorted(out, key=lambda x: (x.start, x.end))
+
+
+def find_numeric_doses(text: str) -> list[Mention]:
+    r = rules()
+    out: list[Mention] = []
+    for m in r.dose.finditer(text):
+        unit, pint_expr, canonical = parse_dose_unit(m.group("unit"))
+        lo, hi = _number(m.group("lo")), _number(m.group("hi")) if m.group("hi") else None
+        value = lo if hi is None else f"{_fmt(lo)}-{_fmt(hi)}"
+        norm_lo = _normalise(lo, pint_expr, canonical)
+        norm_hi = _normalise(hi, pint_expr, canonical) if hi is not None else None
+        out.append(Mention(
+            m.start(), m.end(), "DOSE", value=value, unit=unit,
+            norm_value=norm_lo if hi is None else None, norm_unit=canonical if norm_lo is not None else None,
+            min_value=norm_lo if hi is not None else None, max_value=norm_hi,
+        ))
+        # the numbers of a list that share this unit: "5, 10 and 20 mg" (not for percentages:
+        # "-1.2, 95% CI" is not a list of doses)
+        start = m.start()
+        while unit != "%":
+            head = r.list_head.search(text, max(0, start - 40), start)
+            if head is None:
+                break
+            v = _number(head.group("num"))
+            norm = _normalise(v, pint_expr, canonical)
+            out.append(Mention(head.start("num"), head.end("num"), "DOSE", value=v, unit=unit, norm_value=norm,
+                               norm_unit=canonical if norm is not None else None))
+            start = head.start("num")
+    return out
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def scan_words(text: str) -> list[Mention]:
+    """Qualitative doses, routes and frequencies, leftmost-longest, in one scan of `text`."""
+    r = rules()
+    out = []
+    by_group = r.words.by_group
+    for m in r.words.finditer(text):
+        (label, value), per_day, k = by_group[m.lastgroup]
+        if label == "ROUTE":
+            before = text[max(0, m.start() - 12):m.start()].split()
+            if m.group(0).isupper() and before and before[-1].lower().strip("(,") in r.context["route_not_after"]:
+                continue  # "stage IV", "type IV"
+            if _word_after(text, m.end()) in r.context["route_not_before"]:
+                continue  # "subcutaneous fat", "oral mucositis"
+            out.append(Mention(m.start(), m.end(), "ROUTE", value=value))
+            continue
+        if label == "DOSE":
+            out.append(Mention(m.start(), m.end(), "DOSE", value=value))
+            continue
+        if _word_after(text, m.end()) in r.context["frequency_not_before"]:
+            continue  # "intermittent porphyria", "continuous hemodialysis"
+        rate = per_day
+        if per_day in ("count", "interval"):
+            n = m.groupdict().get(f"n_{k}") or "1"
+            unit = m.groupdict().get(f"unit_{k}") or "day"
+            n = r.numbers.get(n.lower()) if n.lower() in r.numbers else float(n)
+            days = _unit_days(unit)
+            if not n or days is None:
+                continue
+            rate = n / days if per_day == "count" else 1 / (n * days)
+            value = value.format(n=_fmt(n), unit=_singular(unit))
+        out.append(Mention(m.start(), m.end(), "FREQUENCY", value=value,
+                           norm_value=round(rate, 6) if isinstance(rate, (int, float)) else None,
+                           norm_unit="/d" if isinstance(rate, (int, float)) else None))
+    return out
+
+
+def find_routes(text: str) -> list[Mention]:
+    return [m for m in scan_words(text) if m.label == "ROUTE"]
+
+
+def find_frequencies(text: str) -> list[Mention]:
+    return [m for m in scan_words(text) if m.label == "FREQUENCY"]
+
+
+_DAYS = {"h": 1 / 24, "hr": 1 / 24, "hrs": 1 / 24, "hour": 1 / 24, "hours": 1 / 24, "d": 1.0, "day": 1.0,
+         "days": 1.0, "wk": 7.0, "week": 7.0, "weeks": 7.0, "month": 30.4375, "months": 30.4375}
+
+
+def _unit_days(unit: str) -> float | None:
+    return _DAYS.get(unit.lower())
+
+
+def _singular(unit: str) -> str:
+    unit = unit.lower()
+    return {"h": "h", "hr": "h", "hrs": "h", "hours": "h", "hour": "h", "d": "d", "wk": "weeks"}.get(unit, unit)
+
+
+def find_dosing(text: str) -> list[Mention]:
+    """All DOSE, ROUTE and FREQUENCY mentions; a word mention inside a numeric dose
+    (`/day` in `mg/day`) is dropped."""
+    doses = find_numeric_doses(text)
+    words = [w for w in scan_words(text) if not any(d.start <= w.start and w.end <= d.end for d in doses)]
+    return sorted(doses + words, key=lambda x: (x.start, x.end))
+
+
+def _near_drug(doc: Doc, span: Span, drugs: list[Span]) -> bool:
+    """A percentage is a dose only right beside a drug: just before it (`0.1% capsaicin`,
+    `5% lidocaine cream`) or right after it (`lidocaine 5%`)."""
+    return any(0 <= d.start - span.end <= 1 or span.start == d.end for d in drugs)
+
+
+class DosingRecognizer:
+    """Thin component: finds mentions with the pure functions and sets spans."""
+
+    def __init__(self, drug_group: str = "drugs"):
+        self.drug_group = drug_group
+        rules()  # a broken data file fails when the pipeline is built, not on the first document
+
+    def __call__(self, doc: Doc) -> Doc:
+        drugs = list(doc.spans.get(self.drug_group, []))
+        spans = []
+        for m in find_dosing(doc_text(doc)):
+            span = doc.char_span(m.start, m.end, label=m.label, alignment_mode="expand")
+            if span is None:
+                continue
+            if m.label == "DOSE" and m.unit == "%" and rules().percent_needs_drug and not _near_drug(doc, span, drugs):
+                continue
+            set_attrs(span, value=m.value, unit=m.unit, norm_value=m.norm_value, norm_unit=m.norm_unit,
+                      min_value=m.min_value, max_value=m.max_value, source="claimx_dosing")
+            spans.append(span)
+        doc.spans[GROUP] = spans
+        return doc
+
+
+@Language.factory("claimx_dosing", assigns=["doc.spans"], default_config={"drug_group": "drugs"})
+def make_dosing(nlp: Language, name: str, drug_group: str) -> DosingRecognizer:
+    return DosingRecognizer(drug_group)

@@ -1,0 +1,29 @@
+"""Fast `doc.text` and token offsets for rule components.
+
+`Doc.text` builds a Token object per token (~half the time of a rule component on abstracts);
+reading the ORTH/SPACY/IDX arrays gives the same string and offsets much faster.
+"""
+
+from __future__ import annotations
+
+from spacy.attrs import IDX, ORTH, SPACY
+from spacy.tokens import Doc
+
+
+def doc_text(doc: Doc) -> str:
+    """Exactly `doc.text`."""
+    if not len(doc):
+        return ""
+    strings = doc.vocab.strings
+    rows = doc.to_array([ORTH, SPACY]).tolist()
+    return "".join(strings[orth] + " " if space else strings[orth] for orth, space in rows)
+
+
+def token_offsets(doc: Doc) -> tuple[list[int], list[int]]:
+    """Start and end character offsets of every token."""
+    if not len(doc):
+        return [], []
+    arr = doc.to_array([IDX, SPACY, ORTH]).tolist()
+    strings = doc.vocab.strings
+    starts = [row[0] for row in arr]
+    return starts, [row[0] + len(strings[row[2]]) for row in arr]

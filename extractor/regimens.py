@@ -1,0 +1,242 @@
+"""Regimens: each DRUG mention with the dose, route, frequency, duration and sample size that
+belong to it in its sentence.
+
+Linking is a pure function over token positions (`assign`): every attribute goes to the drug
+it is nearest to, where a clause barrier (`;`, `vs.`, `whereas` ...) between them costs extra
+and an attribute in parentheses prefers the drug before it (`ketamine group (n = 30)`). With
+`respectively` and as many attributes of a label as drugs, they pair up in order. Routes,
+frequencies and durations are shared by coordinated drugs (`ketamine and midazolam were given
+intravenously`; also qualitative doses: `therapeutic doses of venlafaxine and
+trimipramine`), and a name in parentheses right after a drug is the same drug
+(`bevacizumab (Avastin) injection`). Mentions are read by label from any span group, so DURATION and SAMPLE_SIZE
+spans written by other components link too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from spacy.tokens import Doc, Span
+
+from .resources import load_json, require_keys
+
+ATTRIBUTE_LABELS = ("DOSE", "ROUTE", "FREQUENCY", "DURATION", "SAMPLE_SIZE")
+REGIMEN_COLUMNS = {
+    "doc_id": "str", "sent_id": "int", "drug": "str", "dose": "str", "route": "str", "frequency": "str",
+    "duration": "str", "sample_size": "str", "start": "int", "end": "int", "concept_id": "str",
+    "concept_name": "str", "is_class": "bool", "dose_value": "str", "dose_norm_value": "float",
+    "dose_norm_unit": "str", "route_value": "str", "frequency_per_day": "float", "duration_days": "float",
+    "sample_size_n": "float",
+}
+
+
+@dataclass(frozen=True)
+class _Config:
+    barriers: frozenset[str]
+    coordinators: frozenset[str]
+    shared_labels: frozenset[str]
+    barrier_cost: int
+    paren_cost: int
+    max_gap: int
+
+
+@lru_cache(maxsize=1)
+def config() -> _Config:
+    data = load_json("regimens.json")
+    keys = {"barriers", "coordinators", "shared_labels", "barrier_cost", "paren_cost", "max_gap"}
+    require_keys(data, keys, keys, "extractor/patterns/regimens.json")
+    return _Config(frozenset(data["barriers"]), frozenset(data["coordinators"]),
+                   frozenset(data["shared_labels"]), int(data["barrier_cost"]), int(data["paren_cost"]),
+                   int(data["max_gap"]))
+
+
+def _in_parens(words: list[str], start: int, end: int) -> bool:
+    """Is the token range inside a parenthesis opened earlier in the sentence?"""
+    depth = 0
+    for w in words[:start]:
+        depth += w == "("
+        depth -= w == ")" and depth > 0
+    return depth > 0
+
+
+def _cost(words: list[str], drug: tuple[int, int], attr: tuple[int, int], cfg: _Config, paren: bool) -> int:
+    (ds, de), (as_, ae) = drug, attr
+    if as_ < de and ds < ae:
+        return 0
+    lo, hi = (de, as_) if de <= as_ else (ae, ds)
+    between = words[lo:hi]
+    cost = len(between) + cfg.barrier_cost * sum(w in cfg.barriers for w in between)
+    if paren and ds >= ae:
+        cost += cfg.paren_cost
+    return cost
+
+
+def _coordinated(words: list[str], drugs: list[tuple[int, int]], cfg: _Config) -> list[int]:
+    """Group id per drug: drugs joined only by `,`/`and`/`or` ... share a group."""
+    groups = [0] * len(drugs)
+    for k in range(1, len(drugs)):
+        gap = words[drugs[k - 1][1]:drugs[k][0]]
+        joined = bool(gap) and all(w in cfg.coordinators for w in gap)
+        groups[k] = groups[k - 1] if joined else groups[k - 1] + 1
+    return groups
+
+
+def assign(words: list[str], drugs: list[tuple[int, int]], attributes: list[tuple[int, int, str]],
+           shareable: frozenset[int] = frozenset()) -> list[list[int]]:
+    """For each drug (token range, sorted), the indices of the attributes linked to it.
+
+    `words`: the sentence's lower-cased tokens; ranges are token offsets into it.
+    `shareable`: attributes that coordinated drugs share whatever their label (qualitative
+    doses: `therapeutic doses of venlafaxine and trimipramine`).
+    """
+    cfg = config()
+    links: list[list[int]] = [[] for _ in drugs]
+    if not drugs:
+        return links
+    done: set[int] = set()
+    if "respectively" in words and len(drugs) > 1:
+        for label in ATTRIBUTE_LABELS:
+            idx = [i for i, a in enumerate(attributes) if a[2] == label]
+            if len(idx) == len(drugs):
+                for d, i in enumerate(sorted(idx, key=lambda i: attributes[i][0])):
+                    links[d].append(i)
+                    done.add(i)
+    groups = _coordinated(words, drugs, cfg)
+    aliases = _aliases(words, drugs)
+    for i, (start, end, label) in enumerate(attributes):
+        if i in done:
+            continue
+        paren = _in_parens(words, start, end)
+        costs = [_cost(words, d, (start, end), cfg, paren) for d in drugs]
+        best = min(range(len(drugs)), key=lambda d: (costs[d], d))
+        if costs[best] > cfg.max_gap:
+            continue
+        targets = [best]
+        if label in cfg.shared_labels or i in shareable:
+            members = [d for d in range(len(drugs)) if groups[d] == groups[best]]
+            span_lo, span_hi = drugs[members[0]][0], drugs[members[-1]][1]
+            if end <= span_lo or start >= span_hi:
+                targets = members
+        for d in dict.fromkeys(alias for target in targets for alias in aliases[target]):
+            links[d].append(i)
+    return links
+
+
+def _aliases(words: list[str], drugs: list[tuple[int, int]]) -> list[list[int]]:
+    """Drugs that name the same thing: `bevacizumab (Avastin)` -> a brand or abbreviation in
+    parentheses right after a drug. Each drug maps to itself plus its aliases."""
+    out = [[d] for d in range(len(drugs))]
+    for k in range(1, len(drugs)):
+        if words[drugs[k - 1][1]:drugs[k][0]] == ["("]:
+            out[k - 1].append(k)
+            out[k].insert(0, k - 1)
+    return out
+
+
+@dataclass
+class Regimen:
+    drug: Span
+    links: dict[str, list[Span]] = field(default_factory=dict)
+
+
+def _spans_by_label(doc: Doc, labels: Iterable[str]) -> list[Span]:
+    wanted = set(labels)
+    spans = [e for e in doc.ents if e.label_ in wanted]
+    for name, group in doc.spans.items():
+        if name in ("claims", "regimens", "sentences"):
+            continue
+        spans.extend(s for s in group if s.label_ in wanted)
+    seen, unique = set(), []
+    for s in sorted(spans, key=lambda s: (s.start, -s.end, s.label_)):
+        key = (s.start, s.end, s.label_)
+        if key not in seen:
+            seen.add(key)
+            unique.append(s)
+    return unique
+
+
+def _outermost(spans: list[Span]) -> list[Span]:
+    """Drop spans inside a longer span of the same label (a CHEMICAL-confirmed DRUG inside a lexicon one)."""
+    kept: list[Span] = []
+    for s in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if kept and s.start < kept[-1].end and s.label_ == kept[-1].label_:
+            continue
+        kept.append(s)
+    return kept
+
+
+def link_regimens(doc: Doc) -> list[Regimen]:
+    """One Regimen per DRUG mention, with the attribute spans linked to it in its sentence."""
+    drugs = _outermost(_spans_by_label(doc, ["DRUG"]))
+    attrs = _spans_by_label(doc, ATTRIBUTE_LABELS)
+    sentences = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+    regimens = []
+    for sent in sentences:
+        s_drugs = [d for d in drugs if sent.start <= d.start < sent.end]
+        if not s_drugs:
+            continue
+        # an attribute inside a drug name (`intravenous immunoglobulin`) links to that drug
+        s_attrs = [a for a in attrs if sent.start <= a.start and a.end <= sent.end]
+        words = [t.lower_ for t in sent]
+        qualitative = frozenset(i for i, a in enumerate(s_attrs)
+                                if a.label_ == "DOSE" and isinstance(a._.value, str) and a._.unit is None)
+        links = assign(words, [(d.start - sent.start, d.end - sent.start) for d in s_drugs],
+                       [(a.start - sent.start, a.end - sent.start, a.label_) for a in s_attrs], qualitative)
+        for drug, linked in zip(s_drugs, links):
+            regimen = Regimen(drug)
+            for i in linked:
+                regimen.links.setdefault(s_attrs[i].label_, []).append(s_attrs[i])
+            regimens.append(regimen)
+    return regimens
+
+
+def _join(spans: list[Span], ctx) -> str | None:
+    if not spans:
+        return None
+    return "; ".join(ctx.locate(s)["text"] for s in spans)
+
+
+def _first(spans: list[Span], attr: str, unit: str | None = None) -> Any:
+    for s in spans:
+        if unit is not None and s._.norm_unit != unit:
+            continue
+        value = getattr(s._, attr)
+        if value is not None:
+            return value
+    return None
+
+
+def _to_float(value: Any) -> float | None:
+    """Numbers, or numeric strings (other components may store a count as text)."""
+    try:
+        return float(value) if value is not None and not isinstance(value, bool) else None
+    except (TypeError, ValueError):
+        return None
+
+
+def regimen_rows(ctx) -> Iterable[dict[str, Any]]:
+    """Rows of the `regimens` table (ctx: tables.DocContext). Numeric columns hold the first
+    linked mention's value; the text columns list every linked mention, `; `-joined."""
+    for reg in link_regimens(ctx.doc):
+        loc = ctx.locate(reg.drug)
+        get = reg.links.get
+        doses, routes = get("DOSE", []), get("ROUTE", [])
+        sample = _first(get("SAMPLE_SIZE", []), "value")
+        values = [str(s._.value) for s in doses if s._.value is not None]
+        yield {
+            "doc_id": loc["doc_id"], "sent_id": loc["sent_id"], "drug": loc["text"],
+            "dose": _join(doses, ctx), "route": _join(routes, ctx),
+            "frequency": _join(get("FREQUENCY", []), ctx), "duration": _join(get("DURATION", []), ctx),
+            "sample_size": _join(get("SAMPLE_SIZE", []), ctx), "start": loc["start"], "end": loc["end"],
+            "concept_id": reg.drug._.concept_id, "concept_name": reg.drug._.concept_name,
+            "is_class": bool(reg.drug._.is_class), "dose_value": "; ".join(values) or None,
+            "dose_norm_value": _to_float(_first(doses, "norm_value")),
+            "dose_norm_unit": _first(doses, "norm_unit"),
+            "route_value": "; ".join(dict.fromkeys(str(s._.value) for s in routes if s._.value)) or None,
+            "frequency_per_day": _to_float(_first(get("FREQUENCY", []), "norm_value")),
+            "duration_days": _to_float(_first(get("DURATION", []), "norm_value", unit="d")),
+            "sample_size_n": _to_float(sample),
+        }

@@ -1,0 +1,156 @@
+"""Regimens: linking drugs to doses, routes, frequencies, durations and sample sizes."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from extractor.extensions import set_attrs
+from extractor.regimens import assign, link_regimens
+
+
+def _doc(text: str, marks: list[tuple[str, str]]):
+    """A blank-pipeline doc with spans set by hand: (surface, label), first occurrence not yet
+    used by the same label."""
+    nlp = spacy.blank("en")
+    doc = nlp(text)
+    groups: dict[str, list] = {"drugs": [], "dosing": [], "quantities": []}
+    taken = []
+    for surface, label in marks:
+        start = text.index(surface)
+        while any(s <= start < e and lab == label for s, e, lab in taken):
+            start = text.index(surface, start + 1)
+        taken.append((start, start + len(surface), label))
+        span = doc.char_span(start, start + len(surface), label=label)
+        group = {"DRUG": "drugs", "DURATION": "quantities", "SAMPLE_SIZE": "quantities"}.get(label, "dosing")
+        if label == "SAMPLE_SIZE":
+            set_attrs(span, value=int(surface.split()[-1]))
+        if label == "DOSE":
+            number = surface.split()[0].replace(".", "", 1).isdigit()
+            set_attrs(span, value=float(surface.split()[0]) if number else surface.split()[0],
+                      unit=surface.split()[-1] if number and " " in surface else ("mg" if number else None))
+        groups[group].append(span)
+    for name, spans in groups.items():
+        doc.spans[name] = spans
+    return doc
+
+
+def _table(doc) -> list[tuple]:
+    return [(r.drug.text, tuple((lab, tuple(s.text for s in spans)) for lab, spans in sorted(r.links.items())))
+            for r in link_regimens(doc)]
+
+
+CASES = [
+    ("We gave 10 mg of ketamine .", [("10 mg", "DOSE"), ("ketamine", "DRUG")],
+     [("ketamine", (("DOSE", ("10 mg",)),))]),
+    ("ketamine 10 mg was given .", [("ketamine", "DRUG"), ("10 mg", "DOSE")],
+     [("ketamine", (("DOSE", ("10 mg",)),))]),
+    ("ketamine ( 10 mg ) was given .", [("ketamine", "DRUG"), ("10 mg", "DOSE")],
+     [("ketamine", (("DOSE", ("10 mg",)),))]),
+    ("low dose ketamine helped .", [("low dose", "DOSE"), ("ketamine", "DRUG")],
+     [("ketamine", (("DOSE", ("low dose",)),))]),
+    ("ketamine in anesthetic dose helped .", [("ketamine", "DRUG"), ("anesthetic dose", "DOSE")],
+     [("ketamine", (("DOSE", ("anesthetic dose",)),))]),
+    ("ketamine 10 mg and morphine 5 mg", [("ketamine", "DRUG"), ("10 mg", "DOSE"), ("morphine", "DRUG"),
+                                          ("5 mg", "DOSE")],
+     [("ketamine", (("DOSE", ("10 mg",)),)), ("morphine", (("DOSE", ("5 mg",)),))]),
+    ("ketamine and morphine at 5 and 10 mg , respectively", [("ketamine", "DRUG"), ("morphine", "DRUG"),
+                                                              ("5", "DOSE"), ("10 mg", "DOSE")],
+     [("ketamine", (("DOSE", ("5",)),)), ("morphine", (("DOSE", ("10 mg",)),))]),
+    ("ketamine and midazolam were given intravenously", [("ketamine", "DRUG"), ("midazolam", "DRUG"),
+                                                         ("intravenously", "ROUTE")],
+     [("ketamine", (("ROUTE", ("intravenously",)),)), ("midazolam", (("ROUTE", ("intravenously",)),))]),
+    ("an infusion ( 4.2 days ) of low dose ketamine group ( n = 30 ) vs. placebo group ( n = 30 )",
+     [("infusion", "ROUTE"), ("4.2 days", "DURATION"), ("low dose", "DOSE"), ("ketamine", "DRUG"),
+      ("n = 30", "SAMPLE_SIZE"), ("placebo", "DRUG"), ("n = 30", "SAMPLE_SIZE")],
+     [("ketamine", (("DOSE", ("low dose",)), ("DURATION", ("4.2 days",)), ("ROUTE", ("infusion",)),
+                    ("SAMPLE_SIZE", ("n = 30",)))),
+      ("placebo", (("SAMPLE_SIZE", ("n = 30",)),))]),
+    ("ketamine 0.5 mg/kg/h i.v. twice daily for 5 days",
+     [("ketamine", "DRUG"), ("0.5 mg/kg/h", "DOSE"), ("i.v.", "ROUTE"), ("twice daily", "FREQUENCY"),
+      ("5 days", "DURATION")],
+     [("ketamine", (("DOSE", ("0.5 mg/kg/h",)), ("DURATION", ("5 days",)), ("FREQUENCY", ("twice daily",)),
+                    ("ROUTE", ("i.v.",))))]),
+    ("no drug here 10 mg", [("10 mg", "DOSE")], []),
+    ("therapeutic doses of venlafaxine and trimipramine",
+     [("therapeutic doses", "DOSE"), ("venlafaxine", "DRUG"), ("trimipramine", "DRUG")],
+     [("venlafaxine", (("DOSE", ("therapeutic doses",)),)), ("trimipramine", (("DOSE", ("therapeutic doses",)),))]),
+    ("after intravenous immunoglobulin therapy", [("intravenous immunoglobulin", "DRUG"), ("intravenous", "ROUTE")],
+     [("intravenous immunoglobulin", (("ROUTE", ("intravenous",)),))]),
+    ("10 mg of venlafaxine and trimipramine",
+     [("10 mg", "DOSE"), ("venlafaxine", "DRUG"), ("trimipramine", "DRUG")],
+     [("venlafaxine", (("DOSE", ("10 mg",)),)), ("trimipramine", ())]),
+    ("intravitreal bevacizumab ( Avastin ) injection", [("intravitreal", "ROUTE"), ("bevacizumab", "DRUG"),
+                                                        ("Avastin", "DRUG"), ("injection", "ROUTE")],
+     [("bevacizumab", (("ROUTE", ("intravitreal", "injection")),)),
+      ("Avastin", (("ROUTE", ("intravitreal", "injection")),))]),
+    pytest.param("ketamine , unlike morphine , was given at 10 mg",
+                 [("ketamine", "DRUG"), ("morphine", "DRUG"), ("10 mg", "DOSE")],
+                 [("ketamine", (("DOSE", ("10 mg",)),)), ("morphine", ())],
+                 marks=pytest.mark.xfail(reason="nearest-drug linking ignores parenthetical clauses")),
+]
+
+
+@pytest.mark.parametrize("text,marks,expected", CASES,
+                         ids=["x-mg-of-drug", "drug-x-mg", "drug-paren", "low-dose-drug", "drug-in-dose",
+                              "two-pairs", "respectively", "shared-route", "seed-like", "full", "no-drug",
+                              "shared-level", "route-inside-drug", "numeric-not-shared",
+                              "brand-alias", "parenthetical"])
+def test_link_regimens(text, marks, expected):
+    assert _table(_doc(text, marks)) == expected
+
+
+@pytest.mark.parametrize("words,drugs,attrs,expected", [
+    (["a", "b"], [], [(0, 1, "DOSE")], []),
+    (["x", "d", "y"], [(1, 2)], [(0, 1, "DOSE"), (2, 3, "ROUTE")], [[0, 1]]),
+    (["d", ";"] + ["w"] * 40 + ["y"], [(0, 1)], [(42, 43, "DOSE")], [[]]),
+], ids=["no-drugs", "both-sides", "too-far"])
+def test_assign(words, drugs, attrs, expected):
+    assert assign(words, drugs, attrs) == expected
+
+
+SEED_CHECKS = [
+    ("dose", "low dose"),
+    ("route", "infusion"),
+    ("duration", 4.2),
+    ("sample_size", 30),
+    ("placebo_sample_size", 30),
+]
+
+
+@pytest.fixture(scope="module")
+def seed_regimens(nlp, seed_text):
+    from extractor.document import Document
+    from extractor.normalize import normalize
+    from extractor.tables import doc_tables
+
+    norm = normalize(seed_text)
+    doc = nlp(norm.text)
+    return doc_tables(Document(id="seed", text=seed_text, source="seed"), doc, norm.offsets)["regimens"]
+
+
+@pytest.mark.parametrize("field,expected", SEED_CHECKS, ids=lambda x: x if isinstance(x, str) else None)
+def test_seed_regimen(seed_regimens, field, expected):
+    rows = [r for r in seed_regimens if r["drug"].lower() == "ketamine" and r["dose"]
+            and "low dose" in r["dose"].lower() and r["route"]]
+    assert rows, "no ketamine row with a low dose and a route"
+    row = rows[0]
+    placebo = [r for r in seed_regimens if r["drug"].lower() == "placebo" and r["sent_id"] == row["sent_id"]]
+    if field == "dose":
+        assert row["dose"] == expected
+    elif field == "route":
+        assert row["route"] == expected and row["route_value"] == "infusion"
+    elif field == "duration":
+        assert row["duration_days"] == pytest.approx(expected)
+    elif field == "sample_size":
+        assert row["sample_size_n"] == expected
+    else:
+        assert placebo and placebo[0]["sample_size_n"] == expected
+
+
+def test_regimens_table_registered():
+    from extractor.tables import TABLES
+
+    columns, _ = TABLES["regimens"]
+    assert list(columns)[:8] == ["doc_id", "sent_id", "drug", "dose", "route", "frequency", "duration",
+                                 "sample_size"]
