@@ -17,12 +17,18 @@ from .errors import ModelNotFound
 CLAIMX_COMPONENTS: list[str] = [
     "claimx_sentences",
     "abbreviation_detector",
+    "claimx_outcomes",
+    "claimx_context",
+    "claimx_claims",
 ]
 
 # modules whose import registers the factories above
 _COMPONENT_MODULES = [
     "scispacy.abbreviation",
     "extractor.components.sentences",
+    "extractor.components.outcomes",
+    "extractor.components.context",
+    "extractor.components.claims",
 ]
 
 
