@@ -69,7 +69,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--min-ebm", type=int, default=2)
-    parser.add_argument("--min-ei", type=int, default=2)
+    parser.add_argument("--min-ei", type=int, default=1)
     args = parser.parse_args()
     terms = derive(args.data, args.min_ebm, args.min_ei)
     payload = {

@@ -152,7 +152,8 @@ def assess(text: str, rules: ClaimRules | None = None) -> Assessment:
     """claim_type, direction and significance of one sentence (pure; testable alone).
     The rules' regular expressions are matched on the lower-cased text."""
     rules = rules or load_rules()
-    text = _EMPHASIS.sub("", text.replace("\xa0", " ").replace("\u2009", " ").replace("\u200a", " ")).lower()
+    text = text.replace("\xa0", " ").replace("\u2009", " ").replace("\u200a", " ").replace("·", ".")
+    text = _EMPHASIS.sub("", text).lower()
     significant = significance(text, rules)
     direction_ = direction(text, rules, significant)
     return Assessment(claim_type(text, rules, direction_, significant), direction_, significant)
