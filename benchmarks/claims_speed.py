@@ -34,16 +34,18 @@ def main() -> None:
             texts += [normalize(json.loads(line)["text"]).text for line in f]
     nlp = load("default")
     disabled = [p for p in args.without if p in nlp.pipe_names]
-    best = 0.0
+    best = best_cpu = 0.0
     with nlp.select_pipes(disable=disabled):
         for _ in range(args.repeat):
-            started, words, claims = time.perf_counter(), 0, 0
+            started, cpu, words, claims = time.perf_counter(), time.process_time(), 0, 0
             for doc in nlp.pipe(texts):
                 words += sum(1 for t in doc if not (t.is_punct or t.is_space))
                 claims += len(doc.spans.get("claims", []))
             best = max(best, words / (time.perf_counter() - started))
+            best_cpu = max(best_cpu, words / (time.process_time() - cpu))
     print(f"pipes: {', '.join(p for p in nlp.pipe_names if p not in disabled)}")
-    print(f"{len(texts)} documents, {words:,} words, {claims:,} claims; best of {args.repeat}: {best:,.0f} words/s")
+    print(f"{len(texts)} documents, {words:,} words, {claims:,} claims; best of {args.repeat}: {best:,.0f} words/s "
+          f"wall clock, {best_cpu:,.0f} words per CPU second (less sensitive to a busy machine)")
 
 
 if __name__ == "__main__":

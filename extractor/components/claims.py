@@ -1,8 +1,8 @@
 """Claim sentences: which sentences assert something, of what kind, in which direction, how sure.
 
 A sentence is a claim when the classifier (claimx.claim_classifier, trained on the claims corpus)
-scores it at or above its threshold, or when the rules see a finding, hypothesis or
-recommendation in it. claim_type, direction and significance are rules over cue words and
+scores it at or above its threshold, or when the rules see a hypothesis, a recommendation or a
+finding that states an effect in it. claim_type, direction and significance are rules over cue words and
 p-values (patterns/claims.json); negation and hedging come from claimx_context's sentence spans.
 """
 
@@ -159,6 +159,14 @@ def assess(text: str, rules: ClaimRules | None = None) -> Assessment:
     return Assessment(claim_type(text, rules, direction_, significant), direction_, significant)
 
 
+def rule_claim(found: Assessment) -> bool:
+    """Rules alone make a claim of a hypothesis, a recommendation, or a finding that states an
+    effect (a direction or a significance); methods sentences (`we compared ...`) are not."""
+    if found.claim_type in ("hypothesis", "recommendation"):
+        return True
+    return found.claim_type == "finding" and (found.direction != "unknown" or found.significant is not None)
+
+
 def paragraphs(doc: Doc, text: str | None = None) -> list[list[Span]]:
     """Sentences grouped by paragraph: a line break between two sentences starts a new one."""
     if "sentences" in doc.spans:  # claimx_context's copy: cheaper than doc.sents
@@ -198,7 +206,7 @@ class ClaimExtractor:
             for sent, sentence, feats in zip(paragraph, sentences, features):
                 score = self.classifier.score(feats)
                 found = assess(sentence, self.rules)
-                if score < threshold and found.claim_type == "background":
+                if score < threshold and not rule_claim(found):
                     continue
                 span = Span(doc, sent.start, sent.end, label=LABEL)
                 cues = context.get((sent.start, sent.end))
