@@ -296,3 +296,18 @@ def test_span_keys_do_not_collide(nlp):
     doc = nlp("Further studies are needed.")
     claim = doc.spans["claims"][0]
     assert Span(doc, claim.start, claim.end, label="SENTENCE")._.claim_type is None
+
+
+def test_extract_writes_the_claims_table(tmp_path):
+    import pandas as pd
+
+    from .conftest import ROOT
+
+    result = CliRunner().invoke(app, ["extract", str(ROOT / "corpus" / "texts"), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    claims = pd.read_csv(tmp_path / "claims.csv")
+    assert list(claims.columns) == list(CLAIM_COLUMNS)
+    row = claims[claims["text"].str.contains("no difference in physical function")].iloc[0]
+    assert (row["claim_type"], row["direction"], row["negated"], row["negation_cue"], row["outcomes"]) == \
+        ("finding", "no_change", True, "no", "physical function")
+    assert not row["significant"]
