@@ -132,6 +132,12 @@ def evaluate(classifier: ClaimClassifier, docs: list[tuple[list[str], list[bool]
 def train(train_path: Path, dev_path: Path | None = None, c: float = 1.0, min_count: int = 2,
           threshold: float = 0.5) -> tuple[ClaimClassifier, dict[str, Any]]:
     """Fit the classifier on a claims corpus; returns it and its scores (dev when given)."""
+    if not c > 0:
+        raise UsageError(f"C must be positive, got {c}")
+    if min_count < 1:
+        raise UsageError(f"min_count must be at least 1, got {min_count}")
+    if not 0 < threshold < 1:
+        raise UsageError(f"threshold must be between 0 and 1, got {threshold}")
     try:
         from sklearn.feature_extraction import DictVectorizer
         from sklearn.linear_model import LogisticRegression

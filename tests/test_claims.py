@@ -238,6 +238,15 @@ def test_train_claims_missing_data(tmp_path):
     assert result.exit_code == 2 and "not found" in result.output
 
 
+@pytest.mark.parametrize("option,value", [("--c", "-1"), ("--min-count", "0")], ids=["negative-c", "zero-count"])
+def test_train_claims_bad_options(tmp_path, option, value):
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text('{"id": "1", "text": "A b.", "spans": [{"start": 0, "end": 4, "label": "CLAIM"}]}\n')
+    result = CliRunner().invoke(app, ["train", "claims", "--train", str(corpus), option, value,
+                                      "--out", str(tmp_path / "c.json")])
+    assert result.exit_code == 2 and "must be" in result.output
+
+
 def test_train_claims_bad_record(tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "1", "text": "x"}\n')
