@@ -179,6 +179,37 @@ def evaluate_cmd(
         raise typer.Exit(1)
 
 
+train_app = typer.Typer(help="Train the statistical parts of claimx.", no_args_is_help=True)
+app.add_typer(train_app, name="train")
+
+
+@train_app.command("claims")
+def train_claims(
+    train: Annotated[Path, typer.Option(help="Claims corpus JSONL (CLAIM / NOT_CLAIM sentence spans).")] = Path(
+        "../shared/data/claims/train.jsonl"),
+    dev: Annotated[Path, typer.Option(help="Held-out JSONL scored after training.")] = Path(
+        "../shared/data/claims/dev.jsonl"),
+    out: Annotated[Path, typer.Option(help="Where to write the classifier JSON.")] = Path(
+        "models/claims/classifier.json"),
+    c: Annotated[float, typer.Option("--c", help="Inverse L2 regularisation strength.")] = 1.0,
+    min_count: Annotated[int, typer.Option(help="Drop features seen fewer times in training.")] = 2,
+) -> None:
+    """Train the claim-sentence classifier used by claimx_claims.
+
+    Example: claimx train claims --train ../shared/data/claims/train.jsonl --out models/claims/classifier.json
+    """
+    from extractor.claim_classifier import train as run_train
+
+    try:
+        classifier, scores = run_train(train, dev if dev.exists() else None, c=c, min_count=min_count)
+    except ClaimxError as e:
+        fail(str(e))
+    classifier.save(out)
+    for split, s in scores.items():
+        typer.echo(f"{split}\tP {s['precision']:.3f}\tR {s['recall']:.3f}\tF1 {s['f1']:.3f}")
+    typer.echo(f"{len(classifier.weights)} weights -> {out}")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: usage errors become one line on stderr and exit code 2."""
     try:
@@ -189,7 +220,11 @@ def main(argv: list[str] | None = None) -> None:
     except click_exceptions.ClickException as e:
         err.print(f"claimx: error: {e.format_message()}", markup=False, soft_wrap=True)
         sys.exit(e.exit_code)
-    except click_exceptions.Abort:
+    except ClaimxError as e:  # a library error a command did not turn into its own message
+        err.print(f"claimx: error: {e}", markup=False, soft_wrap=True)
+        sys.exit(2)
+    except (typer.Abort, KeyboardInterrupt):
+        err.print("claimx: aborted", markup=False)
         sys.exit(130)
     sys.exit(code if isinstance(code, int) else 0)
 

@@ -29,6 +29,10 @@ SPAN_ATTRIBUTES: dict[str, Any] = {
     "refs": None,  # citations: expanded reference numbers, or author-year strings
     "style": None,  # citations: numeric | author_year
     "is_class": False,  # drugs: a drug class rather than one drug
+    "claim_type": None,  # claims: finding | hypothesis | recommendation | background
+    "direction": None,  # claims: decrease | increase | no_change | unknown
+    "significant": None,  # claims: True | False | None (not stated)
+    "score": None,  # claims: classifier probability that the sentence is a claim
 }
 
 _KEY = "claimx"

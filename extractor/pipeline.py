@@ -21,6 +21,9 @@ CLAIMX_COMPONENTS: list[str] = [
     "claimx_quantities",
     "claimx_drugs",
     "claimx_dosing",
+    "claimx_outcomes",
+    "claimx_context",
+    "claimx_claims",
 ]
 
 # modules whose import registers the factories above
@@ -30,6 +33,9 @@ _COMPONENT_MODULES = [
     "extractor.components.quantities",
     "extractor.components.drugs",
     "extractor.components.dosing",
+    "extractor.components.outcomes",
+    "extractor.components.context",
+    "extractor.components.claims",
 ]
 
 

@@ -6,7 +6,7 @@ normalised text, so each span goes through the normaliser's offset map.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -28,10 +28,22 @@ MENTION_COLUMNS = {
     "concept_id": "str", "concept_name": "str", "negated": "bool", "hedged": "bool",
     "source": "str",
     "min_value": "float", "max_value": "float",  # ranges (`2 to 3 weeks`, a CI): bounds in the norm unit
+    "negation_cue": "str", "hedge_cue": "str",
 }
 CITATION_COLUMNS = {
     "doc_id": "str", "sent_id": "int", "start": "int", "end": "int", "text": "str",
     "refs": "list", "style": "str",
+}
+CLAIM_COLUMNS = {
+    "doc_id": "str", "sent_id": "int", "start": "int", "end": "int", "text": "str", "claim_type": "str",
+    "direction": "str", "significant": "bool", "hedged": "bool", "negated": "bool", "drugs": "list",
+    "doses": "list", "durations": "list", "outcomes": "list", "sample_sizes": "list", "citations": "list",
+    "score": "float", "timepoints": "list", "negation_cue": "str", "hedge_cue": "str",
+}
+# claims column -> mention labels whose texts it lists
+CLAIM_PARTS = {
+    "drugs": ("DRUG",), "doses": ("DOSE",), "durations": ("DURATION",), "outcomes": ("OUTCOME",),
+    "sample_sizes": ("SAMPLE_SIZE",), "citations": ("CITATION",), "timepoints": ("TIMEPOINT",),
 }
 ABBREVIATION_COLUMNS = {
     "doc_id": "str", "sent_id": "int", "start": "int", "end": "int", "text": "str",
@@ -114,7 +126,28 @@ def mention_rows(ctx: DocContext) -> Iterable[dict[str, Any]]:
             "concept_name": x.concept_name, "negated": bool(x.negated), "hedged": bool(x.hedged),
             "source": x.source or ("ner" if span in ctx.doc.ents else None),
             "min_value": x.min_value, "max_value": x.max_value,
+            "negation_cue": x.negation_cue, "hedge_cue": x.hedge_cue,
         }
+
+
+def claim_rows(ctx: DocContext) -> Iterable[dict[str, Any]]:
+    claims = ctx.doc.spans.get("claims", [])
+    if not claims:
+        return
+    mentions = ctx.mention_spans()  # sorted by start
+    starts = [m.start_char for m in mentions]
+    for claim in claims:
+        x = claim._
+        first, last = bisect_left(starts, claim.start_char), bisect_left(starts, claim.end_char)
+        inside = [m for m in mentions[first:last] if m.end_char <= claim.end_char]
+        parts = {column: [ctx.locate(m)["text"] for m in inside if m.label_ in labels]
+                 for column, labels in CLAIM_PARTS.items()}
+        row = {
+            **ctx.locate(claim), "claim_type": x.claim_type, "direction": x.direction,
+            "significant": x.significant, "hedged": bool(x.hedged), "negated": bool(x.negated),
+            **parts, "score": x.score, "negation_cue": x.negation_cue, "hedge_cue": x.hedge_cue,
+        }
+        yield {column: row[column] for column in CLAIM_COLUMNS}
 
 
 def citation_rows(ctx: DocContext) -> Iterable[dict[str, Any]]:
@@ -137,6 +170,7 @@ def abbreviation_rows(ctx: DocContext) -> Iterable[dict[str, Any]]:
 TABLES: dict[str, tuple[dict[str, str], Callable[[DocContext], Iterable[dict[str, Any]]]]] = {
     "mentions": (MENTION_COLUMNS, mention_rows),
     "citations": (CITATION_COLUMNS, citation_rows),
+    "claims": (CLAIM_COLUMNS, claim_rows),
     "abbreviations": (ABBREVIATION_COLUMNS, abbreviation_rows),
     "regimens": (REGIMEN_COLUMNS, regimen_rows),
 }

@@ -56,7 +56,7 @@ def sentence_starts(doc: Doc) -> list[bool]:
         if text == "." and i and doc[i - 1].lower_ + "." in abbreviations and not doc[i - 1].whitespace_:
             i += 1  # "approx" "." split by the tokenizer
             continue
-        if _only_numbering(doc, sent_start, i):
+        if i - sent_start < 6 and _only_numbering(doc, sent_start, i):
             i += 1  # "1." or "2.3." opening a numbered heading
             continue
         j = i + 1

@@ -1,0 +1,164 @@
+"""Sentence classifier CLAIM vs not: logistic regression over words, word pairs, the opening
+words and the sentence's position in its paragraph (claims cluster at the end of abstracts).
+
+Inference is a dictionary lookup per feature (no scikit-learn needed at run time); the weights
+ship as one small JSON file. `train()` needs scikit-learn (`pip install 'claimx[train]'`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import PatternFileError, UsageError
+
+FORMAT = "claimx.claim_classifier.v1"
+_TOKEN = re.compile(r"[a-z]+|0|[^\sa-z0-9]")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens with every number replaced by `0`."""
+    return _TOKEN.findall(_NUMBER.sub("0", text.lower()))
+
+
+def sentence_features(text: str, index: int, count: int) -> list[str]:
+    """Features of sentence `index` of `count` sentences in one paragraph."""
+    w = words(text)
+    feats = ["bias"]
+    feats += [f"u:{a}" for a in set(w)]
+    feats += [f"b:{a}_{b}" for a, b in set(zip(w, w[1:]))]
+    feats += [f"f1:{'_'.join(w[:1])}", f"f2:{'_'.join(w[:2])}", f"f3:{'_'.join(w[:3])}"]
+    relative = index / (count - 1) if count > 1 else 1.0
+    feats.append(f"pos{min(4, int(relative * 5))}")
+    if count >= 3:
+        feats.append(f"fromend{min(3, count - 1 - index)}")
+    if index == 0:
+        feats.append("first")
+    return feats
+
+
+def paragraph_features(sentences: Sequence[str]) -> list[list[str]]:
+    return [sentence_features(s, i, len(sentences)) for i, s in enumerate(sentences)]
+
+
+@dataclass
+class ClaimClassifier:
+    weights: dict[str, float]
+    threshold: float = 0.5
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def score(self, features: Sequence[str]) -> float:
+        z = sum(self.weights.get(f, 0.0) for f in features)
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def score_paragraph(self, sentences: Sequence[str]) -> list[float]:
+        return [self.score(f) for f in paragraph_features(sentences)]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"format": FORMAT, "threshold": self.threshold, "meta": self.meta,
+                "weights": {k: round(v, 5) for k, v in sorted(self.weights.items())}}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], where: str = "claim classifier") -> ClaimClassifier:
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise PatternFileError(f"{where}: not a {FORMAT} file")
+        weights = data.get("weights")
+        if not isinstance(weights, dict) or not all(isinstance(v, (int, float)) for v in weights.values()):
+            raise PatternFileError(f"{where}: `weights` must map feature names to numbers")
+        return cls({str(k): float(v) for k, v in weights.items()}, float(data.get("threshold", 0.5)),
+                   dict(data.get("meta", {})))
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(self.to_dict(), separators=(",", ":")) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> ClaimClassifier:
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError as e:
+            raise PatternFileError(f"claim classifier {path} is missing") from e
+        except json.JSONDecodeError as e:
+            raise PatternFileError(f"claim classifier {path} is not valid JSON: {e}") from e
+        return cls.from_dict(data, str(path))
+
+
+def shipped_path() -> Path:
+    from importlib import resources
+
+    return Path(str(resources.files("models"))) / "claims" / "classifier.json"
+
+
+def read_corpus(path: Path) -> list[tuple[list[str], list[bool]]]:
+    """Claims-corpus JSONL -> [(sentences, is_claim)] per abstract (spans CLAIM / NOT_CLAIM)."""
+    if not Path(path).is_file():
+        raise UsageError(f"training data {path} not found")
+    docs = []
+    with open(path, encoding="utf-8") as f:
+        for i, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                spans = sorted(record["spans"], key=lambda s: s["start"])
+                docs.append(([record["text"][s["start"]:s["end"]] for s in spans],
+                             [s["label"] == "CLAIM" for s in spans]))
+            except (json.JSONDecodeError, KeyError, TypeError) as e:
+                raise UsageError(f"{path} line {i}: not a claims record ({e})") from e
+    return docs
+
+
+def evaluate(classifier: ClaimClassifier, docs: list[tuple[list[str], list[bool]]]) -> dict[str, float]:
+    tp = fp = fn = 0
+    for sentences, gold in docs:
+        for score, is_claim in zip(classifier.score_paragraph(sentences), gold):
+            predicted = score >= classifier.threshold
+            tp += predicted and is_claim
+            fp += predicted and not is_claim
+            fn += is_claim and not predicted
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(2 * p * r / (p + r) if p + r else 0.0, 4)}
+
+
+def train(train_path: Path, dev_path: Path | None = None, c: float = 1.0, min_count: int = 2,
+          threshold: float = 0.5) -> tuple[ClaimClassifier, dict[str, Any]]:
+    """Fit the classifier on a claims corpus; returns it and its scores (dev when given)."""
+    if not c > 0:
+        raise UsageError(f"C must be positive, got {c}")
+    if min_count < 1:
+        raise UsageError(f"min_count must be at least 1, got {min_count}")
+    if not 0 < threshold < 1:
+        raise UsageError(f"threshold must be between 0 and 1, got {threshold}")
+    try:
+        from sklearn.feature_extraction import DictVectorizer
+        from sklearn.linear_model import LogisticRegression
+    except ImportError as e:
+        raise UsageError("training needs scikit-learn: pip install 'claimx[train]'") from e
+    docs = read_corpus(train_path)
+    feats = [f for sentences, _ in docs for f in paragraph_features(sentences)]
+    labels = [y for _, ys in docs for y in ys]
+    counts = Counter(f for fs in feats for f in fs)
+    vectorizer = DictVectorizer()
+    x = vectorizer.fit_transform([{f: 1 for f in fs if counts[f] >= min_count} for fs in feats])
+    model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced", fit_intercept=False)
+    started = time.perf_counter()
+    model.fit(x, labels)
+    weights = {name: float(w) for name, w in zip(vectorizer.feature_names_, model.coef_[0]) if abs(w) > 1e-4}
+    meta = {"train": str(train_path), "sentences": len(labels), "C": c, "min_count": min_count,
+            "fit_seconds": round(time.perf_counter() - started, 1)}
+    classifier = ClaimClassifier(weights, threshold, meta)
+    scores: dict[str, Any] = {"train": evaluate(classifier, docs)}
+    if dev_path is not None:
+        scores["dev"] = evaluate(classifier, read_corpus(dev_path))
+        meta["dev"] = str(dev_path)
+    meta["scores"] = scores
+    return classifier, scores

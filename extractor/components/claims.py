@@ -1,0 +1,241 @@
+"""Claim sentences: which sentences assert something, of what kind, in which direction, how sure.
+
+A sentence is a claim when the classifier (claimx.claim_classifier, trained on the claims corpus)
+scores it at or above its threshold, or when the rules see a hypothesis, a recommendation or a
+finding that states an effect in it. claim_type, direction and significance are rules over cue words and
+p-values (patterns/claims.json); negation and hedging come from claimx_context's sentence spans.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ..claim_classifier import ClaimClassifier, paragraph_features, shipped_path
+from ..errors import PatternFileError
+from ..extensions import register_extensions, set_attrs
+from ..resources import load_json, require_keys
+
+FILE = "claims.json"
+GROUP = "claims"
+LABEL = "CLAIM"
+CLAIM_TYPES = ("recommendation", "hypothesis", "finding")
+# sentence-initial emphasis, not a test result: "Significantly, there was no ..."
+_EMPHASIS = re.compile(r"^\s*(?:significantly|notably|importantly|interestingly|remarkably)\b\s*,?\s*", re.I)
+_P_VALUE = re.compile(r"\bp\s*(<=|>=|<|>|=|≤|≥)\s*(0?\.\d+|[01](?:\.\d+)?)(?![\d.]*\s*[x×])", re.I)
+
+
+@dataclass(frozen=True)
+class ClaimRules:
+    claim_type: dict[str, re.Pattern]
+    no_change: re.Pattern
+    not_significant: re.Pattern
+    significant: re.Pattern
+    increase: re.Pattern
+    decrease: re.Pattern
+    flip: re.Pattern
+    alpha: float
+
+
+@dataclass(frozen=True)
+class Assessment:
+    claim_type: str  # finding | hypothesis | recommendation | background
+    direction: str  # decrease | increase | no_change | unknown
+    significant: bool | None
+
+
+def _compile(patterns: list[str], where: str, words: bool = False) -> re.Pattern:
+    """One regex for a list, matched on LOWER-CASED text (faster than re.IGNORECASE); a shared
+    leading `\\b` is factored out so the engine tries the alternatives only at word starts."""
+    if not isinstance(patterns, list) or not patterns or not all(isinstance(p, str) for p in patterns):
+        raise PatternFileError(f"{FILE} {where}: expected a non-empty list of regular expressions")
+    if words:
+        body = rf"\b(?:{'|'.join(patterns)})\b"
+    else:
+        bounded = [p[2:] for p in patterns if p.startswith(r"\b")]
+        rest = [p for p in patterns if not p.startswith(r"\b")]
+        parts = ([rf"\b(?:{'|'.join(bounded)})"] if bounded else []) + [f"(?:{p})" for p in rest]
+        body = "|".join(parts)
+    try:
+        return re.compile(body)
+    except re.error as e:
+        raise PatternFileError(f"{FILE} {where}: bad regular expression: {e}") from e
+
+
+@lru_cache(maxsize=1)
+def load_rules() -> ClaimRules:
+    data = load_json(FILE)
+    keys = {"claim_type", "no_change", "not_significant", "significant", "increase", "decrease", "flip", "alpha"}
+    require_keys(data, keys | {"_doc"}, keys, FILE)
+    require_keys(data["claim_type"], set(CLAIM_TYPES), set(CLAIM_TYPES), f"{FILE} claim_type")
+    alpha = data["alpha"]
+    if not isinstance(alpha, (int, float)) or not 0 < alpha < 1:
+        raise PatternFileError(f"{FILE}: alpha must be a number between 0 and 1, got {alpha!r}")
+    return ClaimRules(
+        claim_type={k: _compile(data["claim_type"][k], f"claim_type.{k}") for k in CLAIM_TYPES},
+        no_change=_compile(data["no_change"], "no_change"),
+        not_significant=_compile(data["not_significant"], "not_significant"),
+        significant=_compile(data["significant"], "significant"),
+        increase=_compile(data["increase"], "increase", words=True),
+        decrease=_compile(data["decrease"], "decrease", words=True),
+        flip=_compile(data["flip"], "flip"),
+        alpha=float(alpha),
+    )
+
+
+def p_values(text: str) -> list[tuple[str, float]]:
+    """(`<`, 0.05) pairs for every p-value statement in the text."""
+    out = []
+    for m in _P_VALUE.finditer(text):
+        try:
+            out.append((m.group(1), float(m.group(2))))
+        except ValueError:
+            continue
+    return out
+
+
+def significance(text: str, rules: ClaimRules) -> bool | None:
+    """True: significance stated; False: non-significance stated; None: not said."""
+    below = above = False
+    for op, value in p_values(text):
+        if op in ("<", "<=", "≤") and value <= rules.alpha or op == "=" and value <= rules.alpha:
+            below = True
+        elif op in (">", ">=", "≥") and value >= rules.alpha or op == "=" and value > rules.alpha:
+            above = True
+    if rules.not_significant.search(text) or (above and not below):
+        return False
+    if below or rules.significant.search(text):
+        return True
+    return None
+
+
+def direction(text: str, rules: ClaimRules, significant: bool | None = None) -> str:
+    """decrease | increase | no_change | unknown, from cue words in the sentence."""
+    # change words inside a stated non-change ("no functional improvement") are not changes
+    unchanged = [m.span() for m in rules.no_change.finditer(text)]
+    def outside(m: re.Match) -> bool:
+        return not any(a <= m.start() < b for a, b in unchanged)
+
+    increases = [m.start() for m in rules.increase.finditer(text) if outside(m)]
+    decreases = [m.start() for m in rules.decrease.finditer(text) if outside(m)]
+    if unchanged or significant is False:
+        # "significantly lower ..., whereas Y was similar": the stated change wins
+        if not (significant and (increases or decreases) and not rules.not_significant.search(text)):
+            return "no_change"
+    if not increases and not decreases:
+        return "unknown"
+    if len(increases) != len(decreases):
+        result = "increase" if len(increases) > len(decreases) else "decrease"
+    else:
+        result = "increase" if increases[0] < decreases[0] else "decrease"
+    if rules.flip.search(text):
+        result = "decrease" if result == "increase" else "increase"
+    return result
+
+
+def claim_type(text: str, rules: ClaimRules, direction_: str, significant: bool | None) -> str:
+    if rules.claim_type["recommendation"].search(text):
+        return "recommendation"
+    if rules.claim_type["hypothesis"].search(text) and not p_values(text):
+        return "hypothesis"
+    if rules.claim_type["finding"].search(text) or direction_ != "unknown" or significant is not None:
+        return "finding"
+    return "background"
+
+
+def assess(text: str, rules: ClaimRules | None = None) -> Assessment:
+    """claim_type, direction and significance of one sentence (pure; testable alone).
+    The rules' regular expressions are matched on the lower-cased text."""
+    rules = rules or load_rules()
+    text = text.replace("\xa0", " ").replace("\u2009", " ").replace("\u200a", " ").replace("·", ".")
+    text = _EMPHASIS.sub("", text).lower()
+    significant = significance(text, rules)
+    direction_ = direction(text, rules, significant)
+    return Assessment(claim_type(text, rules, direction_, significant), direction_, significant)
+
+
+def rule_claim(found: Assessment) -> bool:
+    """Rules alone make a claim of a hypothesis, a recommendation, or a finding that states an
+    effect (a direction or a significance); methods sentences (`we compared ...`) are not."""
+    if found.claim_type in ("hypothesis", "recommendation"):
+        return True
+    return found.claim_type == "finding" and (found.direction != "unknown" or found.significant is not None)
+
+
+def paragraphs(doc: Doc, text: str | None = None) -> list[list[Span]]:
+    """Sentences grouped by paragraph: a line break between two sentences starts a new one."""
+    if "sentences" in doc.spans:  # claimx_context's copy: cheaper than doc.sents
+        sents = list(doc.spans["sentences"])
+    else:
+        sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+    groups: list[list[Span]] = []
+    previous_end = 0
+    text = doc.text if text is None else text  # Doc.text is rebuilt from the tokens on every access
+    for sent in sents:
+        if not groups or "\n" in text[previous_end:sent.start_char]:
+            groups.append([])
+        groups[-1].append(sent)
+        previous_end = sent.end_char
+    return groups
+
+
+class ClaimExtractor:
+    """Thin component: score and assess each sentence, keep the claims in `doc.spans["claims"]`."""
+
+    def __init__(self, nlp: Language, name: str = "claimx_claims", classifier_path: str = "",
+                 threshold: float | None = None):
+        register_extensions()
+        self.name = name
+        self.rules = load_rules()
+        self.classifier = ClaimClassifier.load(Path(classifier_path) if classifier_path else shipped_path())
+        self.threshold = threshold
+
+    def __call__(self, doc: Doc) -> Doc:
+        threshold = self.classifier.threshold if self.threshold is None else self.threshold
+        context = {(s.start, s.end): s for s in doc.spans.get("sentences", [])}
+        claims = []
+        text = doc.text
+        for paragraph in paragraphs(doc, text):
+            sentences = [text[s.start_char:s.end_char] for s in paragraph]
+            features = paragraph_features(sentences)
+            for sent, sentence, feats in zip(paragraph, sentences, features):
+                score = self.classifier.score(feats)
+                found = assess(sentence, self.rules)
+                if score < threshold and not rule_claim(found):
+                    continue
+                span = Span(doc, sent.start, sent.end, label=LABEL)
+                cues = context.get((sent.start, sent.end))
+                x = cues._ if cues is not None else None
+                set_attrs(
+                    span, claim_type=found.claim_type, direction=found.direction, significant=found.significant,
+                    score=round(score, 4), source=self.name,
+                    negated=bool(x and x.negated), negation_cue=x.negation_cue if x else None,
+                    hedged=bool(x and x.hedged), hedge_cue=x.hedge_cue if x else None,
+                )
+                claims.append(span)
+        doc.spans[GROUP] = claims
+        return doc
+
+    def to_disk(self, path: Path, exclude: tuple = ()) -> None:
+        self.classifier.save(Path(path) / "classifier.json")
+
+    def from_disk(self, path: Path, exclude: tuple = ()) -> ClaimExtractor:
+        # pipelines that ship only a config keep the classifier chosen at construction
+        stored = Path(path) / "classifier.json"
+        if stored.is_file():
+            self.classifier = ClaimClassifier.load(stored)
+        return self
+
+
+@Language.factory(
+    "claimx_claims",
+    assigns=["doc.spans"],
+    default_config={"classifier_path": "", "threshold": None},
+)
+def make_claims(nlp: Language, name: str, classifier_path: str, threshold: float | None) -> ClaimExtractor:
+    return ClaimExtractor(nlp, name, classifier_path, threshold)

@@ -1,0 +1,55 @@
+import pytest
+
+from extractor.components.outcomes import load_rules
+
+CASES = [
+    ("Pain scores were lower at 12 weeks.", ["Pain scores"]),
+    ("There was no functional improvement.", ["functional improvement"]),
+    ("Quality of life and ability to work improved.", ["Quality of life", "ability to work"]),
+    ("Ketamine attenuates post-operative cognitive dysfunction.", ["post-operative cognitive dysfunction"]),
+    ("Mortality and adverse events did not differ.", ["Mortality", "adverse events"]),
+    ("The VAS fell and depression lifted.", ["VAS", "depression"]),
+    ("Months of pain relief were reported.", ["pain relief"]),
+    ("Serum magnesium levels rose.", ["Serum magnesium levels"]),
+    ("Patients were randomised to two groups.", []),
+    pytest.param("Time to first rescue analgesic was longer.", ["Time to first rescue analgesic"],
+                 marks=pytest.mark.xfail(reason="`time to X` outcomes are not in the rules yet")),
+]
+
+
+@pytest.mark.parametrize("text,expected", CASES, ids=[getattr(c, "values", c)[0][:30] for c in CASES])
+def test_outcomes(nlp, text, expected):
+    doc = nlp(text)
+    assert [s.text for s in doc.spans["outcomes"]] == expected
+
+
+def test_outcome_spans_are_labelled_and_sourced(nlp):
+    doc = nlp("Pain relief lasted.")
+    span = doc.spans["outcomes"][0]
+    assert span.label_ == "OUTCOME" and span._.source == "claimx_outcomes"
+
+
+def test_bad_max_modifiers(monkeypatch):
+    from extractor.components import outcomes
+    from extractor.errors import PatternFileError
+
+    real = outcomes.load_json
+
+    def fake(name):
+        data = dict(real(name))
+        if name == outcomes.RULES_FILE:
+            data["max_modifiers"] = "three"
+        return data
+
+    monkeypatch.setattr(outcomes, "load_json", fake)
+    outcomes.load_rules.cache_clear()
+    try:
+        with pytest.raises(PatternFileError, match="max_modifiers"):
+            outcomes.load_rules()
+    finally:
+        outcomes.load_rules.cache_clear()
+
+
+def test_derived_terms_are_loaded():
+    terms = load_rules().terms
+    assert "quality of life" in terms and "effective" not in terms
