@@ -20,6 +20,7 @@ from .normalize import OffsetMap
 DOCUMENT_COLUMNS = {
     "doc_id": "str", "source": "str", "n_chars": "int", "n_words": "int",
     "n_sentences": "int", "status": "str", "error": "str",
+    "content_hash": "str",  # of the input (file bytes or record text): `extract --resume` skips unchanged ones
 }
 MENTION_COLUMNS = {
     "doc_id": "str", "sent_id": "int", "start": "int", "end": "int", "label": "str",
@@ -86,12 +87,13 @@ def document_row(document: Document, doc: Doc | None) -> dict[str, Any]:
             "doc_id": document.id, "source": document.source, "n_chars": len(document.text),
             "n_words": len(document.text.split()), "n_sentences": 0,
             "status": "error" if document.error else "ok", "error": document.error,
+            "content_hash": document.meta.get("content_hash"),
         }
     return {
         "doc_id": document.id, "source": document.source, "n_chars": len(document.text),
         "n_words": sum(1 for t in doc if not (t.is_punct or t.is_space)),
         "n_sentences": sum(1 for _ in doc.sents) if doc.has_annotation("SENT_START") else 1,
-        "status": "ok", "error": None,
+        "status": "ok", "error": None, "content_hash": document.meta.get("content_hash"),
     }
 
 
