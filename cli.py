@@ -112,7 +112,7 @@ def extract(
     skipped = f", {summary.skipped} already done" if summary.skipped else ""
     err.print(
         f"{summary.documents} documents, {summary.failed} failed{skipped}, {summary.words:,} words "
-        f"({words_per_s:,.0f} words/s) -> {out}", markup=False,
+        f"({words_per_s:,.0f} words/s) -> {out}", markup=False, soft_wrap=True,
     )
     if summary.failed:
         raise typer.Exit(1)

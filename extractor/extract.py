@@ -126,8 +126,17 @@ def process_items(nlp: Language, items: list[Item], max_bytes: int = DEFAULT_MAX
                 document.error = f"pipeline failed: out of memory ({memory_note})"
             out.append({"documents": [document_row(document, None)]})
         else:
-            out.append(doc_tables(document, doc, norm.offsets))
+            out.append(_in_text_order(doc_tables(document, doc, norm.offsets)))
     return out
+
+
+def _in_text_order(rows: DocRows) -> DocRows:
+    """Rows of one document by position: some components yield spans in set order, which
+    differs from process to process; the tables must not."""
+    for table_rows in rows.values():
+        if table_rows and "start" in table_rows[0]:
+            table_rows.sort(key=lambda r: (r.get("start") or 0, r.get("end") or 0))
+    return rows
 
 
 def error_rows(item: Item, reason: str) -> DocRows:

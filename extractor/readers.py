@@ -363,7 +363,8 @@ def _inline_text(element) -> str:
         if node.text:
             parts.append(node.text)
         for child in node:
-            if _local(child.tag) not in _JATS_SKIP:
+            # unexpanded entity references (never resolved) and left-out elements add nothing
+            if isinstance(child.tag, str) and _local(child.tag) not in _JATS_SKIP:
                 visit(child)
             if child.tail:
                 parts.append(child.tail)
