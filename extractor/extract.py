@@ -55,6 +55,15 @@ class ExtractSummary:
     skipped: int = 0  # already in the output (--resume)
     worker_peak_rss_mb: float = 0.0  # largest peak resident memory of any worker process
     workers: int = 0
+    first_batch_at: float | None = None  # seconds from the start to the first batch written
+    words_in_first_batch: int = 0
+
+    @property
+    def steady_words_per_s(self) -> float:
+        """words/s after the first batch: without starting workers and loading pipelines."""
+        if self.first_batch_at is None or self.seconds <= self.first_batch_at:
+            return self.words / self.seconds if self.seconds else 0.0
+        return (self.words - self.words_in_first_batch) / (self.seconds - self.first_batch_at)
 
 
 # ---------------------------------------------------------------- one process: the pipeline
@@ -126,7 +135,11 @@ def process_items(nlp: Language, items: list[Item], max_bytes: int = DEFAULT_MAX
                 document.error = f"pipeline failed: out of memory ({memory_note})"
             out.append({"documents": [document_row(document, None)]})
         else:
-            out.append(_in_text_order(doc_tables(document, doc, norm.offsets)))
+            try:
+                out.append(_in_text_order(doc_tables(document, doc, norm.offsets)))
+            except Exception as e:  # noqa: BLE001 - one document's bad rows must not stop the batch
+                document.error = f"building tables failed: {type(e).__name__}: {e}".splitlines()[0]
+                out.append({"documents": [document_row(document, None)]})
     return out
 
 
@@ -523,6 +536,9 @@ def extract(paths: list[str], out_dir: Path, fmt: str = "csv", model: str = "def
                 else:
                     summary.words += int(doc_row["n_words"] or 0)
             sink.write_batch({name: to_frame(merged[name], columns) for name, columns in ALL_COLUMNS.items()})
+            if summary.first_batch_at is None:
+                summary.first_batch_at = time.perf_counter() - started
+                summary.words_in_first_batch = summary.words
             if on_progress:
                 on_progress(len(batch_rows))
     finally:

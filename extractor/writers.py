@@ -121,11 +121,28 @@ def write_tables(frames: dict[str, pd.DataFrame], out_dir: Path, fmt: str) -> li
     """Write every table into `out_dir` in one go, in the same layout as `TableSink`."""
     from .tables import ALL_COLUMNS
 
-    columns = {name: ALL_COLUMNS.get(name) or {c: "str" for c in frame.columns} for name, frame in frames.items()}
+    columns = {name: ALL_COLUMNS.get(name) or _kinds(frame) for name, frame in frames.items()}
     sink = TableSink(out_dir, fmt, columns)
     sink.open(resume=False)
     sink.write_batch(frames)
     return sink.close()
+
+
+def _kinds(frame: pd.DataFrame) -> dict[str, str]:
+    """Column kinds of a table tables.py does not know, from its dtypes."""
+    kinds = {}
+    for name, dtype in frame.dtypes.items():
+        if pd.api.types.is_bool_dtype(dtype):
+            kinds[name] = "bool"
+        elif pd.api.types.is_integer_dtype(dtype):
+            kinds[name] = "int"
+        elif pd.api.types.is_float_dtype(dtype):
+            kinds[name] = "float"
+        elif any(isinstance(v, (list, tuple)) for v in frame[name]):
+            kinds[name] = "list"
+        else:
+            kinds[name] = "str"
+    return kinds
 
 
 # ---------------------------------------------------------------- streaming
@@ -233,10 +250,9 @@ class TableSink:
         self.next_part = max(seqs) + 1 if seqs else 0
 
     def _committed_parts(self) -> set[int]:
-        folder = self.part_dir("documents")
-        if not folder.is_dir():
-            return set()
-        return {int(m.group(1)) for p in folder.iterdir() if (m := _PART.match(p.name))}
+        names = ["documents"] if "documents" in self.columns else list(self.columns)
+        return {int(m.group(1)) for name in names if self.part_dir(name).is_dir()
+                for p in self.part_dir(name).iterdir() if (m := _PART.match(p.name))}
 
     # -- what is there
     def done(self) -> dict[str, str]:
@@ -265,12 +281,15 @@ class TableSink:
         return sorted(p for p in folder.iterdir() if _PART.match(p.name))
 
     # -- changing
+    def _commit_order(self) -> list[str]:
+        """The documents table last: its rows are what marks a batch as done."""
+        return [n for n in self.columns if n != "documents"] + (["documents"] if "documents" in self.columns else [])
+
     def drop_documents(self, doc_ids: set[str]) -> None:
         """Remove every row of these documents (changed since the last run); documents table last."""
         if not doc_ids:
             return
-        names = [n for n in self.columns if n != "documents"] + ["documents"]
-        for name in names:
+        for name in self._commit_order():
             if self.appends:
                 self._filter_appended(name, doc_ids)
             else:
@@ -310,7 +329,7 @@ class TableSink:
 
     def write_batch(self, frames: dict[str, pd.DataFrame]) -> None:
         """Commit one batch: every table's rows, the `documents` rows last."""
-        names = [n for n in self.columns if n != "documents"] + ["documents"]
+        names = self._commit_order()
         if self.appends:
             for name in names:
                 frame = frames.get(name)
@@ -368,8 +387,10 @@ def _empty(name: str) -> pd.DataFrame:
 def _read_parts(folder: Path, columns: dict[str, str] | None, name: str) -> pd.DataFrame:
     """Committed parts of a partitioned table (a part counts once its documents part exists)."""
     docs = folder.parent / "documents"
-    committed = {p.name for p in docs.iterdir()} if docs.is_dir() else set()
-    parts = sorted(p for p in folder.iterdir() if _PART.match(p.name) and p.name in committed)
+    parts = sorted(p for p in folder.iterdir() if _PART.match(p.name))
+    if docs.is_dir():  # tables written by `extract`: leave out parts of a batch never committed
+        committed = {p.name for p in docs.iterdir()}
+        parts = [p for p in parts if p.name in committed]
     if not parts:
         return _empty(name)
     return pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)

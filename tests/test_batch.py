@@ -248,3 +248,13 @@ def test_bad_batch_options_are_one_line_exit_2(tmp_path, args, message):
     r = run_cli("extract", str(tmp_path / "a.txt"), "--out", str(tmp_path / "o"), *args)
     assert r.returncode == 2
     assert message in r.stderr and r.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "jsonl", "xlsx"])
+def test_write_tables_of_any_name_reads_back(tmp_path, fmt):
+    from extractor.writers import write_tables
+
+    frame = pd.DataFrame({"doc_id": ["a", "b"], "score": [0.5, 1.0]})
+    write_tables({"scores": frame}, tmp_path, fmt)
+    back = read_table(tmp_path, "scores")
+    assert back["doc_id"].tolist() == ["a", "b"] and back["score"].tolist() == [0.5, 1.0]

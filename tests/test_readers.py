@@ -242,3 +242,9 @@ def test_count_documents(tmp_path):
 
 def test_document_id_of_a_named_file():
     assert document_id(PDF) == "infusion-trial"
+
+
+def test_pdf_without_the_extra_is_a_clear_error_row(monkeypatch):
+    monkeypatch.setitem(__import__("sys").modules, "pypdfium2", None)  # as if `claimx[pdf]` were not installed
+    [doc] = documents([PDF])
+    assert doc.error == "PDF support is not installed: pip install 'claimx[pdf]'"
