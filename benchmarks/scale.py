@@ -71,7 +71,7 @@ def run(corpus: Path, out: Path, workers: int, batch_size: int, model: str) -> d
             "seconds": round(summary.seconds, 2), "words_per_s": round(summary.words / summary.seconds),
             "steady_words_per_s": round(summary.steady_words_per_s),
             "first_batch_after_s": round(summary.first_batch_at or 0, 2),
-            "worker_peak_rss_mb": round(summary.worker_peak_rss_mb, 1)}
+            "worker_peak_rss_mb": round(summary.worker_peak_rss_mb, 1), "workers_recycled": summary.recycled}
 
 
 def committed(out: Path) -> int:

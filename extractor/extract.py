@@ -24,6 +24,7 @@ import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from pathlib import Path
@@ -55,6 +56,7 @@ class ExtractSummary:
     skipped: int = 0  # already in the output (--resume)
     worker_peak_rss_mb: float = 0.0  # largest peak resident memory of any worker process
     workers: int = 0
+    recycled: int = 0  # worker processes retired because their memory grew
     first_batch_at: float | None = None  # seconds from the start to the first batch written
     words_in_first_batch: int = 0
 
@@ -126,8 +128,28 @@ DocRows = dict[str, list[dict[str, Any]]]  # one document's rows, per table
 
 def process_items(nlp: Language, items: list[Item], max_bytes: int = DEFAULT_MAX_BYTES,
                   batch_size: int = 32, memory_note: str = "") -> list[DocRows]:
-    """Items -> rows, one dict per item, in order. Runs in a worker."""
+    """Items -> rows, one dict per item, in order. Runs in a worker.
+
+    Inside a spaCy memory zone (spaCy >= 3.8): the words first seen in these documents leave
+    the vocabulary afterwards, so a worker's memory does not grow with the number of documents.
+    """
     documents = [to_document(item, max_bytes) for item in items]
+    zone = nlp.memory_zone() if hasattr(nlp, "memory_zone") else nullcontext()
+    with zone:
+        return _rows(nlp, documents, batch_size, memory_note)
+
+
+WARM_UP_TEXT = "Patients (n = 12) received oral ketamine 5 mg/kg twice daily for 4 weeks [1]."
+
+
+def warm_up(nlp: Language) -> Language:
+    """One document through the pipeline outside any memory zone, so components that set
+    themselves up on their first document keep what they set up."""
+    nlp(WARM_UP_TEXT)
+    return nlp
+
+
+def _rows(nlp: Language, documents: list[Document], batch_size: int, memory_note: str) -> list[DocRows]:
     out: list[DocRows] = []
     for document, doc, norm in analyse(nlp, documents, batch_size):
         if doc is None or norm is None:
@@ -166,9 +188,23 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
+def _rss_mb() -> float:
+    """Resident memory now (Linux; elsewhere the peak so far)."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return _peak_rss_mb()
+
+
 def _worker_main(conn, loader: Callable[[str], Language], model: str, max_memory_mb: int | None,
-                 max_bytes: int, batch_size: int) -> None:
-    """A worker process: load the pipeline once, then answer batches until told to stop."""
+                 max_bytes: int, batch_size: int, recycle_growth: float | None = None) -> None:
+    """A worker process: load the pipeline once, then answer batches until told to stop.
+
+    A pipeline's vocabulary grows with every new word it sees; once the worker's memory has
+    grown by `recycle_growth` over what it used after its first batch, it answers its batch
+    and retires, and the driver starts a fresh one (memory stays flat however long the run).
+    """
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the driver decides when to stop
@@ -180,7 +216,7 @@ def _worker_main(conn, loader: Callable[[str], Language], model: str, max_memory
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         note = f"--max-memory {max_memory_mb} MB"
     try:
-        nlp = loader(model)
+        nlp = warm_up(loader(model))
     except ClaimxError as e:
         conn.send(("fatal", type(e).__name__, str(e)))
         return
@@ -188,6 +224,7 @@ def _worker_main(conn, loader: Callable[[str], Language], model: str, max_memory
         conn.send(("fatal", type(e).__name__, f"cannot load pipeline {model!r}: {type(e).__name__}: {e}"))
         return
     conn.send(("ready", os.getpid(), _peak_rss_mb()))
+    baseline = None  # resident memory after the first batch
     while True:
         try:
             message = conn.recv()
@@ -197,7 +234,12 @@ def _worker_main(conn, loader: Callable[[str], Language], model: str, max_memory
             return
         task_id, items = message
         results = process_items(nlp, items, max_bytes, batch_size, note)
-        conn.send(("done", task_id, results, _peak_rss_mb()))
+        rss = _rss_mb()
+        baseline = rss if baseline is None else baseline
+        retiring = bool(recycle_growth) and rss > baseline * (1 + recycle_growth) and rss - baseline > 16
+        conn.send(("done", task_id, results, _peak_rss_mb(), retiring))
+        if retiring:
+            return
 
 
 @dataclass
@@ -214,6 +256,7 @@ class _Worker:
         self.process.start()
         child.close()
         self.ready = False
+        self.retired = False
         self.task: _Task | None = None
         self.deadline = float("inf")
 
@@ -228,9 +271,11 @@ class WorkerPool:
     """N worker processes with per-task deadlines; dead or stuck workers are replaced."""
 
     def __init__(self, workers: int, loader: Callable[[str], Language], model: str, *,
-                 max_memory_mb: int | None, max_bytes: int, batch_size: int, doc_timeout: float | None):
+                 max_memory_mb: int | None, max_bytes: int, batch_size: int, doc_timeout: float | None,
+                 recycle_growth: float | None = 0.1):
         self.ctx = mp.get_context("spawn")
-        self.args = (loader, model, max_memory_mb, max_bytes, batch_size)
+        self.args = (loader, model, max_memory_mb, max_bytes, batch_size, recycle_growth)
+        self.recycled = 0
         self.doc_timeout = doc_timeout
         self.max_memory_mb = max_memory_mb
         self.peak_rss_mb = 0.0
@@ -304,6 +349,7 @@ class WorkerPool:
                     except OSError:
                         pass  # it died meanwhile: its sentinel says so and the task is retried
             self._wait(pending, results, missing)
+            self._retire()
 
     def _wait(self, pending: deque[_Task], results: dict, missing: dict) -> None:
         now = time.monotonic()
@@ -331,6 +377,7 @@ class WorkerPool:
                     for pos, rows in zip(task.positions, message[2]):
                         results[task.seq][pos] = rows
                     missing[task.seq] -= len(task.positions)
+                    worker.retired = message[4]
             elif worker.process.sentinel in ready:
                 reason = self._death_reason(worker)
             elif worker.task and time.monotonic() >= worker.deadline:
@@ -351,6 +398,13 @@ class WorkerPool:
             else:
                 results[task.seq][task.positions[0]] = error_rows(task.items[0], reason)
                 missing[task.seq] -= 1
+
+    def _retire(self) -> None:
+        for worker in [w for w in self.workers if w.retired]:
+            worker.process.join(5)
+            worker.kill()
+            self.recycled += 1
+        self.workers = [w for w in self.workers if not w.retired]
 
     def _death_reason(self, worker: _Worker) -> str:
         worker.process.join(1)
@@ -391,7 +445,7 @@ def _dask_process(items: list[Item], loader: Callable[[str], Language], model: s
         if pipelines is None:
             pipelines = worker.claimx_pipelines = {}
         if model not in pipelines:
-            pipelines[model] = loader(model)
+            pipelines[model] = warm_up(loader(model))
         return process_items(pipelines[model], items, max_bytes, batch_size), _peak_rss_mb()
 
 
@@ -471,7 +525,7 @@ def extract(paths: list[str], out_dir: Path, fmt: str = "csv", model: str = "def
             workers: int | None = None, resume: bool = False, text_field: str = "text",
             id_field: str = "id", doc_timeout: float | None = DEFAULT_DOC_TIMEOUT,
             max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB, scheduler: str | None = None,
-            dask: bool = False, loader: Callable[[str], Language] = load,
+            dask: bool = False, loader: Callable[[str], Language] = load, recycle_growth: float | None = 0.1,
             on_progress: Callable[[int], None] | None = None) -> ExtractSummary:
     """Read `paths`, analyse each document, write the tables into `out_dir` batch by batch.
 
@@ -480,6 +534,7 @@ def extract(paths: list[str], out_dir: Path, fmt: str = "csv", model: str = "def
     content hash); a changed document's old rows are replaced.
     scheduler / dask: run on a Dask cluster at that address (or a local one when only `dask`).
     loader: builds the pipeline from `model` in each worker (must be picklable: a module function).
+    recycle_growth: a worker whose memory grew by this fraction since its first batch is replaced.
     on_progress: called with the number of documents finished (analysed or skipped) each time.
     """
     if batch_size < 1:
@@ -511,12 +566,12 @@ def extract(paths: list[str], out_dir: Path, fmt: str = "csv", model: str = "def
     if scheduler or dask:
         results = _run_dask(batches, scheduler, n_workers, loader, model, max_bytes, batch_size, summary)
     elif n_workers == 0:
-        nlp = loader(model)
+        nlp = warm_up(loader(model))
         summary.workers = 0
         results = (process_items(nlp, batch, max_bytes, batch_size) for batch in batches)
     else:
         pool = WorkerPool(n_workers, loader, model, max_memory_mb=max_memory_mb, max_bytes=max_bytes,
-                          batch_size=batch_size, doc_timeout=doc_timeout)
+                          batch_size=batch_size, doc_timeout=doc_timeout, recycle_growth=recycle_growth)
         summary.workers = n_workers
         results = pool.run(batches)
     try:
@@ -544,6 +599,7 @@ def extract(paths: list[str], out_dir: Path, fmt: str = "csv", model: str = "def
     finally:
         if pool is not None:
             summary.worker_peak_rss_mb = pool.peak_rss_mb
+            summary.recycled = pool.recycled
             pool.close()
     summary.files = sink.close()
     summary.seconds = time.perf_counter() - started
