@@ -1,9 +1,9 @@
 """Scale of `claimx extract`: words/s with 1 and 2 workers, peak memory per worker as the number
 of documents grows, and the time to resume a run killed half-way.
 
-Documents are abstract-sized texts built from ../shared/data: the PubMed abstracts of bc5cdr,
-claims and ebm_nlp, then paragraphs of the evidence_inference full texts cut into ~250-word
-pieces (so 10,000 documents are 10,000 different texts, not repeats).
+Documents are built from ../shared/data: the words/s runs use PubMed abstracts (bc5cdr, claims,
+ebm_nlp); the memory runs add the evidence_inference full texts cut into 250-word pieces, so
+10,000 documents are 10,000 different texts, and 1,000 and 10,000 are drawn from the same mix.
 
     python benchmarks/scale.py                       # the full measurement (minutes)
     python benchmarks/scale.py --quick               # 200 docs, memory at 100 and 1,000
@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import platform
+import random
 import signal
 import subprocess
 import sys
@@ -33,45 +34,49 @@ ABSTRACTS = ["bc5cdr/train.jsonl", "bc5cdr/dev.jsonl", "claims/train.jsonl", "cl
 FULL_TEXTS = ["evidence_inference/train.jsonl", "evidence_inference/dev.jsonl"]
 
 
-def texts(limit: int) -> list[str]:
-    """Up to `limit` distinct abstract-sized texts."""
-    out: list[str] = []
+def texts(limit: int, abstracts_only: bool = False) -> list[str]:
+    """`limit` distinct abstract-sized texts: PubMed abstracts, then (unless `abstracts_only`)
+    250-word pieces of full texts; shuffled with a fixed seed, so a smaller run draws from the
+    same mix as a larger one."""
+    pool: list[str] = []
     for name in ABSTRACTS:
         with open(DATA / name, encoding="utf-8") as f:
-            out.extend(json.loads(line)["text"] for line in f if line.strip())
-    for name in FULL_TEXTS:
-        if len(out) >= limit:
-            break
-        with open(DATA / name, encoding="utf-8") as f:
-            for line in f:
-                piece: list[str] = []
-                for paragraph in json.loads(line)["text"].split("\n"):
-                    piece.extend(paragraph.split())
-                    if len(piece) >= 250:
-                        out.append(" ".join(piece))
-                        piece = []
-    if len(out) < limit:
-        raise SystemExit(f"only {len(out)} texts in {DATA}; ask for fewer")
-    return out[:limit]
+            pool.extend(json.loads(line)["text"] for line in f if line.strip())
+    if not abstracts_only:
+        for name in FULL_TEXTS:
+            with open(DATA / name, encoding="utf-8") as f:
+                for line in f:
+                    words = json.loads(line)["text"].split()
+                    pool.extend(" ".join(words[i:i + 250]) for i in range(0, len(words) - 50, 250))
+    if len(pool) < limit:
+        raise SystemExit(f"only {len(pool)} texts in {DATA}; ask for fewer")
+    random.Random(0).shuffle(pool)
+    return pool[:limit]
 
 
-def write_corpus(folder: Path, n: int) -> Path:
-    path = folder / f"docs-{n}.jsonl"
+def write_corpus(folder: Path, n: int, abstracts_only: bool = False) -> Path:
+    path = folder / f"docs-{n}{'-abstracts' if abstracts_only else ''}.jsonl"
     with open(path, "w", encoding="utf-8") as f:
-        for i, text in enumerate(texts(n)):
+        for i, text in enumerate(texts(n, abstracts_only)):
             f.write(json.dumps({"id": f"d{i:06d}", "text": text}) + "\n")
     return path
 
 
 def run(corpus: Path, out: Path, workers: int, batch_size: int, model: str) -> dict:
+    import resource
+
     from extractor.extract import extract
 
+    before = resource.getrusage(resource.RUSAGE_SELF)
     summary = extract([str(corpus)], out, fmt="parquet", workers=workers, batch_size=batch_size, model=model)
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    driver_cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     return {"documents": summary.documents, "failed": summary.failed, "words": summary.words,
             "seconds": round(summary.seconds, 2), "words_per_s": round(summary.words / summary.seconds),
             "steady_words_per_s": round(summary.steady_words_per_s),
             "first_batch_after_s": round(summary.first_batch_at or 0, 2),
-            "worker_peak_rss_mb": round(summary.worker_peak_rss_mb, 1), "workers_recycled": summary.recycled}
+            "worker_peak_rss_mb": round(summary.worker_peak_rss_mb, 1), "workers_recycled": summary.recycled,
+            "driver_cpu_s": round(driver_cpu, 2)}
 
 
 def committed(out: Path) -> int:
@@ -127,7 +132,7 @@ def main() -> None:
                     "batch_size": args.batch_size, "model": args.model}
     with tempfile.TemporaryDirectory(prefix="claimx-scale-") as tmp:
         tmp = Path(tmp)
-        corpus = write_corpus(tmp, args.docs)
+        corpus = write_corpus(tmp, args.docs, abstracts_only=True)
         speed = {}
         for workers in (1, 2):
             speed[workers] = run(corpus, tmp / f"speed-{workers}", workers, args.batch_size, args.model)
