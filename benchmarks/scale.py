@@ -67,16 +67,23 @@ def run(corpus: Path, out: Path, workers: int, batch_size: int, model: str) -> d
 
     from extractor.extract import extract
 
-    before = resource.getrusage(resource.RUSAGE_SELF)
+    def cpu(who):
+        usage = resource.getrusage(who)
+        return usage.ru_utime + usage.ru_stime
+
+    driver, children = cpu(resource.RUSAGE_SELF), cpu(resource.RUSAGE_CHILDREN)
     summary = extract([str(corpus)], out, fmt="parquet", workers=workers, batch_size=batch_size, model=model)
-    after = resource.getrusage(resource.RUSAGE_SELF)
-    driver_cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    driver_cpu = cpu(resource.RUSAGE_SELF) - driver
+    worker_cpu = cpu(resource.RUSAGE_CHILDREN) - children  # the workers have exited and been waited for
     return {"documents": summary.documents, "failed": summary.failed, "words": summary.words,
             "seconds": round(summary.seconds, 2), "words_per_s": round(summary.words / summary.seconds),
             "steady_words_per_s": round(summary.steady_words_per_s),
             "first_batch_after_s": round(summary.first_batch_at or 0, 2),
             "worker_peak_rss_mb": round(summary.worker_peak_rss_mb, 1), "workers_recycled": summary.recycled,
-            "driver_cpu_s": round(driver_cpu, 2)}
+            "driver_cpu_s": round(driver_cpu, 2), "worker_cpu_s": round(worker_cpu, 2),
+            # CPU time the workers got, per second of the run and per worker: under 1 on a busy machine
+            "worker_cpu_share": round(worker_cpu / summary.seconds / max(1, workers), 2),
+            "words_per_worker_cpu_s": round(summary.words / worker_cpu) if worker_cpu else None}
 
 
 def committed(out: Path) -> int:

@@ -166,17 +166,19 @@ def test_sigkill_then_resume_gives_the_uninterrupted_tables(tmp_path, fmt):
             assert (out / f"{name}.csv").read_bytes() == (whole / f"{name}.csv").read_bytes(), name
 
 
-def test_resume_replaces_changed_documents_and_adds_new_ones(tmp_path):
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "jsonl", "xlsx"])
+def test_resume_replaces_changed_documents_and_adds_new_ones(tmp_path, fmt):
     corpus = make_corpus(tmp_path / "in", n_texts=6, mixed=False)
     out = tmp_path / "out"
-    extract([str(corpus)], out, workers=0, batch_size=2)
-    (corpus / "group1" / "doc001.txt").write_text("Aspirin 100 mg daily (n = 12) was given [2].")
+    extract([str(corpus)], out, fmt=fmt, workers=0, batch_size=2)
+    (corpus / "group1" / "doc001.txt").write_text("The N-methyl-D-aspartate (NMDA) receptor was blocked.")
     (corpus / "group2" / "new.txt").write_text("Naloxone 0.4 mg was given intravenously.")
-    summary = extract([str(corpus)], out, workers=0, batch_size=2, resume=True)
+    summary = extract([str(corpus)], out, fmt=fmt, workers=0, batch_size=2, resume=True)
     assert (summary.documents, summary.skipped) == (2, 5)
     fresh = tmp_path / "fresh"
-    extract([str(corpus)], fresh, workers=0, batch_size=2)
+    extract([str(corpus)], fresh, fmt=fmt, workers=0, batch_size=2)
     assert_same_tables(fresh, out)
+    assert (read_table(out, "documents")["doc_id"] == "group1__doc001").sum() == 1
 
 
 def test_resume_into_another_format_is_a_usage_error(tmp_path):
