@@ -220,6 +220,10 @@ def _worker_main(conn, loader: Callable[[str], Language], model: str, max_memory
     except ClaimxError as e:
         conn.send(("fatal", type(e).__name__, str(e)))
         return
+    except MemoryError:
+        conn.send(("fatal", "MemoryError", f"cannot load pipeline {model!r} within {note}: "
+                                           "raise it, or pass --max-memory 0 for no limit"))
+        return
     except Exception as e:  # noqa: BLE001 - reported to the driver as a failure to start
         conn.send(("fatal", type(e).__name__, f"cannot load pipeline {model!r}: {type(e).__name__}: {e}"))
         return

@@ -260,3 +260,11 @@ def test_write_tables_of_any_name_reads_back(tmp_path, fmt):
     write_tables({"scores": frame}, tmp_path, fmt)
     back = read_table(tmp_path, "scores")
     assert back["doc_id"].tolist() == ["a", "b"] and back["score"].tolist() == [0.5, 1.0]
+
+
+def test_a_memory_limit_too_low_for_the_pipeline_is_one_line_exit_2(tmp_path):
+    (tmp_path / "a.txt").write_text("Text.")
+    r = run_cli("extract", str(tmp_path / "a.txt"), "--out", str(tmp_path / "o"), "--workers", "1",
+                "--max-memory", "64")
+    assert r.returncode == 2
+    assert "--max-memory" in r.stderr and r.stderr.count("\n") == 1
