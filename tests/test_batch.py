@@ -268,3 +268,26 @@ def test_a_memory_limit_too_low_for_the_pipeline_is_one_line_exit_2(tmp_path):
                 "--max-memory", "64")
     assert r.returncode == 2
     assert "--max-memory" in r.stderr and r.stderr.count("\n") == 1
+
+
+def test_memory_zones_change_no_row(nlp):
+    """Workers analyse each batch inside a spaCy memory zone; the rows must be those of a plain run
+    (a component that keeps string ids across documents would break this)."""
+    from extractor.extract import extract_rows, process_items, warm_up
+    from extractor.readers import Item, content_hash, jats_text, pdf_text, to_document
+
+    from .conftest import SEED
+
+    texts = [" ".join(s.format(n=i, m=10 + i, r=i) for s in SENTENCES) for i in range(3)]
+    texts += [pdf_text((FIXTURES / "infusion-trial.pdf").read_bytes()),
+              jats_text((FIXTURES / "nerve-block.nxml").read_bytes())]
+    if SEED.exists():
+        texts.append(SEED.read_text(encoding="utf-8"))
+    items = [Item(f"t{i}", "test", "record", text, content_hash(text)) for i, text in enumerate(texts)]
+    warm_up(nlp)
+    zoned = [process_items(nlp, [item])[0] for item in items]  # each in its own zone, as in a worker
+    plain = extract_rows(nlp, [to_document(item) for item in items])
+    for name in ALL_COLUMNS:
+        got = pd.DataFrame([row for rows in zoned for row in rows.get(name, [])], columns=list(ALL_COLUMNS[name]))
+        want = pd.DataFrame(plain[name], columns=list(ALL_COLUMNS[name]))
+        pd.testing.assert_frame_equal(canonical(got), canonical(want), obj=name)
