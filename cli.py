@@ -39,34 +39,67 @@ def fail(message: str, code: int = 2) -> None:
 
 @app.command()
 def extract(
-    paths: Annotated[list[str], typer.Argument(help="Files, folders (recursive *.txt) or - for stdin.")],
+    paths: Annotated[list[str], typer.Argument(
+        help="Files (.txt .pdf .xml/.nxml JATS .jsonl, optionally .gz), folders (recursive), globs, or - for stdin.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the tables.")],
     fmt: Annotated[str, typer.Option("--format", "-f", help="csv | parquet | jsonl | xlsx")] = "csv",
     model: Annotated[str, typer.Option(
         "--model", "-m", help="Shipped pipeline name, installed spaCy package or pipeline folder.")] = "default",
     max_bytes: Annotated[int, typer.Option(help="Larger files are recorded as errors.")] = 20_000_000,
+    workers: Annotated[int | None, typer.Option(  # noqa: UP007 - typer needs Optional
+        "--workers", "-w", help="Worker processes (default: one per core; 0: no worker processes).")] = None,
+    batch_size: Annotated[int, typer.Option(help="Documents per batch (the unit written and resumed).")] = 32,
+    resume: Annotated[bool, typer.Option(
+        "--resume", help="Keep the tables in --out and analyse only documents not there yet (same id and content).",
+    )] = False,
+    text_field: Annotated[str, typer.Option(help="JSONL: the field holding a record's text.")] = "text",
+    id_field: Annotated[str, typer.Option(help="JSONL: the field holding a record's id.")] = "id",
+    doc_timeout: Annotated[float, typer.Option(
+        help="Seconds a document may take; one that hangs is stopped and recorded as an error (0: no limit).",
+    )] = 300.0,
+    max_memory: Annotated[int, typer.Option(
+        help="MB of address space per worker process; a document needing more is recorded as an error (0: none).",
+    )] = 4096,
+    scheduler: Annotated[str | None, typer.Option(  # noqa: UP007
+        help="Run on the Dask cluster whose scheduler is at this address (tcp://host:8786).")] = None,
+    dask: Annotated[bool, typer.Option("--dask", help="Run on Dask (a local cluster unless --scheduler).")] = False,
 ) -> None:
     """Extract drugs, doses, durations, sample sizes, citations ... into tables.
 
-    Example: claimx extract papers/ --out tables/ --format parquet
+    Example: claimx extract papers/ --out tables/ --format parquet --workers 4 --resume
     """
     from extractor.extract import extract as run_extract
+    from extractor.readers import count_documents
     from extractor.writers import FORMATS
 
     if fmt not in FORMATS:
         fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if workers is not None and workers < 0:
+        fail("--workers must be 0 or more")
     show = err.is_terminal
     progress = None
-    if show:
-        from rich.progress import Progress
-
-        progress = Progress(console=err, transient=True)
-        task = progress.add_task("extracting", total=None)
-        progress.start()
     try:
+        if show:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            total = count_documents(paths) if "-" not in paths else None
+            progress = Progress(
+                TextColumn("extracting"), BarColumn(), MofNCompleteColumn(),
+                TextColumn("{task.fields[rate]}"), TextColumn("ETA"), TimeRemainingColumn(),
+                console=err, transient=True)
+            task = progress.add_task("extracting", total=total, rate="")
+            progress.start()
+
+            def advance(n: int) -> None:
+                progress.advance(task, n)
+                speed = progress.tasks[0].speed
+                progress.update(task, rate=f"{speed:,.1f} docs/s" if speed else "")
+
         summary = run_extract(
-            paths, out, fmt=fmt, model=model, max_bytes=max_bytes,
-            on_document=(lambda d: progress.advance(task)) if progress else None,
+            paths, out, fmt=fmt, model=model, max_bytes=max_bytes, batch_size=batch_size, workers=workers,
+            resume=resume, text_field=text_field, id_field=id_field, doc_timeout=doc_timeout or None,
+            max_memory_mb=max_memory or None, scheduler=scheduler, dask=dask,
+            on_progress=advance if progress else None,
         )
     except (UsageError, ModelNotFound) as e:
         fail(str(e))
@@ -76,9 +109,10 @@ def extract(
         if progress:
             progress.stop()
     words_per_s = summary.words / summary.seconds if summary.seconds else 0.0
+    skipped = f", {summary.skipped} already done" if summary.skipped else ""
     err.print(
-        f"{summary.documents} documents, {summary.failed} failed, {summary.words:,} words "
-        f"({words_per_s:,.0f} words/s) -> {out}", markup=False,
+        f"{summary.documents} documents, {summary.failed} failed{skipped}, {summary.words:,} words "
+        f"({words_per_s:,.0f} words/s) -> {out}", markup=False, soft_wrap=True,
     )
     if summary.failed:
         raise typer.Exit(1)

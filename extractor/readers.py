@@ -1,33 +1,308 @@
-"""Turn paths (files, folders, `-` for stdin) into Documents; unreadable ones carry an error."""
+"""Turn paths (files, folders, globs, `-` for stdin) into documents.
+
+Two steps, so that a big batch can be spread over processes or machines:
+
+* `iter_items` (cheap, in the process that drives the job) enumerates the inputs in a stable
+  order, reads the raw bytes, hashes them and gives every document its id and `source`;
+* `to_document` (in a worker) turns an `Item` into a `Document`: decode text, extract a PDF's
+  text layer, parse JATS XML, un-gzip. Anything unreadable becomes a Document with `error`.
+
+Supported inputs: `.txt`, `.pdf` (extra `claimx[pdf]`), PMC/JATS `.xml`/`.nxml`, `.jsonl`
+(one record per line), each optionally gzipped (`.txt.gz`, `.jsonl.gz`, ...). A file named
+directly with another suffix is read as plain text.
+
+Document ids (documents.doc_id), stable across runs and safe as file names:
+
+* a file inside a folder or glob given on the command line: its path relative to that folder
+  (or to the glob's fixed leading folders), without the supported suffixes; `/` becomes `__`;
+* a file given by name: its name without the supported suffixes;
+* a JSONL record: the value of `--id-field` if the record has one, else `<file id>-<line>`;
+* standard input: `stdin` (its records: as for a JSONL file named `stdin`);
+* then every character other than letters, digits, `.`, `_` and `-` becomes `_`, leading dots
+  and dashes are dropped, an id longer than 120 characters is cut and ends in a hash of the
+  whole, an empty one becomes `doc`; a repeated id gets `~2`, `~3`, ... in input order.
+
+`documents.source` is what `read_source(source, doc_id)` needs to re-read the original text:
+a file's absolute path, or `<path>#line=<n>&field=<text field>` for a JSONL record. Standard
+input is copied into the output folder first (`.claimx/stdin.txt|.jsonl`) so it stays readable.
+"""
 
 from __future__ import annotations
 
+import glob
+import gzip
+import hashlib
+import io
+import json
+import os
+import re
 import sys
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from .document import Document
-from .errors import UsageError
+from .errors import DocumentError, UsageError
 
 DEFAULT_MAX_BYTES = 20_000_000
-TEXT_SUFFIXES = (".txt",)
+KINDS = {".txt": "text", ".pdf": "pdf", ".xml": "jats", ".nxml": "jats", ".jsonl": "jsonl"}
+SUPPORTED_SUFFIXES = tuple(KINDS) + tuple(f"{s}.gz" for s in KINDS)
+TEXT_SUFFIXES = (".txt",)  # kept for callers of the first version
+MAX_ID_LENGTH = 120
+_UNSAFE = re.compile(r"[^\w.\-]")
 
 
-def expand_paths(paths: Iterable[str]) -> list[str | Path]:
-    """Check every path exists before any work starts; folders become their text files."""
-    out: list[str | Path] = []
+@dataclass
+class Item:
+    """One document as the driver sees it: raw payload plus identity, before any parsing."""
+
+    id: str
+    source: str
+    kind: str  # text | pdf | jats | record
+    data: bytes | str | None
+    content_hash: str
+    gz: bool = False
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    max_bytes: int = DEFAULT_MAX_BYTES
+    text_field: str = "text"
+    id_field: str = "id"
+    stdin_dir: Path | None = None  # where standard input is copied so `source` stays readable
+
+
+# ---------------------------------------------------------------- ids and paths
+
+
+def safe_id(raw: str) -> str:
+    """Make `raw` safe as a file name (see the module docstring for the rule)."""
+    parts = [p for p in raw.replace("\\", "/").split("/") if p not in ("", ".", "..")]
+    cleaned = "__".join(_UNSAFE.sub("_", p) for p in parts).lstrip(".-")
+    if len(cleaned) > MAX_ID_LENGTH:
+        digest = hashlib.sha1(cleaned.encode("utf-8")).hexdigest()[:10]
+        cleaned = f"{cleaned[:MAX_ID_LENGTH - 11]}-{digest}"
+    return cleaned or "doc"
+
+
+def split_suffix(name: str) -> tuple[str, str | None, bool]:
+    """`paper.nxml.gz` -> ("paper", "jats", True); unknown suffix -> (name, None, False)."""
+    lower = name.lower()
+    gz = lower.endswith(".gz")
+    core = name[:-3] if gz else name
+    for suffix, kind in KINDS.items():
+        if core.lower().endswith(suffix):
+            return core[: -len(suffix)], kind, gz
+    return (core if gz else name), None, gz
+
+
+def document_id(path: Path, root: Path | None = None) -> str:
+    """Stable id: the path (relative to the folder given) without its suffixes, made safe."""
+    rel = path.relative_to(root) if root and path.is_relative_to(root) else Path(path.name)
+    stem, _, _ = split_suffix(rel.name)
+    return safe_id((rel.parent / stem).as_posix() if stem else rel.as_posix())
+
+
+def _supported(name: str) -> bool:
+    return name.lower().endswith(SUPPORTED_SUFFIXES)
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    """Supported files under `folder`, sorted, depth first, skipping hidden entries; no full list held."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir(follow_symlinks=True):
+            yield from _walk(Path(entry.path))
+        elif entry.is_file() and _supported(entry.name):
+            yield Path(entry.path)
+
+
+def _glob_root(pattern: str) -> Path:
+    fixed = []
+    for part in Path(pattern).parts:
+        if glob.has_magic(part):
+            break
+        fixed.append(part)
+    return Path(*fixed) if fixed else Path(".")
+
+
+def expand_paths(paths: Iterable[str]) -> list[tuple[str | Path, Path | None]]:
+    """Check every input exists before any work starts: (file or folder or "-", root for ids)."""
+    out: list[tuple[str | Path, Path | None]] = []
     for raw in paths:
         if raw == "-":
-            out.append("-")
-            continue
-        path = Path(raw)
-        if path.is_dir():
-            out.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in TEXT_SUFFIXES))
-        elif path.exists():
-            out.append(path)
+            out.append(("-", None))
+        elif glob.has_magic(raw) and not Path(raw).exists():
+            matches = sorted(glob.glob(raw, recursive=True))
+            files = [Path(m) for m in matches if Path(m).is_file()]
+            if not files:
+                raise UsageError(f"no files match {raw}")
+            out.extend((f, _glob_root(raw)) for f in files)
+        elif Path(raw).is_dir():
+            out.append((Path(raw), Path(raw)))
+        elif Path(raw).exists():
+            out.append((Path(raw), None))
         else:
             raise UsageError(f"path not found: {raw}")
     return out
+
+
+def iter_files(paths: Iterable[str]) -> Iterator[tuple[Path | str, Path | None]]:
+    """Every input file (folders walked) with the root its id is relative to."""
+    for target, root in expand_paths(paths):
+        if isinstance(target, Path) and target.is_dir():
+            yield from ((p, target) for p in _walk(target))
+        else:
+            yield target, root
+
+
+# ---------------------------------------------------------------- driver side: items
+
+
+def content_hash(data: bytes | str) -> str:
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
+def _read_limited(path: Path, max_bytes: int) -> bytes:
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise ValueError(f"file too large: {size:,} bytes (limit {max_bytes:,})")
+    return path.read_bytes()
+
+
+def _gunzip(data: bytes, max_bytes: int) -> bytes:
+    """Decompress at most `max_bytes` (a small .gz can hide a huge file)."""
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as f:
+            out = f.read(max_bytes + 1)
+    except (OSError, EOFError, gzip.BadGzipFile) as e:
+        raise ValueError(f"not a readable gzip file: {e}".splitlines()[0]) from e
+    if len(out) > max_bytes:
+        raise ValueError(f"file too large once decompressed: over {max_bytes:,} bytes")
+    return out
+
+
+def _reason(e: Exception) -> str:
+    if isinstance(e, OSError) and e.strerror:
+        return e.strerror
+    return str(e).splitlines()[0] if str(e) else type(e).__name__
+
+
+def _record_items(lines: Iterable[bytes], file_id: str, path: Path, options: ReadOptions,
+                  ) -> Iterator[Item]:
+    for lineno, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        fallback = f"{file_id}-{lineno}"
+        source = f"{path}#line={lineno}&field={options.text_field}"
+        try:
+            record = json.loads(line)
+        except ValueError as e:
+            yield Item(fallback, source, "record", None, content_hash(line),
+                       error=f"line {lineno}: not JSON: {e}".splitlines()[0])
+            continue
+        if not isinstance(record, dict):
+            yield Item(fallback, source, "record", None, content_hash(line),
+                       error=f"line {lineno}: a JSON {type(record).__name__}, not an object")
+            continue
+        raw_id = record.get(options.id_field)
+        doc_id = safe_id(str(raw_id)) if raw_id not in (None, "") else fallback
+        text = record.get(options.text_field)
+        if not isinstance(text, str):
+            what = "no field" if text is None else f"a {type(text).__name__} in field"
+            yield Item(doc_id, source, "record", None, content_hash(line),
+                       error=f"line {lineno}: {what} {options.text_field!r} (set --text-field)")
+            continue
+        yield Item(doc_id, source, "record", text, content_hash(text))
+
+
+def _file_items(path: Path, root: Path | None, options: ReadOptions) -> Iterator[Item]:
+    file_id = document_id(path, root)
+    source = str(path.resolve())
+    _, kind, gz = split_suffix(path.name)
+    kind = kind or "text"
+    try:
+        if kind == "jsonl":
+            yield from _record_items(_jsonl_lines(path, gz, options.max_bytes), file_id, Path(source), options)
+            return
+        data = _read_limited(path, options.max_bytes)
+    except (OSError, ValueError) as e:
+        yield Item(file_id, source, kind, None, "", gz=gz, error=_reason(e))
+        return
+    yield Item(file_id, source, kind, data, content_hash(data), gz=gz)
+
+
+def _jsonl_lines(path: Path, gz: bool, max_bytes: int) -> Iterator[bytes]:
+    """Lines of a (gzipped) JSONL file, streamed; a line over `max_bytes` is cut (and fails as JSON)."""
+    opener = gzip.open if gz else open
+    try:
+        with opener(path, "rb") as f:
+            while line := f.readline(max_bytes + 1):
+                yield line
+    except (EOFError, gzip.BadGzipFile) as e:
+        raise ValueError(f"not a readable gzip file: {e}".splitlines()[0]) from e
+
+
+def _stdin_items(options: ReadOptions) -> Iterator[Item]:
+    data = sys.stdin.buffer.read()
+    records = options.text_field != "text" or options.id_field != "id"
+    suffix = ".jsonl" if records else ".txt"
+    if options.stdin_dir is not None:
+        options.stdin_dir.mkdir(parents=True, exist_ok=True)
+        path = options.stdin_dir / f"stdin{suffix}"
+        path.write_bytes(data)
+        source = str(path.resolve())
+    else:
+        path, source = Path("-"), "-"
+    if records:
+        yield from _record_items(io.BytesIO(data), "stdin", path, options)
+        return
+    if len(data) > options.max_bytes:
+        yield Item("stdin", source, "text", None, content_hash(data),
+                   error=f"file too large: {len(data):,} bytes (limit {options.max_bytes:,})")
+        return
+    yield Item("stdin", source, "text", data, content_hash(data))
+
+
+def iter_items(paths: Iterable[str], options: ReadOptions = ReadOptions()) -> Iterator[Item]:
+    """Every document of every input, in a stable order, with unique ids. Streams: holds one file."""
+    seen: dict[str, int] = {}
+    for target, root in iter_files(paths):
+        items = _stdin_items(options) if target == "-" else _file_items(target, root, options)
+        for item in items:
+            count = seen.get(item.id, 0)
+            seen[item.id] = count + 1
+            if count:
+                item.id = f"{item.id}~{count + 1}"
+            yield item
+
+
+def count_documents(paths: Iterable[str]) -> int | None:
+    """How many documents `iter_items` will yield (for a progress bar), or None if stdin is read."""
+    total = 0
+    for target, _ in iter_files(paths):
+        if target == "-":
+            return None
+        _, kind, gz = split_suffix(Path(target).name)
+        if kind != "jsonl":
+            total += 1
+            continue
+        try:
+            total += sum(1 for line in _jsonl_lines(Path(target), gz, DEFAULT_MAX_BYTES) if line.strip())
+        except (OSError, ValueError):
+            total += 1
+    return total
+
+
+# ---------------------------------------------------------------- worker side: documents
 
 
 def decode(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
@@ -46,39 +321,168 @@ def decode(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
         ) from e
 
 
-def document_id(path: Path, root: Path | None = None) -> str:
-    """Stable id: the path (relative to the folder given) without its suffix."""
-    rel = path.relative_to(root) if root and path.is_relative_to(root) else Path(path.name)
-    return rel.with_suffix("").as_posix()
+def pdf_text(data: bytes) -> str:
+    """The text layer of a PDF, page after page (pypdfium2: PDFium's extractor, fast and faithful)."""
+    try:
+        import pypdfium2 as pdfium
+    except ImportError as e:
+        raise ValueError("PDF support is not installed: pip install 'claimx[pdf]'") from e
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as e:
+        raise ValueError(f"not a readable PDF: {e}".splitlines()[0]) from e
+    try:
+        pages = []
+        for index in range(len(pdf)):
+            page = pdf[index]
+            textpage = page.get_textpage()
+            pages.append(textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n"))
+            textpage.close()
+            page.close()
+    finally:
+        pdf.close()
+    text = "\n".join(pages)
+    if not text.strip():
+        raise ValueError("PDF has no text layer (scanned images?); run OCR first")
+    return text
 
 
-def read_documents(paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Document]:
-    """Yield one Document per input; read failures become Documents with `error` set."""
-    seen: dict[str, int] = {}
-    for raw in paths:
-        if raw == "-":
-            sources = [("-", None)]
-        else:
-            path = Path(raw)
-            if path.is_dir():
-                sources = [(p, path) for p in expand_paths([raw])]
-            elif path.exists():
-                sources = [(path, None)]
-            else:
-                raise UsageError(f"path not found: {raw}")
-        for source, root in sources:
-            if source == "-":
-                doc_id, name, reader = "stdin", "-", sys.stdin.buffer.read
-            else:
-                doc_id, name, reader = document_id(source, root), str(source), source.read_bytes
-            count = seen.get(doc_id, 0)
-            seen[doc_id] = count + 1
-            if count:
-                doc_id = f"{doc_id}~{count + 1}"
-            try:
-                text = decode(reader(), max_bytes)
-            except (OSError, ValueError) as e:
-                reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
-                yield Document(doc_id, "", name, error=reason)
+_JATS_SKIP = frozenset({"fig", "table-wrap", "table", "disp-formula", "inline-formula", "fn-group",
+                        "supplementary-material", "graphic", "media", "ref-list", "alternatives"})
+
+
+def _local(tag) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _inline_text(element) -> str:
+    """Visible text of a paragraph or title; xrefs keep their text, figures/tables are left out."""
+    parts: list[str] = []
+
+    def visit(node):
+        if node.text:
+            parts.append(node.text)
+        for child in node:
+            # unexpanded entity references (never resolved) and left-out elements add nothing
+            if isinstance(child.tag, str) and _local(child.tag) not in _JATS_SKIP:
+                visit(child)
+            if child.tail:
+                parts.append(child.tail)
+
+    visit(element)
+    return " ".join("".join(parts).split())
+
+
+def _jats_blocks(element, out: list[str]) -> None:
+    """Section titles and paragraphs in document order."""
+    for child in element:
+        name = _local(child.tag)
+        if name in _JATS_SKIP:
+            continue
+        if name in ("title", "p"):
+            text = _inline_text(child)
+            if text:
+                out.append(text)
+        elif name in ("sec", "abstract", "boxed-text", "list", "list-item", "def-list", "def-item", "def"):
+            _jats_blocks(child, out)
+
+
+def jats_text(data: bytes) -> str:
+    """Title, abstract and body of a PMC/JATS article, one block per line pair.
+
+    Parsed without network access, DTD loading or entity expansion (no XXE).
+    """
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                             dtd_validation=False, huge_tree=False, remove_comments=True, remove_pis=True)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as e:
+        raise ValueError(f"not well-formed XML: {e}".splitlines()[0]) from e
+    if root is None or _local(root.tag) != "article":
+        raise ValueError(f"not a JATS article (root element <{_local(getattr(root, 'tag', ''))}>)")
+    blocks: list[str] = []
+    meta = root.find(".//{*}front/{*}article-meta")
+    if meta is None:
+        meta = root.find(".//article-meta")
+    if meta is not None:
+        title = meta.find(".//{*}title-group/{*}article-title")
+        if title is not None and _inline_text(title):
+            blocks.append(_inline_text(title))
+        for abstract in meta.iterfind("{*}abstract"):
+            if abstract.get("abstract-type") in ("graphical", "teaser"):
                 continue
-            yield Document(doc_id, text, name)
+            _jats_blocks(abstract, blocks)
+    for body in root.iterfind("{*}body"):
+        _jats_blocks(body, blocks)
+    if not blocks:
+        raise ValueError("JATS article without title, abstract or body text")
+    return "\n\n".join(blocks) + "\n"
+
+
+def item_text(item: Item, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """The original text of an item (ValueError with a one-line reason when there is none)."""
+    if item.error:
+        raise ValueError(item.error)
+    if item.kind == "record":
+        if not isinstance(item.data, str) or not item.data.strip():
+            raise ValueError("empty text")
+        return item.data
+    data = item.data if isinstance(item.data, bytes) else b""
+    if item.gz:
+        data = _gunzip(data, max_bytes)
+    if item.kind == "pdf":
+        return pdf_text(data)
+    if item.kind == "jats":
+        if not data.strip():
+            raise ValueError("empty file")
+        return jats_text(data)
+    return decode(data, max_bytes)
+
+
+def to_document(item: Item, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Item -> Document; an unreadable one carries its one-line reason in `error`."""
+    meta = {"content_hash": item.content_hash}
+    try:
+        return Document(item.id, item_text(item, max_bytes), item.source, meta)
+    except (OSError, ValueError, MemoryError) as e:
+        return Document(item.id, "", item.source, meta, error=_reason(e))
+
+
+def read_documents(paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES,
+                   options: ReadOptions | None = None) -> Iterator[Document]:
+    """Yield one Document per input, in this process; read failures carry `error`."""
+    options = options or ReadOptions(max_bytes=max_bytes)
+    for item in iter_items(paths, options):
+        yield to_document(item, options.max_bytes)
+
+
+def read_source(source: str, doc_id: str) -> str:
+    """Re-read the original text of document `doc_id` from its `documents.source` value.
+
+    Offsets in every table index into this text. Raises DocumentError when it cannot be read.
+    """
+    path_part, _, fragment = source.partition("#line=")
+    try:
+        if fragment:
+            line_text, _, field = fragment.partition("&field=")
+            lineno = int(line_text)
+            path = Path(path_part)
+            _, _, gz = split_suffix(path.name)
+            for n, line in enumerate(_jsonl_lines(path, gz, 1 << 62), start=1):
+                if n == lineno:
+                    text = json.loads(line).get(field or "text")
+                    if not isinstance(text, str):
+                        raise ValueError(f"line {lineno} has no text field {field!r}")
+                    return text
+            raise ValueError(f"{path} has no line {lineno}")
+        if source == "-":
+            raise ValueError("standard input cannot be read again")
+        path = Path(source)
+        _, kind, gz = split_suffix(path.name)
+        data = path.read_bytes()
+        item = Item(doc_id, source, kind or "text", data, "", gz=gz)
+        return item_text(item, max(len(data) * 1000, DEFAULT_MAX_BYTES) if gz else max(len(data), 1))
+    except (OSError, ValueError) as e:
+        raise DocumentError(f"cannot re-read {doc_id} from {source}: {_reason(e)}") from e

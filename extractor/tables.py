@@ -10,6 +10,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from spacy.tokens import Doc, Span
 
@@ -21,6 +22,7 @@ from .regimens import REGIMEN_COLUMNS, regimen_rows
 DOCUMENT_COLUMNS = {
     "doc_id": "str", "source": "str", "n_chars": "int", "n_words": "int",
     "n_sentences": "int", "status": "str", "error": "str",
+    "content_hash": "str",  # of the input (file bytes or record text): `extract --resume` skips unchanged ones
 }
 MENTION_COLUMNS = {
     "doc_id": "str", "sent_id": "int", "start": "int", "end": "int", "label": "str",
@@ -100,12 +102,13 @@ def document_row(document: Document, doc: Doc | None) -> dict[str, Any]:
             "doc_id": document.id, "source": document.source, "n_chars": len(document.text),
             "n_words": len(document.text.split()), "n_sentences": 0,
             "status": "error" if document.error else "ok", "error": document.error,
+            "content_hash": document.meta.get("content_hash"),
         }
     return {
         "doc_id": document.id, "source": document.source, "n_chars": len(document.text),
         "n_words": sum(1 for t in doc if not (t.is_punct or t.is_space)),
         "n_sentences": sum(1 for _ in doc.sents) if doc.has_annotation("SENT_START") else 1,
-        "status": "ok", "error": None,
+        "status": "ok", "error": None, "content_hash": document.meta.get("content_hash"),
     }
 
 
@@ -184,7 +187,7 @@ def to_frame(rows: list[dict[str, Any]], columns: dict[str, str]) -> pd.DataFram
     frame = pd.DataFrame(rows, columns=list(columns))
     for name, kind in columns.items():
         if kind == "list":
-            frame[name] = [list(v) if isinstance(v, (list, tuple)) else [] for v in frame[name]]
+            frame[name] = [list(v) if isinstance(v, (list, tuple, np.ndarray)) else [] for v in frame[name]]
         else:
             frame[name] = frame[name].astype(_DTYPES[kind])
     return frame

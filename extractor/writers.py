@@ -1,25 +1,51 @@
-"""Write tables as CSV, Parquet, JSONL or XLSX, atomically (temporary name, then rename)."""
+"""Write tables as CSV, Parquet, JSONL or XLSX: all at once (`write_tables`) or batch by batch
+(`TableSink`), so that a long run can be interrupted and resumed without losing or repeating rows.
+
+Layout of an output folder DIR:
+
+* csv / jsonl: one file per table, `DIR/<table>.csv`, appended batch by batch. After each batch
+  `DIR/.claimx/state.json` is replaced (atomically) with every table's committed size in bytes;
+  a run killed half-way leaves at most a partial batch at the end of the files, which a resumed
+  run (and `read_table`) cuts off.
+* parquet: a partitioned dataset per table, `DIR/<table>/part-<batch>.parquet`, each part written
+  under a temporary name and renamed. A batch is committed once its `documents` part exists (it is
+  written last); other parts without one are left-overs of a killed run and are removed on resume.
+  pandas, pyarrow, DuckDB, Dask and Spark read the folder as one table.
+* xlsx: batches are kept as Parquet parts under `DIR/.claimx/parts/`, and `DIR/tables.xlsx`
+  (one sheet per table) is built from them at the end (spreadsheets are for small runs).
+"""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import os
+import re
+import shutil
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from .errors import OutputError
+from .errors import OutputError, UsageError
 
 FORMATS = ("csv", "parquet", "jsonl", "xlsx")
 LIST_SEPARATOR = ";"
+STATE_DIR = ".claimx"
+_PART = re.compile(r"^part-(\d+)\.parquet$")
+
+
+_LISTS = (list, tuple, np.ndarray)  # Parquet reads lists back as arrays
 
 
 def _join_lists(frame: pd.DataFrame) -> pd.DataFrame:
     """CSV and spreadsheets hold lists as `;`-joined strings."""
     out = frame.copy()
     for column in out.columns:
-        if out[column].dtype == object and any(isinstance(v, list) for v in out[column]):
-            out[column] = [LIST_SEPARATOR.join(map(str, v)) if isinstance(v, list) else v
+        if out[column].dtype == object and any(isinstance(v, _LISTS) for v in out[column]):
+            out[column] = [LIST_SEPARATOR.join(map(str, v)) if isinstance(v, _LISTS) else v
                            for v in out[column]]
     return out
 
@@ -27,17 +53,57 @@ def _join_lists(frame: pd.DataFrame) -> pd.DataFrame:
 def _atomic_target(path: Path) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
+    os.chmod(tmp, 0o644)  # mkstemp makes it private; tables are for sharing
     return Path(tmp)
 
 
-def write_frame(frame: pd.DataFrame, path: Path, fmt: str) -> Path:
+def _replace_text(path: Path, text: str) -> None:
+    tmp = _atomic_target(path)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+_ARROW_TYPES = {"str": "string", "int": "int64", "float": "float64", "bool": "bool"}
+
+
+def arrow_schema(columns: dict[str, str]):
+    """The Parquet schema of a table from its column kinds (lists are lists of strings)."""
+    import pyarrow as pa
+
+    fields = []
+    for name, kind in columns.items():
+        kind_type = pa.list_(pa.string()) if kind == "list" else pa.type_for_alias(_ARROW_TYPES.get(kind, "string"))
+        fields.append(pa.field(name, kind_type))
+    return pa.schema(fields)
+
+
+def _write_parquet(frame: pd.DataFrame, path: Path, columns: dict[str, str] | None = None) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if columns is None:
+        frame.to_parquet(path, index=False, engine="pyarrow")
+        return
+    frame = frame.copy()
+    for name, kind in columns.items():
+        if kind == "list" and name in frame:
+            values = [[str(x) for x in v] if isinstance(v, _LISTS) else [] for v in frame[name]]
+            frame[name] = pd.Series(values, index=frame.index, dtype=object)
+    table = pa.Table.from_pandas(frame, schema=arrow_schema(columns), preserve_index=False)
+    pq.write_table(table, path)
+
+
+def write_frame(frame: pd.DataFrame, path: Path, fmt: str, columns: dict[str, str] | None = None) -> Path:
     """Write one table to `path` atomically."""
     tmp = _atomic_target(path)
     try:
         if fmt == "csv":
             _join_lists(frame).to_csv(tmp, index=False)
         elif fmt == "parquet":
-            frame.to_parquet(tmp, index=False, engine="pyarrow")
+            _write_parquet(frame, tmp, columns)
         elif fmt == "jsonl":
             frame.to_json(tmp, orient="records", lines=True, force_ascii=False)
         else:
@@ -48,43 +114,342 @@ def write_frame(frame: pd.DataFrame, path: Path, fmt: str) -> Path:
     return path
 
 
-def write_tables(frames: dict[str, pd.DataFrame], out_dir: Path, fmt: str) -> list[Path]:
-    """Write every table into `out_dir`: one file per table, or one XLSX with a sheet per table."""
-    if fmt not in FORMATS:
-        raise OutputError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+def _mkdir(path: Path) -> None:
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
+        path.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise OutputError(f"cannot create output folder {out_dir}: {e.strerror}") from e
-    if fmt == "xlsx":
-        path = out_dir / "tables.xlsx"
+        raise OutputError(f"cannot create output folder {path}: {e.strerror}") from e
+
+
+def write_tables(frames: dict[str, pd.DataFrame], out_dir: Path, fmt: str) -> list[Path]:
+    """Write every table into `out_dir` in one go, in the same layout as `TableSink`."""
+    from .tables import ALL_COLUMNS
+
+    columns = {name: ALL_COLUMNS.get(name) or _kinds(frame) for name, frame in frames.items()}
+    sink = TableSink(out_dir, fmt, columns)
+    sink.open(resume=False)
+    sink.write_batch(frames)
+    return sink.close()
+
+
+def _kinds(frame: pd.DataFrame) -> dict[str, str]:
+    """Column kinds of a table tables.py does not know, from its dtypes."""
+    kinds = {}
+    for name, dtype in frame.dtypes.items():
+        if pd.api.types.is_bool_dtype(dtype):
+            kinds[name] = "bool"
+        elif pd.api.types.is_integer_dtype(dtype):
+            kinds[name] = "int"
+        elif pd.api.types.is_float_dtype(dtype):
+            kinds[name] = "float"
+        elif any(isinstance(v, _LISTS) for v in frame[name]):
+            kinds[name] = "list"
+        else:
+            kinds[name] = "str"
+    return kinds
+
+
+# ---------------------------------------------------------------- streaming
+
+
+class TableSink:
+    """Tables written batch by batch into one output folder; resumable after a kill."""
+
+    def __init__(self, out_dir: Path, fmt: str, columns: dict[str, dict[str, str]]):
+        if fmt not in FORMATS:
+            raise OutputError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        self.out_dir = Path(out_dir)
+        self.fmt = fmt
+        self.columns = columns
+        self.state_dir = self.out_dir / STATE_DIR
+        self.parts_root = self.state_dir / "parts" if fmt == "xlsx" else self.out_dir
+        self.sizes: dict[str, int] = {}
+        self.next_part = 0
+
+    # -- layout
+    @property
+    def appends(self) -> bool:
+        return self.fmt in ("csv", "jsonl")
+
+    def table_path(self, name: str) -> Path:
+        return self.out_dir / f"{name}.{self.fmt}"
+
+    def part_dir(self, name: str) -> Path:
+        return self.parts_root / name
+
+    def _state_path(self) -> Path:
+        return self.state_dir / "state.json"
+
+    # -- opening
+    def open(self, resume: bool) -> dict[str, str]:
+        """Prepare the folder; on resume return {doc_id: content_hash} of committed documents."""
+        _mkdir(self.out_dir)
+        _mkdir(self.state_dir)
+        if not resume:
+            self._clear()
+        else:
+            self._check_format()
+        if self.appends:
+            self._open_appending()
+        else:
+            self._open_parts()
+        self._save_state()
+        return self.done() if resume else {}
+
+    def _clear(self) -> None:
+        for name in self.columns:
+            for fmt in ("csv", "jsonl", "parquet"):
+                (self.out_dir / f"{name}.{fmt}").unlink(missing_ok=True)
+            for folder in (self.out_dir / name, self.state_dir / "parts" / name):
+                if folder.is_dir() and all(_PART.match(p.name) or p.name.startswith(".") for p in folder.iterdir()):
+                    shutil.rmtree(folder)
+        (self.out_dir / "tables.xlsx").unlink(missing_ok=True)
+        self._state_path().unlink(missing_ok=True)
+
+    def _check_format(self) -> None:
+        state = self._load_state()
+        if state and state.get("format") != self.fmt:
+            raise UsageError(f"{self.out_dir} holds {state.get('format')} tables; resume with --format "
+                             f"{state.get('format')} or write to another folder")
+
+    def _load_state(self) -> dict:
+        try:
+            return json.loads(self._state_path().read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    def _save_state(self) -> None:
+        state = {"format": self.fmt, "sizes": self.sizes, "next_part": self.next_part}
+        _replace_text(self._state_path(), json.dumps(state, sort_keys=True))
+
+    def _open_appending(self) -> None:
+        committed = self._load_state().get("sizes", {})
+        for name, columns in self.columns.items():
+            path = self.table_path(name)
+            if not path.exists() or path.stat().st_size == 0:
+                header = ",".join(_csv_cell(c) for c in columns) + "\n" if self.fmt == "csv" else ""
+                path.write_text(header, encoding="utf-8")
+            size = path.stat().st_size
+            keep = committed.get(name, size)
+            if size > keep:  # a batch that was being appended when the run died
+                with open(path, "r+b") as f:
+                    f.truncate(keep)
+                size = keep
+            self.sizes[name] = size
+
+    def _open_parts(self) -> None:
+        committed = self._committed_parts()
+        seqs = set(committed)
+        for name in self.columns:
+            folder = self.part_dir(name)
+            _mkdir(folder)
+            for part in folder.iterdir():
+                m = _PART.match(part.name)
+                if part.name.startswith(".") and part.name.endswith(".tmp"):
+                    part.unlink(missing_ok=True)
+                elif m:
+                    if int(m.group(1)) not in committed:
+                        part.unlink(missing_ok=True)  # written by a batch that never committed
+                    seqs.add(int(m.group(1)))
+        self.next_part = max(seqs) + 1 if seqs else 0
+
+    def _committed_parts(self) -> set[int]:
+        names = ["documents"] if "documents" in self.columns else list(self.columns)
+        return {int(m.group(1)) for name in names if self.part_dir(name).is_dir()
+                for p in self.part_dir(name).iterdir() if (m := _PART.match(p.name))}
+
+    # -- what is there
+    def done(self) -> dict[str, str]:
+        """{doc_id: content_hash} of the documents already committed."""
+        frame = self._read_documents(["doc_id", "content_hash"])
+        hashes = frame["content_hash"].fillna("").astype(str) if "content_hash" in frame else [""] * len(frame)
+        return dict(zip(frame["doc_id"].astype(str), hashes))
+
+    def _read_documents(self, columns: list[str]) -> pd.DataFrame:
+        if self.appends:
+            path = self.table_path("documents")
+            with open(path, "rb") as f:
+                data = f.read(self.sizes["documents"])
+            if self.fmt == "csv":
+                frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
+            else:
+                frame = pd.read_json(io.BytesIO(data), lines=True, dtype=False) if data.strip() else pd.DataFrame()
+            return frame.reindex(columns=[c for c in columns if c in frame or c == "doc_id"])
+        frames = [pd.read_parquet(p, columns=columns) for p in self._parts("documents")]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
+    def _parts(self, name: str) -> list[Path]:
+        folder = self.part_dir(name)
+        if not folder.is_dir():
+            return []
+        return sorted(p for p in folder.iterdir() if _PART.match(p.name))
+
+    # -- changing
+    def _commit_order(self) -> list[str]:
+        """The documents table last: its rows are what marks a batch as done."""
+        return [n for n in self.columns if n != "documents"] + (["documents"] if "documents" in self.columns else [])
+
+    def drop_documents(self, doc_ids: set[str]) -> None:
+        """Remove every row of these documents (changed since the last run); documents table last."""
+        if not doc_ids:
+            return
+        for name in self._commit_order():
+            if self.appends:
+                self._filter_appended(name, doc_ids)
+            else:
+                for part in self._parts(name):
+                    frame = pd.read_parquet(part)
+                    keep = ~frame["doc_id"].astype(str).isin(doc_ids)
+                    if not keep.all():
+                        tmp = _atomic_target(part)
+                        try:
+                            _write_parquet(frame[keep], tmp, self.columns[name])
+                            os.replace(tmp, part)
+                        finally:
+                            tmp.unlink(missing_ok=True)
+        self._save_state()
+
+    def _filter_appended(self, name: str, doc_ids: set[str]) -> None:
+        path = self.table_path(name)
         tmp = _atomic_target(path)
         try:
-            with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-                for name, frame in frames.items():
-                    _join_lists(frame).to_excel(writer, sheet_name=name[:31], index=False)
+            with open(path, encoding="utf-8", newline="") as src, open(tmp, "w", encoding="utf-8", newline="") as dst:
+                if self.fmt == "csv":
+                    reader, writer = csv.reader(src), csv.writer(dst, lineterminator="\n")
+                    header = next(reader, None)
+                    if header is not None:
+                        writer.writerow(header)
+                    for row in reader:
+                        if row and row[0] not in doc_ids:
+                            writer.writerow(row)
+                else:
+                    for line in src:
+                        if line.strip() and str(json.loads(line).get("doc_id")) not in doc_ids:
+                            dst.write(line)
             os.replace(tmp, path)
         finally:
             tmp.unlink(missing_ok=True)
-        return [path]
-    return [write_frame(frame, out_dir / f"{name}.{fmt}", fmt) for name, frame in frames.items()]
+        self.sizes[name] = path.stat().st_size
+
+    def write_batch(self, frames: dict[str, pd.DataFrame]) -> None:
+        """Commit one batch: every table's rows, the `documents` rows last."""
+        names = self._commit_order()
+        if self.appends:
+            for name in names:
+                frame = frames.get(name)
+                if frame is None or frame.empty:
+                    continue
+                if self.fmt == "csv":
+                    text = _join_lists(frame).to_csv(index=False, header=False, lineterminator="\n")
+                else:
+                    text = frame.to_json(orient="records", lines=True, force_ascii=False)
+                    text = text if text.endswith("\n") else text + "\n"
+                with open(self.table_path(name), "a", encoding="utf-8", newline="") as f:
+                    f.write(text)
+                self.sizes[name] = self.table_path(name).stat().st_size
+        else:
+            part = f"part-{self.next_part:06d}.parquet"
+            for name in names:
+                frame = frames.get(name)
+                if frame is None:
+                    frame = pd.DataFrame(columns=list(self.columns[name]))
+                write_frame(frame, self.part_dir(name) / part, "parquet", self.columns[name])
+            self.next_part += 1
+        self._save_state()
+
+    def close(self) -> list[Path]:
+        """Finish the folder (builds tables.xlsx); the paths users open."""
+        if self.fmt == "xlsx":
+            path = self.out_dir / "tables.xlsx"
+            tmp = _atomic_target(path)
+            try:
+                with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+                    for name in self.columns:
+                        frame = _read_parts(self.part_dir(name), self.columns[name], name)
+                        _join_lists(frame).to_excel(writer, sheet_name=name[:31], index=False)
+                os.replace(tmp, path)
+            finally:
+                tmp.unlink(missing_ok=True)
+            return [path]
+        if self.appends:
+            return [self.table_path(name) for name in self.columns]
+        return [self.part_dir(name) for name in self.columns]
+
+
+def _csv_cell(value: str) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="").writerow([value])
+    return buf.getvalue()
+
+
+def _restore_types(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Text formats flatten lists to `;`-joined strings and may read ids as numbers: undo
+    that, so every format reads back the same values."""
+    from .tables import ALL_COLUMNS
+
+    for column, kind in ALL_COLUMNS.get(name, {}).items():
+        if column not in frame.columns:
+            continue
+        if kind == "list":
+            frame[column] = [
+                list(v) if isinstance(v, _LISTS)
+                else [] if v is None or (isinstance(v, float) and np.isnan(v)) or v == ""
+                else str(v).split(LIST_SEPARATOR)
+                for v in frame[column]
+            ]
+    return frame
+
+
+def _empty(name: str) -> pd.DataFrame:
+    from .tables import ALL_COLUMNS, to_frame
+
+    return to_frame([], ALL_COLUMNS[name]) if name in ALL_COLUMNS else pd.DataFrame()
+
+
+def _read_parts(folder: Path, columns: dict[str, str] | None, name: str) -> pd.DataFrame:
+    """Committed parts of a partitioned table (a part counts once its documents part exists)."""
+    docs = folder.parent / "documents"
+    parts = sorted(p for p in folder.iterdir() if _PART.match(p.name))
+    if docs.is_dir():  # tables written by `extract`: leave out parts of a batch never committed
+        committed = {p.name for p in docs.iterdir()}
+        parts = [p for p in parts if p.name in committed]
+    if not parts:
+        return _empty(name)
+    return pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
+
+
+def _committed_bytes(out_dir: Path, name: str, path: Path) -> bytes:
+    try:
+        sizes = json.loads((out_dir / STATE_DIR / "state.json").read_text(encoding="utf-8")).get("sizes", {})
+    except (OSError, ValueError):
+        sizes = {}
+    with open(path, "rb") as f:
+        return f.read(sizes[name]) if name in sizes else f.read()
 
 
 def read_table(out_dir: Path, name: str) -> pd.DataFrame:
-    """Read back a table written by `write_tables`, whatever its format."""
+    """Read back a table written by `write_tables` or `TableSink`, whatever its format.
+
+    Only committed rows are returned (an interrupted run's partial batch is left out).
+    """
+    out_dir = Path(out_dir)
     for fmt in FORMATS:
         path = out_dir / (f"{name}.{fmt}" if fmt != "xlsx" else "tables.xlsx")
+        if fmt == "parquet" and (out_dir / name).is_dir():
+            return _read_parts(out_dir / name, None, name)
         if not path.exists():
             continue
         if fmt == "csv":
-            return pd.read_csv(path)
+            data = _committed_bytes(out_dir, name, path)
+            if not data.strip():
+                return _empty(name)
+            return _restore_types(pd.read_csv(io.BytesIO(data), dtype={"doc_id": str}), name)
         if fmt == "parquet":
             return pd.read_parquet(path)
         if fmt == "jsonl":
-            if not path.read_text(encoding="utf-8").strip():
-                from .tables import ALL_COLUMNS
-
-                return pd.DataFrame(columns=list(ALL_COLUMNS.get(name, {})))
-            return pd.read_json(path, lines=True)
-        return pd.read_excel(path, sheet_name=name[:31])
+            data = _committed_bytes(out_dir, name, path)
+            if not data.strip():
+                return _empty(name)
+            return _restore_types(pd.read_json(io.BytesIO(data), lines=True, dtype={"doc_id": str}), name)
+        return _restore_types(pd.read_excel(path, sheet_name=name[:31], dtype={"doc_id": str}), name)
     raise OutputError(f"no table {name!r} in {out_dir}")
