@@ -17,16 +17,20 @@ from .errors import ModelNotFound
 CLAIMX_COMPONENTS: list[str] = [
     "claimx_sentences",
     "abbreviation_detector",
+    "claimx_citations",
 ]
 
 # modules whose import registers the factories above
 _COMPONENT_MODULES = [
     "scispacy.abbreviation",
     "extractor.components.sentences",
+    "extractor.components.citations",
 ]
 
 
 _EXTRA_INFIXES = r"|(?<=[A-Za-z0-9)])\.(?=\[\d)|(?<=\d)\](?=\[)"
+# "studies[12]" and "[63]–TUBG1": keep a citation bracket apart from the word it touches
+_EXTRA_INFIXES += r"|(?<=[^\W\d_)])(?=\[\d)|(?<=\d\])(?=[–—/,(])"
 
 
 @registry.tokenizers("claimx.scispacy_tokenizer.v1")
