@@ -29,8 +29,8 @@ _COMPONENT_MODULES = [
 
 
 _EXTRA_INFIXES = r"|(?<=[A-Za-z0-9)])\.(?=\[\d)|(?<=\d)\](?=\[)"
-# "studies[12]" and "[63]–TUBG1": keep a citation bracket apart from the word it touches
-_EXTRA_INFIXES += r"|(?<=[^\W\d_)])(?=\[\d)|(?<=\d\])(?=[–—/,(])"
+# "studies[12]", "[63]–TUBG1", "2012):": keep a citation apart from the word or sign it touches
+_EXTRA_INFIXES += r"|(?:(?<=[^\W\d_])|(?<=\)))(?=\[\d)|(?<=\d\])(?=[–—/,(])|(?<=\w\))(?=[:–—])"
 
 
 @registry.tokenizers("claimx.scispacy_tokenizer.v1")

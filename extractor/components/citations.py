@@ -151,7 +151,8 @@ def author_year_refs(authors: str, years: str, rules: CitationRules | None = Non
 
 def _valid_authors(authors: str, years: str, rules: CitationRules) -> bool:
     first = authors.split()[0].rstrip(".,")
-    if first in rules.not_names:
+    several = " al" in authors or len(authors.split()) > 1 and any(c in authors.split() for c in ("and", "&"))
+    if first in rules.not_names and not several:  # `(In 2010)` is no citation, `(An et al. 2011)` is
         return False
     for y in re.findall(r"\d{4}", years):
         if not rules.min_year <= int(y) <= rules.max_year:
@@ -177,7 +178,8 @@ def _enclosed_items(text: str, start: int, end: int, rules: CitationRules) -> li
     """Author-year groups inside one parenthesis/bracket whose content is text[start:end]."""
     parts, pos = [], start
     for piece in text[start:end].split(";"):
-        parts.append((pos, pos + len(piece)))
+        if piece.strip():  # `2012;; Yu` - an empty item neither breaks a run nor counts
+            parts.append((pos, pos + len(piece)))
         pos += len(piece) + 1
     # each part: (item start, item end, refs, had_leader) or None when it is not a citation
     items = []
