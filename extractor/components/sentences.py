@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -96,8 +98,11 @@ class SentenceSplitter:
     """Thin component: computes boundaries with `sentence_starts` and sets them."""
 
     def __call__(self, doc: Doc) -> Doc:
-        for token, start in zip(doc, sentence_starts(doc)):
-            token.is_sent_start = start
+        # one array write: setting token.is_sent_start re-checks the whole doc per token (quadratic)
+        if len(doc):
+            values = numpy.fromiter((1 if start else -1 for start in sentence_starts(doc)), dtype="int64",
+                                    count=len(doc))
+            doc.from_array([SENT_START], values.reshape(-1, 1).astype("uint64"))
         return doc
 
 
