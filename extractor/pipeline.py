@@ -18,6 +18,7 @@ from .errors import ModelNotFound
 CLAIMX_COMPONENTS: list[str] = [
     "claimx_sentences",
     "abbreviation_detector",
+    "claimx_citations",
     "claimx_quantities",
     "claimx_drugs",
     "claimx_dosing",
@@ -30,6 +31,7 @@ CLAIMX_COMPONENTS: list[str] = [
 _COMPONENT_MODULES = [
     "scispacy.abbreviation",
     "extractor.components.sentences",
+    "extractor.components.citations",
     "extractor.components.quantities",
     "extractor.components.drugs",
     "extractor.components.dosing",
@@ -41,6 +43,8 @@ _COMPONENT_MODULES = [
 
 _UNIT_ABBREVIATIONS = ("h", "hr", "hrs", "d", "min", "mins", "sec", "wk", "wks", "mo", "mos", "y", "yr", "yrs")
 _EXTRA_INFIXES = r"|(?<=[A-Za-z0-9)])\.(?=\[\d)|(?<=\d)\](?=\[)"
+# "studies[12]", "[63]–TUBG1", "2012):": keep a citation apart from the word or sign it touches
+_EXTRA_INFIXES += r"|(?:(?<=[^\W\d_])|(?<=\)))(?=\[\d)|(?<=\d\])(?=[–—/,(])|(?<=\w\))(?=[:–—])"
 # split `amiodarone-induced` and `imipenem/cilastatin` so a drug name is a token of its own
 _EXTRA_INFIXES += (r"|(?<=[A-Za-z]{2})-(?=(?:induced|associated|related|based|dependent|mediated|treated|"
                    r"resistant|containing|exposed|naive|sparing|refractory|responsive)\b)"

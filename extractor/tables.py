@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from spacy.attrs import IS_PUNCT, IS_SPACE, SENT_START
 from spacy.tokens import Doc, Span
 
 from .document import Document
@@ -96,6 +97,17 @@ class DocContext:
         return unique
 
 
+def _doc_counts(doc: Doc) -> dict[str, int]:
+    """Words (tokens that are neither punctuation nor space) and sentences, read as arrays:
+    iterating Token objects in Python costs more than the rest of the row builders together."""
+    if not len(doc):
+        return {"n_words": 0, "n_sentences": 1}
+    flags = doc.to_array([IS_PUNCT, IS_SPACE, SENT_START]).astype("int64")
+    n_words = int(((flags[:, 0] == 0) & (flags[:, 1] == 0)).sum())
+    n_sentences = int((flags[:, 2] == 1).sum()) if doc.has_annotation("SENT_START") else 1
+    return {"n_words": n_words, "n_sentences": n_sentences}
+
+
 def document_row(document: Document, doc: Doc | None) -> dict[str, Any]:
     if doc is None:
         return {
@@ -106,8 +118,7 @@ def document_row(document: Document, doc: Doc | None) -> dict[str, Any]:
         }
     return {
         "doc_id": document.id, "source": document.source, "n_chars": len(document.text),
-        "n_words": sum(1 for t in doc if not (t.is_punct or t.is_space)),
-        "n_sentences": sum(1 for _ in doc.sents) if doc.has_annotation("SENT_START") else 1,
+        **_doc_counts(doc),
         "status": "ok", "error": None, "content_hash": document.meta.get("content_hash"),
     }
 

@@ -98,10 +98,11 @@ class SentenceSplitter:
     """Thin component: computes boundaries with `sentence_starts` and sets them."""
 
     def __call__(self, doc: Doc) -> Doc:
+        # one array write: setting token.is_sent_start re-checks the whole doc per token (quadratic)
         if len(doc):
-            # one array write: setting token.is_sent_start re-checks the whole doc each time
-            flags = numpy.array([1 if s else -1 for s in sentence_starts(doc)], dtype="int64").astype("uint64")
-            doc.from_array([SENT_START], flags.reshape(-1, 1))
+            values = numpy.fromiter((1 if start else -1 for start in sentence_starts(doc)), dtype="int64",
+                                    count=len(doc))
+            doc.from_array([SENT_START], values.reshape(-1, 1).astype("uint64"))
         return doc
 
 
