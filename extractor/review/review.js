@@ -527,7 +527,7 @@
   }
 
   // ---------- tables: sortable, filterable, paged ----------
-  const TABLE_STATE = { name: null, sortCol: null, sortDir: 1, page: 0, rows: [], thisDoc: false };
+  const TABLE_STATE = { name: null, sortCol: null, sortDir: 1, page: 0, rows: [], thisDoc: false, selected: null };
   function reviewColumn(t, r) {  // review status of a mentions/claims/citations row, shown as an extra column
     const o = rowObj(t, r);
     const id = o.doc_id;
@@ -600,7 +600,8 @@
       },
     }, c)));
     $('table').tHead.replaceChildren(head);
-    const body = rows.slice(from, from + PAGE_SIZE).map((r) => el('tr', { data: { row: r }, onclick: () => openRow(t, r) },
+    const body = rows.slice(from, from + PAGE_SIZE).map((r) => el('tr', { data: { row: r }, onclick: () => openRow(t, r),
+      class: TABLE_STATE.selected === `${t.name}:${r}` ? 'sel' : null },
       cols.map((c) => {
         const v = show(cell(t, r, c));
         return el('td', { title: v.length > 30 ? v : null, class: c === 'review' ? v : null }, v);
@@ -614,6 +615,7 @@
     document.querySelectorAll('#table tr.sel').forEach((x) => x.classList.remove('sel'));
     const tr = document.querySelector(`#table tr[data-row="${r}"]`);
     if (tr) tr.classList.add('sel');
+    TABLE_STATE.selected = `${t.name}:${r}`;
     if (i !== current) openDoc(i, true);
     if (!DOCS[i].has_text) return;
     let start = o.start;
