@@ -118,6 +118,9 @@ def review(
     docs = payload["documents"]
     missing = sum(1 for d in docs if not d["has_text"])
     err.print(f"{len(docs)} documents ({missing} without text) -> {path}", markup=False)
+    first = next((d for d in docs if not d["has_text"] and d["status"] != "error"), None)
+    if first:
+        err.print(f"note: {first['problem']}", markup=False, soft_wrap=True)
     if open_page:
         import webbrowser
 

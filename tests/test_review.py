@@ -44,6 +44,7 @@ EXTRA_MENTIONS = [
     ("trial", "12 weeks", "TIMEPOINT", {"value": "12", "unit": "week", "norm_value": 84.0, "norm_unit": "d"}),
     ("trial", "Pain scores", "OUTCOME", {}),
     ("markup", "clonidine", "DRUG", {"concept_id": "DB00575"}),
+    ("markup", "<b>bold</b>", "CHEMICAL", {"concept_name": "<img src=x onerror=alert(2)>"}),
     ("markup", "naloxone", "DRUG", {"concept_id": "DB01183"}),
 ]
 
@@ -86,6 +87,10 @@ def run(tmp_path_factory) -> Path:
     start, end = _offsets(TEXTS["trial"], "[1,2]")
     _append(out, "citations", [{"doc_id": "trial", "sent_id": 0, "start": start, "end": end, "text": "[1,2]",
                                 "refs": "1;2", "style": "numeric"}], ["doc_id", "start", "end"])
+    start, end = _offsets(TEXTS["trial"], "Ketamine")
+    _append(out, "regimens", [{"doc_id": "trial", "sent_id": 0, "drug": "Ketamine", "dose": "0.35 mg/kg/h",
+                               "route": None, "frequency": None, "duration": "4.2 days", "sample_size": "30 patients",
+                               "start": start, "end": end}], ["doc_id", "start", "end"])
     sentence = "Pain scores were lower at 12 weeks, but function did not improve."
     start, end = _offsets(TEXTS["trial"], sentence)
     _append(out, "claims", [{"doc_id": "trial", "sent_id": 1, "start": start, "end": end, "text": sentence,
@@ -243,6 +248,11 @@ def test_markup_in_a_paper_shows_as_text(page):
     text = page.find_element("id", "doc-text")
     assert "<script>alert(1)</script>" in text.text and "<b>bold</b>" in text.text
     assert not text.find_elements("css selector", "script, b")
+    next(m for m in text.find_elements("css selector", ".m") if m.text == "<b>bold</b>").click()
+    detail = page.find_element("id", "detail")
+    assert "<img src=x onerror=alert(2)>" in detail.text and not detail.find_elements("css selector", "img, b")
+    page.find_element("css selector", '#tabs [data-table="mentions"]').click()
+    assert not page.find_elements("css selector", "#table img, #table b")
     with pytest.raises(NoAlertPresentException):
         page.switch_to.alert.text  # noqa: B018 - raises when no alert was opened
 
@@ -281,6 +291,17 @@ def test_sorting_a_table(page):
     page.find_element("css selector", '#table th[data-col="start"]').click()  # descending
     starts = [int(td.text) for td in page.find_elements("css selector", "#table tbody tr td:nth-child(3)")]
     assert starts == sorted(starts, reverse=True) and len(starts) > 3
+
+
+def test_regimen_row_jumps_to_its_drug(page):
+    open_doc(page, "markup")
+    page.find_element("css selector", '#tabs [data-table="regimens"]').click()
+    row = page.find_element("css selector", "#table tbody tr")
+    assert "0.35 mg/kg/h" in row.text and "4.2 days" in row.text
+    row.click()
+    assert page.find_element("id", "doc-title").text == "trial"
+    assert [f.text for f in page.find_elements("css selector", "#doc-text .m.flash")] == ["Ketamine"]
+    assert page.find_element("css selector", "#detail .span-card.focus").get_attribute("data-key") == "0:8:DRUG"
 
 
 def test_claim_shows_direction_and_linked_mentions(page):
