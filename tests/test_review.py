@@ -398,3 +398,56 @@ def test_offsets_survive_characters_outside_the_bmp(page):
     assert gold["text"][spans["naloxone"]["start"]:spans["naloxone"]["end"]] == "naloxone"
     marks = [m.text for m in page.find_elements("css selector", "#doc-text .m")]
     assert "naloxone" in marks and "clonidine" in marks
+
+
+@pytest.fixture(scope="module")
+def big_page(tmp_path_factory, browser):
+    """1,000 small documents with 3 mentions each, written with the real table writers."""
+    from extractor.tables import DOCUMENT_COLUMNS, MENTION_COLUMNS, to_frame
+    from extractor.writers import write_tables
+
+    base = tmp_path_factory.mktemp("big")
+    documents, mentions = [], []
+    for k in range(1000):
+        text = f"Patient {k} took aspirin 100 mg daily for {k % 30 + 1} days.\n"
+        path = base / f"doc-{k:04d}.txt"
+        path.write_text(text, encoding="utf-8")
+        documents.append({"doc_id": f"doc-{k:04d}", "source": str(path), "n_chars": len(text), "n_words": 9,
+                          "n_sentences": 1, "status": "ok"})
+        for needle, label in (("aspirin", "DRUG"), ("100 mg", "DOSE"), (f"{k % 30 + 1} days", "DURATION")):
+            start, end = _offsets(text, needle)
+            mentions.append({"doc_id": f"doc-{k:04d}", "sent_id": 0, "start": start, "end": end, "label": label,
+                             "text": needle, "negated": False, "hedged": False, "source": "test"})
+    write_tables({"documents": to_frame(documents, DOCUMENT_COLUMNS),
+                  "mentions": to_frame(mentions, MENTION_COLUMNS)}, base / "run", "parquet")
+    path, _ = write_review(base / "run")
+    browser.get(path.resolve().as_uri())
+    return browser
+
+
+def test_thousand_documents_render_lazily(big_page):
+    rows = big_page.find_elements("css selector", "#doc-list .vrow")
+    assert 0 < len(rows) < 100  # a virtual list: only the visible rows exist
+    assert big_page.find_element("id", "doc-count").text.startswith("1000 of 1000 documents")
+    assert len(big_page.find_elements("css selector", "#doc-text [data-s]")) < 20  # one document's text only
+    open_doc(big_page, "doc-0999")
+    assert big_page.find_element("id", "doc-text").text.startswith("Patient 999 took aspirin")
+    big_page.find_element("css selector", '#tabs [data-table="mentions"]').click()
+    assert big_page.find_element("id", "page-info").text == "1 / 30"
+    assert len(big_page.find_elements("css selector", "#table tbody tr")) == 100
+    big_page.find_element("id", "page-next").click()
+    assert big_page.find_element("id", "page-info").text == "2 / 30"
+    first = big_page.find_element("css selector", "#table tbody tr td").text
+    assert first == "doc-0033"  # rows 100-102 belong to the 34th document
+
+
+def test_keyboard_review(big_page):
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    open_doc(big_page, "doc-0007")
+    big_page.find_element("id", "doc-text").click()
+    ActionChains(big_page).send_keys("j", "j", "r").perform()
+    card = big_page.find_element("css selector", "#detail .span-card.focus")
+    assert card.get_attribute("data-key").endswith(":DOSE") and card.find_elements("css selector", ".status.rejected")
+    ActionChains(big_page).send_keys("u").perform()
+    assert big_page.find_elements("css selector", "#detail .span-card.focus .status.pending")

@@ -342,7 +342,7 @@
     const seg = segments.find((x) => x.el === ev.currentTarget);
     if (seg) showDetail(seg.spans, seg.claims, null);
   }
-  function flash(aCp, bCp, cls) {
+  function flash(aCp, bCp, cls, noScroll) {
     const t = getText(current);
     const a = t.U(aCp);
     const b = t.U(bCp);
@@ -351,14 +351,16 @@
     for (const seg of segments) {
       if (seg.s >= a && seg.e <= b && seg.e > seg.s) { seg.el.classList.add(cls); first = first || seg.el; }
     }
-    if (first) first.scrollIntoView({ block: 'center' });
+    if (first && !noScroll) first.scrollIntoView({ block: 'center' });
     return first;
   }
 
   // ---------- details: spans and claims ----------
   function showHint() {
+    lastDetail = null;
     $('detail').replaceChildren(el('h2', null, 'Details'),
-      el('p', { class: 'hint' }, 'Click a highlighted span or a table row to see its attributes, accept or reject it, or change its label. Select text in the document to add a span it missed.'));
+      el('p', { class: 'hint' }, 'Click a highlighted span or a table row to see its attributes, accept or reject it, or change its label. Select text in the document to add a span it missed.'),
+      el('p', { class: 'hint' }, 'Keys: j / k next / previous span, a accept, r reject, u undo.'));
   }
   function dl(pairs) {
     const list = el('dl');
@@ -430,7 +432,30 @@
     if (!lastDetail) return;
     const spans = effectiveSpans(current).filter((s) => lastDetail.keys.includes(s.key));
     const claims = effectiveClaims(current).filter((c) => lastDetail.claimKeys.includes(c.key));
+    const focus = spans.find((s) => s.key === lastDetail.focusKey);
+    if (focus) flash(focus.start, focus.end, 'flash', true);
     showDetail(spans, claims, lastDetail.focusKey);
+  }
+  // keyboard review: j/k move through the spans in text order, a/r/u decide on the focused one
+  function spanOrder() {
+    return effectiveSpans(current).filter((s) => !state.hidden[s.label])
+      .sort((x, y) => x.start - y.start || (y.end - y.start) - (x.end - x.start) || (x.label < y.label ? -1 : 1));
+  }
+  function onKey(ev) {
+    if (current < 0 || ev.ctrlKey || ev.metaKey || ev.altKey || !DOCS[current].has_text) return;
+    if (ev.target.closest && ev.target.closest('input, select, textarea, button')) return;
+    const order = spanOrder();
+    if (!order.length) return;
+    const key = lastDetail && (lastDetail.focusKey || lastDetail.keys[0]);
+    const at = order.findIndex((s) => s.key === key);
+    if (ev.key === 'j' || ev.key === 'k') {
+      const s = order[ev.key === 'j' ? Math.min(order.length - 1, at + 1) : Math.max(0, at - 1)];
+      flash(s.start, s.end, 'flash');
+      showDetail([s], [], s.key);
+    } else if ((ev.key === 'a' || ev.key === 'r' || ev.key === 'u') && at >= 0 && order[at].status !== 'added') {
+      decide(order[at], { a: 'accepted', r: 'rejected', u: null }[ev.key]);
+    } else return;
+    ev.preventDefault();
   }
   function touched() {
     const id = DOCS[current].id;
@@ -731,6 +756,7 @@
   $('page-prev').addEventListener('click', () => { TABLE_STATE.page -= 1; drawTable(); });
   $('page-next').addEventListener('click', () => { TABLE_STATE.page += 1; drawTable(); });
   $('export-btn').addEventListener('click', exportGold);
+  document.addEventListener('keydown', onKey);
   window.addEventListener('resize', drawDocList);
 
   drawLegend();
