@@ -5,7 +5,10 @@ the gold export of every document.
 The run is built from ../shared/data/bc5cdr (train + dev: 1,000 PubMed abstracts): each abstract is
 a text file and a `documents` row, and its gold Chemical/Disease spans become `mentions` rows (about
 the mention density of a real run), so the page holds real texts and offsets without the cost of an
-extract run. Nothing from the corpus is written into the project.
+extract run. One long document is added: the longest article of ../shared/data/citations dev
+(about 110,000 characters) with a mention on every 8th word and a second, overlapping one on every
+24th (about 2,500 spans), to time drawing a long, dense text. Nothing from the corpus is written
+into the project.
 
     python benchmarks/review_scale.py [--docs 1000] [--repeat 3]
 
@@ -17,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import re
 import shutil
 import statistics
 import sys
@@ -27,6 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DATA = ROOT.parent / "shared" / "data" / "bc5cdr"
+LONG = ROOT.parent / "shared" / "data" / "citations" / "dev.jsonl"
+LABELS = ("DRUG", "DOSE", "DURATION", "OUTCOME", "SAMPLE_SIZE", "DISEASE")
 
 
 def build_run(folder: Path, n_docs: int) -> Path:
@@ -38,6 +44,14 @@ def build_run(folder: Path, n_docs: int) -> Path:
         with open(DATA / f"{split}.jsonl", encoding="utf-8") as f:
             records.extend(json.loads(line) for line in f)
     records = records[:n_docs]
+    with open(LONG, encoding="utf-8") as f:
+        article = max((json.loads(line) for line in f), key=lambda r: len(r["text"]))
+    words = list(re.finditer(r"\S+", article["text"]))
+    spans = [{"start": m.start(), "end": m.end(), "label": LABELS[k % len(LABELS)], "text": m.group()}
+             for k, m in enumerate(words[::8])]
+    spans += [{"start": a.start(), "end": b.end(), "label": "OUTCOME", "text": article["text"][a.start():b.end()]}
+              for a, b in zip(words[::24], words[2::24])]
+    records.append({"id": "long-article", "text": article["text"], "spans": spans})
     papers = folder / "papers"
     papers.mkdir(parents=True)
     documents, mentions = [], []
@@ -74,13 +88,20 @@ def chromium(profile: Path):
 
 # each returns milliseconds measured inside the page (performance.now), the DOM work included
 BROWSER_STEPS = {
-    "open_last_document": """
+    "open_long_document_at_end_of_list": """
         const t0 = performance.now();
         const f = document.getElementById('doc-filter');
         f.value = ''; f.dispatchEvent(new Event('input'));
         const list = document.getElementById('doc-list');
         list.scrollTop = list.scrollHeight; list.dispatchEvent(new Event('scroll'));
         const rows = list.querySelectorAll('.vrow'); rows[rows.length - 1].click();
+        if (document.getElementById('doc-title').textContent !== 'long-article') throw new Error('wrong document');
+        return performance.now() - t0;""",
+    "open_an_abstract_by_filter": """
+        const t0 = performance.now();
+        const f = document.getElementById('doc-filter');
+        f.value = window.claimxBenchId; f.dispatchEvent(new Event('input'));
+        document.querySelector('#doc-list .vrow').click();
         return performance.now() - t0;""",
     "filter_mentions": """
         const t0 = performance.now();
@@ -133,6 +154,7 @@ def main() -> None:
                 driver.get(page.resolve().as_uri())
                 loads.append(driver.execute_script(
                     "const n = performance.getEntriesByType('navigation')[0]; return n.loadEventEnd - n.startTime;"))
+                driver.execute_script("window.claimxBenchId = arguments[0]", payload["documents"][500]["id"])
                 for name, script in BROWSER_STEPS.items():
                     steps[name].append(driver.execute_script(script))
             result["page_load_ms"] = round(statistics.median(loads))

@@ -310,6 +310,8 @@ def test_claim_shows_direction_and_linked_mentions(page):
     card = page.find_element("css selector", "#detail .claim-card")
     assert "decrease" in card.text and "finding" in card.text
     assert {c.text for c in card.find_elements("css selector", ".links .chip")} == {"Pain scores", "12 weeks"}
+    overlined = page.find_elements("css selector", "#doc-text .c")  # claim sentences are marked in the text
+    assert "".join(f.text for f in overlined) == "Pain scores were lower at 12 weeks, but function did not improve."
     focused = page.find_elements("css selector", "#doc-text .claim-focus")
     assert "".join(f.text for f in focused).startswith("Pain scores were lower")
 

@@ -17,6 +17,7 @@
   const CLAIM_LISTS = ['drugs', 'doses', 'durations', 'timepoints', 'outcomes', 'sample_sizes', 'citations'];
   const CLAIM_ATTRS = ['claim_type', 'direction', 'significant', 'hedged', 'negated', 'negation_cue',
     'hedge_cue', 'score', 'sent_id'];
+  const CLAIM_KEY = 'claims (overline)';
   const DIRECTIONS = ['decrease', 'increase', 'no_change', 'unknown'];
   const CLAIM_TYPES = ['finding', 'hypothesis', 'recommendation', 'background'];
 
@@ -293,6 +294,10 @@
       const inClaims = claims.filter((c) => c.a <= a && c.b >= b);
       const seg = el('span', { data: { s: a } }, text.slice(a, b));
       if (covering.length) decorate(seg, covering, b);
+      if (inClaims.length && !hidden[CLAIM_KEY]) {  // claims: a dotted overline, apart from the span underlines
+        seg.classList.add('c');
+        if (inClaims.every((c) => c.status === 'rejected')) seg.classList.add('c-rejected');
+      }
       if (covering.length || inClaims.length) seg.addEventListener('click', onSegmentClick);
       frag.append(seg);
       segments.push({ s: a, e: b, el: seg, spans: covering, claims: inClaims });
@@ -729,13 +734,19 @@
       if (!present.has(l)) chip.style.opacity = state.hidden[l] ? '.25' : '.55';
       return chip;
     }));
+    if (TABLES.claims) {
+      $('legend').append(el('span', { class: 'chip claim-chip' + (state.hidden[CLAIM_KEY] ? ' off' : ''), role: 'button',
+        data: { label: CLAIM_KEY }, title: 'claim sentences: click to hide or show',
+        onclick: () => { state.hidden[CLAIM_KEY] = !state.hidden[CLAIM_KEY]; save(); drawLegend(); if (current >= 0) renderText(); } },
+      el('span', { class: 'c' }, 'claim')));
+    }
   }
 
   // ---------- wiring ----------
   $('run-name').textContent = `${P.run.name} \u00b7 ${DOCS.length.toLocaleString()} documents`;
   $('run-name').title = P.run.path;
   $('add-label').replaceChildren(...allLabels().map((l) => el('option', { value: l }, l)));
-  $('doc-filter').addEventListener('input', filterDocs);
+  $('doc-filter').addEventListener('input', () => { $('doc-list').scrollTop = 0; filterDocs(); });
   $('doc-list').addEventListener('scroll', drawDocList);
   $('doc-list').addEventListener('click', (ev) => {
     const row = ev.target.closest('.vrow');
