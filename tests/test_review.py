@@ -134,6 +134,29 @@ def test_payload_documents_tables_and_lists(run):
     assert payload["tables"]["claims"] is not None
 
 
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "jsonl", "xlsx"])
+def test_every_output_format_reads_back(tmp_path, fmt):
+    from extractor.tables import CITATION_COLUMNS, DOCUMENT_COLUMNS, to_frame
+    from extractor.writers import write_tables
+
+    text = "Shown before [3-5] and since [12]."
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    docs = [{"doc_id": "007", "source": str(tmp_path / "a.txt"), "n_chars": len(text), "n_words": 6,
+             "n_sentences": 1, "status": "ok"}]
+    cites = [{"doc_id": "007", "sent_id": 0, "start": 13, "end": 18, "text": "[3-5]", "refs": ["3", "4", "5"],
+              "style": "numeric"},
+             {"doc_id": "007", "sent_id": 0, "start": 29, "end": 33, "text": "[12]", "refs": ["12"],
+              "style": "numeric"}]
+    write_tables({"documents": to_frame(docs, DOCUMENT_COLUMNS), "citations": to_frame(cites, CITATION_COLUMNS)},
+                 tmp_path / "o", fmt)
+    payload, texts = build_payload(tmp_path / "o")
+    table = payload["tables"]["citations"]
+    rows = [dict(zip(table["columns"], row)) for row in table["rows"]]
+    assert [r["refs"] for r in rows] == [["3", "4", "5"], ["12"]]
+    assert {r["doc_id"] for r in rows} == {payload["documents"][0]["id"]}  # ids match whatever the format
+    assert texts == [text] and payload["tables"]["mentions"] is None
+
+
 def test_missing_tables_are_none(tmp_path):
     (tmp_path / "a.txt").write_text("Naloxone was given.", encoding="utf-8")
     result = runner.invoke(app, ["extract", str(tmp_path / "a.txt"), "--out", str(tmp_path / "o")])
