@@ -49,6 +49,9 @@ EXTRA_MENTIONS = [
 ]
 
 
+HOSTILE_ID = "<img src=x onerror=alert(3)>"
+
+
 def _offsets(text: str, needle: str) -> tuple[int, int]:
     start = text.index(needle)
     return start, start + len(needle)
@@ -74,6 +77,7 @@ def run(tmp_path_factory) -> Path:
     for name, text in TEXTS.items():
         (src / f"{name}.txt").write_text(text, encoding="utf-8")
     (src / "broken.txt").write_bytes(b"")  # an error row: listed, no text
+    (src / f"{HOSTILE_ID}.txt").write_text("A file name with markup.", encoding="utf-8")
     out = base / "run"
     r = subprocess.run([sys.executable, str(ROOT / "cli.py"), "extract", str(src), "--out", str(out)],
                        capture_output=True, text=True, cwd=base)
@@ -276,6 +280,8 @@ def test_markup_in_a_paper_shows_as_text(page):
     assert "<img src=x onerror=alert(2)>" in detail.text and not detail.find_elements("css selector", "img, b")
     page.find_element("css selector", '#tabs [data-table="mentions"]').click()
     assert not page.find_elements("css selector", "#table img, #table b")
+    open_doc(page, HOSTILE_ID)  # a document id (file name) with markup
+    assert not page.find_elements("css selector", "body img")
     with pytest.raises(NoAlertPresentException):
         page.switch_to.alert.text  # noqa: B018 - raises when no alert was opened
 
