@@ -244,6 +244,35 @@ def train_claims(
     typer.echo(f"{len(classifier.weights)} weights -> {out}")
 
 
+@app.command()
+def review(
+    out_dir: Annotated[Path, typer.Argument(help="The --out folder of a `claimx extract` run.")],
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="HTML file to write (default: OUT_DIR/review.html).")] = None,
+    open_page: Annotated[bool, typer.Option("--open", help="Open the page in a web browser.")] = False,
+) -> None:
+    """Write one self-contained HTML page to review an extract run and export corrections as gold JSONL.
+
+    Example: claimx review tables/ --out review.html --open
+    """
+    from extractor.review import write_review
+
+    try:
+        path, payload = write_review(out_dir, out)
+    except ClaimxError as e:
+        fail(str(e))
+    docs = payload["documents"]
+    missing = sum(1 for d in docs if not d["has_text"])
+    err.print(f"{len(docs)} documents ({missing} without text) -> {path}", markup=False)
+    first = next((d for d in docs if not d["has_text"] and d["status"] != "error"), None)
+    if first:
+        err.print(f"note: {first['problem']}", markup=False, soft_wrap=True)
+    if open_page:
+        import webbrowser
+
+        webbrowser.open(path.resolve().as_uri())
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: usage errors become one line on stderr and exit code 2."""
     try:
