@@ -26,6 +26,10 @@ GROUP = "dosing"
 _NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.·]\d+)?|\.\d+)"
 _DASH = r"\s*(?:-|–|—|‐|to)\s*"
 _INVERSE = r"(?:-1|−1|–1|⁻¹)"
+# a bound before a dose: `less than 2.5 g` (max), `at least 10 mg` (min)
+_UPPER = ("less than", "up to", "no more than", "not more than", "<", "≤", "<or=")
+_LOWER = ("more than", "greater than", "at least", ">", "≥", ">or=")
+_BOUNDS = "|".join(re.escape(b).replace(r"\ ", r"\s+") for b in sorted(_UPPER + _LOWER, key=len, reverse=True))
 
 
 @dataclass(frozen=True)
@@ -86,7 +90,8 @@ def rules() -> _Rules:
     per = (rf"(?:\s*/\s*(?:{per_re})|\s+per\s+(?:{per_re})|\s*[·.]?\s*(?:{per_re}){_INVERSE})")
     unit = rf"(?:{amount_re})(?:{per})*"
     dose = re.compile(
-        rf"(?<![\w.,\-−–])(?:(?P<mult>\d+)\s*[×x]\s*)?(?P<lo>{_NUM})(?:{_DASH}(?P<hi>{_NUM}))?\s*"
+        rf"(?<![\w.,\-−–])(?:(?P<cmp>{_BOUNDS})\s*)?(?:(?P<mult>\d+)\s*[×x]\s*)?"
+        rf"(?P<lo>{_NUM})(?:{_DASH}(?P<hi>{_NUM}))?(?:\s*|-)"
         rf"(?P<unit>{unit})(?![\w])(?!\s*/\s*(?:{_alternation(units.get('not_per', []))})(?![\w]))"
     )
     list_head = re.compile(rf"(?<![\w.,\-−–])(?P<num>{_NUM})\s*(?:,\s*(?:and|or)?|and|or|&)\s*$")
@@ -290,6 +295,13 @@ def find_numeric_doses(text: str) -> list[Mention]:
         value = lo if hi is None else f"{_fmt(lo)}-{_fmt(hi)}"
         norm_lo = _normalise(lo, pint_expr, canonical)
         norm_hi = _normalise(hi, pint_expr, canonical) if hi is not None else None
+        bound = re.sub(r"\s+", " ", m.group("cmp").lower()) if m.group("cmp") else None
+        if bound is not None and hi is None:  # a one-sided range: the number is its min or max
+            upper = bound in _UPPER
+            out.append(Mention(m.start(), m.end(), "DOSE", value=f"{'<' if upper else '>'}{_fmt(lo)}", unit=unit,
+                               norm_unit=canonical if norm_lo is not None else None,
+                               min_value=None if upper else norm_lo, max_value=norm_lo if upper else None))
+            continue
         out.append(Mention(
             m.start(), m.end(), "DOSE", value=value, unit=unit,
             norm_value=norm_lo if hi is None else None, norm_unit=canonical if norm_lo is not None else None,
@@ -300,14 +312,17 @@ def find_numeric_doses(text: str) -> list[Mention]:
         start = m.start()
         while unit != "%":
             head = r.list_head.search(text, max(0, start - 40), start)
-            if head is None:
-                break
+            if head is None or _NOT_LIST.search(text, max(0, head.start("num") - 12), head.start("num")):
+                break  # "on day 1 and 6.6 mg": a day, not a dose
             v = _number(head.group("num"))
             norm = _normalise(v, pint_expr, canonical)
             out.append(Mention(head.start("num"), head.end("num"), "DOSE", value=v, unit=unit, norm_value=norm,
                                norm_unit=canonical if norm is not None else None))
             start = head.start("num")
     return out
+
+
+_NOT_LIST = re.compile(r"\b(?:days?|weeks?|months?|hours?|cycles?|courses?|grade|stage|visits?)\s*$", re.I)
 
 
 def _fmt(x: float) -> str:
@@ -373,16 +388,69 @@ def _singular(unit: str) -> str:
 
 def find_dosing(text: str) -> list[Mention]:
     """All DOSE, ROUTE and FREQUENCY mentions; a word mention inside a numeric dose
-    (`/day` in `mg/day`) is dropped."""
+    (`/day` in `mg/day`) is dropped; a route and the act named after it are one ROUTE
+    (`intravitreal bevacizumab injection`, see `merge_routes`)."""
     doses = find_numeric_doses(text)
     words = [w for w in scan_words(text) if not any(d.start <= w.start and w.end <= d.end for d in doses)]
-    return sorted(doses + words, key=lambda x: (x.start, x.end))
+    return merge_routes(text, sorted(doses + words, key=lambda x: (x.start, x.end)))
+
+
+# the act of giving: merged into the route named just before it
+_ACTS = frozenset({"infusion", "injection", "instillation", "infiltration"})
+# at most three words between route and act, none of them a word that starts a new phrase
+_ROUTE_GAP = re.compile(r"(?:\s+[\w\-]+){0,3}\s+|\s*-\s*|\s+")
+_GAP_STOP = frozenset({"and", "or", "of", "with", "by", "for", "in", "to", "after", "the", "a", "an", "was", "were",
+                       "is", "via", "than", "then", "versus", "vs"})
+
+
+def merge_routes(text: str, mentions: list[Mention]) -> list[Mention]:
+    """`intravenous mannitol infusion`, `subcutaneous injection`, `intravitreal pegaptanib
+    injection`: a specific route followed (within three words, no punctuation, no phrase
+    word) by an act of giving (infusion, injection, instillation, infiltration) is one
+    ROUTE span with the specific route's value, not two routes (as PHEE annotates them)."""
+    routes = [m for m in mentions if m.label == "ROUTE"]
+    drop, merged = set(), []
+    for a, b in zip(routes, routes[1:]):
+        if id(a) in drop or a.value in _ACTS or b.value not in _ACTS or b.start < a.end:
+            continue
+        gap = text[a.end:b.start]
+        if not _ROUTE_GAP.fullmatch(gap) or any(w.lower() in _GAP_STOP for w in re.findall(r"[\w\-]+", gap)):
+            continue
+        drop.update((id(a), id(b)))
+        merged.append(Mention(a.start, b.end, "ROUTE", value=a.value))
+    if not merged:
+        return mentions
+    kept = [m for m in mentions if id(m) not in drop]
+    return sorted(kept + merged, key=lambda x: (x.start, x.end))
 
 
 def _near_drug(doc: Doc, span: Span, drugs: list[Span]) -> bool:
     """A percentage is a dose only right beside a drug: just before it (`0.1% capsaicin`,
     `5% lidocaine cream`) or right after it (`lidocaine 5%`)."""
     return any(0 <= d.start - span.end <= 1 or span.start == d.end for d in drugs)
+
+
+# what a frequency word without a rate (`continuous`, `repeated`, `intermittent`) needs to be
+# about dosing: a drug, dose or route within _STRAY_WINDOW tokens either side, or one of these
+# words right after it
+_GIVING = frozenset({"therapy", "treatment", "treatments", "administration", "administrations", "dosing", "dose",
+                     "doses", "use", "exposure", "infusion", "infusions", "injection", "injections", "irrigation",
+                     "courses", "course", "cycles", "intake", "ingestion", "application", "applications"})
+_STRAY_WINDOW = 4
+
+
+def _stray_frequency(span: Span, spans: list[Span], drugs: list[Span]) -> bool:
+    """A FREQUENCY with no rate that is not about giving something: `intermittent spotting`,
+    `repeated episodes`, `continuous EEG monitoring` (kept: `continuous infusion`,
+    `repeated doses`, `intermittent rifampin therapy`)."""
+    if span.label_ != "FREQUENCY" or span._.norm_value is not None:
+        return False
+    doc = span.doc
+    after = doc[span.end:min(len(doc), span.end + _STRAY_WINDOW)]
+    if len(after) and after[0].lower_ in _GIVING:
+        return False
+    lo, hi = span.start - _STRAY_WINDOW, span.end + _STRAY_WINDOW
+    return not any(o.end > lo and o.start < hi for o in drugs + [s for s in spans if s.label_ != "FREQUENCY"])
 
 
 class DosingRecognizer:
@@ -404,7 +472,7 @@ class DosingRecognizer:
             set_attrs(span, value=m.value, unit=m.unit, norm_value=m.norm_value, norm_unit=m.norm_unit,
                       min_value=m.min_value, max_value=m.max_value, source="claimx_dosing")
             spans.append(span)
-        doc.spans[GROUP] = spans
+        doc.spans[GROUP] = [s for s in spans if not _stray_frequency(s, spans, drugs)]
         return doc
 
 
