@@ -132,13 +132,26 @@ def assign(words: list[str], drugs: list[tuple[int, int]], attributes: list[tupl
 
 def _aliases(words: list[str], drugs: list[tuple[int, int]]) -> list[list[int]]:
     """Drugs that name the same thing: `bevacizumab (Avastin)` -> a brand or abbreviation in
-    parentheses right after a drug. Each drug maps to itself plus its aliases."""
+    parentheses right after a drug; `clozapine, an atypical antipsychotic` -> an appositive.
+    Each drug maps to itself plus its aliases."""
     out = [[d] for d in range(len(drugs))]
     for k in range(1, len(drugs)):
-        if words[drugs[k - 1][1]:drugs[k][0]] == ["("]:
+        gap = words[drugs[k - 1][1]:drugs[k][0]]
+        if gap == ["("] or _appositive(gap):
             out[k - 1].append(k)
             out[k].insert(0, k - 1)
     return out
+
+
+_ARTICLES = frozenset({"a", "an"})
+_NOT_IN_APPOSITIVE = frozenset({",", ";", "(", ")", "and", "or", "with", "of", "to", "than", "vs", "vs.", "versus"})
+
+
+def _appositive(gap: list[str]) -> bool:
+    """`clozapine, an atypical antipsychotic`, `iloprost, a stable prostacyclin analogue`: a
+    comma, `a`/`an` and at most three more words (no punctuation, no `and`/`of`/`with`)."""
+    return (2 <= len(gap) <= 5 and gap[0] == "," and gap[1] in _ARTICLES
+            and not any(w in _NOT_IN_APPOSITIVE for w in gap[2:]))
 
 
 @dataclass

@@ -6,7 +6,7 @@ import pytest
 import spacy
 
 from extractor.components.dosing import find_dosing, merge_routes
-from extractor.regimens import link_regimens, time_on_drug
+from extractor.regimens import assign, link_regimens, time_on_drug
 
 
 def _dosing(text):
@@ -109,3 +109,16 @@ def test_timepoint_links_as_duration():
     doc.spans["quantities"] = [doc.char_span(14, 21, label="TIMEPOINT"), doc.char_span(53, 59, label="TIMEPOINT")]
     (regimen,) = link_regimens(doc)
     assert {k: [s.text for s in v] for k, v in regimen.links.items()} == {"DURATION": ["3 weeks"]}
+
+
+@pytest.mark.parametrize("words,drugs,expected", [
+    pytest.param("clozapine , an atypical antipsychotic , is toxic at high doses".split(), [(0, 1), (4, 5)],
+                 [[0], [0]], id="appositive-shares"),
+    pytest.param("clozapine , and an antipsychotic , is toxic at high doses".split(), [(0, 1), (4, 5)],
+                 [[], [0]], id="coordination-not-appositive"),
+    pytest.param("clozapine , a drug of the class antipsychotic at high doses".split(), [(0, 1), (7, 8)],
+                 [[], [0]], id="too-long"),
+])
+def test_appositive_alias(words, drugs, expected):
+    dose = words.index("high")
+    assert assign(words, drugs, [(dose, dose + 2, "DOSE")]) == expected
