@@ -48,6 +48,8 @@ def _dosing(text):
     pytest.param("on less than 2.5 grams a day", [("less than 2.5 grams", "DOSE", "<2.5"),
                                                   ("a day", "FREQUENCY", "once daily")], id="upper-bound"),
     pytest.param("at least 10 mg/kg", [("at least 10 mg/kg", "DOSE", ">10")], id="lower-bound"),
+    pytest.param("bevacizumab (1.25 mg in 0.1 ml)", [("1.25 mg in 0.1 ml", "DOSE", 1.25)], id="amount-in-volume"),
+    pytest.param("10 ml in 0.1 ml", [("10 ml", "DOSE", 10.0), ("0.1 ml", "DOSE", 0.1)], id="volume-in-volume"),
 ])
 def test_rule_fixes(text, expected):
     assert _dosing(text) == expected

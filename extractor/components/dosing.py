@@ -392,7 +392,26 @@ def find_dosing(text: str) -> list[Mention]:
     (`intravitreal bevacizumab injection`, see `merge_routes`)."""
     doses = find_numeric_doses(text)
     words = [w for w in scan_words(text) if not any(d.start <= w.start and w.end <= d.end for d in doses)]
-    return merge_routes(text, sorted(doses + words, key=lambda x: (x.start, x.end)))
+    return merge_routes(text, sorted(merge_volumes(text, doses) + words, key=lambda x: (x.start, x.end)))
+
+
+_IN_VOLUME = re.compile(r"\s+in\s+")
+
+
+def merge_volumes(text: str, doses: list[Mention]) -> list[Mention]:
+    """`1.25 mg in 0.1 ml`: an amount given in a volume is one DOSE (the amount's values),
+    not a dose and a spurious volume dose."""
+    doses = sorted(doses, key=lambda x: (x.start, x.end))
+    out: list[Mention] = []
+    for d in doses:
+        prev = out[-1] if out else None
+        if (prev is not None and d.norm_unit == "mL" and prev.norm_unit not in (None, "mL")
+                and _IN_VOLUME.fullmatch(text[prev.end:d.start])):
+            out[-1] = Mention(prev.start, d.end, "DOSE", value=prev.value, unit=prev.unit, norm_value=prev.norm_value,
+                              norm_unit=prev.norm_unit, min_value=prev.min_value, max_value=prev.max_value)
+            continue
+        out.append(d)
+    return out
 
 
 # the act of giving: merged into the route named just before it
