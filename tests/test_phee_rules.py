@@ -124,3 +124,29 @@ def test_timepoint_links_as_duration():
 def test_appositive_alias(words, drugs, expected):
     dose = words.index("high")
     assert assign(words, drugs, [(dose, dose + 2, "DOSE")]) == expected
+
+
+def test_context_file_without_new_keys_is_an_error(monkeypatch):
+    from extractor.components import dosing
+    from extractor.errors import PatternFileError
+
+    old = {"comment": "", "route_not_after": [], "route_not_before": [], "frequency_not_before": []}
+    monkeypatch.setattr(dosing, "load_json", lambda name: old)
+    with pytest.raises(PatternFileError, match=r"dosing_context\.json.*route_acts"):
+        dosing._context()
+
+
+def test_regimens_file_without_elapsed_keys_is_an_error(monkeypatch):
+    from extractor import regimens
+    from extractor.errors import PatternFileError
+
+    data = {"barriers": [], "coordinators": [], "shared_labels": [], "barrier_cost": 1, "paren_cost": 1,
+            "max_gap": 1}
+    monkeypatch.setattr(regimens, "load_json", lambda name: data)
+    regimens.config.cache_clear()
+    try:
+        with pytest.raises(PatternFileError, match=r"regimens\.json.*elapsed"):
+            regimens.config()
+    finally:
+        monkeypatch.undo()
+        regimens.config.cache_clear()

@@ -26,10 +26,6 @@ GROUP = "dosing"
 _NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.·]\d+)?|\.\d+)"
 _DASH = r"\s*(?:-|–|—|‐|to)\s*"
 _INVERSE = r"(?:-1|−1|–1|⁻¹)"
-# a bound before a dose: `less than 2.5 g` (max), `at least 10 mg` (min)
-_UPPER = ("less than", "up to", "no more than", "not more than", "<", "≤", "<or=")
-_LOWER = ("more than", "greater than", "at least", ">", "≥", ">or=")
-_BOUNDS = "|".join(re.escape(b).replace(r"\ ", r"\s+") for b in sorted(_UPPER + _LOWER, key=len, reverse=True))
 
 
 @dataclass(frozen=True)
@@ -63,6 +59,7 @@ class _Rules:
     words: _Alternation  # qualitative doses, routes and frequencies: one scan
     context: dict[str, frozenset[str]]  # dosing_context.json
     numbers: dict[str, float]
+    not_list: re.Pattern  # a number after these words is not a list dose
 
 
 def _check_regex(pattern: str, where: str, flags: int = 0) -> re.Pattern:
@@ -89,8 +86,10 @@ def rules() -> _Rules:
     per_re = _alternation([s for rec in units["per"] for s in rec["surfaces"]])
     per = (rf"(?:\s*/\s*(?:{per_re})|\s+per\s+(?:{per_re})|\s*[·.]?\s*(?:{per_re}){_INVERSE})")
     unit = rf"(?:{amount_re})(?:{per})*"
+    context = _context()
+    bounds = _alternation(list(context["dose_upper_bounds"] | context["dose_lower_bounds"])).replace(r"\s*", r"\s+")
     dose = re.compile(
-        rf"(?<![\w.,\-−–])(?:(?P<cmp>{_BOUNDS})\s*)?(?:(?P<mult>\d+)\s*[×x]\s*)?"
+        rf"(?<![\w.,\-−–])(?:(?P<cmp>{bounds})\s*)?(?:(?P<mult>\d+)\s*[×x]\s*)?"
         rf"(?P<lo>{_NUM})(?:{_DASH}(?P<hi>{_NUM}))?(?:\s*|-)"
         rf"(?P<unit>{unit})(?![\w])(?!\s*/\s*(?:{_alternation(units.get('not_per', []))})(?![\w]))"
     )
@@ -121,8 +120,8 @@ def rules() -> _Rules:
         pattern = _check_regex(rec["pattern"].replace("NUMBER", number_re), w, re.I).pattern
         frequencies.append((pattern, ("FREQUENCY", rec["value"]), rec["per_day"]))
     return _Rules(dose, list_head, amounts, pers, unit_part, bool(units.get("percent_needs_drug", True)),
-                  _Alternation(levels + routes + frequencies),
-                  _context(), numbers)
+                  _Alternation(levels + routes + frequencies), context, numbers,
+                  re.compile(rf"\b(?:{_alternation(list(context['not_list_after']))})\s*$", re.I))
 
 
 class _Alternation:
@@ -222,7 +221,8 @@ def _first_of(items, c) -> tuple[set[str] | None, bool]:
 def _context() -> dict[str, frozenset[str]]:
     where = "extractor/patterns/dosing_context.json"
     data = load_json("dosing_context.json")
-    keys = {"route_not_after", "route_not_before", "frequency_not_before"}
+    keys = {"route_not_after", "route_not_before", "frequency_not_before", "route_acts", "route_gap_stop",
+            "frequency_context_after", "not_list_after", "dose_upper_bounds", "dose_lower_bounds"}
     require_keys(data, keys | {"comment"}, keys, where)
     return {k: frozenset(w.lower() for w in data[k]) for k in keys}
 
@@ -297,7 +297,7 @@ def find_numeric_doses(text: str) -> list[Mention]:
         norm_hi = _normalise(hi, pint_expr, canonical) if hi is not None else None
         bound = re.sub(r"\s+", " ", m.group("cmp").lower()) if m.group("cmp") else None
         if bound is not None and hi is None:  # a one-sided range: the number is its min or max
-            upper = bound in _UPPER
+            upper = bound in r.context["dose_upper_bounds"]
             out.append(Mention(m.start(), m.end(), "DOSE", value=f"{'<' if upper else '>'}{_fmt(lo)}", unit=unit,
                                norm_unit=canonical if norm_lo is not None else None,
                                min_value=None if upper else norm_lo, max_value=norm_lo if upper else None))
@@ -312,7 +312,7 @@ def find_numeric_doses(text: str) -> list[Mention]:
         start = m.start()
         while unit != "%":
             head = r.list_head.search(text, max(0, start - 40), start)
-            if head is None or _NOT_LIST.search(text, max(0, head.start("num") - 12), head.start("num")):
+            if head is None or r.not_list.search(text, max(0, head.start("num") - 12), head.start("num")):
                 break  # "on day 1 and 6.6 mg": a day, not a dose
             v = _number(head.group("num"))
             norm = _normalise(v, pint_expr, canonical)
@@ -320,9 +320,6 @@ def find_numeric_doses(text: str) -> list[Mention]:
                                norm_unit=canonical if norm is not None else None))
             start = head.start("num")
     return out
-
-
-_NOT_LIST = re.compile(r"\b(?:days?|weeks?|months?|hours?|cycles?|courses?|grade|stage|visits?)\s*$", re.I)
 
 
 def _fmt(x: float) -> str:
@@ -414,12 +411,8 @@ def merge_volumes(text: str, doses: list[Mention]) -> list[Mention]:
     return out
 
 
-# the act of giving: merged into the route named just before it
-_ACTS = frozenset({"infusion", "injection", "instillation", "infiltration"})
-# at most three words between route and act, none of them a word that starts a new phrase
+# at most three words between route and act (`route_acts`), none a `route_gap_stop` word
 _ROUTE_GAP = re.compile(r"(?:\s+[\w\-]+){0,3}\s+|\s*-\s*|\s+")
-_GAP_STOP = frozenset({"and", "or", "of", "with", "by", "for", "in", "to", "after", "the", "a", "an", "was", "were",
-                       "is", "via", "than", "then", "versus", "vs"})
 
 
 def merge_routes(text: str, mentions: list[Mention]) -> list[Mention]:
@@ -428,12 +421,13 @@ def merge_routes(text: str, mentions: list[Mention]) -> list[Mention]:
     word) by an act of giving (infusion, injection, instillation, infiltration) is one
     ROUTE span with the specific route's value, not two routes (as PHEE annotates them)."""
     routes = [m for m in mentions if m.label == "ROUTE"]
+    acts, stop = rules().context["route_acts"], rules().context["route_gap_stop"]
     drop, merged = set(), []
     for a, b in zip(routes, routes[1:]):
-        if id(a) in drop or a.value in _ACTS or b.value not in _ACTS or b.start < a.end:
+        if id(a) in drop or a.value in acts or b.value not in acts or b.start < a.end:
             continue
         gap = text[a.end:b.start]
-        if not _ROUTE_GAP.fullmatch(gap) or any(w.lower() in _GAP_STOP for w in re.findall(r"[\w\-]+", gap)):
+        if not _ROUTE_GAP.fullmatch(gap) or any(w.lower() in stop for w in re.findall(r"[\w\-]+", gap)):
             continue
         drop.update((id(a), id(b)))
         merged.append(Mention(a.start, b.end, "ROUTE", value=a.value))
@@ -450,11 +444,8 @@ def _near_drug(doc: Doc, span: Span, drugs: list[Span]) -> bool:
 
 
 # what a frequency word without a rate (`continuous`, `repeated`, `intermittent`) needs to be
-# about dosing: a drug, dose or route within _STRAY_WINDOW tokens either side, or one of these
-# words right after it
-_GIVING = frozenset({"therapy", "treatment", "treatments", "administration", "administrations", "dosing", "dose",
-                     "doses", "use", "exposure", "infusion", "infusions", "injection", "injections", "irrigation",
-                     "courses", "course", "cycles", "intake", "ingestion", "application", "applications"})
+# about dosing: a drug, dose or route within _STRAY_WINDOW tokens either side, or a
+# `frequency_context_after` word right after it
 _STRAY_WINDOW = 4
 
 
@@ -466,7 +457,7 @@ def _stray_frequency(span: Span, spans: list[Span], drugs: list[Span]) -> bool:
         return False
     doc = span.doc
     after = doc[span.end:min(len(doc), span.end + _STRAY_WINDOW)]
-    if len(after) and after[0].lower_ in _GIVING:
+    if len(after) and after[0].lower_ in rules().context["frequency_context_after"]:
         return False
     lo, hi = span.start - _STRAY_WINDOW, span.end + _STRAY_WINDOW
     return not any(o.end > lo and o.start < hi for o in drugs + [s for s in spans if s.label_ != "FREQUENCY"])
