@@ -41,16 +41,21 @@ class _Config:
     barrier_cost: int
     paren_cost: int
     max_gap: int
+    elapsed_joiners: frozenset[str]
+    elapsed_not: frozenset[str]
+    elapsed_window: int
 
 
 @lru_cache(maxsize=1)
 def config() -> _Config:
     data = load_json("regimens.json")
-    keys = {"barriers", "coordinators", "shared_labels", "barrier_cost", "paren_cost", "max_gap"}
+    keys = {"barriers", "coordinators", "shared_labels", "barrier_cost", "paren_cost", "max_gap",
+            "elapsed_joiners", "elapsed_not", "elapsed_window"}
     require_keys(data, keys, keys, "extractor/patterns/regimens.json")
     return _Config(frozenset(data["barriers"]), frozenset(data["coordinators"]),
                    frozenset(data["shared_labels"]), int(data["barrier_cost"]), int(data["paren_cost"]),
-                   int(data["max_gap"]))
+                   int(data["max_gap"]), frozenset(data["elapsed_joiners"]), frozenset(data["elapsed_not"]),
+                   int(data["elapsed_window"]))
 
 
 def _in_parens(words: list[str], start: int, end: int) -> bool:
@@ -127,13 +132,26 @@ def assign(words: list[str], drugs: list[tuple[int, int]], attributes: list[tupl
 
 def _aliases(words: list[str], drugs: list[tuple[int, int]]) -> list[list[int]]:
     """Drugs that name the same thing: `bevacizumab (Avastin)` -> a brand or abbreviation in
-    parentheses right after a drug. Each drug maps to itself plus its aliases."""
+    parentheses right after a drug; `clozapine, an atypical antipsychotic` -> an appositive.
+    Each drug maps to itself plus its aliases."""
     out = [[d] for d in range(len(drugs))]
     for k in range(1, len(drugs)):
-        if words[drugs[k - 1][1]:drugs[k][0]] == ["("]:
+        gap = words[drugs[k - 1][1]:drugs[k][0]]
+        if gap == ["("] or _appositive(gap):
             out[k - 1].append(k)
             out[k].insert(0, k - 1)
     return out
+
+
+_ARTICLES = frozenset({"a", "an"})
+_NOT_IN_APPOSITIVE = frozenset({",", ";", "(", ")", "and", "or", "with", "of", "to", "than", "vs", "vs.", "versus"})
+
+
+def _appositive(gap: list[str]) -> bool:
+    """`clozapine, an atypical antipsychotic`, `iloprost, a stable prostacyclin analogue`: a
+    comma, `a`/`an` and at most three more words (no punctuation, no `and`/`of`/`with`)."""
+    return (2 <= len(gap) <= 5 and gap[0] == "," and gap[1] in _ARTICLES
+            and not any(w in _NOT_IN_APPOSITIVE for w in gap[2:]))
 
 
 @dataclass
@@ -168,10 +186,29 @@ def _outermost(spans: list[Span]) -> list[Span]:
     return kept
 
 
+def time_on_drug(words: list[str], timepoint: tuple[int, int], drugs: list[tuple[int, int]]) -> bool:
+    """Is a TIMEPOINT the time since a drug was started (`3 weeks after starting
+    minocycline`, `after 1 week of nefazodone therapy`, `10 days after phenytoin initiation`)?
+    It is when the word after it joins it to what follows (`after`, `of`, `following`) and a
+    drug starts within `elapsed_window` tokens, with no barrier and no stopping word
+    (`after stopping`, `discontinuation`) between. Such a TIMEPOINT is that drug's duration so far."""
+    cfg = config()
+    start, end = timepoint
+    if end >= len(words) or words[end] not in cfg.elapsed_joiners and (start == 0 or words[start - 1] not in
+                                                                       cfg.elapsed_joiners):
+        return False
+    for ds, _de in drugs:
+        if end <= ds <= end + cfg.elapsed_window:
+            between = words[end:ds]
+            return not any(w in cfg.barriers or w in cfg.elapsed_not or w in (",", ".") for w in between)
+    return False
+
+
 def link_regimens(doc: Doc) -> list[Regimen]:
-    """One Regimen per DRUG mention, with the attribute spans linked to it in its sentence."""
+    """One Regimen per DRUG mention, with the attribute spans linked to it in its sentence. A
+    TIMEPOINT that is the time since a drug was started (`time_on_drug`) links as a DURATION."""
     drugs = _outermost(_spans_by_label(doc, ["DRUG"]))
-    attrs = _spans_by_label(doc, ATTRIBUTE_LABELS)
+    attrs = _spans_by_label(doc, ATTRIBUTE_LABELS + ("TIMEPOINT",))
     sentences = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
     regimens = []
     for sent in sentences:
@@ -181,14 +218,18 @@ def link_regimens(doc: Doc) -> list[Regimen]:
         # an attribute inside a drug name (`intravenous immunoglobulin`) links to that drug
         s_attrs = [a for a in attrs if sent.start <= a.start and a.end <= sent.end]
         words = [t.lower_ for t in sent]
+        ranges = [(d.start - sent.start, d.end - sent.start) for d in s_drugs]
+        s_attrs = [a for a in s_attrs if a.label_ != "TIMEPOINT"
+                   or time_on_drug(words, (a.start - sent.start, a.end - sent.start), ranges)]
         qualitative = frozenset(i for i, a in enumerate(s_attrs)
                                 if a.label_ == "DOSE" and isinstance(a._.value, str) and a._.unit is None)
-        links = assign(words, [(d.start - sent.start, d.end - sent.start) for d in s_drugs],
-                       [(a.start - sent.start, a.end - sent.start, a.label_) for a in s_attrs], qualitative)
+        labels = ["DURATION" if a.label_ == "TIMEPOINT" else a.label_ for a in s_attrs]
+        links = assign(words, ranges, [(a.start - sent.start, a.end - sent.start, label)
+                                       for a, label in zip(s_attrs, labels)], qualitative)
         for drug, linked in zip(s_drugs, links):
             regimen = Regimen(drug)
             for i in linked:
-                regimen.links.setdefault(s_attrs[i].label_, []).append(s_attrs[i])
+                regimen.links.setdefault(labels[i], []).append(s_attrs[i])
             regimens.append(regimen)
     return regimens
 

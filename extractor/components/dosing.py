@@ -59,6 +59,7 @@ class _Rules:
     words: _Alternation  # qualitative doses, routes and frequencies: one scan
     context: dict[str, frozenset[str]]  # dosing_context.json
     numbers: dict[str, float]
+    not_list: re.Pattern  # a number after these words is not a list dose
 
 
 def _check_regex(pattern: str, where: str, flags: int = 0) -> re.Pattern:
@@ -85,8 +86,11 @@ def rules() -> _Rules:
     per_re = _alternation([s for rec in units["per"] for s in rec["surfaces"]])
     per = (rf"(?:\s*/\s*(?:{per_re})|\s+per\s+(?:{per_re})|\s*[·.]?\s*(?:{per_re}){_INVERSE})")
     unit = rf"(?:{amount_re})(?:{per})*"
+    context = _context()
+    bounds = _alternation(list(context["dose_upper_bounds"] | context["dose_lower_bounds"])).replace(r"\s*", r"\s+")
     dose = re.compile(
-        rf"(?<![\w.,\-−–])(?:(?P<mult>\d+)\s*[×x]\s*)?(?P<lo>{_NUM})(?:{_DASH}(?P<hi>{_NUM}))?\s*"
+        rf"(?<![\w.,\-−–])(?:(?P<cmp>{bounds})\s*)?(?:(?P<mult>\d+)\s*[×x]\s*)?"
+        rf"(?P<lo>{_NUM})(?:{_DASH}(?P<hi>{_NUM}))?(?:\s*|-)"
         rf"(?P<unit>{unit})(?![\w])(?!\s*/\s*(?:{_alternation(units.get('not_per', []))})(?![\w]))"
     )
     list_head = re.compile(rf"(?<![\w.,\-−–])(?P<num>{_NUM})\s*(?:,\s*(?:and|or)?|and|or|&)\s*$")
@@ -116,8 +120,8 @@ def rules() -> _Rules:
         pattern = _check_regex(rec["pattern"].replace("NUMBER", number_re), w, re.I).pattern
         frequencies.append((pattern, ("FREQUENCY", rec["value"]), rec["per_day"]))
     return _Rules(dose, list_head, amounts, pers, unit_part, bool(units.get("percent_needs_drug", True)),
-                  _Alternation(levels + routes + frequencies),
-                  _context(), numbers)
+                  _Alternation(levels + routes + frequencies), context, numbers,
+                  re.compile(rf"\b(?:{_alternation(list(context['not_list_after']))})\s*$", re.I))
 
 
 class _Alternation:
@@ -217,7 +221,8 @@ def _first_of(items, c) -> tuple[set[str] | None, bool]:
 def _context() -> dict[str, frozenset[str]]:
     where = "extractor/patterns/dosing_context.json"
     data = load_json("dosing_context.json")
-    keys = {"route_not_after", "route_not_before", "frequency_not_before"}
+    keys = {"route_not_after", "route_not_before", "frequency_not_before", "route_acts", "route_gap_stop",
+            "frequency_context_after", "not_list_after", "dose_upper_bounds", "dose_lower_bounds"}
     require_keys(data, keys | {"comment"}, keys, where)
     return {k: frozenset(w.lower() for w in data[k]) for k in keys}
 
@@ -290,6 +295,13 @@ def find_numeric_doses(text: str) -> list[Mention]:
         value = lo if hi is None else f"{_fmt(lo)}-{_fmt(hi)}"
         norm_lo = _normalise(lo, pint_expr, canonical)
         norm_hi = _normalise(hi, pint_expr, canonical) if hi is not None else None
+        bound = re.sub(r"\s+", " ", m.group("cmp").lower()) if m.group("cmp") else None
+        if bound is not None and hi is None:  # a one-sided range: the number is its min or max
+            upper = bound in r.context["dose_upper_bounds"]
+            out.append(Mention(m.start(), m.end(), "DOSE", value=f"{'<' if upper else '>'}{_fmt(lo)}", unit=unit,
+                               norm_unit=canonical if norm_lo is not None else None,
+                               min_value=None if upper else norm_lo, max_value=norm_lo if upper else None))
+            continue
         out.append(Mention(
             m.start(), m.end(), "DOSE", value=value, unit=unit,
             norm_value=norm_lo if hi is None else None, norm_unit=canonical if norm_lo is not None else None,
@@ -300,8 +312,8 @@ def find_numeric_doses(text: str) -> list[Mention]:
         start = m.start()
         while unit != "%":
             head = r.list_head.search(text, max(0, start - 40), start)
-            if head is None:
-                break
+            if head is None or r.not_list.search(text, max(0, head.start("num") - 12), head.start("num")):
+                break  # "on day 1 and 6.6 mg": a day, not a dose
             v = _number(head.group("num"))
             norm = _normalise(v, pint_expr, canonical)
             out.append(Mention(head.start("num"), head.end("num"), "DOSE", value=v, unit=unit, norm_value=norm,
@@ -373,16 +385,82 @@ def _singular(unit: str) -> str:
 
 def find_dosing(text: str) -> list[Mention]:
     """All DOSE, ROUTE and FREQUENCY mentions; a word mention inside a numeric dose
-    (`/day` in `mg/day`) is dropped."""
+    (`/day` in `mg/day`) is dropped; a route and the act named after it are one ROUTE
+    (`intravitreal bevacizumab injection`, see `merge_routes`)."""
     doses = find_numeric_doses(text)
     words = [w for w in scan_words(text) if not any(d.start <= w.start and w.end <= d.end for d in doses)]
-    return sorted(doses + words, key=lambda x: (x.start, x.end))
+    return merge_routes(text, sorted(merge_volumes(text, doses) + words, key=lambda x: (x.start, x.end)))
+
+
+_IN_VOLUME = re.compile(r"\s+in\s+")
+
+
+def merge_volumes(text: str, doses: list[Mention]) -> list[Mention]:
+    """`1.25 mg in 0.1 ml`: an amount given in a volume is one DOSE (the amount's values),
+    not a dose and a spurious volume dose."""
+    doses = sorted(doses, key=lambda x: (x.start, x.end))
+    out: list[Mention] = []
+    for d in doses:
+        prev = out[-1] if out else None
+        if (prev is not None and d.norm_unit == "mL" and prev.norm_unit not in (None, "mL")
+                and _IN_VOLUME.fullmatch(text[prev.end:d.start])):
+            out[-1] = Mention(prev.start, d.end, "DOSE", value=prev.value, unit=prev.unit, norm_value=prev.norm_value,
+                              norm_unit=prev.norm_unit, min_value=prev.min_value, max_value=prev.max_value)
+            continue
+        out.append(d)
+    return out
+
+
+# at most three words between route and act (`route_acts`), none a `route_gap_stop` word
+_ROUTE_GAP = re.compile(r"(?:\s+[\w\-]+){0,3}\s+|\s*-\s*|\s+")
+
+
+def merge_routes(text: str, mentions: list[Mention]) -> list[Mention]:
+    """`intravenous mannitol infusion`, `subcutaneous injection`, `intravitreal pegaptanib
+    injection`: a specific route followed (within three words, no punctuation, no phrase
+    word) by an act of giving (infusion, injection, instillation, infiltration) is one
+    ROUTE span with the specific route's value, not two routes (as PHEE annotates them)."""
+    routes = [m for m in mentions if m.label == "ROUTE"]
+    acts, stop = rules().context["route_acts"], rules().context["route_gap_stop"]
+    drop, merged = set(), []
+    for a, b in zip(routes, routes[1:]):
+        if id(a) in drop or a.value in acts or b.value not in acts or b.start < a.end:
+            continue
+        gap = text[a.end:b.start]
+        if not _ROUTE_GAP.fullmatch(gap) or any(w.lower() in stop for w in re.findall(r"[\w\-]+", gap)):
+            continue
+        drop.update((id(a), id(b)))
+        merged.append(Mention(a.start, b.end, "ROUTE", value=a.value))
+    if not merged:
+        return mentions
+    kept = [m for m in mentions if id(m) not in drop]
+    return sorted(kept + merged, key=lambda x: (x.start, x.end))
 
 
 def _near_drug(doc: Doc, span: Span, drugs: list[Span]) -> bool:
     """A percentage is a dose only right beside a drug: just before it (`0.1% capsaicin`,
     `5% lidocaine cream`) or right after it (`lidocaine 5%`)."""
     return any(0 <= d.start - span.end <= 1 or span.start == d.end for d in drugs)
+
+
+# what a frequency word without a rate (`continuous`, `repeated`, `intermittent`) needs to be
+# about dosing: a drug, dose or route within _STRAY_WINDOW tokens either side, or a
+# `frequency_context_after` word right after it
+_STRAY_WINDOW = 4
+
+
+def _stray_frequency(span: Span, spans: list[Span], drugs: list[Span]) -> bool:
+    """A FREQUENCY with no rate that is not about giving something: `intermittent spotting`,
+    `repeated episodes`, `continuous EEG monitoring` (kept: `continuous infusion`,
+    `repeated doses`, `intermittent rifampin therapy`)."""
+    if span.label_ != "FREQUENCY" or span._.norm_value is not None:
+        return False
+    doc = span.doc
+    after = doc[span.end:min(len(doc), span.end + _STRAY_WINDOW)]
+    if len(after) and after[0].lower_ in rules().context["frequency_context_after"]:
+        return False
+    lo, hi = span.start - _STRAY_WINDOW, span.end + _STRAY_WINDOW
+    return not any(o.end > lo and o.start < hi for o in drugs + [s for s in spans if s.label_ != "FREQUENCY"])
 
 
 class DosingRecognizer:
@@ -404,7 +482,7 @@ class DosingRecognizer:
             set_attrs(span, value=m.value, unit=m.unit, norm_value=m.norm_value, norm_unit=m.norm_unit,
                       min_value=m.min_value, max_value=m.max_value, source="claimx_dosing")
             spans.append(span)
-        doc.spans[GROUP] = spans
+        doc.spans[GROUP] = [s for s in spans if not _stray_frequency(s, spans, drugs)]
         return doc
 
 

@@ -77,12 +77,30 @@ def match_lexicon(text: str, starts: list[int], ends: list[int], lexicon: DrugLe
             i += 1
             continue
         end, concept = best
+        parts = _combination(i, end, starts, ends, lowers, lexicon)
+        if parts:  # "lopinavir/ritonavir": each ingredient is a drug of its own
+            out.extend(parts)
+            i = end
+            continue
         if not concept.is_class:
             while end < n and lowers[end] in salts and starts[end] > ends[end - 1]:  # "ketamine hydrochloride"
                 end += 1
         out.append((i, end, concept))
         i = end
     return out
+
+
+def _combination(i: int, end: int, starts: list[int], ends: list[int], lowers: list[str], lexicon: DrugLexicon,
+                 ) -> list[tuple[int, int, DrugConcept]]:
+    """The ingredients of a combination matched as one term (`lopinavir/ritonavir`,
+    `bortezomib / dexamethasone`): [(start, end, concept)] for the two drugs when the match
+    is drug, `/` or `-`, drug and both are single drugs (not classes) in the lexicon; else []."""
+    if end - i != 3 or lowers[i + 1] not in ("/", "-"):
+        return []
+    first, second = lexicon.lookup(lowers[i]), lexicon.lookup(lowers[i + 2])
+    if first is None or second is None or first.is_class or second.is_class:
+        return []
+    return [(i, i + 1, first), (i + 2, i + 3, second)]
 
 
 def _overlaps(span: Span, others: list[Span]) -> bool:

@@ -1,0 +1,152 @@
+"""Rule fixes tuned on PHEE train (docs/drugs.md, "PHEE tuning"): one (text, expected) case per rule."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from extractor.components.dosing import find_dosing, merge_routes
+from extractor.regimens import assign, link_regimens, time_on_drug
+
+
+def _dosing(text):
+    return [(text[m.start:m.end], m.label, m.value) for m in find_dosing(text)]
+
+
+@pytest.mark.parametrize("text,expected", [
+    pytest.param("after intravitreal bevacizumab injection in", [
+        ("intravitreal bevacizumab injection", "ROUTE", "intravitreal")], id="route-drug-act"),
+    pytest.param("due to subcutaneous injection of enoxaparin", [
+        ("subcutaneous injection", "ROUTE", "subcutaneous")], id="route-act"),
+    pytest.param("s.c. injection", [("s.c. injection", "ROUTE", "subcutaneous")], id="abbreviation-act"),
+    pytest.param("intravenous and intramuscular injection", [
+        ("intravenous", "ROUTE", "intravenous"), ("intramuscular injection", "ROUTE", "intramuscular")],
+        id="coordination-not-merged"),
+    pytest.param("intravenous ketamine, infusion", [
+        ("intravenous", "ROUTE", "intravenous"), ("infusion", "ROUTE", "infusion")], id="punctuation-not-merged"),
+    pytest.param("intravenous infusion of the ketamine infusion", [
+        ("intravenous infusion", "ROUTE", "intravenous"), ("infusion", "ROUTE", "infusion")], id="of-not-merged"),
+    pytest.param("1 g iv daily", [("1 g", "DOSE", 1.0), ("iv", "ROUTE", "intravenous"),
+                                  ("daily", "FREQUENCY", "once daily")], id="lower-iv-after-dose"),
+    pytest.param("grade iv toxicity", [], id="lower-iv-alone"),
+    pytest.param("exposed through breast-feeding.", [("breast-feeding", "ROUTE", "breast milk")], id="breast-feeding"),
+    pytest.param("after in utero exposure to", [("in utero exposure", "ROUTE", "transplacental")], id="in-utero"),
+    pytest.param("three albuterol inhalations", [("inhalations", "ROUTE", "inhaled")], id="inhalations"),
+    pytest.param("spontaneous sub-conjunctival haematoma", [], id="route-word-before-bleed"),
+    pytest.param("reticular infiltration in both lungs", [], id="infiltration-pathology"),
+    pytest.param("local infiltration of bupivacaine", [("local infiltration", "ROUTE", "infiltration")],
+                 id="infiltration-route"),
+    pytest.param("a history of intravenous drug abuse", [], id="intravenous-drug-abuse"),
+    pytest.param("imiquimod 5 days per week", [("5 days per week", "FREQUENCY", "5 days per week")],
+                 id="days-per-week"),
+    pytest.param("3 mg on days 1, 8, and 15", [("3 mg", "DOSE", 3.0),
+                                               ("on days 1, 8, and 15", "FREQUENCY", "on listed days")],
+                 id="listed-days"),
+    pytest.param("13.2 mg on day 1 and 6.6 mg", [("13.2 mg", "DOSE", 13.2), ("6.6 mg", "DOSE", 6.6)],
+                 id="day-number-not-a-dose"),
+    pytest.param("he had 225-mg/day clozapine", [("225-mg/day", "DOSE", 225.0)], id="hyphenated-dose"),
+    pytest.param("on less than 2.5 grams a day", [("less than 2.5 grams", "DOSE", "<2.5"),
+                                                  ("a day", "FREQUENCY", "once daily")], id="upper-bound"),
+    pytest.param("at least 10 mg/kg", [("at least 10 mg/kg", "DOSE", ">10")], id="lower-bound"),
+    pytest.param("bevacizumab (1.25 mg in 0.1 ml)", [("1.25 mg in 0.1 ml", "DOSE", 1.25)], id="amount-in-volume"),
+    pytest.param("10 ml in 0.1 ml", [("10 ml", "DOSE", 10.0), ("0.1 ml", "DOSE", 0.1)], id="volume-in-volume"),
+])
+def test_rule_fixes(text, expected):
+    assert _dosing(text) == expected
+
+
+def test_bound_sets_min_or_max():
+    (upper,) = [m for m in find_dosing("less than 2.5 grams") if m.label == "DOSE"]
+    (lower,) = [m for m in find_dosing("more than 5 mg") if m.label == "DOSE"]
+    assert (upper.norm_value, upper.min_value, upper.max_value) == (None, None, 2500.0)
+    assert (lower.norm_value, lower.min_value, lower.max_value) == (None, 5.0, None)
+
+
+def test_merge_routes_keeps_other_mentions():
+    assert merge_routes("", []) == []
+
+
+@pytest.mark.parametrize("text,expected", [
+    pytest.param("Continuous EEG monitoring is helpful.", [], id="continuous-monitoring"),
+    pytest.param("He developed intermittent spotting.", [], id="intermittent-symptom"),
+    pytest.param("repeated episodes of dystonia", [], id="repeated-episodes"),
+    pytest.param("a continuous infusion of heparin", [("continuous", "FREQUENCY"), ("infusion", "ROUTE")],
+                 id="continuous-infusion"),
+    pytest.param("intermittent rifampin therapy", [("intermittent", "FREQUENCY")], id="intermittent-therapy"),
+    pytest.param("ketamine was given continuously", [("continuously", "FREQUENCY")], id="drug-before"),
+])
+def test_frequency_without_rate_needs_dosing_context(nlp, text, expected):
+    doc = nlp(text)
+    assert [(s.text, s.label_) for s in doc.spans["dosing"]] == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    pytest.param("lopinavir/ritonavir tablets", [("lopinavir", "DB01601"), ("ritonavir", "DB00503")], id="slash"),
+    pytest.param("bortezomib / dexamethasone was given", [("bortezomib", "DB00188"), ("dexamethasone", "DB01234")],
+                 id="spaced-slash"),
+    pytest.param("ketamine hydrochloride 5 mg", [("ketamine hydrochloride", "DB01221")], id="salt-kept"),
+])
+def test_combination_is_two_drugs(nlp, text, expected):
+    doc = nlp(text)
+    assert [(s.text, s._.concept_id) for s in doc.spans["drugs"]] == expected
+
+
+@pytest.mark.parametrize("words,timepoint,drugs,expected", [
+    pytest.param("rash 3 weeks after starting minocycline therapy".split(), (1, 3), [(5, 6)], True, id="after-start"),
+    pytest.param("after 1 week of nefazodone therapy".split(), (1, 3), [(4, 5)], True, id="of-drug"),
+    pytest.param("rash 10 days after phenytoin initiation".split(), (1, 3), [(4, 5)], True, id="after-drug"),
+    pytest.param("resolved 3 days after stopping lamotrigine".split(), (1, 3), [(5, 6)], False, id="after-stopping"),
+    pytest.param("3 days later , lamotrigine".split(), (0, 2), [(4, 5)], False, id="no-joiner"),
+    pytest.param("3 days after a b c d e f lamotrigine".split(), (0, 2), [(9, 10)], False, id="too-far"),
+    pytest.param("3 days after".split(), (0, 2), [], False, id="no-drug"),
+])
+def test_time_on_drug(words, timepoint, drugs, expected):
+    assert time_on_drug(words, timepoint, drugs) is expected
+
+
+def test_timepoint_links_as_duration():
+    nlp = spacy.blank("en")
+    doc = nlp("Rash appeared 3 weeks after starting minocycline and 2 days later it went .")
+    doc.spans["drugs"] = [doc.char_span(37, 48, label="DRUG")]
+    doc.spans["quantities"] = [doc.char_span(14, 21, label="TIMEPOINT"), doc.char_span(53, 59, label="TIMEPOINT")]
+    (regimen,) = link_regimens(doc)
+    assert {k: [s.text for s in v] for k, v in regimen.links.items()} == {"DURATION": ["3 weeks"]}
+
+
+@pytest.mark.parametrize("words,drugs,expected", [
+    pytest.param("clozapine , an atypical antipsychotic , is toxic at high doses".split(), [(0, 1), (4, 5)],
+                 [[0], [0]], id="appositive-shares"),
+    pytest.param("clozapine , and an antipsychotic , is toxic at high doses".split(), [(0, 1), (4, 5)],
+                 [[], [0]], id="coordination-not-appositive"),
+    pytest.param("clozapine , a drug of the class antipsychotic at high doses".split(), [(0, 1), (7, 8)],
+                 [[], [0]], id="too-long"),
+])
+def test_appositive_alias(words, drugs, expected):
+    dose = words.index("high")
+    assert assign(words, drugs, [(dose, dose + 2, "DOSE")]) == expected
+
+
+def test_context_file_without_new_keys_is_an_error(monkeypatch):
+    from extractor.components import dosing
+    from extractor.errors import PatternFileError
+
+    old = {"comment": "", "route_not_after": [], "route_not_before": [], "frequency_not_before": []}
+    monkeypatch.setattr(dosing, "load_json", lambda name: old)
+    with pytest.raises(PatternFileError, match=r"dosing_context\.json.*route_acts"):
+        dosing._context()
+
+
+def test_regimens_file_without_elapsed_keys_is_an_error(monkeypatch):
+    from extractor import regimens
+    from extractor.errors import PatternFileError
+
+    data = {"barriers": [], "coordinators": [], "shared_labels": [], "barrier_cost": 1, "paren_cost": 1,
+            "max_gap": 1}
+    monkeypatch.setattr(regimens, "load_json", lambda name: data)
+    regimens.config.cache_clear()
+    try:
+        with pytest.raises(PatternFileError, match=r"regimens\.json.*elapsed"):
+            regimens.config()
+    finally:
+        monkeypatch.undo()
+        regimens.config.cache_clear()
