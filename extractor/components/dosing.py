@@ -419,7 +419,9 @@ def merge_routes(text: str, mentions: list[Mention]) -> list[Mention]:
     """`intravenous mannitol infusion`, `subcutaneous injection`, `intravitreal pegaptanib
     injection`: a specific route followed (within three words, no punctuation, no phrase
     word) by an act of giving (infusion, injection, instillation, infiltration) is one
-    ROUTE span with the specific route's value, not two routes (as PHEE annotates them)."""
+    route, not two. Adjacent (`subcutaneous injection`) they become one ROUTE span; with
+    words between (usually the drug) the specific route alone stays, so a ROUTE span never
+    swallows the drug's name (PHEE marks the whole phrase; we do not)."""
     routes = [m for m in mentions if m.label == "ROUTE"]
     acts, stop = rules().context["route_acts"], rules().context["route_gap_stop"]
     drop, merged = set(), []
@@ -430,7 +432,7 @@ def merge_routes(text: str, mentions: list[Mention]) -> list[Mention]:
         if not _ROUTE_GAP.fullmatch(gap) or any(w.lower() in stop for w in re.findall(r"[\w\-]+", gap)):
             continue
         drop.update((id(a), id(b)))
-        merged.append(Mention(a.start, b.end, "ROUTE", value=a.value))
+        merged.append(Mention(a.start, b.end if not gap.strip(" -") else a.end, "ROUTE", value=a.value))
     if not merged:
         return mentions
     kept = [m for m in mentions if id(m) not in drop]
