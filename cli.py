@@ -98,6 +98,35 @@ def models() -> None:
         typer.echo(f"{name}\tinstalled")
 
 
+train_app = typer.Typer(help="Train claimx's statistical components.", no_args_is_help=True)
+app.add_typer(train_app, name="train")
+
+
+@train_app.command("ner")
+def train_ner(
+    train: Annotated[Path, typer.Option("--train", help="JSONL: text + spans labelled Chemical/Disease.")],
+    dev: Annotated[Path, typer.Option("--dev", help="JSONL like --train, for model selection.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for model-best/, model-last/ and DocBins.")],
+    config: Annotated[Path | None, typer.Option(help="spaCy training config.")] = None,
+    max_minutes: Annotated[float | None, typer.Option(help="Stop training after this many minutes.")] = None,
+) -> None:
+    """Train the CHEMICAL/DISEASE recognizer (spaCy NER, CPU) and keep the best dev checkpoint.
+
+    Example: claimx train ner --train bc5cdr/train.jsonl --dev bc5cdr/dev.jsonl --out runs/ner
+    """
+    from extractor.training import train_ner as run_train
+
+    try:
+        result = run_train(train, dev, out, config=config, max_minutes=max_minutes,
+                           log=lambda msg: err.print(msg, markup=False, highlight=False))
+    except ClaimxError as e:
+        fail(str(e))
+    per_type = result.scores.get("ents_per_type") or {}
+    figures = ", ".join(f"{label} F1 {s['f']:.3f}" for label, s in sorted(per_type.items()))
+    typer.echo(f"best dev ents F1 {result.scores.get('ents_f', 0):.3f} ({figures}); {result.steps} steps, "
+               f"{result.seconds / 60:.1f} min, stopped: {result.stopped} -> {result.best_path}")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: usage errors become one line on stderr and exit code 2."""
     try:
