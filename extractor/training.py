@@ -152,6 +152,8 @@ def train_ner(
     all_overrides = {"paths.train": str(out / "train.spacy"), "paths.dev": str(out / "dev.spacy")}
     all_overrides.update(overrides or {})
     cfg = load_config(config, overrides=all_overrides, interpolate=False)
+    if "include_static_vectors = true" in cfg.to_str() and cfg["paths"].get("vectors") in (None, "null", ""):
+        raise UsageError(f"{config} uses static vectors: pass --vectors DIR (made by `claimx train vectors`)")
     from .pipeline import import_components
 
     import_components()
@@ -242,3 +244,62 @@ def package_ner(model_dir: Path, dest: Path) -> list[Path]:
         shutil.copytree(model_dir / part, target)
         copied.append(target)
     return copied
+
+
+def train_vectors(
+    texts: list[Path],
+    out: Path,
+    dim: int = 64,
+    bucket: int = 20000,
+    epochs: int = 5,
+    log: Callable[[str], None] | None = None,
+) -> Path:
+    """Subword (floret) static vectors from unlabelled JSONL text, saved as a spaCy vectors pipeline.
+
+    Text is tokenized with the claimx tokenizer so vector keys are the tokens the NER sees. floret
+    hashes words and character 3-6-grams into `bucket` rows: the table stays small (bucket x dim
+    floats) and unseen chemical names still get a vector from their pieces.
+    """
+    import tempfile
+
+    try:
+        import floret
+    except ImportError as e:
+        raise UsageError("training vectors needs floret: pip install 'claimx[train]'") from e
+    from spacy.training.initialize import convert_vectors
+
+    log = log or (lambda _msg: None)
+    out = Path(out)
+    nlp = blank_claimx()
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "corpus.txt"
+        n_words = 0
+        with corpus.open("w", encoding="utf-8") as f:
+            for path in texts:
+                path = Path(path)
+                if not path.is_file():
+                    raise UsageError(f"text file not found: {path}")
+                with path.open(encoding="utf-8") as lines:
+                    docs = (json.loads(line).get("text", "") for line in lines if line.strip())
+                    for doc in nlp.tokenizer.pipe(docs, batch_size=64):
+                        line = []  # one line per paragraph (whitespace tokens hold the line breaks)
+                        for token in [*doc, None]:
+                            if token is None or token.is_space:
+                                if line:
+                                    f.write(" ".join(line) + "\n")
+                                    n_words += len(line)
+                                    line = []
+                            else:
+                                line.append(token.text)
+        if not n_words:
+            raise UsageError("no text to train vectors on")
+        log(f"training {dim}-d floret vectors on {n_words:,} words")
+        model = floret.train_unsupervised(
+            str(corpus), model="cbow", mode="floret", hashCount=2, bucket=bucket, minn=3, maxn=6,
+            dim=dim, epoch=epochs, minCount=3, thread=1, verbose=0)
+        vectors_file = Path(tmp) / "vectors.floret"
+        model.save_floret_vectors(str(vectors_file))
+        vec_nlp = blank_claimx()
+        convert_vectors(vec_nlp, vectors_file, truncate=0, prune=-1, mode="floret")
+        vec_nlp.to_disk(out)
+    return out

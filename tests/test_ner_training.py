@@ -90,9 +90,15 @@ def test_cli_missing_config_exits_2(tiny, tmp_path, capsys):
     assert "config not found" in capsys.readouterr().err
 
 
+def test_config_with_vectors_needs_vectors(tiny, tmp_path):
+    with pytest.raises(UsageError, match="--vectors"):
+        train_ner(tiny, tiny, tmp_path / "out")
+
+
 def test_tiny_training_run_saves_a_loadable_pipeline(tiny, tmp_path):
     result = train_ner(tiny, tiny, tmp_path / "out", overrides={
-        "training.max_steps": 12, "training.eval_frequency": 6, "training.patience": 0})
+        "training.max_steps": 12, "training.eval_frequency": 6, "training.patience": 0,
+        "components.tok2vec.model.embed.include_static_vectors": False})
     assert result.best_path.is_dir() and (tmp_path / "out" / "model-last").is_dir()
     assert result.steps == 12 and result.stopped == "max_steps"
     from extractor.pipeline import load
@@ -100,3 +106,23 @@ def test_tiny_training_run_saves_a_loadable_pipeline(tiny, tmp_path):
     nlp = load(str(result.best_path))
     assert {"tok2vec", "ner", "claimx_sentences"} <= set(nlp.pipe_names)
     assert set(nlp.get_pipe("ner").labels) == {"CHEMICAL", "DISEASE"}
+
+
+def test_train_vectors_writes_floret_vectors(tmp_path):
+    pytest.importorskip("floret", reason="floret is in the 'train' extra")
+    import spacy
+
+    from extractor.training import train_vectors
+
+    texts = [{"text": "Ketamine-induced analgesia lasted for weeks in patients with pain."}] * 30
+    out = train_vectors([write_jsonl(tmp_path / "t.jsonl", texts)], tmp_path / "vec", dim=8, bucket=200, epochs=1)
+    vocab = spacy.blank("en").vocab.from_disk(out / "vocab")
+    assert vocab.vectors.mode == "floret" and vocab.vectors.shape == (200, 8)
+
+
+def test_train_vectors_missing_text_is_usage_error(tmp_path):
+    pytest.importorskip("floret", reason="floret is in the 'train' extra")
+    from extractor.training import train_vectors
+
+    with pytest.raises(UsageError, match="not found"):
+        train_vectors([tmp_path / "none.jsonl"], tmp_path / "vec")
