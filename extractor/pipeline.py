@@ -17,6 +17,7 @@ from .errors import ModelNotFound
 CLAIMX_COMPONENTS: list[str] = [
     "claimx_sentences",
     "abbreviation_detector",
+    "claimx_ner_consistency",
 ]
 
 # modules whose import registers the factories above
@@ -24,6 +25,7 @@ _COMPONENT_MODULES = [
     "scispacy.abbreviation",
     "extractor.components.sentences",
     "extractor.components.ner_labels",
+    "extractor.components.ner_consistency",
 ]
 
 
