@@ -111,6 +111,8 @@ def train_ner(
     max_minutes: Annotated[float | None, typer.Option(help="Stop training after this many minutes.")] = None,
     vectors: Annotated[Path | None, typer.Option(
         help="Static vectors (a folder from `claimx train vectors`); the config must include them.")] = None,
+    install_into: Annotated[Path | None, typer.Option(
+        help="Copy the best model's weights and config sections into this pipeline folder (models/default).")] = None,
 ) -> None:
     """Train the CHEMICAL/DISEASE recognizer (spaCy NER, CPU) and keep the best dev checkpoint.
 
@@ -124,6 +126,10 @@ def train_ner(
         result = run_train(train, dev, out, config=config, max_minutes=max_minutes,
                            overrides={"paths.vectors": str(vectors)} if vectors else None,
                            log=lambda msg: err.print(msg, markup=False, highlight=False))
+        if install_into is not None:
+            from extractor.training import package_ner
+
+            package_ner(result.best_path, install_into)
     except ClaimxError as e:
         fail(str(e))
     per_type = result.scores.get("ents_per_type") or {}

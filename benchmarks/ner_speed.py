@@ -1,6 +1,6 @@
 """Words/s of the full claimx default pipeline and of the scispaCy-architecture speed anchor, same run, same text.
 
-usage: python benchmarks/ner_speed.py [--model default] [--text FILE] [--repeat N] [--anchor-repeat N]
+usage: python benchmarks/ner_speed.py [--model default] [--text FILE] [--docs N] [--repeat N] [--anchor-repeat N]
                                       [--anchor ../shared/bench/scispacy_arch_speed.py] [--json OUT.json]
 
 Text: BC5CDR dev abstracts (one paragraph each) unless --text is given. Words are whitespace-separated
@@ -62,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", default="default")
     ap.add_argument("--text")
+    ap.add_argument("--docs", type=int, default=0, help="use only the first N paragraphs (0: all)")
     ap.add_argument("--repeat", type=int, default=2, help="passes over the text for the claimx pipeline")
     ap.add_argument("--anchor-repeat", type=int, default=1, help="passes over the text for the anchor")
     ap.add_argument("--anchor", default=str(SHARED / "bench" / "scispacy_arch_speed.py"))
@@ -71,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # child processes too
 
     text = Path(args.text).read_text(encoding="utf-8") if args.text else dev_text()
-    paras = [p for p in text.split("\n\n") if p.strip()]
+    paras = [p for p in text.split("\n\n") if p.strip()][: args.docs or None]
     result = {"model": args.model, "paragraphs": len(paras), "words": sum(len(p.split()) for p in paras)}
     result["claimx_words_per_s"] = round(pipeline_speed(args.model, paras * args.repeat))
     result["claimx_blis_words_per_s"] = round(pipeline_speed(args.model, paras * args.repeat, blis=True))

@@ -225,8 +225,9 @@ PACKAGED_PARTS = ("tok2vec", "ner", "vocab")
 def package_ner(model_dir: Path, dest: Path) -> list[Path]:
     """Copy a trained NER's weights (tok2vec/, ner/, vocab/) into a pipeline folder such as models/default.
 
-    The destination's config.cfg must already describe the same tok2vec and ner architecture
-    (models/default/config.cfg carries the sections of models/ner.cfg); loading checks the shapes.
+    The [components.tok2vec*] and [components.ner*] sections of the destination's config.cfg are
+    replaced by the trained ones (the rest of that file is kept as written); "tok2vec" and "ner"
+    must already be in its [nlp] pipeline list.
     """
     import shutil
 
@@ -236,6 +237,7 @@ def package_ner(model_dir: Path, dest: Path) -> list[Path]:
         raise UsageError(f"{model_dir} is not a trained NER pipeline (missing {', '.join(missing)})")
     if not (dest / "config.cfg").is_file():
         raise UsageError(f"{dest} is not a pipeline folder (no config.cfg)")
+    _copy_component_config(model_dir / "config.cfg", dest / "config.cfg")
     copied = []
     for part in PACKAGED_PARTS:
         target = dest / part
@@ -303,3 +305,22 @@ def train_vectors(
         convert_vectors(vec_nlp, vectors_file, truncate=0, prune=-1, mode="floret")
         vec_nlp.to_disk(out)
     return out
+
+
+def _is_ner_section(header: str) -> bool:
+    name = header.strip()[1:-1]
+    return any(name == c or name.startswith(c + ".") for c in ("components.tok2vec", "components.ner"))
+
+
+def _copy_component_config(src: Path, dest: Path) -> None:
+    """Replace dest's tok2vec/ner config sections by src's, textually (keeps dest's comments and order)."""
+    import re
+
+    def split(text: str) -> list[str]:
+        return [block.strip("\n") for block in re.split(r"\n(?=\[)", text.strip("\n"))]
+
+    trained = [block for block in split(src.read_text(encoding="utf-8")) if _is_ner_section(block.split("\n")[0])]
+    if not trained:
+        raise UsageError(f"{src} has no [components.tok2vec]/[components.ner] sections")
+    kept = [block for block in split(dest.read_text(encoding="utf-8")) if not _is_ner_section(block.split("\n")[0])]
+    dest.write_text("\n\n".join(kept + trained) + "\n", encoding="utf-8")

@@ -107,6 +107,31 @@ def test_tiny_training_run_saves_a_loadable_pipeline(tiny, tmp_path):
     assert {"tok2vec", "ner", "claimx_sentences"} <= set(nlp.pipe_names)
     assert set(nlp.get_pipe("ner").labels) == {"CHEMICAL", "DISEASE"}
 
+    # packaging into a pipeline folder like models/default: weights copied, config sections replaced
+    import shutil
+
+    from extractor.training import package_ner
+    from tests.conftest import ROOT
+
+    dest = tmp_path / "default"
+    dest.mkdir()
+    for name in ("config.cfg", "meta.json"):
+        shutil.copy(ROOT / "models" / "default" / name, dest / name)
+    package_ner(result.best_path, dest)
+    config = (dest / "config.cfg").read_text()
+    assert config.count("[components.tok2vec.model.embed]") == 1 and "include_static_vectors = false" in config
+    assert "[components.claimx_ner_consistency]" in config and "\n\n\n" not in config
+    packaged = load(str(dest))
+    assert packaged.pipe_names[:2] == ["tok2vec", "ner"]
+    assert set(packaged.get_pipe("ner").labels) == {"CHEMICAL", "DISEASE"}
+
+
+def test_package_refuses_a_folder_without_weights(tmp_path):
+    from extractor.training import package_ner
+
+    with pytest.raises(UsageError, match="not a trained NER"):
+        package_ner(tmp_path, tmp_path)
+
 
 def test_train_vectors_writes_floret_vectors(tmp_path):
     pytest.importorskip("floret", reason="floret is in the 'train' extra")
