@@ -12,6 +12,7 @@ from spacy.language import Language
 from spacy.util import registry
 
 from .errors import ModelNotFound
+from .vectors import cache_floret_vectors
 
 # claimx components added, in this order, on top of any pipeline (names = factory names)
 CLAIMX_COMPONENTS: list[str] = [
@@ -102,7 +103,7 @@ def load(name: str = "default") -> Language:
     import_components()
     shipped = shipped_models()
     if name in shipped:
-        return use_numpy_blas(_load_folder(shipped[name]))
+        return use_numpy_blas(cache_floret_vectors(_load_folder(shipped[name])))
     path = Path(name)
     if path.exists():
         if not (path / "config.cfg").is_file():
@@ -118,7 +119,7 @@ def load(name: str = "default") -> Language:
             f"{name}-0.5.4.tar.gz, or pass the path of a pipeline folder"
         )
     add_claimx_components(nlp)
-    return use_numpy_blas(nlp)
+    return use_numpy_blas(cache_floret_vectors(nlp))
 
 
 def use_numpy_blas(nlp: Language) -> Language:
