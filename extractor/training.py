@@ -170,6 +170,9 @@ def _train_loop(cfg, out: Path, max_minutes: float | None, log: Callable[[str], 
     from spacy.util import resolve_dot_names
 
     nlp = init_nlp(cfg)
+    from .vectors import cache_floret_vectors
+
+    cache_floret_vectors(nlp)  # static vectors are not updated in training: compute each word's once
     resolved = nlp.config.interpolate()
     T = spacy.registry.resolve(resolved["training"], schema=spacy.schemas.ConfigSchemaTraining)
     train_corpus, dev_corpus = resolve_dot_names(resolved, [T["train_corpus"], T["dev_corpus"]])
