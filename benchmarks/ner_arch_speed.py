@@ -5,6 +5,7 @@ so each architecture is built from models/ner.cfg with overrides, initialised on
 and timed on the same paragraphs, in one process, interleaved (noise on a shared machine hits all alike).
 
 usage: python benchmarks/ner_arch_speed.py [--docs 200] [--rounds 2] [--vectors runs/vectors]
+(with --vectors every architecture gets the static vectors, as shipped; without, none has them)
 """
 
 from __future__ import annotations
@@ -20,14 +21,19 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 T2V = "components.tok2vec.model"
+
+
+def arch(width: int, depth: int, maxout: int = 3) -> dict:
+    return {f"{T2V}.encode.width": width, f"{T2V}.encode.depth": depth, f"{T2V}.encode.maxout_pieces": maxout}
+
+
 ARCHS = {
-    "w96 d4 maxout3 (shipped shape)": {},
-    "w96 d4 maxout2": {f"{T2V}.encode.maxout_pieces": 2},
-    "w64 d4": {f"{T2V}.encode.width": 64},
-    "w64 d2": {f"{T2V}.encode.width": 64, f"{T2V}.encode.depth": 2},
-    "w128 d4": {f"{T2V}.encode.width": 128},
-    "w96 d8": {f"{T2V}.encode.depth": 8},
-    "w256 d8 (scispaCy md NER tok2vec)": {f"{T2V}.encode.width": 256, f"{T2V}.encode.depth": 8},
+    "w64 d4 maxout3 (shipped shape)": arch(64, 4),
+    "w64 d2 maxout2": arch(64, 2, 2),
+    "w64 d4 maxout2": arch(64, 4, 2),
+    "w96 d4 maxout3": arch(96, 4),
+    "w128 d4 maxout3": arch(128, 4),
+    "w256 d8 (scispaCy md NER tok2vec)": arch(256, 8),
 }
 
 
@@ -37,8 +43,10 @@ def build(overrides: dict, docs: list, vectors: str | None):
     from thinc.api import use_ops
 
     from extractor.pipeline import add_claimx_components, import_components, use_numpy_blas
+    from extractor.vectors import cache_floret_vectors
 
     import_components()
+    overrides = {**overrides, f"{T2V}.embed.include_static_vectors": bool(vectors)}
     cfg = load_config(ROOT / "models" / "ner.cfg", overrides=overrides)
     import spacy
 
@@ -46,6 +54,7 @@ def build(overrides: dict, docs: list, vectors: str | None):
         nlp = spacy.util.load_model_from_config(cfg, auto_fill=True)
         if vectors:
             nlp.vocab.from_disk(Path(vectors) / "vocab")
+            cache_floret_vectors(nlp)
         nlp.initialize(lambda: [Example(nlp.make_doc(d.text), d) for d in docs])
     add_claimx_components(nlp)
     return use_numpy_blas(nlp)
@@ -55,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", type=int, default=200)
     ap.add_argument("--rounds", type=int, default=2)
-    ap.add_argument("--vectors", help="also time the shipped shape with these static vectors")
+    ap.add_argument("--vectors", help="a vectors folder (claimx train vectors) given to every architecture")
     args = ap.parse_args(argv)
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     data = ROOT.parent / "shared" / "data" / "bc5cdr" / "dev.jsonl"
@@ -68,10 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     gold = make_docs(blank_claimx(), records[:20])
     texts = [r["text"] for r in records]
     words = sum(len(t.split()) for t in texts)
-    archs = dict(ARCHS)
-    if args.vectors:
-        archs["w96 d4 + floret vectors"] = {f"{T2V}.embed.include_static_vectors": True}
-    pipelines = {name: build(o, gold, args.vectors if "vectors" in name else None) for name, o in archs.items()}
+    pipelines = {name: build(o, gold, args.vectors) for name, o in ARCHS.items()}
     best = {name: 0.0 for name in pipelines}
     for _ in range(args.rounds):
         for name, nlp in pipelines.items():

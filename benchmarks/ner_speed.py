@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--text")
     ap.add_argument("--docs", type=int, default=0, help="use only the first N paragraphs (0: all)")
     ap.add_argument("--repeat", type=int, default=2, help="passes over the text for the claimx pipeline")
-    ap.add_argument("--anchor-repeat", type=int, default=1, help="passes over the text for the anchor")
+    ap.add_argument("--anchor-repeat", type=int, default=0, help="anchor passes (0: --repeat)")
     ap.add_argument("--anchor", default=str(SHARED / "bench" / "scispacy_arch_speed.py"))
     ap.add_argument("--no-anchor", action="store_true")
     ap.add_argument("--json", dest="json_out")
@@ -73,7 +73,8 @@ def main(argv: list[str] | None = None) -> int:
 
     text = Path(args.text).read_text(encoding="utf-8") if args.text else dev_text()
     paras = [p for p in text.split("\n\n") if p.strip()][: args.docs or None]
-    result = {"model": args.model, "paragraphs": len(paras), "words": sum(len(p.split()) for p in paras)}
+    result = {"model": args.model, "paragraphs": len(paras), "words": sum(len(p.split()) for p in paras),
+              "repeat": args.repeat}
     result["claimx_words_per_s"] = round(pipeline_speed(args.model, paras * args.repeat))
     result["claimx_blis_words_per_s"] = round(pipeline_speed(args.model, paras * args.repeat, blis=True))
     print(f"claimx {args.model} (numpy BLAS, as shipped): {result['claimx_words_per_s']:,} words/s")
@@ -83,8 +84,9 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as f:
             f.write("\n\n".join(paras))
         try:
-            result["anchor_blis_words_per_s"] = round(anchor_speed(anchor, Path(f.name), args.anchor_repeat, False))
-            result["anchor_numpy_words_per_s"] = round(anchor_speed(anchor, Path(f.name), args.anchor_repeat, True))
+            repeat = args.anchor_repeat or args.repeat
+            result["anchor_blis_words_per_s"] = round(anchor_speed(anchor, Path(f.name), repeat, False))
+            result["anchor_numpy_words_per_s"] = round(anchor_speed(anchor, Path(f.name), repeat, True))
         finally:
             os.unlink(f.name)
         best_anchor = max(result["anchor_blis_words_per_s"], result["anchor_numpy_words_per_s"])
