@@ -113,3 +113,27 @@ def test_unknown_model_says_how_to_install(name):
 def test_folder_without_config_is_refused(tmp_path):
     with pytest.raises(ModelNotFound, match="no config.cfg"):
         load(str(tmp_path))
+
+
+@pytest.mark.slow
+def test_default_pipeline_dev_scores_do_not_regress():
+    """Strict BC5CDR dev F1 of the shipped pipeline (model card: CHEMICAL 0.850, DISEASE 0.774)."""
+    from tests.conftest import DATA
+
+    dev = DATA / "bc5cdr" / "dev.jsonl"
+    if not dev.is_file():
+        pytest.skip(f"BC5CDR dev split not found at {dev} (needs ../shared beside the checkout)")
+    import importlib.util
+
+    from tests.conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("ner_dev", ROOT / "benchmarks" / "ner_dev.py")
+    ner_dev = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ner_dev)
+    from extractor.training import read_ner_jsonl
+
+    records = read_ner_jsonl(dev)
+    docs = load("default").pipe([r["text"] for r in records])
+    pred = [{(e.start_char, e.end_char, e.label_) for e in d.ents} for d in docs]
+    scores = ner_dev.score([set(r["spans"]) for r in records], pred)
+    assert scores["CHEMICAL"]["f"] >= 0.84 and scores["DISEASE"]["f"] >= 0.76
