@@ -56,7 +56,14 @@ def create_scispacy_tokenizer():
 # v2 also splits "ketamine-induced", "renin-angiotensin" and "ergotamine/caffeine" so that names inside
 # such compounds are whole tokens (BC5CDR: 10% of the gold entities end inside a v1 token, 1.6% with v2).
 # Digits before a hyphen ("4.2-day", "5-HT3") and short units around a slash ("mg/kg", "ng/mL") stay whole.
-_V2_INFIXES = r"|(?<=[A-Za-z)\]])-(?=[A-Za-z]{2})|(?<=[A-Za-z]{3})/(?=[A-Za-z]{3})"
+# Common prefixes and modifiers stay attached ("placebo-controlled", "short-term", "non-Hodgkin").
+_V2_KEEP = ("anti", "non", "post", "pre", "multi", "long", "short", "open", "placebo", "double", "single", "triple",
+            "self", "well", "low", "high", "co", "re", "semi", "sub", "over", "under", "extra", "intra", "inter",
+            "dose", "time", "half", "full", "first", "second", "third", "day", "week", "year")
+_V2_INFIXES = (
+    "|" + "".join(f"(?<!\\b{p})(?<!\\b{p.capitalize()})" for p in _V2_KEEP)
+    + r"(?<=[A-Za-z)\]])-(?=[A-Za-z]{2})|(?<=[A-Za-z]{3})/(?=[A-Za-z]{3})"
+)
 
 
 @registry.tokenizers("claimx.scispacy_tokenizer.v2")

@@ -151,3 +151,16 @@ def test_train_vectors_missing_text_is_usage_error(tmp_path):
 
     with pytest.raises(UsageError, match="not found"):
         train_vectors([tmp_path / "none.jsonl"], tmp_path / "vec")
+
+
+@pytest.mark.parametrize("text, tokens", [
+    ("ketamine-induced", ["ketamine", "-", "induced"]),
+    ("ergotamine/caffeine", ["ergotamine", "/", "caffeine"]),
+    ("placebo-controlled", ["placebo-controlled"]),
+    ("short-term non-Hodgkin", ["short-term", "non-Hodgkin"]),
+    ("4.2-day", ["4.2-day"]),
+    ("mg/kg/h", ["mg/kg/h"]),
+    ("5-HT3", ["5-HT3"]),
+], ids=["word-hyphen-word", "word-slash-word", "placebo-prefix", "modifier-prefixes", "number-unit", "units", "code"])
+def test_tokenizer_v2(text, tokens):
+    assert [t.text for t in blank_claimx().make_doc(text)] == tokens
