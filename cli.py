@@ -273,6 +273,64 @@ def review(
         webbrowser.open(path.resolve().as_uri())
 
 
+@train_app.command("ner")
+def train_ner(
+    train: Annotated[Path, typer.Option("--train", help="JSONL: text + spans labelled Chemical/Disease.")],
+    dev: Annotated[Path, typer.Option("--dev", help="JSONL like --train, for model selection.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for model-best/, model-last/ and DocBins.")],
+    config: Annotated[Path | None, typer.Option(help="spaCy training config.")] = None,
+    max_minutes: Annotated[float | None, typer.Option(help="Stop training after this many minutes.")] = None,
+    vectors: Annotated[Path | None, typer.Option(
+        help="Static vectors (a folder from `claimx train vectors`); the config must include them.")] = None,
+    install_into: Annotated[Path | None, typer.Option(
+        help="Copy the best model's weights and config sections into this pipeline folder (models/default).")] = None,
+) -> None:
+    """Train the CHEMICAL/DISEASE recognizer (spaCy NER, CPU) and keep the best dev checkpoint.
+
+    Example: claimx train ner --train bc5cdr/train.jsonl --dev bc5cdr/dev.jsonl --out runs/ner
+    """
+    from extractor.training import train_ner as run_train
+
+    try:
+        if vectors is not None and not (vectors / "vocab").is_dir():
+            fail(f"{vectors} is not a vectors folder (no vocab/ inside)")
+        result = run_train(train, dev, out, config=config, max_minutes=max_minutes,
+                           overrides={"paths.vectors": str(vectors)} if vectors else None,
+                           log=lambda msg: err.print(msg, markup=False, highlight=False))
+        if install_into is not None:
+            from extractor.training import package_ner
+
+            package_ner(result.best_path, install_into)
+    except ClaimxError as e:
+        fail(str(e))
+    per_type = result.scores.get("ents_per_type") or {}
+    figures = ", ".join(f"{label} F1 {s['f']:.3f}" for label, s in sorted(per_type.items()))
+    typer.echo(f"best dev ents F1 {result.scores.get('ents_f', 0):.3f} ({figures}); {result.steps} steps, "
+               f"{result.seconds / 60:.1f} min, stopped: {result.stopped} -> {result.best_path}")
+
+
+@train_app.command("vectors")
+def train_vectors(
+    text: Annotated[list[Path], typer.Option("--text", help="JSONL with a 'text' field; repeatable.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the spaCy vectors pipeline.")],
+    dim: Annotated[int, typer.Option(help="Vector width.")] = 64,
+    bucket: Annotated[int, typer.Option(help="Hash rows for words and character n-grams.")] = 20000,
+    epochs: Annotated[int, typer.Option(help="Passes over the text.")] = 5,
+) -> None:
+    """Train subword (floret) static vectors on unlabelled text, for `claimx train ner --vectors`.
+
+    Example: claimx train vectors --text papers.jsonl --out runs/vectors
+    """
+    from extractor.training import train_vectors as run_vectors
+
+    try:
+        path = run_vectors(text, out, dim=dim, bucket=bucket, epochs=epochs,
+                           log=lambda msg: err.print(msg, markup=False, highlight=False))
+    except ClaimxError as e:
+        fail(str(e))
+    typer.echo(f"vectors -> {path}")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: usage errors become one line on stderr and exit code 2."""
     try:

@@ -25,7 +25,7 @@ DRUG_CASES = [
     ("Ketamine (KET) was infused; KET reduced pain.", ["Ketamine", "KET", "KET"], ["DB01221"] * 3),
     ("a case of amiodarone-induced thyrotoxicosis", ["amiodarone"], None),
     ("imipenem/cilastatin was given", ["imipenem", "cilastatin"], None),
-    ("trimethoprim-sulfamethoxazole was given", ["trimethoprim-sulfamethoxazole"], None),
+    ("trimethoprim-sulfamethoxazole was given", ["trimethoprim", "sulfamethoxazole"], None),  # ingredients
     ("MTX was restarted at a lower dose.", ["MTX"], None),
     ("ketamine or placebo", ["ketamine", "placebo"], ["DB01221", None]),
     ("Serotonin syndrome developed.", [], []),

@@ -1,0 +1,74 @@
+"""Make NER entities consistent within a document (after the abbreviation detector).
+
+A statistical NER decides each occurrence alone, so "DOX" may be a CHEMICAL in one sentence and
+nothing in the next. Two cheap document-level rules fix most of that:
+
+* an abbreviation whose long form is an entity gets the long form's label, everywhere it occurs;
+* a surface form the NER labelled somewhere is labelled at its other occurrences too
+  (only forms the NER itself found, only where no entity already overlaps).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+
+def consistent_entities(doc: Doc, labels: frozenset[str], min_chars: int = 3) -> list[Span]:
+    """doc.ents plus the occurrences the two rules add (pure function; no overlaps)."""
+    ents = list(doc.ents)
+    forms: dict[tuple[str, ...], Counter] = defaultdict(Counter)
+    for ent in ents:
+        if ent.label_ in labels:
+            forms[tuple(t.text for t in ent)][ent.label_] += 1
+    defined = set()  # abbreviations defined in the text: kept however short ("PD", "MI")
+    if doc.has_extension("abbreviations"):
+        by_offsets = {(e.start, e.end): e.label_ for e in ents}
+        for short in doc._.abbreviations:
+            long_form = short._.long_form
+            label = by_offsets.get((long_form.start, long_form.end)) if long_form is not None else None
+            if label in labels:
+                forms[tuple(t.text for t in short)][label] += 1
+                defined.add(tuple(t.text for t in short))
+    if not forms:
+        return ents
+    taken = bytearray(len(doc))
+    for ent in ents:
+        taken[ent.start:ent.end] = b"\x01" * len(ent)
+    firsts = defaultdict(list)
+    for form in forms:
+        if form in defined or sum(len(w) for w in form) >= min_chars:
+            firsts[form[0]].append(form)
+    added = []
+    for i, token in enumerate(doc):
+        if taken[i] or token.text not in firsts:
+            continue
+        for form in sorted(firsts[token.text], key=len, reverse=True):
+            end = i + len(form)
+            if end <= len(doc) and not any(taken[i:end]) and tuple(t.text for t in doc[i:end]) == form:
+                added.append(Span(doc, i, end, label=forms[form].most_common(1)[0][0]))
+                taken[i:end] = b"\x01" * len(form)
+                break
+    return sorted(ents + added, key=lambda s: s.start) if added else ents
+
+
+class NerConsistency:
+    def __init__(self, name: str, labels: list[str]):
+        self.name = name
+        self.labels = frozenset(labels)
+
+    def __call__(self, doc: Doc) -> Doc:
+        if doc.ents:
+            ents = consistent_entities(doc, self.labels)
+            if len(ents) != len(doc.ents):
+                doc.ents = ents
+        return doc
+
+
+@Language.factory("claimx_ner_consistency", assigns=["doc.ents"],
+                  default_config={"labels": ["CHEMICAL", "DISEASE"]})
+def make_ner_consistency(nlp: Language, name: str, labels: list[str]) -> NerConsistency:
+    """Label every occurrence of a form the NER labelled once, and abbreviations of entities."""
+    return NerConsistency(name, labels)
