@@ -34,6 +34,11 @@ ASSESS_CASES = [
     ("Ketamine is an NMDA receptor antagonist.", "background", "unknown", None),
     ("Adverse events were higher in the control group than in the treated group (p = 0.02).",
      "finding", "decrease", True),
+    # a smaller rise is a decrease; the comparative on the change noun decides, not the noun
+    ("The mean increase in swelling was significantly less in the steroid group (p = 0.01).",
+     "finding", "decrease", True),
+    ("The rise of heart rate was lower after ketamine than after placebo.", "finding", "decrease", None),
+    ("The increase in sleep time was greater with melatonin.", "finding", "increase", None),
     pytest.param("Treated patients needed half as much rescue morphine.", "finding", "decrease", None,
                  marks=pytest.mark.xfail(reason="`half as much` is not a cue yet")),
 ]
