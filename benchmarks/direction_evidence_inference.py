@@ -3,7 +3,11 @@
 Gold: each passage's `effect` (significantly_increased -> increase, significantly_decreased ->
 decrease, no_significant_difference -> no_change). Passages repeated with the same effect (several
 annotators) are counted once. `unknown` predictions count as wrong. Tune on train, report dev.
-Usage: python benchmarks/direction_evidence_inference.py [--split dev] [--errors 20]
+With --gold-arms the benchmark (not the product, which sees one sentence and does not know which
+arm is the intervention) also uses the gold `intervention` and `comparator` fields: when the
+comparator is named before the intervention (the comparator is the subject: "placebo patients had
+higher ..."), an increase/decrease is flipped. That figure is an oracle upper bound, reported apart.
+Usage: python benchmarks/direction_evidence_inference.py [--split dev] [--errors 20] [--gold-arms]
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -20,14 +25,41 @@ GOLD = {"significantly_increased": "increase", "significantly_decreased": "decre
         "no_significant_difference": "no_change"}
 
 
+_WORD = re.compile(r"[a-z0-9]{4,}")
+_GENERIC = {"group", "groups", "patients", "treatment", "therapy", "with", "standard", "plus", "alone", "only",
+            "dose", "doses", "care", "control", "controls"}
+
+
+def first_mention(text: str, arm: str) -> int | None:
+    """Offset of the first word of the arm's name (4+ letters, not a generic word) in the text."""
+    words = [w for w in _WORD.findall(arm.lower()) if w not in _GENERIC] or _WORD.findall(arm.lower())
+    hits = [m.start() for w in words for m in re.finditer(rf"\b{re.escape(w)}", text)]
+    return min(hits) if hits else None
+
+
+def arm_adjusted(text: str, found: str, intervention: str, comparator: str, flipped: bool, cue: int) -> str:
+    """Flip increase/decrease when only the comparator is named before the first change word
+    (the comparator is the subject); oracle arms."""
+    if found not in ("increase", "decrease") or flipped:
+        return found
+    lowered = text.lower()
+    i, c = first_mention(lowered, intervention), first_mention(lowered, comparator)
+    if c is not None and c < cue and (i is None or i > cue):
+        return "decrease" if found == "increase" else "increase"
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--split", choices=["train", "dev"], default="dev")
     parser.add_argument("--errors", type=int, default=0, help="print this many random errors")
+    parser.add_argument("--gold-arms", action="store_true",
+                        help="oracle: also use the gold intervention/comparator fields (not a product figure)")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    from extractor.components.claims import assess
+    from extractor.components.claims import assess, load_rules
+    rules = load_rules()
 
     seen, rows = set(), []
     with open(args.data / "evidence_inference" / f"{args.split}.jsonl", encoding="utf-8") as f:
@@ -36,21 +68,28 @@ def main() -> None:
                 key = (span["text"], span["effect"])
                 if span["label"] == "EVIDENCE" and key not in seen:
                     seen.add(key)
-                    rows.append((span["text"], GOLD[span["effect"]]))
+                    rows.append((span["text"], GOLD[span["effect"]], span["intervention"], span["comparator"]))
     confusion, errors = Counter(), []
     sig_ok = sig_n = 0
-    for text, gold in rows:
+    for text, gold, intervention, comparator in rows:
         found = assess(text)
-        confusion[(gold, found.direction)] += 1
-        if found.direction != gold:
-            errors.append((gold, found.direction, " ".join(text.split())[:240]))
+        predicted = found.direction
+        if args.gold_arms:
+            lowered = text.lower()
+            cues = [m.start() for m in (rules.increase.search(lowered), rules.decrease.search(lowered)) if m]
+            flipped = bool(rules.flip.search(lowered))
+            predicted = arm_adjusted(text, predicted, intervention, comparator, flipped, min(cues, default=0))
+        confusion[(gold, predicted)] += 1
+        if predicted != gold:
+            errors.append((gold, predicted, " ".join(text.split())[:240]))
         if found.significant is not None:
             sig_n += 1
             sig_ok += found.significant == (gold != "no_change")
     correct = sum(n for (g, p), n in confusion.items() if g == p)
     covered = sum(n for (g, p), n in confusion.items() if p != "unknown")
     covered_ok = sum(n for (g, p), n in confusion.items() if g == p and p != "unknown")
-    print(f"Evidence Inference {args.split}: {len(rows)} passages")
+    oracle = " with GOLD intervention/comparator (oracle, not the product)" if args.gold_arms else ""
+    print(f"Evidence Inference {args.split}: {len(rows)} passages{oracle}")
     print(f"direction accuracy {correct / len(rows):.3f} (unknown counted wrong)")
     print(f"direction accuracy where not unknown {covered_ok / max(1, covered):.3f} "
           f"(coverage {covered / len(rows):.3f})")

@@ -34,6 +34,19 @@ ASSESS_CASES = [
     ("Ketamine is an NMDA receptor antagonist.", "background", "unknown", None),
     ("Adverse events were higher in the control group than in the treated group (p = 0.02).",
      "finding", "decrease", True),
+    # a smaller rise is a decrease; the comparative on the change noun decides, not the noun
+    ("The mean increase in swelling was significantly less in the steroid group (p = 0.01).",
+     "finding", "decrease", True),
+    ("The rise of heart rate was lower after ketamine than after placebo.", "finding", "decrease", None),
+    ("The increase in sleep time was greater with melatonin.", "finding", "increase", None),
+    # numbers only: treated minus control, when significance is stated and no change word is
+    ("Mean pain was 35 mm in the lozenge group and 51 mm in the control group (p = 0.003).",
+     "finding", "decrease", True),
+    ("Adherence was 61.4% in the budesonide arm versus 16.7% in the placebo arm (p < 0.001).",
+     "finding", "increase", True),
+    ("Relapse occurred in 12% in the control group and 4% in the treated group (p = 0.02).",
+     "finding", "decrease", True),
+    ("Mean pain was 35 mm in the lozenge group and 51 mm in the control group.", "background", "unknown", None),
     pytest.param("Treated patients needed half as much rescue morphine.", "finding", "decrease", None,
                  marks=pytest.mark.xfail(reason="`half as much` is not a cue yet")),
 ]

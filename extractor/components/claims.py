@@ -39,6 +39,8 @@ class ClaimRules:
     increase: re.Pattern
     decrease: re.Pattern
     flip: re.Pattern
+    treated_first: re.Pattern
+    control_first: re.Pattern
     alpha: float
 
 
@@ -70,9 +72,12 @@ def _compile(patterns: list[str], where: str, words: bool = False) -> re.Pattern
 @lru_cache(maxsize=1)
 def load_rules() -> ClaimRules:
     data = load_json(FILE)
-    keys = {"claim_type", "no_change", "not_significant", "significant", "increase", "decrease", "flip", "alpha"}
+    keys = {"claim_type", "no_change", "not_significant", "significant", "increase", "decrease", "flip", "alpha",
+            "arm_values"}
     require_keys(data, keys | {"_doc"}, keys, FILE)
     require_keys(data["claim_type"], set(CLAIM_TYPES), set(CLAIM_TYPES), f"{FILE} claim_type")
+    require_keys(data["arm_values"], {"treated_first", "control_first"}, {"treated_first", "control_first"},
+                 f"{FILE} arm_values")
     alpha = data["alpha"]
     if not isinstance(alpha, (int, float)) or not 0 < alpha < 1:
         raise PatternFileError(f"{FILE}: alpha must be a number between 0 and 1, got {alpha!r}")
@@ -84,6 +89,8 @@ def load_rules() -> ClaimRules:
         increase=_compile(data["increase"], "increase", words=True),
         decrease=_compile(data["decrease"], "decrease", words=True),
         flip=_compile(data["flip"], "flip"),
+        treated_first=_compile([data["arm_values"]["treated_first"]], "arm_values.treated_first"),
+        control_first=_compile([data["arm_values"]["control_first"]], "arm_values.control_first"),
         alpha=float(alpha),
     )
 
@@ -128,7 +135,7 @@ def direction(text: str, rules: ClaimRules, significant: bool | None = None) -> 
         if not (significant and (increases or decreases) and not rules.not_significant.search(text)):
             return "no_change"
     if not increases and not decreases:
-        return "unknown"
+        return arm_values(text, rules) if significant else "unknown"
     if len(increases) != len(decreases):
         result = "increase" if len(increases) > len(decreases) else "decrease"
     else:
@@ -136,6 +143,18 @@ def direction(text: str, rules: ClaimRules, significant: bool | None = None) -> 
     if rules.flip.search(text):
         result = "decrease" if result == "increase" else "increase"
     return result
+
+
+def arm_values(text: str, rules: ClaimRules) -> str:
+    """A significant difference stated only by numbers: `35 mm in the lozenge group and 51 mm in the
+    control group` is a decrease (treated minus control); unknown when no such pair is found."""
+    m = rules.control_first.search(text)
+    treated, control = (2, 1) if m else (1, 2)
+    m = m or rules.treated_first.search(text)
+    if not m:
+        return "unknown"
+    difference = float(m.group(treated)) - float(m.group(control))
+    return "unknown" if difference == 0 else "increase" if difference > 0 else "decrease"
 
 
 def claim_type(text: str, rules: ClaimRules, direction_: str, significant: bool | None) -> str:
