@@ -1,7 +1,8 @@
 """DOSE, ROUTE and FREQUENCY mentions into `doc.spans["dosing"]`.
 
 Regular expressions over the sentence text, built from the data files `dose_units.json`,
-`dose_levels.jsonl`, `routes.jsonl`, `frequencies.jsonl` and `dosing_numbers.json`; spans are then
+`dose_levels.jsonl`, `routes.jsonl`, `frequencies.jsonl` and `frequency_multipliers.json`
+(cardinals come from extractor.numbers); spans are then
 widened to token boundaries. Parsing lives in pure functions (`find_doses`, `find_routes`,
 `find_frequencies`, `parse_dose_unit`); the component only places spans and attributes.
 """
@@ -19,6 +20,7 @@ from spacy.tokens import Doc, Span
 from ..doctext import doc_text
 from ..errors import PatternFileError
 from ..extensions import set_attrs
+from ..numbers import number_words
 from ..resources import load_json, load_jsonl, require_keys
 from ..units import convert
 
@@ -111,7 +113,7 @@ def rules() -> _Rules:
         for p in rec.get("case_sensitive", []):
             routes.append((f"(?-i:{_check_regex(p, w).pattern})", ("ROUTE", rec["value"]), None))
 
-    numbers = {k.lower(): float(v) for k, v in load_json("dosing_numbers.json").items()}
+    numbers = _frequency_numbers()
     number_re = "|".join([r"\d+(?:\.\d+)?"] + sorted(map(re.escape, numbers), key=len, reverse=True))
     frequencies = []
     for i, rec in enumerate(load_jsonl("frequencies.jsonl"), 1):
@@ -381,6 +383,16 @@ def _unit_days(unit: str) -> float | None:
 def _singular(unit: str) -> str:
     unit = unit.lower()
     return {"h": "h", "hr": "h", "hrs": "h", "hours": "h", "hour": "h", "d": "d", "wk": "weeks"}.get(unit, unit)
+
+
+def _frequency_numbers() -> dict[str, float]:
+    """Words that count doses: the cardinals of extractor.numbers (`two`, `twenty-four`) plus
+    the multiplicative words only frequencies use (`once`, `twice`, `thrice`)."""
+    words = number_words()
+    numbers = {w: float(v) for group in (words.ones, words.teens, words.tens) for w, v in group.items()}
+    numbers.update({f"{t}-{o}": float(tv + ov) for t, tv in words.tens.items() for o, ov in words.ones.items()})
+    numbers.update({k.lower(): float(v) for k, v in load_json("frequency_multipliers.json").items()})
+    return numbers
 
 
 def find_dosing(text: str) -> list[Mention]:
