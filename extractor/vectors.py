@@ -14,7 +14,7 @@ from spacy.vectors import Vectors
 class CachedFloretVectors(Vectors):
     """A floret `Vectors` table whose `get_batch` remembers the rows it has computed."""
 
-    def __init__(self, source: Vectors, max_words: int = 200_000):
+    def __init__(self, source: Vectors, max_words: int = 50_000):
         super().__init__(
             strings=source.strings, data=source.data, mode="floret", minn=source.minn, maxn=source.maxn,
             hash_count=source.hash_count, hash_seed=source.hash_seed, bow=source.bow, eow=source.eow,

@@ -40,7 +40,12 @@ def trouble(doc):
         bytearray(4 * 1024 ** 3)  # more than --max-memory allows
     if "CRASH" in doc.text:
         os.kill(os.getpid(), signal.SIGKILL)
+    if "LEAK" in doc.text:
+        _LEAKED.append(b"x" * 300 * 1024 ** 2)  # kept for the life of the worker
     return doc
+
+
+_LEAKED: list[bytes] = []
 
 
 def troubled_pipeline(model: str) -> Language:
@@ -216,6 +221,18 @@ def test_a_misbehaving_document_is_stopped_and_recorded(tmp_path, trigger, optio
     docs = read_table(tmp_path / "out", "documents").set_index("doc_id")
     assert docs.loc["b", "error"].startswith(reason)
     assert list(docs.loc[["a", "c"], "status"]) == ["ok", "ok"]
+
+
+def test_a_worker_whose_memory_keeps_growing_is_replaced_and_nothing_is_lost(tmp_path):
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    for i in range(4):
+        (corpus / f"d{i}.txt").write_text(f"LEAK {i}: ketamine was given for {i + 1} days.")
+    summary = extract([str(corpus)], tmp_path / "out", workers=1, batch_size=1, loader=troubled_pipeline)
+    assert summary.recycled >= 1
+    assert (summary.documents, summary.failed) == (4, 0)
+    durations = read_table(tmp_path / "out", "mentions").query("label == 'DURATION'")
+    assert sorted(durations["doc_id"]) == ["d0", "d1", "d2", "d3"]
 
 
 def test_dask_local_cluster_writes_the_same_tables(corpus, reference, tmp_path):
