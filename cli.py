@@ -6,6 +6,7 @@ Exit codes: 0 ok, 1 a document failed or an evaluation fell under its threshold,
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -13,7 +14,13 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from extractor.errors import ClaimxError, ModelNotFound, UsageError
+# Set before numpy loads. The pipelines' matrices are small: a second BLAS thread doubled the CPU
+# time of tok2vec + ner for no gain in wall time (docs/benchmarks-speed.md), and worker processes
+# are where the parallelism is. A user's own setting wins.
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
+from extractor.errors import ClaimxError, ModelNotFound, UsageError  # noqa: E402 - after the variables above
 
 try:  # typer >= 0.20 vendors click
     from typer._click import exceptions as click_exceptions

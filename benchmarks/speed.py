@@ -31,6 +31,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# one BLAS thread, as `claimx` and its workers run (the anchor's child processes inherit it too)
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
 sys.path.insert(0, str(ROOT))
 SHARED = ROOT.parent / "shared"
 SEED = SHARED / "seeds" / "ketamine-commentary.txt"

@@ -75,4 +75,12 @@ def set_attrs(span: Span, **values: Any) -> Span:
     return span
 
 
+def get_attrs(span: Span) -> dict[str, Any]:
+    """All claimx attributes of a span at once (what `span._.name` gives for each name, without
+    the per-attribute extension lookup: table building reads every attribute of every span)."""
+    data = span.doc.user_data
+    start, end, label = span.start_char, span.end_char, span.label_
+    return {name: data.get((_KEY, name, start, end, label), default) for name, default in SPAN_ATTRIBUTES.items()}
+
+
 register_extensions()

@@ -16,6 +16,7 @@ from spacy.attrs import IS_PUNCT, IS_SPACE, SENT_START
 from spacy.tokens import Doc, Span
 
 from .document import Document
+from .extensions import get_attrs
 from .normalize import OffsetMap
 from .regimens import REGIMEN_COLUMNS, regimen_rows
 
@@ -69,6 +70,8 @@ class DocContext:
         self.doc = doc
         self.offsets = offsets
         self._sent_starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
+        self._mentions: list[Span] | None = None
+        self._entity_keys: set[tuple[int, int, int]] | None = None
 
     def sent_id(self, span: Span) -> int:
         return max(0, bisect_right(self._sent_starts, span.start_char) - 1)
@@ -83,6 +86,17 @@ class DocContext:
 
     def mention_spans(self) -> list[Span]:
         """Every span that is a mention: NER entities and claimx span groups, sorted."""
+        if self._mentions is None:
+            self._mentions = self._find_mentions()
+        return self._mentions
+
+    def is_entity(self, span: Span) -> bool:
+        """Whether the span is one of doc.ents (the NER's own mentions)."""
+        if self._entity_keys is None:
+            self._entity_keys = {(e.start, e.end, e.label) for e in self.doc.ents}
+        return (span.start, span.end, span.label) in self._entity_keys
+
+    def _find_mentions(self) -> list[Span]:
         spans = [e for e in self.doc.ents if e.label_ in MENTION_LABELS]
         for name, group in self.doc.spans.items():
             if name in NON_MENTION_GROUPS:
@@ -133,14 +147,14 @@ def _num(value: Any) -> str | None:
 
 def mention_rows(ctx: DocContext) -> Iterable[dict[str, Any]]:
     for span in ctx.mention_spans():
-        x = span._
+        x = get_attrs(span)
         yield {
-            **ctx.locate(span), "label": span.label_, "value": _num(x.value), "unit": x.unit,
-            "norm_value": x.norm_value, "norm_unit": x.norm_unit, "concept_id": x.concept_id,
-            "concept_name": x.concept_name, "negated": bool(x.negated), "hedged": bool(x.hedged),
-            "source": x.source or ("ner" if span in ctx.doc.ents else None),
-            "min_value": x.min_value, "max_value": x.max_value,
-            "negation_cue": x.negation_cue, "hedge_cue": x.hedge_cue,
+            **ctx.locate(span), "label": span.label_, "value": _num(x["value"]), "unit": x["unit"],
+            "norm_value": x["norm_value"], "norm_unit": x["norm_unit"], "concept_id": x["concept_id"],
+            "concept_name": x["concept_name"], "negated": bool(x["negated"]), "hedged": bool(x["hedged"]),
+            "source": x["source"] or ("ner" if ctx.is_entity(span) else None),
+            "min_value": x["min_value"], "max_value": x["max_value"],
+            "negation_cue": x["negation_cue"], "hedge_cue": x["hedge_cue"],
         }
 
 

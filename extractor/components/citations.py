@@ -17,6 +17,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ..doctext import doc_text
 from ..errors import PatternFileError
 from ..extensions import register_extensions, set_attrs
 from ..resources import load_json, require_keys
@@ -259,7 +260,7 @@ class CitationFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
-        for c in find_citations(doc.text, self.rules):
+        for c in find_citations(doc_text(doc), self.rules):
             span = doc.char_span(c.start, c.end, label=LABEL, alignment_mode="expand")
             if span is None:
                 continue

@@ -17,6 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..claim_classifier import ClaimClassifier, paragraph_features, shipped_path
+from ..doctext import doc_text
 from ..errors import PatternFileError
 from ..extensions import register_extensions, set_attrs
 from ..resources import load_json, require_keys
@@ -194,7 +195,7 @@ def paragraphs(doc: Doc, text: str | None = None) -> list[list[Span]]:
         sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
     groups: list[list[Span]] = []
     previous_end = 0
-    text = doc.text if text is None else text  # Doc.text is rebuilt from the tokens on every access
+    text = doc_text(doc) if text is None else text
     for sent in sents:
         if not groups or "\n" in text[previous_end:sent.start_char]:
             groups.append([])
@@ -218,7 +219,7 @@ class ClaimExtractor:
         threshold = self.classifier.threshold if self.threshold is None else self.threshold
         context = {(s.start, s.end): s for s in doc.spans.get("sentences", [])}
         claims = []
-        text = doc.text
+        text = doc_text(doc)
         for paragraph in paragraphs(doc, text):
             sentences = [text[s.start_char:s.end_char] for s in paragraph]
             features = paragraph_features(sentences)

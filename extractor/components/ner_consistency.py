@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -19,10 +20,12 @@ from spacy.tokens import Doc, Span
 def consistent_entities(doc: Doc, labels: frozenset[str], min_chars: int = 3) -> list[Span]:
     """doc.ents plus the occurrences the two rules add (pure function; no overlaps)."""
     ents = list(doc.ents)
+    strings = doc.vocab.strings
+    texts = [strings[orth] for orth in doc.to_array(ORTH).tolist()]  # no Token objects: this runs on every doc
     forms: dict[tuple[str, ...], Counter] = defaultdict(Counter)
     for ent in ents:
         if ent.label_ in labels:
-            forms[tuple(t.text for t in ent)][ent.label_] += 1
+            forms[tuple(texts[ent.start:ent.end])][ent.label_] += 1
     defined = set()  # abbreviations defined in the text: kept however short ("PD", "MI")
     if doc.has_extension("abbreviations"):
         by_offsets = {(e.start, e.end): e.label_ for e in ents}
@@ -30,8 +33,9 @@ def consistent_entities(doc: Doc, labels: frozenset[str], min_chars: int = 3) ->
             long_form = short._.long_form
             label = by_offsets.get((long_form.start, long_form.end)) if long_form is not None else None
             if label in labels:
-                forms[tuple(t.text for t in short)][label] += 1
-                defined.add(tuple(t.text for t in short))
+                form = tuple(texts[short.start:short.end])
+                forms[form][label] += 1
+                defined.add(form)
     if not forms:
         return ents
     taken = bytearray(len(doc))
@@ -42,12 +46,12 @@ def consistent_entities(doc: Doc, labels: frozenset[str], min_chars: int = 3) ->
         if form in defined or sum(len(w) for w in form) >= min_chars:
             firsts[form[0]].append(form)
     added = []
-    for i, token in enumerate(doc):
-        if taken[i] or token.text not in firsts:
+    for i, text in enumerate(texts):
+        if taken[i] or text not in firsts:
             continue
-        for form in sorted(firsts[token.text], key=len, reverse=True):
+        for form in sorted(firsts[text], key=len, reverse=True):
             end = i + len(form)
-            if end <= len(doc) and not any(taken[i:end]) and tuple(t.text for t in doc[i:end]) == form:
+            if end <= len(doc) and not any(taken[i:end]) and tuple(texts[i:end]) == form:
                 added.append(Span(doc, i, end, label=forms[form].most_common(1)[0][0]))
                 taken[i:end] = b"\x01" * len(form)
                 break

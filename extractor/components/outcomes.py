@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from spacy.attrs import IS_ALPHA, IS_STOP, LOWER
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -52,21 +53,41 @@ def load_rules() -> OutcomeRules:
     return OutcomeRules(tuple(terms), frozenset(rules["heads"]), frozenset(rules["not_modifiers"]), maximum)
 
 
-def build_matchers(nlp: Language, rules: OutcomeRules) -> tuple[PhraseMatcher, Matcher]:
+def build_phrase_matcher(nlp: Language, rules: OutcomeRules) -> PhraseMatcher:
     phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
     phrases.add(LABEL, list(nlp.tokenizer.pipe(rules.terms)))
-    heads = Matcher(nlp.vocab, validate=True)
-    modifier = {"IS_ALPHA": True, "IS_STOP": False, "LOWER": {"NOT_IN": sorted(rules.not_modifiers)}}
-    head = {"LOWER": {"IN": sorted(rules.heads)}}
-    # modifiers are required: a bare head noun (`scores`, `levels`) names no outcome
-    heads.add(LABEL, [[{**modifier, "OP": f"{{1,{rules.max_modifiers}}}"}, head]], greedy="LONGEST")
-    return phrases, heads
+    return phrases
 
 
-def outcome_spans(doc: Doc, phrases: PhraseMatcher, heads: Matcher) -> list[Span]:
-    """Longest non-overlapping outcome spans from both matchers."""
+def head_rule_spans(doc: Doc, rules: OutcomeRules) -> list[Span]:
+    """`<modifiers> <head>`: a head noun (`scores`, `levels`) after 1..max_modifiers alphabetic
+    non-stop words that are not in not_modifiers, taking as many modifiers as there are.
+
+    Read from token arrays: spaCy's Matcher with a `{1,n}` quantifier tried every token and was
+    the slowest part of the rule components.
+    """
+    if not len(doc):
+        return []
+    strings = doc.vocab.strings
+    rows = doc.to_array([LOWER, IS_ALPHA, IS_STOP]).tolist()
+    lowers = [strings[row[0]] for row in rows]
+    spans = []
+    for i, lower in enumerate(lowers):
+        if lower not in rules.heads:
+            continue
+        start = i
+        while (start > 0 and i - start < rules.max_modifiers and rows[start - 1][1] and not rows[start - 1][2]
+               and lowers[start - 1] not in rules.not_modifiers):
+            start -= 1
+        if start < i:  # a bare head noun names no outcome
+            spans.append(Span(doc, start, i + 1, label=LABEL))
+    return spans
+
+
+def outcome_spans(doc: Doc, phrases: PhraseMatcher, rules: OutcomeRules) -> list[Span]:
+    """Longest non-overlapping outcome spans from the term list and the head rule."""
     candidates = [Span(doc, s, e, label=LABEL) for _, s, e in phrases(doc)]
-    candidates += [Span(doc, s, e, label=LABEL) for _, s, e in heads(doc)]
+    candidates += head_rule_spans(doc, rules)
     return filter_spans(candidates)
 
 
@@ -76,10 +97,11 @@ class OutcomeRecognizer:
     def __init__(self, nlp: Language, name: str = "claimx_outcomes"):
         register_extensions()
         self.name = name
-        self.phrases, self.heads = build_matchers(nlp, load_rules())
+        self.rules = load_rules()
+        self.phrases = build_phrase_matcher(nlp, self.rules)
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = outcome_spans(doc, self.phrases, self.heads)
+        spans = outcome_spans(doc, self.phrases, self.rules)
         for span in spans:
             set_attrs(span, source=self.name)
         doc.spans[GROUP] = spans

@@ -19,6 +19,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ..doctext import doc_text
 from ..errors import PatternFileError
 from ..extensions import set_attrs
 from ..numbers import (
@@ -630,7 +631,7 @@ class QuantityRecognizer:
 
     def __call__(self, doc: Doc) -> Doc:
         spans = list(doc.spans[self.spans_key]) if self.spans_key in doc.spans else []
-        for q in find_quantities(doc.text, self.rules):
+        for q in find_quantities(doc_text(doc), self.rules):
             span = doc.char_span(q.start, q.end, label=q.label, alignment_mode="expand")
             if span is None:
                 continue

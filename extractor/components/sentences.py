@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy
-from spacy.attrs import SENT_START
+from spacy.attrs import IS_SPACE, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -29,18 +29,26 @@ def _starts_sentence(text: str) -> bool:
 
 
 def sentence_starts(doc: Doc) -> list[bool]:
-    """Return is_sent_start for each token (pure function, testable alone)."""
+    """Return is_sent_start for each token (pure function, testable alone).
+
+    Token texts and flags are read as arrays once: a Token object per look-up made this
+    splitter cost as much as three other rule components.
+    """
     abbreviations, closers, enders = _rules()
     n = len(doc)
     starts = [False] * n
-    if n:
-        starts[0] = True
+    if not n:
+        return starts
+    starts[0] = True
+    strings = doc.vocab.strings
+    rows = doc.to_array([ORTH, SPACY, IS_SPACE]).tolist()
+    texts = [strings[row[0]] for row in rows]
+    spaced = [bool(row[1]) for row in rows]
     i = 0
     sent_start = 0
     while i < n:
-        tok = doc[i]
-        text = tok.text
-        if tok.is_space:
+        text = texts[i]
+        if rows[i][2]:
             if "\n" in text and i + 1 < n:
                 starts[i + 1] = True
                 sent_start = i + 1
@@ -53,32 +61,32 @@ def sentence_starts(doc: Doc) -> list[bool]:
         if text.lower() in abbreviations or not ends_here:
             i += 1
             continue
-        if text == "." and i and doc[i - 1].lower_ + "." in abbreviations and not doc[i - 1].whitespace_:
+        if text == "." and i and texts[i - 1].lower() + "." in abbreviations and not spaced[i - 1]:
             i += 1  # "approx" "." split by the tokenizer
             continue
-        if i - sent_start < 6 and _only_numbering(doc, sent_start, i):
+        if i - sent_start < 6 and _only_numbering(texts[sent_start:i + 1]):
             i += 1  # "1." or "2.3." opening a numbered heading
             continue
         j = i + 1
-        while j < n and (doc[j].text in closers or doc[j].is_space and "\n" not in doc[j].text):
+        while j < n and (texts[j] in closers or rows[j][2] and "\n" not in texts[j]):
             j += 1
         # a citation marker right after the full stop belongs to the sentence before
-        if j < n and doc[j].text.startswith("["):
+        if j < n and texts[j].startswith("["):
             k = j + 1
-            while k < n and k - j < 12 and doc[k].text != "]":
+            while k < n and k - j < 12 and texts[k] != "]":
                 k += 1
-            if k < n and doc[k].text == "]" and k + 1 < n and _starts_sentence(doc[k + 1].text):
+            if k < n and texts[k] == "]" and k + 1 < n and _starts_sentence(texts[k + 1]):
                 j = k + 1
-        if j < n and _starts_sentence(doc[j].text) and (text != "." or i == 0 or not _decimal_gap(doc, i)):
+        if j < n and _starts_sentence(texts[j]) and (text != "." or i == 0 or not _decimal_gap(texts, spaced, i)):
             starts[j] = True
             sent_start = j
         i = j if j > i else i + 1
     return starts
 
 
-def _only_numbering(doc: Doc, start: int, end: int) -> bool:
-    """Tokens start..end (inclusive) are only a section number such as `1.` or `2.3.`."""
-    return all(t.text.rstrip(".").replace(".", "").isdigit() or t.text == "." for t in doc[start:end + 1])
+def _only_numbering(texts: list[str]) -> bool:
+    """The tokens are only a section number such as `1.` or `2.3.`."""
+    return all(t.rstrip(".").replace(".", "").isdigit() or t == "." for t in texts)
 
 
 def _is_initial(text: str) -> bool:
@@ -87,11 +95,11 @@ def _is_initial(text: str) -> bool:
     return len(core) <= 2 and core.isalpha() and core[:1].isupper()
 
 
-def _decimal_gap(doc: Doc, i: int) -> bool:
+def _decimal_gap(texts: list[str], spaced: list[bool], i: int) -> bool:
     """A '.' token between two digits with no spaces is a decimal point, not a stop."""
-    prev, nxt = doc[i - 1], doc[i + 1] if i + 1 < len(doc) else None
-    return bool(nxt is not None and prev.text[-1:].isdigit() and not prev.whitespace_
-                and not doc[i].whitespace_ and nxt.text[:1].isdigit())
+    nxt = texts[i + 1] if i + 1 < len(texts) else None
+    return bool(nxt is not None and texts[i - 1][-1:].isdigit() and not spaced[i - 1]
+                and not spaced[i] and nxt[:1].isdigit())
 
 
 class SentenceSplitter:
