@@ -12,6 +12,7 @@ Measures, on the same texts and counting words the same way (whitespace-split wo
     python benchmarks/speed.py                  # full run (~200k words per text set)
     python benchmarks/speed.py --quick          # about 20k words, one start-up run
     python benchmarks/speed.py --profile        # also print where our pipeline spends its time
+    python benchmarks/speed.py --model rules    # the pipeline without the statistical NER
 """
 
 from __future__ import annotations
@@ -116,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-anchor", action="store_true", help="skip the anchor subprocesses")
     ap.add_argument("--quick", action="store_true", help="about 20k words, 100 abstracts, one start-up run")
     ap.add_argument("--profile", action="store_true", help="cProfile our run on the seed set")
+    ap.add_argument("--model", default="default", help="pipeline to measure (default, rules, a folder)")
     args = ap.parse_args(argv)
     if args.quick:
         args.words, args.bc5cdr_docs, args.startup_runs = 20_000, 100, 1
@@ -141,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     from extractor.pipeline import load
 
     started = time.perf_counter()
-    nlp = load("default")
+    nlp = load(args.model)
     load_seconds = time.perf_counter() - started
 
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,

@@ -85,3 +85,20 @@ def test_models_lists_default():
     result = runner.invoke(app, ["models"])
     assert result.exit_code == 0
     assert result.output.startswith("default\tshipped")
+
+
+def test_rules_pipeline_extracts_without_the_ner(tmp_path):
+    """`--model rules`: the shipped pipeline without tok2vec/ner; drugs come from the lexicon."""
+    from extractor.writers import read_table
+
+    assert "rules\tshipped" in runner.invoke(app, ["models"]).output
+    text = tmp_path / "trial.txt"
+    text.write_text("Patients (n = 24) received oral ketamine 0.5 mg/kg twice daily for 4 weeks [3].\n")
+    result = runner.invoke(app, ["extract", str(text), "--out", str(tmp_path / "o"), "--model", "rules",
+                                 "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    mentions = read_table(tmp_path / "o", "mentions")
+    found = dict(zip(mentions["label"], mentions["text"]))
+    assert found == {"CITATION": "[3]", "SAMPLE_SIZE": "n = 24", "DURATION": "4 weeks", "DRUG": "ketamine",
+                     "ROUTE": "oral", "DOSE": "0.5 mg/kg", "FREQUENCY": "twice daily"}
+    assert read_table(tmp_path / "o", "regimens")["drug"].tolist() == ["ketamine"]
