@@ -9,14 +9,24 @@ from __future__ import annotations
 from spacy.attrs import IDX, ORTH, SPACY
 from spacy.tokens import Doc
 
+_TEXT_KEY = ("claimx", "doc_text")
+
 
 def doc_text(doc: Doc) -> str:
-    """Exactly `doc.text`."""
+    """Exactly `doc.text`, built once per Doc and kept in `doc.user_data` (tokens never change a
+    Doc's text, and six components ask for it)."""
     if not len(doc):
         return ""
+    last = doc[-1]
+    end = last.idx + len(last.text_with_ws)
+    cached = doc.user_data.get(_TEXT_KEY)
+    if isinstance(cached, str) and len(cached) == end:  # not a copy from another Doc (Doc.from_docs)
+        return cached
     strings = doc.vocab.strings
     rows = doc.to_array([ORTH, SPACY]).tolist()
-    return "".join(strings[orth] + " " if space else strings[orth] for orth, space in rows)
+    text = "".join(strings[orth] + " " if space else strings[orth] for orth, space in rows)
+    doc.user_data[_TEXT_KEY] = text
+    return text
 
 
 def token_offsets(doc: Doc) -> tuple[list[int], list[int]]:

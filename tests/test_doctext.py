@@ -1,0 +1,30 @@
+"""doc_text: the exact `Doc.text`, read from token arrays and kept once per Doc."""
+
+import pytest
+from spacy.tokens import Doc
+
+from extractor.doctext import doc_text, token_offsets
+
+TEXTS = [
+    "Ketamine 0.5 mg/kg was infused [3].",
+    "  Leading spaces,\ttabs\nand trailing space ",
+    "β-blockers (n = 30) – “quoted” text…",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", TEXTS, ids=["plain", "whitespace", "unicode", "empty"])
+def test_doc_text_is_doc_text_every_time(nlp, text):
+    doc = nlp.make_doc(text)
+    assert doc_text(doc) == doc.text == text
+    assert doc_text(doc) == text  # the kept copy
+    starts, ends = token_offsets(doc)
+    assert [text[s:e] for s, e in zip(starts, ends)] == [t.text for t in doc]
+
+
+@pytest.mark.filterwarnings("ignore:\\[W102\\]")  # spaCy skips claimx's user_data keys when merging
+def test_a_doc_built_from_other_docs_gets_its_own_text(nlp):
+    first, second = nlp.make_doc("Morphine was given."), nlp.make_doc("Pain fell at 12 weeks.")
+    doc_text(first)  # kept in first.user_data, which Doc.from_docs copies
+    joined = Doc.from_docs([first, second])
+    assert doc_text(joined) == joined.text == "Morphine was given. Pain fell at 12 weeks."
