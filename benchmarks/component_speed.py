@@ -1,7 +1,7 @@
 """CPU seconds per component of the default pipeline, on PubMed abstracts (claims + BC5CDR dev).
 
 Each component runs over all documents in turn, so the figure for one component does not include
-the others. Usage: python benchmarks/component_speed.py [--data ../shared/data]
+the others. Usage: python benchmarks/component_speed.py [--data ../shared/data] [--model rules]
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--corpus", nargs="*", default=["claims/dev.jsonl", "bc5cdr/dev.jsonl"])
+    parser.add_argument("--model", default="default", help="pipeline: default, rules or a folder")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     from extractor import normalize
@@ -32,7 +33,7 @@ def main() -> None:
     for name in args.corpus:
         with open(args.data / name, encoding="utf-8") as f:
             texts += [normalize(json.loads(line)["text"]).text for line in f]
-    nlp = load("default")
+    nlp = load(args.model)
     started = time.process_time()
     docs = [nlp.make_doc(t) for t in texts]
     timings = {"tokenizer": time.process_time() - started}
