@@ -85,9 +85,12 @@ def create_scispacy_tokenizer():
 _V2_KEEP = ("anti", "non", "post", "pre", "multi", "long", "short", "open", "placebo", "double", "single", "triple",
             "self", "well", "low", "high", "co", "re", "semi", "sub", "over", "under", "extra", "intra", "inter",
             "dose", "time", "half", "full", "first", "second", "third", "day", "week", "year")
+# The hyphen is matched before the prefix look-behinds (which then include it): the regex engine
+# tries each alternative at every character, and 74 look-behinds first made this a fifth of the
+# tokenizer's time. Same splits.
 _V2_INFIXES = (
-    "|" + "".join(f"(?<!\\b{p})(?<!\\b{p.capitalize()})" for p in _V2_KEEP)
-    + r"(?<=[A-Za-z)\]])-(?=[A-Za-z]{2})|(?<=[A-Za-z]{3})/(?=[A-Za-z]{3})"
+    r"|(?<=[A-Za-z)\]])-" + "".join(f"(?<!\\b{p}-)(?<!\\b{p.capitalize()}-)" for p in _V2_KEEP)
+    + r"(?=[A-Za-z]{2})|(?<=[A-Za-z]{3})/(?=[A-Za-z]{3})"
 )
 
 
