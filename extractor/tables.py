@@ -187,7 +187,8 @@ def citation_rows(ctx: DocContext) -> Iterable[dict[str, Any]]:
 def abbreviation_rows(ctx: DocContext) -> Iterable[dict[str, Any]]:
     if not Doc.has_extension("abbreviations"):
         return
-    for short in ctx.doc._.abbreviations:
+    # in text order: the abbreviation detector collects them in sets, whose order changes from run to run
+    for short in sorted(ctx.doc._.abbreviations, key=lambda span: (span.start, span.end)):
         long = short._.long_form
         long_start, long_end = ctx.offsets.to_original(long.start_char, long.end_char)
         yield {**ctx.locate(short), "long_form": ctx.document.text[long_start:long_end],

@@ -318,3 +318,30 @@ def test_memory_zones_change_no_row(nlp):
         got = pd.DataFrame([row for rows in zoned for row in rows.get(name, [])], columns=list(ALL_COLUMNS[name]))
         want = pd.DataFrame(plain[name], columns=list(ALL_COLUMNS[name]))
         pd.testing.assert_frame_equal(canonical(got), canonical(want), obj=name)
+
+
+def test_pipeline_batches_are_bounded_by_characters_and_rows_do_not_change(nlp, monkeypatch):
+    """Long documents go to the pipeline in batches of at most MAX_BATCH_CHARS characters (a longer
+    one alone), so a worker's memory does not grow with the batch; the rows are those of one batch."""
+    from extractor import extract as extract_module
+    from extractor.document import Document
+    from extractor.extract import analyse, extract_rows
+
+    text = " ".join(SENTENCES).format(n=3, m=12, r=4)
+    documents = [Document(f"d{i}", text * reps, "test") for i, reps in enumerate([40, 5, 60, 2, 1, 80])]
+    want = extract_rows(nlp, documents, batch_size=32)  # one batch: 6 documents
+
+    monkeypatch.setattr(extract_module, "MAX_BATCH_CHARS", 30 * len(text))
+    sizes = []
+    real_pipe = nlp.pipe
+
+    def recording_pipe(texts, **kwargs):
+        sizes.append([len(t) // len(text) for t in texts])
+        return real_pipe(texts, **kwargs)
+
+    monkeypatch.setattr(nlp, "pipe", recording_pipe)
+    assert [d.id for d, _, _ in analyse(nlp, documents)] == [d.id for d in documents]
+    assert sizes == [[40], [5], [60], [2, 1], [80]]
+    got = extract_rows(nlp, documents, batch_size=32)
+    for name in ALL_COLUMNS:
+        assert got[name] == want[name], name
