@@ -49,6 +49,15 @@ def _dosing(text):
                                                   ("a day", "FREQUENCY", "once daily")], id="upper-bound"),
     pytest.param("at least 10 mg/kg", [("at least 10 mg/kg", "DOSE", ">10")], id="lower-bound"),
     pytest.param("bevacizumab (1.25 mg in 0.1 ml)", [("1.25 mg in 0.1 ml", "DOSE", 1.25)], id="amount-in-volume"),
+    pytest.param("the rash began after 3 doses of the vaccine", [("3 doses", "DOSE", "count")], id="dose-count"),
+    pytest.param("she stopped after nine doses", [("nine doses", "DOSE", "count")], id="dose-count-word"),
+    pytest.param("renal failure after a month of therapy", [], id="after-a-month-not-frequency"),
+    pytest.param("it resolved within a week", [], id="within-a-week-not-frequency"),
+    pytest.param("she took 10 mg a week", [("10 mg", "DOSE", 10.0), ("a week", "FREQUENCY", "once weekly")],
+                 id="a-week-after-dose"),
+    pytest.param("given once a month", [("once a month", "FREQUENCY", "once monthly")], id="once-a-month"),
+    pytest.param("the patch was changed once per month", [("once per month", "FREQUENCY", "once monthly")],
+                 id="once-per-month"),
     pytest.param("10 ml in 0.1 ml", [("10 ml", "DOSE", 10.0), ("0.1 ml", "DOSE", 0.1)], id="volume-in-volume"),
 ])
 def test_rule_fixes(text, expected):
