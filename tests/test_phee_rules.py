@@ -108,6 +108,15 @@ def test_combination_is_two_drugs(nlp, text, expected):
     pytest.param("3 days later , lamotrigine".split(), (0, 2), [(4, 5)], False, id="no-joiner"),
     pytest.param("3 days after a b c d e f lamotrigine".split(), (0, 2), [(9, 10)], False, id="too-far"),
     pytest.param("3 days after".split(), (0, 2), [], False, id="no-drug"),
+    pytest.param("tremor after a 10 day course of valproate".split(), (3, 5), [(8, 9)], True, id="article-before"),
+    pytest.param("valproate was given ; rash after 5 weeks of therapy".split(), (6, 8), [(0, 1)], True,
+                 id="one-drug-therapy"),
+    pytest.param("valproate and lithium were given ; rash after 5 weeks of therapy".split(), (8, 10),
+                 [(0, 1), (2, 3)], False, id="two-drugs-therapy"),
+    pytest.param("lithium then lithium ; rash after 5 weeks of treatment".split(), (6, 8), [(0, 1), (2, 3)], True,
+                 id="one-drug-twice-treatment"),
+    pytest.param("valproate was given ; rash after 5 weeks of rest".split(), (6, 8), [(0, 1)], False,
+                 id="not-a-treatment-word"),
 ])
 def test_time_on_drug(words, timepoint, drugs, expected):
     assert time_on_drug(words, timepoint, drugs) is expected
