@@ -224,7 +224,8 @@ def _context() -> dict[str, frozenset[str]]:
     where = "extractor/patterns/dosing_context.json"
     data = load_json("dosing_context.json")
     keys = {"route_not_after", "route_not_before", "frequency_not_before", "route_acts", "route_gap_stop",
-            "frequency_context_after", "not_list_after", "dose_upper_bounds", "dose_lower_bounds"}
+            "frequency_context_after", "not_list_after", "dose_upper_bounds", "dose_lower_bounds",
+            "frequency_not_after"}
     require_keys(data, keys | {"comment"}, keys, where)
     return {k: frozenset(w.lower() for w in data[k]) for k in keys}
 
@@ -348,6 +349,9 @@ def scan_words(text: str) -> list[Mention]:
             continue
         if _word_after(text, m.end()) in r.context["frequency_not_before"]:
             continue  # "intermittent porphyria", "continuous hemodialysis"
+        before = text[max(0, m.start() - 16):m.start()].split()
+        if before and before[-1].lower() in r.context["frequency_not_after"]:
+            continue  # "monitored every 6 months"
         rate = per_day
         if per_day in ("count", "interval"):
             n = m.groupdict().get(f"n_{k}") or "1"
