@@ -64,6 +64,7 @@ class DrugLexicon:
     not_before: frozenset[str] = frozenset()
     abbreviations: dict[str, DrugConcept] = field(default_factory=dict)  # case-sensitive token text
     stats: dict[str, int] = field(default_factory=dict)
+    stoplist: frozenset[str] = frozenset()  # also refused from the NER union (`cholesterol`)
 
     def lookup(self, key: str) -> DrugConcept | None:
         """Exact term, else a regular plural of one (`statins`, `benzodiazepines`)."""
@@ -77,7 +78,8 @@ class DrugLexicon:
     def is_drug_like(self, word: str) -> bool:
         """A single word the suffix rule accepts as a drug name (-mab, -pril, -olol ...)."""
         word = word.lower()
-        return len(word) >= self.suffix_min_length and word.isalpha() and word.endswith(self.suffixes)
+        return (word not in self.stoplist and len(word) >= self.suffix_min_length and word.isalpha()
+                and word.endswith(self.suffixes))
 
 
 def dictionary_path() -> Path:
@@ -215,7 +217,7 @@ def compile_lexicon(data: dict, classes: list[dict], stoplist: set[str], salts: 
     stats["terms"] = len(terms)
     return DrugLexicon(terms, frozenset(prefixes), frozenset(s.lower() for s in salts),
                        tuple(s.lower() for s in suffixes), suffix_min_length,
-                       frozenset(w.lower() for w in not_before), short_forms, dict(stats))
+                       frozenset(w.lower() for w in not_before), short_forms, dict(stats), frozenset(stoplist))
 
 
 def _load_classes() -> list[dict]:
@@ -231,7 +233,7 @@ def _load_classes() -> list[dict]:
 _DATA_FILES = ("drug_classes.jsonl", "drug_stoplist.json", "drug_salts.json", "drug_suffixes.json",
                "drug_abbreviations.json")
 # bump when compile_lexicon or the cached layout changes
-CACHE_VERSION = "2"
+CACHE_VERSION = "3"
 
 
 def cache_dir() -> Path:
@@ -266,6 +268,7 @@ def _to_plain(lexicon: DrugLexicon) -> dict:
         "salts": sorted(lexicon.salts), "suffixes": list(lexicon.suffixes),
         "suffix_min_length": lexicon.suffix_min_length, "not_before": sorted(lexicon.not_before),
         "abbreviations": {k: index[c] for k, c in lexicon.abbreviations.items()}, "stats": lexicon.stats,
+        "stoplist": sorted(lexicon.stoplist),
     }
 
 
@@ -274,7 +277,8 @@ def _from_plain(plain: dict) -> DrugLexicon:
     terms = {k: concepts[i] for k, i in plain["terms"].items()}
     return DrugLexicon(terms, frozenset(plain["prefixes"]).union(terms), frozenset(plain["salts"]),
                        tuple(plain["suffixes"]), plain["suffix_min_length"], frozenset(plain["not_before"]),
-                       {k: concepts[i] for k, i in plain["abbreviations"].items()}, dict(plain["stats"]))
+                       {k: concepts[i] for k, i in plain["abbreviations"].items()}, dict(plain["stats"]),
+                       frozenset(plain.get("stoplist", ())))
 
 
 def _read_cache(path: Path) -> DrugLexicon | None:

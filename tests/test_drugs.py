@@ -38,6 +38,7 @@ DRUG_CASES = [
     ("Extended-release niacin caused flushing.", ["niacin"], ["DB00627"]),
     ("Topical testosterone gel was applied daily.", ["testosterone"], ["DB13946"]),
     ("Serum creatine kinase rose sharply.", [], []),
+    ("Both agents inhibit CYP3A in the liver.", [], []),
     pytest.param("ketamine-like effects", ["ketamine"], None,
                  marks=pytest.mark.xfail(reason="only `-induced`, `-based` ... are split off; `ketamine-like` "
                                                 "stays one token and the DRUG span covers all of it")),
@@ -153,7 +154,9 @@ def blank_drugs():
     ("ketamine was given", ["ketamine"], [("ketamine", "lexicon")]),
     ("ketamine and zorbalimab", ["zorbalimab"], [("ketamine", "lexicon"), ("zorbalimab", "ner")]),
     ("glucose was given", ["glucose"], []),
-], ids=["suffix-confirms", "unconfirmed", "lexicon-wins", "both", "stoplisted-chemical"])
+    ("cholesterol crystals were seen", ["cholesterol"], []),
+], ids=["suffix-confirms", "unconfirmed", "lexicon-wins", "both", "stoplisted-chemical",
+                                                   "stoplisted-suffix-word"])
 def test_ner_union(blank_drugs, text, chemicals, expected):
     doc = blank_drugs.make_doc(text)
     ents = []
