@@ -293,10 +293,9 @@ def find_numeric_doses(text: str) -> list[Mention]:
     r = rules()
     out: list[Mention] = []
     for m in r.dose.finditer(text):
-        prev = text[max(0, m.start() - 16):m.start()].split()
-        if prev and prev[-1].lower().strip(",:(") in r.context["dose_not_after"]:
-            continue  # "creatinine clearances 4 to 10 ml/min": a measurement, not a dose
         unit, pint_expr, canonical = parse_dose_unit(m.group("unit"))
+        if canonical is not None and canonical.startswith("mL/") and _after_measure(text, m.start(), r):
+            continue  # "creatinine clearances 4 to 10 ml/min": a measurement, not a dose
         lo, hi = _number(m.group("lo")), _number(m.group("hi")) if m.group("hi") else None
         value = lo if hi is None else f"{_fmt(lo)}-{_fmt(hi)}"
         norm_lo = _normalise(lo, pint_expr, canonical)
@@ -326,6 +325,11 @@ def find_numeric_doses(text: str) -> list[Mention]:
                                norm_unit=canonical if norm is not None else None))
             start = head.start("num")
     return out
+
+
+def _after_measure(text: str, start: int, r: _Rules) -> bool:
+    prev = text[max(0, start - 16):start].split()
+    return bool(prev) and prev[-1].lower().strip(",:(") in r.context["dose_not_after"]
 
 
 def _fmt(x: float) -> str:
