@@ -39,7 +39,7 @@ def link_scores(nlp, records: list[dict]) -> dict[str, int]:
     whose drug and attribute were both found."""
     from extractor.regimens import link_regimens
 
-    n = {"gold": 0, "found": 0, "both": 0, "both_ok": 0}
+    n = {"gold": 0, "found": 0, "both": 0, "both_ok": 0, "treatment_ok": 0}
     for record, doc in zip(records, nlp.pipe(r["text"] for r in records)):
         regimens = link_regimens(doc)
         pred = {}
@@ -62,6 +62,14 @@ def link_scores(nlp, records: list[dict]) -> dict[str, int]:
                             if regs and attr_found:
                                 n["both"] += 1
                                 n["both_ok"] += ok
+                                # PHEE links every drug of a treatment to every attribute of it
+                                # (`A (2.5 mg) and B (10 mg)` gives A-10 mg too): count the pair as
+                                # linked at treatment level when any drug of the treatment has it
+                                tdrugs = [(spans[x]["start"], spans[x]["end"]) for x in treatment.get("drug", [])]
+                                n["treatment_ok"] += ok or any(
+                                    overlaps((s.start_char, s.end_char), ag) for r in regimens
+                                    if any(overlaps((r.drug.start_char, r.drug.end_char), t) for t in tdrugs)
+                                    for label in labels for s in r.links.get(label, []))
     return n
 
 
@@ -100,7 +108,9 @@ def main(argv=None) -> int:
               f"{le['precision']:.3f} {le['recall']:.3f} {le['f1']:.3f}")
     print(f"links: {links['found']}/{links['gold']} gold drug-attribute pairs found "
           f"({links['found'] / max(1, links['gold']):.3f}); where drug and attribute were both found: "
-          f"{links['both_ok']}/{links['both']} ({links['both_ok'] / max(1, links['both']):.3f})")
+          f"{links['both_ok']}/{links['both']} ({links['both_ok'] / max(1, links['both']):.3f}); "
+          f"linked to a drug of the gold treatment: {links['treatment_ok']}/{links['both']} "
+          f"({links['treatment_ok'] / max(1, links['both']):.3f})")
     if args.show:
         wanted = {args.show.upper(), *(k for k, v in PHEE_NAMES.items() if v == args.show.upper())}
         for e in evaluation.scores.errors:

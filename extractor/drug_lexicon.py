@@ -64,6 +64,7 @@ class DrugLexicon:
     not_before: frozenset[str] = frozenset()
     abbreviations: dict[str, DrugConcept] = field(default_factory=dict)  # case-sensitive token text
     stats: dict[str, int] = field(default_factory=dict)
+    stoplist: frozenset[str] = frozenset()  # also refused from the NER union (`cholesterol`)
 
     def lookup(self, key: str) -> DrugConcept | None:
         """Exact term, else a regular plural of one (`statins`, `benzodiazepines`)."""
@@ -77,7 +78,8 @@ class DrugLexicon:
     def is_drug_like(self, word: str) -> bool:
         """A single word the suffix rule accepts as a drug name (-mab, -pril, -olol ...)."""
         word = word.lower()
-        return len(word) >= self.suffix_min_length and word.isalpha() and word.endswith(self.suffixes)
+        return (word not in self.stoplist and len(word) >= self.suffix_min_length and word.isalpha()
+                and word.endswith(self.suffixes))
 
 
 def dictionary_path() -> Path:
@@ -138,6 +140,14 @@ def choose_concept_id(record: dict, mesh_owners: Counter) -> tuple[str | None, s
     return None, ("mesh_dropped" if mesh else "none")
 
 
+def _self_named(record: dict, trees: tuple[str, ...]) -> bool:
+    """A canonical entry that may be matched by its own name: a DrugBank drug, or a MeSH
+    chemical whose tree numbers fall under `trees`."""
+    if isinstance(record.get("drugbank_id"), str) and _DRUGBANK_ID.match(record["drugbank_id"]):
+        return True
+    return any(str(t).startswith(trees) for t in record.get("mesh_tree") or []) if trees else False
+
+
 def _key(text: str) -> str:
     return " ".join(text.lower().split())
 
@@ -155,8 +165,12 @@ def _boundary_prefixes(term: str) -> list[str]:
 
 def compile_lexicon(data: dict, classes: list[dict], stoplist: set[str], salts: list[str],
                     suffixes: list[str], suffix_min_length: int, not_before: set[str] = frozenset(),
-                    abbreviations: dict[str, str] | None = None) -> DrugLexicon:
-    """Pure: dictionary + class records -> DrugLexicon (ids chosen, stop-listed terms dropped)."""
+                    abbreviations: dict[str, str] | None = None,
+                    canonical_trees: tuple[str, ...] = ()) -> DrugLexicon:
+    """Pure: dictionary + class records -> DrugLexicon (ids chosen, stop-listed terms dropped).
+    A canonical entry that no variant maps to (1,186 in the shipped dictionary: `mannitol`,
+    `niacin`, `testosterone`, `sorbitol`) is its own variant when it has a DrugBank id or a
+    MeSH tree number starting with one of `canonical_trees` (chemicals, not enzymes/genes)."""
     canon = data["drug_canonical_to_data"]
     mesh_owners = Counter(r.get("mesh_id") for r in canon.values() if isinstance(r, dict) and r.get("mesh_id"))
     stats: Counter = Counter()
@@ -176,6 +190,13 @@ def compile_lexicon(data: dict, classes: list[dict], stoplist: set[str], salts: 
             stats["variants_dropped"] += 1
             continue
         terms[key] = concepts[canonicals[0]]
+    for name, record in canon.items():
+        key = _key(name)
+        if (key in terms or key in stoplist or key.rsplit(" ", 1)[-1] in heads
+                or not _self_named(record, canonical_trees)):
+            continue
+        terms[key] = concepts[name]
+        stats["canonical_names_added"] += 1
     for record in classes:
         name = record["name"]
         concept = DrugConcept(name, record.get("concept_id"), record.get("is_class", True))
@@ -196,7 +217,7 @@ def compile_lexicon(data: dict, classes: list[dict], stoplist: set[str], salts: 
     stats["terms"] = len(terms)
     return DrugLexicon(terms, frozenset(prefixes), frozenset(s.lower() for s in salts),
                        tuple(s.lower() for s in suffixes), suffix_min_length,
-                       frozenset(w.lower() for w in not_before), short_forms, dict(stats))
+                       frozenset(w.lower() for w in not_before), short_forms, dict(stats), frozenset(stoplist))
 
 
 def _load_classes() -> list[dict]:
@@ -212,7 +233,7 @@ def _load_classes() -> list[dict]:
 _DATA_FILES = ("drug_classes.jsonl", "drug_stoplist.json", "drug_salts.json", "drug_suffixes.json",
                "drug_abbreviations.json")
 # bump when compile_lexicon or the cached layout changes
-CACHE_VERSION = "1"
+CACHE_VERSION = "3"
 
 
 def cache_dir() -> Path:
@@ -247,6 +268,7 @@ def _to_plain(lexicon: DrugLexicon) -> dict:
         "salts": sorted(lexicon.salts), "suffixes": list(lexicon.suffixes),
         "suffix_min_length": lexicon.suffix_min_length, "not_before": sorted(lexicon.not_before),
         "abbreviations": {k: index[c] for k, c in lexicon.abbreviations.items()}, "stats": lexicon.stats,
+        "stoplist": sorted(lexicon.stoplist),
     }
 
 
@@ -255,7 +277,8 @@ def _from_plain(plain: dict) -> DrugLexicon:
     terms = {k: concepts[i] for k, i in plain["terms"].items()}
     return DrugLexicon(terms, frozenset(plain["prefixes"]).union(terms), frozenset(plain["salts"]),
                        tuple(plain["suffixes"]), plain["suffix_min_length"], frozenset(plain["not_before"]),
-                       {k: concepts[i] for k, i in plain["abbreviations"].items()}, dict(plain["stats"]))
+                       {k: concepts[i] for k, i in plain["abbreviations"].items()}, dict(plain["stats"]),
+                       frozenset(plain.get("stoplist", ())))
 
 
 def _read_cache(path: Path) -> DrugLexicon | None:
@@ -288,7 +311,8 @@ def build_lexicon(source: Path) -> DrugLexicon:
     salts = load_json("drug_salts.json")
     suffixes = load_json("drug_suffixes.json")
     abbreviations = load_json("drug_abbreviations.json")
-    require_keys(stop, {"comment", "terms", "not_before"}, {"terms"}, "extractor/patterns/drug_stoplist.json")
+    require_keys(stop, {"comment", "terms", "not_before", "canonical_trees"}, {"terms"},
+                 "extractor/patterns/drug_stoplist.json")
     require_keys(abbreviations, {"comment", "abbreviations"}, {"abbreviations"},
                  "extractor/patterns/drug_abbreviations.json")
     require_keys(salts, {"salts"}, {"salts"}, "extractor/patterns/drug_salts.json")
@@ -296,7 +320,7 @@ def build_lexicon(source: Path) -> DrugLexicon:
                  "extractor/patterns/drug_suffixes.json")
     return compile_lexicon(data, _load_classes(), {_key(t) for t in stop["terms"]}, salts["salts"],
                            suffixes["suffixes"], int(suffixes["min_length"]), set(stop.get("not_before", [])),
-                           abbreviations["abbreviations"])
+                           abbreviations["abbreviations"], tuple(stop.get("canonical_trees", ())))
 
 
 @lru_cache(maxsize=4)

@@ -44,18 +44,21 @@ class _Config:
     elapsed_joiners: frozenset[str]
     elapsed_not: frozenset[str]
     elapsed_window: int
+    elapsed_treatments: frozenset[str] = frozenset()
+    elapsed_articles: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
 def config() -> _Config:
     data = load_json("regimens.json")
     keys = {"barriers", "coordinators", "shared_labels", "barrier_cost", "paren_cost", "max_gap",
-            "elapsed_joiners", "elapsed_not", "elapsed_window"}
-    require_keys(data, keys, keys, "extractor/patterns/regimens.json")
+            "elapsed_joiners", "elapsed_not", "elapsed_window", "elapsed_treatments", "elapsed_articles"}
+    require_keys(data, keys | {"comment"}, keys, "extractor/patterns/regimens.json")
     return _Config(frozenset(data["barriers"]), frozenset(data["coordinators"]),
                    frozenset(data["shared_labels"]), int(data["barrier_cost"]), int(data["paren_cost"]),
                    int(data["max_gap"]), frozenset(data["elapsed_joiners"]), frozenset(data["elapsed_not"]),
-                   int(data["elapsed_window"]))
+                   int(data["elapsed_window"]), frozenset(data["elapsed_treatments"]),
+                   frozenset(data["elapsed_articles"]))
 
 
 def _in_parens(words: list[str], start: int, end: int) -> bool:
@@ -189,18 +192,25 @@ def _outermost(spans: list[Span]) -> list[Span]:
 def time_on_drug(words: list[str], timepoint: tuple[int, int], drugs: list[tuple[int, int]]) -> bool:
     """Is a TIMEPOINT the time since a drug was started (`3 weeks after starting
     minocycline`, `after 1 week of nefazodone therapy`, `10 days after phenytoin initiation`)?
-    It is when the word after it joins it to what follows (`after`, `of`, `following`) and a
-    drug starts within `elapsed_window` tokens, with no barrier and no stopping word
-    (`after stopping`, `discontinuation`) between. Such a TIMEPOINT is that drug's duration so far."""
+    It is when the word after it, or the word before it (an article may sit between: `after a
+    30-day course`), joins it to what follows (`after`, `of`, `following`) and a drug starts
+    within `elapsed_window` tokens, with no barrier and no stopping word (`after stopping`,
+    `discontinuation`) between. Without a drug there, `N weeks of therapy` (a word of
+    `elapsed_treatments` right after the joiner) is the time on the sentence's drug when the
+    sentence names only one drug. Such a TIMEPOINT is that drug's duration so far."""
     cfg = config()
     start, end = timepoint
-    if end >= len(words) or words[end] not in cfg.elapsed_joiners and (start == 0 or words[start - 1] not in
+    before = start - 1 if start > 0 and words[start - 1] not in cfg.elapsed_articles else start - 2
+    if end >= len(words) or words[end] not in cfg.elapsed_joiners and (before < 0 or words[before] not in
                                                                        cfg.elapsed_joiners):
         return False
     for ds, _de in drugs:
         if end <= ds <= end + cfg.elapsed_window:
             between = words[end:ds]
             return not any(w in cfg.barriers or w in cfg.elapsed_not or w in (",", ".") for w in between)
+    nxt = end + 1 if words[end] in cfg.elapsed_joiners else end
+    if nxt < len(words) and words[nxt] in cfg.elapsed_treatments:
+        return len({tuple(words[ds:de]) for ds, de in drugs}) == 1
     return False
 
 

@@ -152,7 +152,9 @@ def test_context_words(text, expected):
     ("with placebo (difference -1.2, 95% CI -1.9 to -0.5)", []),
     ("5% lidocaine cream", ["5%", "cream"]),
     ("placebo (20%)", []),
-], ids=["effect-size", "before-drug", "paren-after-drug"])
+    ("rash in 3% of ketamine infusions", ["infusions"]),
+    ("10% of 5 mg tablets", ["5 mg", "tablets"]),
+], ids=["effect-size", "before-drug", "paren-after-drug", "proportion-of", "proportion-of-number"])
 def test_percent_doses(nlp, text, expected):
     doc = nlp(text)
     assert [s.text for s in doc.spans["dosing"]] == expected

@@ -9,7 +9,7 @@ import pytest
 import spacy
 from spacy.tokens import Span
 
-from extractor.drug_lexicon import choose_concept_id, read_dictionary
+from extractor.drug_lexicon import _self_named, choose_concept_id, read_dictionary
 from extractor.errors import DrugLexiconError
 
 DRUG_CASES = [
@@ -33,6 +33,12 @@ DRUG_CASES = [
     ("glutamate receptors were blocked", [], []),
     ("The patient drank water.", [], []),
     ("5-FU-based chemotherapy", ["5-FU"], None),
+    # dictionary entries that no variant names: matched by their own (canonical) name
+    ("An infusion of mannitol lowered the pressure.", ["mannitol"], ["DB00742"]),
+    ("Extended-release niacin caused flushing.", ["niacin"], ["DB00627"]),
+    ("Topical testosterone gel was applied daily.", ["testosterone"], ["DB13946"]),
+    ("Serum creatine kinase rose sharply.", [], []),
+    ("Both agents inhibit CYP3A in the liver.", [], []),
     pytest.param("ketamine-like effects", ["ketamine"], None,
                  marks=pytest.mark.xfail(reason="only `-induced`, `-based` ... are split off; `ketamine-like` "
                                                 "stays one token and the DRUG span covers all of it")),
@@ -78,6 +84,18 @@ def test_choose_concept_id(record, owners, expected):
     from collections import Counter
 
     assert choose_concept_id(record, Counter(owners)) == expected
+
+
+@pytest.mark.parametrize("record,expected", [
+    ({"drugbank_id": "DB00742"}, True),
+    ({"mesh_tree": ["D02.033.800"]}, True),
+    ({"mesh_tree": ["D08.811.682"]}, False),  # an enzyme
+    ({"mesh_tree": ["D12.776", "D08.811"]}, False),
+    ({"drugbank_id": "bad", "mesh_tree": []}, False),
+    ({}, False),
+], ids=["drugbank", "organic-chemical", "enzyme", "protein", "bad-id", "empty"])
+def test_self_named_entries(record, expected):
+    assert _self_named(record, ("D01", "D02", "D03", "D04", "D06", "D09", "D10", "D20", "D26")) is expected
 
 
 def _write(path, payload: bytes):
@@ -136,7 +154,9 @@ def blank_drugs():
     ("ketamine was given", ["ketamine"], [("ketamine", "lexicon")]),
     ("ketamine and zorbalimab", ["zorbalimab"], [("ketamine", "lexicon"), ("zorbalimab", "ner")]),
     ("glucose was given", ["glucose"], []),
-], ids=["suffix-confirms", "unconfirmed", "lexicon-wins", "both", "stoplisted-chemical"])
+    ("cholesterol crystals were seen", ["cholesterol"], []),
+], ids=["suffix-confirms", "unconfirmed", "lexicon-wins", "both", "stoplisted-chemical",
+                                                   "stoplisted-suffix-word"])
 def test_ner_union(blank_drugs, text, chemicals, expected):
     doc = blank_drugs.make_doc(text)
     ents = []

@@ -224,7 +224,8 @@ def _context() -> dict[str, frozenset[str]]:
     where = "extractor/patterns/dosing_context.json"
     data = load_json("dosing_context.json")
     keys = {"route_not_after", "route_not_before", "frequency_not_before", "route_acts", "route_gap_stop",
-            "frequency_context_after", "not_list_after", "dose_upper_bounds", "dose_lower_bounds"}
+            "frequency_context_after", "not_list_after", "dose_upper_bounds", "dose_lower_bounds",
+            "frequency_not_after", "dose_level_not_before", "dose_not_after"}
     require_keys(data, keys | {"comment"}, keys, where)
     return {k: frozenset(w.lower() for w in data[k]) for k in keys}
 
@@ -293,6 +294,8 @@ def find_numeric_doses(text: str) -> list[Mention]:
     out: list[Mention] = []
     for m in r.dose.finditer(text):
         unit, pint_expr, canonical = parse_dose_unit(m.group("unit"))
+        if canonical is not None and canonical.startswith("mL/") and _after_measure(text, m.start(), r):
+            continue  # "creatinine clearances 4 to 10 ml/min": a measurement, not a dose
         lo, hi = _number(m.group("lo")), _number(m.group("hi")) if m.group("hi") else None
         value = lo if hi is None else f"{_fmt(lo)}-{_fmt(hi)}"
         norm_lo = _normalise(lo, pint_expr, canonical)
@@ -324,6 +327,11 @@ def find_numeric_doses(text: str) -> list[Mention]:
     return out
 
 
+def _after_measure(text: str, start: int, r: _Rules) -> bool:
+    prev = text[max(0, start - 16):start].split()
+    return bool(prev) and prev[-1].lower().strip(",:(") in r.context["dose_not_after"]
+
+
 def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 
@@ -344,10 +352,15 @@ def scan_words(text: str) -> list[Mention]:
             out.append(Mention(m.start(), m.end(), "ROUTE", value=value))
             continue
         if label == "DOSE":
+            if "dos" not in m.group(0).lower() and _word_after(text, m.end()) in r.context["dose_level_not_before"]:
+                continue  # "subtherapeutic INR", "supratherapeutic plasma concentrations" (not "low dosage levels")
             out.append(Mention(m.start(), m.end(), "DOSE", value=value))
             continue
         if _word_after(text, m.end()) in r.context["frequency_not_before"]:
             continue  # "intermittent porphyria", "continuous hemodialysis"
+        before = text[max(0, m.start() - 16):m.start()].split()
+        if before and before[-1].lower() in r.context["frequency_not_after"]:
+            continue  # "monitored every 6 months"
         rate = per_day
         if per_day in ("count", "interval"):
             n = m.groupdict().get(f"n_{k}") or "1"
@@ -454,6 +467,9 @@ def merge_routes(text: str, mentions: list[Mention]) -> list[Mention]:
 def _near_drug(doc: Doc, span: Span, drugs: list[Span]) -> bool:
     """A percentage is a dose only right beside a drug: just before it (`0.1% capsaicin`,
     `5% lidocaine cream`) or right after it (`lidocaine 5%`)."""
+    if span.end < len(doc) and doc[span.end].lower_ == "of" and (span.end + 1 >= len(doc)
+                                                                  or not doc[span.end + 1].like_num):
+        return False  # "2% of the patients", "2% of imipenem administrations": a proportion
     return any(0 <= d.start - span.end <= 1 or span.start == d.end for d in drugs)
 
 
