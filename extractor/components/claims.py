@@ -16,7 +16,9 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from .. import direction_model
 from ..claim_classifier import ClaimClassifier, paragraph_features, shipped_path
+from ..direction_model import DirectionModel
 from ..errors import PatternFileError
 from ..extensions import register_extensions, set_attrs
 from ..resources import load_json, require_keys
@@ -27,6 +29,7 @@ LABEL = "CLAIM"
 CLAIM_TYPES = ("recommendation", "hypothesis", "finding")
 # sentence-initial emphasis, not a test result: "Significantly, there was no ..."
 _EMPHASIS = re.compile(r"^\s*(?:significantly|notably|importantly|interestingly|remarkably)\b\s*,?\s*", re.I)
+MODEL_CONFIDENCE = 0.7  # below it the rules' direction, when they have one, stands (5-fold CV on train)
 _P_VALUE = re.compile(r"\bp\s*(<=|>=|<|>|=|≤|≥)\s*(0?\.\d+|[01](?:\.\d+)?)(?![\d.]*\s*[x×])", re.I)
 
 
@@ -41,6 +44,7 @@ class ClaimRules:
     flip: re.Pattern
     treated_first: re.Pattern
     control_first: re.Pattern
+    comparison: re.Pattern
     alpha: float
 
 
@@ -49,6 +53,7 @@ class Assessment:
     claim_type: str  # finding | hypothesis | recommendation | background
     direction: str  # decrease | increase | no_change | unknown
     significant: bool | None
+    rule_direction: str = "unknown"  # what the cue-word rules alone said (direction is the learned model's)
 
 
 def _compile(patterns: list[str], where: str, words: bool = False) -> re.Pattern:
@@ -73,7 +78,7 @@ def _compile(patterns: list[str], where: str, words: bool = False) -> re.Pattern
 def load_rules() -> ClaimRules:
     data = load_json(FILE)
     keys = {"claim_type", "no_change", "not_significant", "significant", "increase", "decrease", "flip", "alpha",
-            "arm_values"}
+            "arm_values", "comparison"}
     require_keys(data, keys | {"_doc"}, keys, FILE)
     require_keys(data["claim_type"], set(CLAIM_TYPES), set(CLAIM_TYPES), f"{FILE} claim_type")
     require_keys(data["arm_values"], {"treated_first", "control_first"}, {"treated_first", "control_first"},
@@ -91,8 +96,14 @@ def load_rules() -> ClaimRules:
         flip=_compile(data["flip"], "flip"),
         treated_first=_compile([data["arm_values"]["treated_first"]], "arm_values.treated_first"),
         control_first=_compile([data["arm_values"]["control_first"]], "arm_values.control_first"),
+        comparison=_compile(data["comparison"], "comparison"),
         alpha=float(alpha),
     )
+
+
+@lru_cache(maxsize=1)
+def shipped_direction_model() -> DirectionModel:
+    return DirectionModel.load(direction_model.shipped_path())
 
 
 def p_values(text: str) -> list[tuple[str, float]]:
@@ -158,6 +169,7 @@ def arm_values(text: str, rules: ClaimRules) -> str:
 
 
 def claim_type(text: str, rules: ClaimRules, direction_: str, significant: bool | None) -> str:
+    """`direction_` is the rules' direction (the learned model never makes a finding of a sentence)."""
     if rules.claim_type["recommendation"].search(text):
         return "recommendation"
     if rules.claim_type["hypothesis"].search(text) and not p_values(text):
@@ -167,15 +179,75 @@ def claim_type(text: str, rules: ClaimRules, direction_: str, significant: bool 
     return "background"
 
 
-def assess(text: str, rules: ClaimRules | None = None) -> Assessment:
+def assess(text: str, rules: ClaimRules | None = None, model: DirectionModel | None | bool = True) -> Assessment:
     """claim_type, direction and significance of one sentence (pure; testable alone).
-    The rules' regular expressions are matched on the lower-cased text."""
+
+    The rules' regular expressions are matched on the lower-cased text. When the sentence states an
+    effect (a change word, a non-change, a significance) or is a finding that compares (`than`, `versus`),
+    the learned direction model (`model`; True: the shipped one, None/False: rules only) decides the
+    direction; otherwise it is `unknown`."""
     rules = rules or load_rules()
-    text = text.replace("\xa0", " ").replace("\u2009", " ").replace("\u200a", " ").replace("·", ".")
-    text = _EMPHASIS.sub("", text).lower()
+    text = _prepare(text)
     significant = significance(text, rules)
     direction_ = direction(text, rules, significant)
-    return Assessment(claim_type(text, rules, direction_, significant), direction_, significant)
+    kind = claim_type(text, rules, direction_, significant)
+    final = direction_
+    if model is True:
+        model = shipped_direction_model()
+    # the rules stand when they saw the control arm as the subject (`flip`) or the model is unsure
+    states_effect = direction_ != "unknown" or significant is not None or (
+        kind == "finding" and rules.comparison.search(text) is not None)
+    if model and states_effect and not (
+            direction_ in ("increase", "decrease") and rules.flip.search(text)):
+        predicted, probability = model.predict(direction_features(text, rules, prepared=True))
+        if probability >= MODEL_CONFIDENCE or direction_ == "unknown":
+            final = predicted
+    return Assessment(kind, final, significant, direction_)
+
+
+_TOKEN = re.compile(r"[a-z]+|0|[<>=≤≥]")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_CONTROL = re.compile(r"\b(?:placebo|control|sham|usual|standard|comparator|baseline|vehicle)\b")
+
+
+def _prepare(text: str) -> str:
+    text = text.replace("\xa0", " ").replace("\u2009", " ").replace("\u200a", " ").replace("·", ".")
+    return _EMPHASIS.sub("", text).lower()
+
+
+def direction_features(text: str, rules: ClaimRules | None = None, prepared: bool = False) -> list[str]:
+    """Features of one sentence for the learned direction model: what the rules found, the words
+    around the first change cue, and the sentence's words and word pairs (numbers as `0`)."""
+    rules = rules or load_rules()
+    text = text if prepared else _prepare(text)
+    significant = significance(text, rules)
+    rule_direction = direction(text, rules, significant)
+    unchanged = [m.span() for m in rules.no_change.finditer(text)]
+    cues = sorted([(m.start(), "inc", m.group()) for m in rules.increase.finditer(text)]
+                  + [(m.start(), "dec", m.group()) for m in rules.decrease.finditer(text)])
+    free = [c for c in cues if not any(a <= c[0] < b for a, b in unchanged)]
+    feats = [f"rd:{rule_direction}", f"rs:{significant}", f"nc:{min(2, len(unchanged))}",
+             f"ni:{min(2, sum(c[1] == 'inc' for c in free))}", f"nd:{min(2, sum(c[1] == 'dec' for c in free))}"]
+    if rules.flip.search(text):
+        feats.append("flip")
+    if rules.not_significant.search(text):
+        feats.append("notsig")
+    for _, _kind, word in free[:2]:
+        feats.append(f"cue:{word.split()[0]}")
+    if free:
+        first = free[0][0]
+        before = _TOKEN.findall(_NUMBER.sub("0", text[max(0, first - 60):first]))[-4:]
+        after = _TOKEN.findall(_NUMBER.sub("0", text[first:first + 60]))[1:5]
+        feats += [f"bc:{w}" for w in before] + [f"ac:{w}" for w in after]
+        feats.append(f"ctl_before:{bool(_CONTROL.search(text[:first]))}_{free[0][1]}")
+    feats.append(f"rd:{rule_direction}|rs:{significant}")
+    for start, kind, _ in free[:3]:
+        feats.append(f"k:{kind}|ctl<{bool(_CONTROL.search(text[max(0, start - 50):start]))}"
+                     f"|ctl>{bool(_CONTROL.search(text[start:start + 60]))}|rs:{significant}")
+    w = _TOKEN.findall(_NUMBER.sub("0", text))
+    feats += [f"u:{a}" for a in set(w)]
+    feats += [f"b:{a}_{b}" for a, b in set(zip(w, w[1:]))]
+    return feats
 
 
 def rule_claim(found: Assessment) -> bool:
@@ -183,7 +255,7 @@ def rule_claim(found: Assessment) -> bool:
     effect (a direction or a significance); methods sentences (`we compared ...`) are not."""
     if found.claim_type in ("hypothesis", "recommendation"):
         return True
-    return found.claim_type == "finding" and (found.direction != "unknown" or found.significant is not None)
+    return found.claim_type == "finding" and (found.rule_direction != "unknown" or found.significant is not None)
 
 
 def paragraphs(doc: Doc, text: str | None = None) -> list[list[Span]]:
