@@ -225,8 +225,9 @@ def train_claims(
         "../shared/data/claims/dev.jsonl"),
     out: Annotated[Path, typer.Option(help="Where to write the classifier JSON.")] = Path(
         "models/claims/classifier.json"),
-    c: Annotated[float, typer.Option("--c", help="Inverse L2 regularisation strength.")] = 1.0,
+    c: Annotated[float, typer.Option("--c", help="Inverse L2 regularisation strength.")] = 0.3,
     min_count: Annotated[int, typer.Option(help="Drop features seen fewer times in training.")] = 2,
+    threshold: Annotated[float, typer.Option(help="Score at which a sentence is a claim.")] = 0.45,
 ) -> None:
     """Train the claim-sentence classifier used by claimx_claims.
 
@@ -235,7 +236,8 @@ def train_claims(
     from extractor.claim_classifier import train as run_train
 
     try:
-        classifier, scores = run_train(train, dev if dev.exists() else None, c=c, min_count=min_count)
+        classifier, scores = run_train(train, dev if dev.exists() else None, c=c, min_count=min_count,
+                                       threshold=threshold)
     except ClaimxError as e:
         fail(str(e))
     classifier.save(out)
