@@ -16,6 +16,7 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -31,9 +32,9 @@ def words(text: str) -> list[str]:
     return _TOKEN.findall(_NUMBER.sub("0", text.lower()))
 
 
-def sentence_features(text: str, index: int, count: int) -> list[str]:
-    """Features of sentence `index` of `count` sentences in one paragraph."""
-    w = words(text)
+def sentence_features(text: str, index: int, count: int, tokens: list[str] | None = None) -> list[str]:
+    """Features of sentence `index` of `count` sentences in one paragraph (`tokens`: its words())."""
+    w = words(text) if tokens is None else tokens
     feats = ["bias"]
     feats += [f"u:{a}" for a in set(w)]
     feats += [f"b:{a}_{b}" for a, b in set(zip(w, w[1:]))]
@@ -54,7 +55,7 @@ def paragraph_features(sentences: Sequence[str]) -> list[list[str]]:
     out = []
     for i, s in enumerate(sentences):
         w = tokens[i]
-        feats = sentence_features(s, i, n)
+        feats = sentence_features(s, i, n, w)
         feats += [f"t:{a}_{b}_{c}" for a, b, c in set(zip(w, w[1:], w[2:]))]
         for j, name in ((i - 1, "p"), (i + 1, "n")):
             if 0 <= j < n:
@@ -76,7 +77,7 @@ class ClaimClassifier:
     meta: dict[str, Any] = field(default_factory=dict)
 
     def score(self, features: Sequence[str]) -> float:
-        z = sum(self.weights.get(f, 0.0) for f in features)
+        z = sum(map(self.weights.get, features, repeat(0.0)))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def score_paragraph(self, sentences: Sequence[str]) -> list[float]:

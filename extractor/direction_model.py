@@ -34,11 +34,15 @@ class DirectionModel:
     meta: dict[str, Any] = field(default_factory=dict)
 
     def probabilities(self, features: Sequence[str]) -> dict[str, float]:
-        z = [0.0] * len(CLASSES)
+        a = b = c = 0.0
+        get = self.weights.get
         for f in features:
-            w = self.weights.get(f)
+            w = get(f)
             if w is not None:
-                z = [a + b for a, b in zip(z, w)]
+                a += w[0]
+                b += w[1]
+                c += w[2]
+        z = (a, b, c)
         top = max(z)
         e = [math.exp(v - top) for v in z]
         total = sum(e)

@@ -9,7 +9,7 @@ p-values (patterns/claims.json); negation and hedging come from claimx_context's
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -54,6 +54,7 @@ class Assessment:
     direction: str  # decrease | increase | no_change | unknown
     significant: bool | None
     rule_direction: str = "unknown"  # what the cue-word rules alone said (direction is the learned model's)
+    cues: Cues | None = field(default=None, compare=False, repr=False)
 
 
 def _compile(patterns: list[str], where: str, words: bool = False) -> re.Pattern:
@@ -132,15 +133,27 @@ def significance(text: str, rules: ClaimRules) -> bool | None:
     return None
 
 
-def direction(text: str, rules: ClaimRules, significant: bool | None = None) -> str:
-    """decrease | increase | no_change | unknown, from cue words in the sentence."""
+@dataclass(frozen=True)
+class Cues:
+    """Where the direction rules matched: stated non-changes, and the change words outside them."""
+    unchanged: list[tuple[int, int]]
+    changes: list[tuple[int, str, str]]  # (offset, "inc" | "dec", matched text), in text order
+
+
+def find_cues(text: str, rules: ClaimRules) -> Cues:
     # change words inside a stated non-change ("no functional improvement") are not changes
     unchanged = [m.span() for m in rules.no_change.finditer(text)]
-    def outside(m: re.Match) -> bool:
-        return not any(a <= m.start() < b for a, b in unchanged)
+    changes = sorted([(m.start(), "inc", m.group()) for m in rules.increase.finditer(text)]
+                     + [(m.start(), "dec", m.group()) for m in rules.decrease.finditer(text)])
+    return Cues(unchanged, [c for c in changes if not any(a <= c[0] < b for a, b in unchanged)])
 
-    increases = [m.start() for m in rules.increase.finditer(text) if outside(m)]
-    decreases = [m.start() for m in rules.decrease.finditer(text) if outside(m)]
+
+def direction(text: str, rules: ClaimRules, significant: bool | None = None, cues: Cues | None = None) -> str:
+    """decrease | increase | no_change | unknown, from cue words in the sentence."""
+    cues = cues or find_cues(text, rules)
+    unchanged = cues.unchanged
+    increases = [start for start, kind, _ in cues.changes if kind == "inc"]
+    decreases = [start for start, kind, _ in cues.changes if kind == "dec"]
     if unchanged or significant is False:
         # "significantly lower ..., whereas Y was similar": the stated change wins
         if not (significant and (increases or decreases) and not rules.not_significant.search(text)):
@@ -189,20 +202,30 @@ def assess(text: str, rules: ClaimRules | None = None, model: DirectionModel | N
     rules = rules or load_rules()
     text = _prepare(text)
     significant = significance(text, rules)
-    direction_ = direction(text, rules, significant)
-    kind = claim_type(text, rules, direction_, significant)
-    final = direction_
+    cues = find_cues(text, rules)
+    direction_ = direction(text, rules, significant, cues)
+    found = Assessment(claim_type(text, rules, direction_, significant), direction_, significant, direction_, cues)
+    return learned_direction(found, text, rules, model, prepared=True)
+
+
+def learned_direction(found: Assessment, text: str, rules: ClaimRules, model: DirectionModel | None | bool = True,
+                      prepared: bool = False) -> Assessment:
+    """`found` with its direction decided by the learned model where the sentence states an effect.
+    The rules stand when they saw the control arm as the subject (`flip`) or the model is unsure."""
     if model is True:
         model = shipped_direction_model()
-    # the rules stand when they saw the control arm as the subject (`flip`) or the model is unsure
-    states_effect = direction_ != "unknown" or significant is not None or (
-        kind == "finding" and rules.comparison.search(text) is not None)
-    if model and states_effect and not (
-            direction_ in ("increase", "decrease") and rules.flip.search(text)):
-        predicted, probability = model.predict(direction_features(text, rules, prepared=True))
-        if probability >= MODEL_CONFIDENCE or direction_ == "unknown":
-            final = predicted
-    return Assessment(kind, final, significant, direction_)
+    if not model:
+        return found
+    text = text if prepared else _prepare(text)
+    rule_direction = found.rule_direction
+    states_effect = rule_direction != "unknown" or found.significant is not None or (
+        found.claim_type == "finding" and rules.comparison.search(text) is not None)
+    if not states_effect or rule_direction in ("increase", "decrease") and rules.flip.search(text):
+        return found
+    predicted, probability = model.predict(direction_features(text, rules, found))
+    if probability >= MODEL_CONFIDENCE or rule_direction == "unknown":
+        return Assessment(found.claim_type, predicted, found.significant, rule_direction)
+    return found
 
 
 _TOKEN = re.compile(r"[a-z]+|0|[<>=≤≥]")
@@ -215,17 +238,20 @@ def _prepare(text: str) -> str:
     return _EMPHASIS.sub("", text).lower()
 
 
-def direction_features(text: str, rules: ClaimRules | None = None, prepared: bool = False) -> list[str]:
+def direction_features(text: str, rules: ClaimRules | None = None, found: Assessment | None = None) -> list[str]:
     """Features of one sentence for the learned direction model: what the rules found, the words
-    around the first change cue, and the sentence's words and word pairs (numbers as `0`)."""
+    around the first change cue, and the sentence's words and word pairs (numbers as `0`).
+    With `found` (the rules' assessment), `text` must already be prepared (`_prepare`)."""
     rules = rules or load_rules()
-    text = text if prepared else _prepare(text)
-    significant = significance(text, rules)
-    rule_direction = direction(text, rules, significant)
-    unchanged = [m.span() for m in rules.no_change.finditer(text)]
-    cues = sorted([(m.start(), "inc", m.group()) for m in rules.increase.finditer(text)]
-                  + [(m.start(), "dec", m.group()) for m in rules.decrease.finditer(text)])
-    free = [c for c in cues if not any(a <= c[0] < b for a, b in unchanged)]
+    if found is None:
+        text = _prepare(text)
+        significant = significance(text, rules)
+        cues = find_cues(text, rules)
+        rule_direction = direction(text, rules, significant, cues)
+    else:
+        significant, rule_direction = found.significant, found.rule_direction
+        cues = found.cues or find_cues(text, rules)
+    unchanged, free = cues.unchanged, cues.changes
     feats = [f"rd:{rule_direction}", f"rs:{significant}", f"nc:{min(2, len(unchanged))}",
              f"ni:{min(2, sum(c[1] == 'inc' for c in free))}", f"nd:{min(2, sum(c[1] == 'dec' for c in free))}"]
     if rules.flip.search(text):
@@ -284,6 +310,7 @@ class ClaimExtractor:
         self.name = name
         self.rules = load_rules()
         self.classifier = ClaimClassifier.load(Path(classifier_path) if classifier_path else shipped_path())
+        self.direction_model = shipped_direction_model()
         self.threshold = threshold
 
     def __call__(self, doc: Doc) -> Doc:
@@ -296,9 +323,10 @@ class ClaimExtractor:
             features = paragraph_features(sentences)
             for sent, sentence, feats in zip(paragraph, sentences, features):
                 score = self.classifier.score(feats)
-                found = assess(sentence, self.rules)
+                found = assess(sentence, self.rules, model=None)
                 if score < threshold and not rule_claim(found):
                     continue
+                found = learned_direction(found, sentence, self.rules, self.direction_model)
                 span = Span(doc, sent.start, sent.end, label=LABEL)
                 cues = context.get((sent.start, sent.end))
                 x = cues._ if cues is not None else None
