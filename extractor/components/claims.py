@@ -9,6 +9,7 @@ p-values (patterns/claims.json); negation and hedging come from claimx_context's
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -234,8 +235,10 @@ _CONTROL = re.compile(r"\b(?:placebo|control|sham|usual|standard|comparator|base
 
 
 def _prepare(text: str) -> str:
+    """Lower-cased, odd spaces as spaces, a sentence-initial `Significantly, ` blanked; offsets kept
+    (unless lower-casing changes the length, which claimx_claims checks)."""
     text = text.replace("\xa0", " ").replace("\u2009", " ").replace("\u200a", " ").replace("·", ".")
-    return _EMPHASIS.sub("", text).lower()
+    return _EMPHASIS.sub(lambda m: " " * len(m.group()), text).lower()
 
 
 def direction_features(text: str, rules: ClaimRules | None = None, found: Assessment | None = None) -> list[str]:
@@ -274,6 +277,29 @@ def direction_features(text: str, rules: ClaimRules | None = None, found: Assess
     feats += [f"u:{a}" for a in set(w)]
     feats += [f"b:{a}_{b}" for a, b in set(zip(w, w[1:]))]
     return feats
+
+
+def effect_anchors(found: Assessment, offset: int = 0) -> list[tuple[int, int]]:
+    """Character ranges (plus `offset`) of the words that carry the claim's direction: its stated
+    non-changes for no_change, its change words of that direction for increase/decrease."""
+    if found.cues is None:
+        return []
+    if found.direction == "no_change":
+        return [(offset + a, offset + b) for a, b in found.cues.unchanged]
+    kind = {"increase": "inc", "decrease": "dec"}.get(found.direction)
+    return [(offset + start, offset + start + len(word)) for start, k, word in found.cues.changes if k == kind]
+
+
+def clause_context(anchors: list[tuple[int, int]], scopes: Sequence[tuple[str, str, int, int]]) -> dict:
+    """negated/hedged of a claim from the cues whose clause scope covers one of its anchors (the
+    words carrying its effect, else its outcomes): `Although X did not change, Y fell` is not negated."""
+    result = {"negated": False, "negation_cue": None, "hedged": False, "hedge_cue": None}
+    for kind, cue, start, end in scopes:
+        key = "negated" if kind == "negation" else "hedged"
+        if not result[key] and any(a < end and start < b for a, b in anchors):
+            result[key] = True
+            result["negation_cue" if kind == "negation" else "hedge_cue"] = cue
+    return result
 
 
 def rule_claim(found: Assessment) -> bool:
@@ -317,6 +343,7 @@ class ClaimExtractor:
         threshold = self.classifier.threshold if self.threshold is None else self.threshold
         context = {(s.start, s.end): s for s in doc.spans.get("sentences", [])}
         claims = []
+        outcomes = list(doc.spans.get("outcomes", []))
         text = doc.text
         for paragraph in paragraphs(doc, text):
             sentences = [text[s.start_char:s.end_char] for s in paragraph]
@@ -330,12 +357,16 @@ class ClaimExtractor:
                 span = Span(doc, sent.start, sent.end, label=LABEL)
                 cues = context.get((sent.start, sent.end))
                 x = cues._ if cues is not None else None
-                set_attrs(
-                    span, claim_type=found.claim_type, direction=found.direction, significant=found.significant,
-                    score=round(score, 4), source=self.name,
-                    negated=bool(x and x.negated), negation_cue=x.negation_cue if x else None,
-                    hedged=bool(x and x.hedged), hedge_cue=x.hedge_cue if x else None,
-                )
+                flags = {"negated": bool(x and x.negated), "negation_cue": x.negation_cue if x else None,
+                         "hedged": bool(x and x.hedged), "hedge_cue": x.hedge_cue if x else None}
+                if x is not None and x.cue_scopes and len(_prepare(sentence)) == len(sentence):
+                    # scope limited to the clause carrying the effect (else the outcomes, else the sentence)
+                    anchors = effect_anchors(found, sent.start_char) or [
+                        (s.start_char, s.end_char) for s in outcomes if sent.start_char <= s.start_char < sent.end_char]
+                    if anchors:
+                        flags = clause_context(anchors, x.cue_scopes)
+                set_attrs(span, claim_type=found.claim_type, direction=found.direction, significant=found.significant,
+                          score=round(score, 4), source=self.name, **flags)
                 claims.append(span)
         doc.spans[GROUP] = claims
         return doc
