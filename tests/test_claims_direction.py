@@ -128,12 +128,16 @@ def test_train_direction_missing_data(tmp_path):
      "(p < 0.01).", False, False),
     ("Pain scores were significantly lower with ketamine, but the authors did not address function.", False, False),
     ("There was no significant improvement in function with ketamine.", True, False),
-    ("Ketamine significantly reduced pain scores, which may reflect central sensitization.", False, False),
+    ("Pain scores were significantly lower with ketamine (p < 0.01), as reportedly seen in earlier cohorts.",
+     False, False),
+    # a hypothesis is judged on the whole sentence
+    ("Ketamine significantly reduced pain scores, which may reflect central sensitization.", False, True),
     ("Ketamine may reduce pain scores in these patients.", False, True),
     ("These findings suggest that ketamine reduces pain scores.", False, True),
     ("We hypothesize that ketamine resets central sensitization.", False, True),  # no effect word: the sentence
     ("Walking distance did not improve, although pain was possibly lower (p = 0.04).", False, True),
-], ids=["negated-other-clause", "negated-later-clause", "negated-effect", "hedged-other-clause", "hedged-effect",
+], ids=["negated-other-clause", "negated-later-clause", "negated-effect", "hedged-other-clause", "hypothesis",
+        "hedged-effect",
         "suggest-that", "no-anchor", "hedged-effect-negated-other"])
 def test_claim_flags_follow_the_effect_clause(nlp, text, negated, hedged):
     doc = nlp(text)
@@ -159,3 +163,9 @@ def test_direction_accuracy_with_the_model_on_evidence_inference_dev():
         pytest.skip(f"evidence_inference dev split not found at {path}")
     rows = read_passages(path)
     assert sum(assess(text).direction == gold for text, gold in rows) / len(rows) >= 0.75
+
+
+def test_saved_pipeline_keeps_the_direction_model(nlp, tmp_path):
+    nlp.get_pipe("claimx_claims").to_disk(tmp_path)
+    assert DirectionModel.load(tmp_path / "direction.json").weights == \
+        nlp.get_pipe("claimx_claims").direction_model.weights

@@ -225,7 +225,7 @@ def learned_direction(found: Assessment, text: str, rules: ClaimRules, model: Di
         return found
     predicted, probability = model.predict(direction_features(text, rules, found))
     if probability >= MODEL_CONFIDENCE or rule_direction == "unknown":
-        return Assessment(found.claim_type, predicted, found.significant, rule_direction)
+        return Assessment(found.claim_type, predicted, found.significant, rule_direction, found.cues)
     return found
 
 
@@ -359,8 +359,10 @@ class ClaimExtractor:
                 x = cues._ if cues is not None else None
                 flags = {"negated": bool(x and x.negated), "negation_cue": x.negation_cue if x else None,
                          "hedged": bool(x and x.hedged), "hedge_cue": x.hedge_cue if x else None}
-                if x is not None and x.cue_scopes and len(_prepare(sentence)) == len(sentence):
-                    # scope limited to the clause carrying the effect (else the outcomes, else the sentence)
+                if (x is not None and x.cue_scopes and found.claim_type in ("finding", "background")
+                        and len(_prepare(sentence)) == len(sentence)):
+                    # a finding's cues: those of the clause carrying its effect (else its outcomes, else the
+                    # sentence); hypotheses and recommendations are judged on the whole sentence
                     anchors = effect_anchors(found, sent.start_char) or [
                         (s.start_char, s.end_char) for s in outcomes if sent.start_char <= s.start_char < sent.end_char]
                     if anchors:
@@ -373,12 +375,15 @@ class ClaimExtractor:
 
     def to_disk(self, path: Path, exclude: tuple = ()) -> None:
         self.classifier.save(Path(path) / "classifier.json")
+        self.direction_model.save(Path(path) / "direction.json")
 
     def from_disk(self, path: Path, exclude: tuple = ()) -> ClaimExtractor:
         # pipelines that ship only a config keep the classifier chosen at construction
         stored = Path(path) / "classifier.json"
         if stored.is_file():
             self.classifier = ClaimClassifier.load(stored)
+        if (Path(path) / "direction.json").is_file():
+            self.direction_model = DirectionModel.load(Path(path) / "direction.json")
         return self
 
 
