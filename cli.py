@@ -232,8 +232,9 @@ def train_claims(
         "../shared/data/claims/dev.jsonl"),
     out: Annotated[Path, typer.Option(help="Where to write the classifier JSON.")] = Path(
         "models/claims/classifier.json"),
-    c: Annotated[float, typer.Option("--c", help="Inverse L2 regularisation strength.")] = 1.0,
+    c: Annotated[float, typer.Option("--c", help="Inverse L2 regularisation strength.")] = 0.3,
     min_count: Annotated[int, typer.Option(help="Drop features seen fewer times in training.")] = 2,
+    threshold: Annotated[float, typer.Option(help="Score at which a sentence is a claim.")] = 0.45,
 ) -> None:
     """Train the claim-sentence classifier used by claimx_claims.
 
@@ -242,7 +243,8 @@ def train_claims(
     from extractor.claim_classifier import train as run_train
 
     try:
-        classifier, scores = run_train(train, dev if dev.exists() else None, c=c, min_count=min_count)
+        classifier, scores = run_train(train, dev if dev.exists() else None, c=c, min_count=min_count,
+                                       threshold=threshold)
     except ClaimxError as e:
         fail(str(e))
     classifier.save(out)
@@ -336,6 +338,33 @@ def train_vectors(
     except ClaimxError as e:
         fail(str(e))
     typer.echo(f"vectors -> {path}")
+
+
+@train_app.command("direction")
+def train_direction(
+    train: Annotated[Path, typer.Option(help="Evidence Inference JSONL (EVIDENCE spans with `effect`).")] = Path(
+        "../shared/data/evidence_inference/train.jsonl"),
+    dev: Annotated[Path, typer.Option(help="Held-out JSONL scored after training.")] = Path(
+        "../shared/data/evidence_inference/dev.jsonl"),
+    out: Annotated[Path, typer.Option(help="Where to write the direction model JSON.")] = Path(
+        "models/claims/direction.json"),
+    c: Annotated[float, typer.Option("--c", help="Inverse L2 regularisation strength.")] = 0.3,
+    min_count: Annotated[int, typer.Option(help="Drop features seen fewer times in training.")] = 2,
+) -> None:
+    """Train the effect-direction model used by claimx_claims (increase / decrease / no_change).
+
+    Example: claimx train direction --train evidence_inference/train.jsonl --out models/claims/direction.json
+    """
+    from extractor.direction_model import train as run_train
+
+    try:
+        model, meta = run_train(train, dev if dev.exists() else None, c=c, min_count=min_count)
+    except ClaimxError as e:
+        fail(str(e))
+    model.save(out)
+    for split, accuracy in meta["accuracy"].items():
+        typer.echo(f"{split}\taccuracy {accuracy:.3f}")
+    typer.echo(f"{len(model.weights)} weights -> {out}")
 
 
 def main(argv: list[str] | None = None) -> None:

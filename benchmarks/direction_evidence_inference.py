@@ -1,4 +1,8 @@
-"""Direction/significance accuracy of claimx's claim rules on Evidence Inference EVIDENCE passages.
+"""Direction/significance accuracy of claimx's claim assessment on Evidence Inference EVIDENCE passages.
+
+By default the direction is what claimx_claims sets: the learned direction model
+(models/claims/direction.json) where a passage states an effect, the rules otherwise; with
+--rules-only, the cue-word rules alone (the figure before the model).
 
 Gold: each passage's `effect` (significantly_increased -> increase, significantly_decreased ->
 decrease, no_significant_difference -> no_change). Passages repeated with the same effect (several
@@ -7,7 +11,7 @@ With --gold-arms the benchmark (not the product, which sees one sentence and doe
 arm is the intervention) also uses the gold `intervention` and `comparator` fields: when the
 comparator is named before the intervention (the comparator is the subject: "placebo patients had
 higher ..."), an increase/decrease is flipped. That figure is an oracle upper bound, reported apart.
-Usage: python benchmarks/direction_evidence_inference.py [--split dev] [--errors 20] [--gold-arms]
+Usage: python benchmarks/direction_evidence_inference.py [--split dev] [--errors 20] [--gold-arms] [--rules-only]
 """
 
 from __future__ import annotations
@@ -56,6 +60,7 @@ def main() -> None:
     parser.add_argument("--errors", type=int, default=0, help="print this many random errors")
     parser.add_argument("--gold-arms", action="store_true",
                         help="oracle: also use the gold intervention/comparator fields (not a product figure)")
+    parser.add_argument("--rules-only", action="store_true", help="the cue-word rules without the learned model")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     from extractor.components.claims import assess, load_rules
@@ -72,7 +77,7 @@ def main() -> None:
     confusion, errors = Counter(), []
     sig_ok = sig_n = 0
     for text, gold, intervention, comparator in rows:
-        found = assess(text)
+        found = assess(text, model=None if args.rules_only else True)
         predicted = found.direction
         if args.gold_arms:
             lowered = text.lower()

@@ -33,6 +33,7 @@ SPAN_ATTRIBUTES: dict[str, Any] = {
     "direction": None,  # claims: decrease | increase | no_change | unknown
     "significant": None,  # claims: True | False | None (not stated)
     "score": None,  # claims: classifier probability that the sentence is a claim
+    "cue_scopes": None,  # sentences: ((kind, cue text, scope start char, scope end char), ...) per cue
 }
 
 _KEY = "claimx"

@@ -9,14 +9,17 @@ p-values (patterns/claims.json); negation and hedging come from claimx_context's
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from .. import direction_model
 from ..claim_classifier import ClaimClassifier, paragraph_features, shipped_path
+from ..direction_model import DirectionModel
 from ..doctext import doc_text
 from ..errors import PatternFileError
 from ..extensions import register_extensions, set_attrs
@@ -28,6 +31,7 @@ LABEL = "CLAIM"
 CLAIM_TYPES = ("recommendation", "hypothesis", "finding")
 # sentence-initial emphasis, not a test result: "Significantly, there was no ..."
 _EMPHASIS = re.compile(r"^\s*(?:significantly|notably|importantly|interestingly|remarkably)\b\s*,?\s*", re.I)
+MODEL_CONFIDENCE = 0.7  # below it the rules' direction, when they have one, stands (5-fold CV on train)
 _P_VALUE = re.compile(r"\bp\s*(<=|>=|<|>|=|≤|≥)\s*(0?\.\d+|[01](?:\.\d+)?)(?![\d.]*\s*[x×])", re.I)
 
 
@@ -42,6 +46,7 @@ class ClaimRules:
     flip: re.Pattern
     treated_first: re.Pattern
     control_first: re.Pattern
+    comparison: re.Pattern
     alpha: float
 
 
@@ -50,6 +55,8 @@ class Assessment:
     claim_type: str  # finding | hypothesis | recommendation | background
     direction: str  # decrease | increase | no_change | unknown
     significant: bool | None
+    rule_direction: str = "unknown"  # what the cue-word rules alone said (direction is the learned model's)
+    cues: Cues | None = field(default=None, compare=False, repr=False)
 
 
 def _compile(patterns: list[str], where: str, words: bool = False) -> re.Pattern:
@@ -74,7 +81,7 @@ def _compile(patterns: list[str], where: str, words: bool = False) -> re.Pattern
 def load_rules() -> ClaimRules:
     data = load_json(FILE)
     keys = {"claim_type", "no_change", "not_significant", "significant", "increase", "decrease", "flip", "alpha",
-            "arm_values"}
+            "arm_values", "comparison"}
     require_keys(data, keys | {"_doc"}, keys, FILE)
     require_keys(data["claim_type"], set(CLAIM_TYPES), set(CLAIM_TYPES), f"{FILE} claim_type")
     require_keys(data["arm_values"], {"treated_first", "control_first"}, {"treated_first", "control_first"},
@@ -92,8 +99,14 @@ def load_rules() -> ClaimRules:
         flip=_compile(data["flip"], "flip"),
         treated_first=_compile([data["arm_values"]["treated_first"]], "arm_values.treated_first"),
         control_first=_compile([data["arm_values"]["control_first"]], "arm_values.control_first"),
+        comparison=_compile(data["comparison"], "comparison"),
         alpha=float(alpha),
     )
+
+
+@lru_cache(maxsize=1)
+def shipped_direction_model() -> DirectionModel:
+    return DirectionModel.load(direction_model.shipped_path())
 
 
 def p_values(text: str) -> list[tuple[str, float]]:
@@ -122,15 +135,27 @@ def significance(text: str, rules: ClaimRules) -> bool | None:
     return None
 
 
-def direction(text: str, rules: ClaimRules, significant: bool | None = None) -> str:
-    """decrease | increase | no_change | unknown, from cue words in the sentence."""
+@dataclass(frozen=True)
+class Cues:
+    """Where the direction rules matched: stated non-changes, and the change words outside them."""
+    unchanged: list[tuple[int, int]]
+    changes: list[tuple[int, str, str]]  # (offset, "inc" | "dec", matched text), in text order
+
+
+def find_cues(text: str, rules: ClaimRules) -> Cues:
     # change words inside a stated non-change ("no functional improvement") are not changes
     unchanged = [m.span() for m in rules.no_change.finditer(text)]
-    def outside(m: re.Match) -> bool:
-        return not any(a <= m.start() < b for a, b in unchanged)
+    changes = sorted([(m.start(), "inc", m.group()) for m in rules.increase.finditer(text)]
+                     + [(m.start(), "dec", m.group()) for m in rules.decrease.finditer(text)])
+    return Cues(unchanged, [c for c in changes if not any(a <= c[0] < b for a, b in unchanged)])
 
-    increases = [m.start() for m in rules.increase.finditer(text) if outside(m)]
-    decreases = [m.start() for m in rules.decrease.finditer(text) if outside(m)]
+
+def direction(text: str, rules: ClaimRules, significant: bool | None = None, cues: Cues | None = None) -> str:
+    """decrease | increase | no_change | unknown, from cue words in the sentence."""
+    cues = cues or find_cues(text, rules)
+    unchanged = cues.unchanged
+    increases = [start for start, kind, _ in cues.changes if kind == "inc"]
+    decreases = [start for start, kind, _ in cues.changes if kind == "dec"]
     if unchanged or significant is False:
         # "significantly lower ..., whereas Y was similar": the stated change wins
         if not (significant and (increases or decreases) and not rules.not_significant.search(text)):
@@ -159,6 +184,7 @@ def arm_values(text: str, rules: ClaimRules) -> str:
 
 
 def claim_type(text: str, rules: ClaimRules, direction_: str, significant: bool | None) -> str:
+    """`direction_` is the rules' direction (the learned model never makes a finding of a sentence)."""
     if rules.claim_type["recommendation"].search(text):
         return "recommendation"
     if rules.claim_type["hypothesis"].search(text) and not p_values(text):
@@ -168,15 +194,113 @@ def claim_type(text: str, rules: ClaimRules, direction_: str, significant: bool 
     return "background"
 
 
-def assess(text: str, rules: ClaimRules | None = None) -> Assessment:
+def assess(text: str, rules: ClaimRules | None = None, model: DirectionModel | None | bool = True) -> Assessment:
     """claim_type, direction and significance of one sentence (pure; testable alone).
-    The rules' regular expressions are matched on the lower-cased text."""
+
+    The rules' regular expressions are matched on the lower-cased text. When the sentence states an
+    effect (a change word, a non-change, a significance) or is a finding that compares (`than`, `versus`),
+    the learned direction model (`model`; True: the shipped one, None/False: rules only) decides the
+    direction; otherwise it is `unknown`."""
     rules = rules or load_rules()
-    text = text.replace("\xa0", " ").replace("\u2009", " ").replace("\u200a", " ").replace("·", ".")
-    text = _EMPHASIS.sub("", text).lower()
+    text = _prepare(text)
     significant = significance(text, rules)
-    direction_ = direction(text, rules, significant)
-    return Assessment(claim_type(text, rules, direction_, significant), direction_, significant)
+    cues = find_cues(text, rules)
+    direction_ = direction(text, rules, significant, cues)
+    found = Assessment(claim_type(text, rules, direction_, significant), direction_, significant, direction_, cues)
+    return learned_direction(found, text, rules, model, prepared=True)
+
+
+def learned_direction(found: Assessment, text: str, rules: ClaimRules, model: DirectionModel | None | bool = True,
+                      prepared: bool = False) -> Assessment:
+    """`found` with its direction decided by the learned model where the sentence states an effect.
+    The rules stand when they saw the control arm as the subject (`flip`) or the model is unsure."""
+    if model is True:
+        model = shipped_direction_model()
+    if not model:
+        return found
+    text = text if prepared else _prepare(text)
+    rule_direction = found.rule_direction
+    states_effect = rule_direction != "unknown" or found.significant is not None or (
+        found.claim_type == "finding" and rules.comparison.search(text) is not None)
+    if not states_effect or rule_direction in ("increase", "decrease") and rules.flip.search(text):
+        return found
+    predicted, probability = model.predict(direction_features(text, rules, found))
+    if probability >= MODEL_CONFIDENCE or rule_direction == "unknown":
+        return Assessment(found.claim_type, predicted, found.significant, rule_direction, found.cues)
+    return found
+
+
+_TOKEN = re.compile(r"[a-z]+|0|[<>=≤≥]")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_CONTROL = re.compile(r"\b(?:placebo|control|sham|usual|standard|comparator|baseline|vehicle)\b")
+
+
+def _prepare(text: str) -> str:
+    """Lower-cased, odd spaces as spaces, a sentence-initial `Significantly, ` blanked; offsets kept
+    (unless lower-casing changes the length, which claimx_claims checks)."""
+    text = text.replace("\xa0", " ").replace("\u2009", " ").replace("\u200a", " ").replace("·", ".")
+    return _EMPHASIS.sub(lambda m: " " * len(m.group()), text).lower()
+
+
+def direction_features(text: str, rules: ClaimRules | None = None, found: Assessment | None = None) -> list[str]:
+    """Features of one sentence for the learned direction model: what the rules found, the words
+    around the first change cue, and the sentence's words and word pairs (numbers as `0`).
+    With `found` (the rules' assessment), `text` must already be prepared (`_prepare`)."""
+    rules = rules or load_rules()
+    if found is None:
+        text = _prepare(text)
+        significant = significance(text, rules)
+        cues = find_cues(text, rules)
+        rule_direction = direction(text, rules, significant, cues)
+    else:
+        significant, rule_direction = found.significant, found.rule_direction
+        cues = found.cues or find_cues(text, rules)
+    unchanged, free = cues.unchanged, cues.changes
+    feats = [f"rd:{rule_direction}", f"rs:{significant}", f"nc:{min(2, len(unchanged))}",
+             f"ni:{min(2, sum(c[1] == 'inc' for c in free))}", f"nd:{min(2, sum(c[1] == 'dec' for c in free))}"]
+    if rules.flip.search(text):
+        feats.append("flip")
+    if rules.not_significant.search(text):
+        feats.append("notsig")
+    for _, _kind, word in free[:2]:
+        feats.append(f"cue:{word.split()[0]}")
+    if free:
+        first = free[0][0]
+        before = _TOKEN.findall(_NUMBER.sub("0", text[max(0, first - 60):first]))[-4:]
+        after = _TOKEN.findall(_NUMBER.sub("0", text[first:first + 60]))[1:5]
+        feats += [f"bc:{w}" for w in before] + [f"ac:{w}" for w in after]
+        feats.append(f"ctl_before:{bool(_CONTROL.search(text[:first]))}_{free[0][1]}")
+    feats.append(f"rd:{rule_direction}|rs:{significant}")
+    for start, kind, _ in free[:3]:
+        feats.append(f"k:{kind}|ctl<{bool(_CONTROL.search(text[max(0, start - 50):start]))}"
+                     f"|ctl>{bool(_CONTROL.search(text[start:start + 60]))}|rs:{significant}")
+    w = _TOKEN.findall(_NUMBER.sub("0", text))
+    feats += [f"u:{a}" for a in set(w)]
+    feats += [f"b:{a}_{b}" for a, b in set(zip(w, w[1:]))]
+    return feats
+
+
+def effect_anchors(found: Assessment, offset: int = 0) -> list[tuple[int, int]]:
+    """Character ranges (plus `offset`) of the words that carry the claim's direction: its stated
+    non-changes for no_change, its change words of that direction for increase/decrease."""
+    if found.cues is None:
+        return []
+    if found.direction == "no_change":
+        return [(offset + a, offset + b) for a, b in found.cues.unchanged]
+    kind = {"increase": "inc", "decrease": "dec"}.get(found.direction)
+    return [(offset + start, offset + start + len(word)) for start, k, word in found.cues.changes if k == kind]
+
+
+def clause_context(anchors: list[tuple[int, int]], scopes: Sequence[tuple[str, str, int, int]]) -> dict:
+    """negated/hedged of a claim from the cues whose clause scope covers one of its anchors (the
+    words carrying its effect, else its outcomes): `Although X did not change, Y fell` is not negated."""
+    result = {"negated": False, "negation_cue": None, "hedged": False, "hedge_cue": None}
+    for kind, cue, start, end in scopes:
+        key = "negated" if kind == "negation" else "hedged"
+        if not result[key] and any(a < end and start < b for a, b in anchors):
+            result[key] = True
+            result["negation_cue" if kind == "negation" else "hedge_cue"] = cue
+    return result
 
 
 def rule_claim(found: Assessment) -> bool:
@@ -184,7 +308,7 @@ def rule_claim(found: Assessment) -> bool:
     effect (a direction or a significance); methods sentences (`we compared ...`) are not."""
     if found.claim_type in ("hypothesis", "recommendation"):
         return True
-    return found.claim_type == "finding" and (found.direction != "unknown" or found.significant is not None)
+    return found.claim_type == "finding" and (found.rule_direction != "unknown" or found.significant is not None)
 
 
 def paragraphs(doc: Doc, text: str | None = None) -> list[list[Span]]:
@@ -213,42 +337,54 @@ class ClaimExtractor:
         self.name = name
         self.rules = load_rules()
         self.classifier = ClaimClassifier.load(Path(classifier_path) if classifier_path else shipped_path())
+        self.direction_model = shipped_direction_model()
         self.threshold = threshold
 
     def __call__(self, doc: Doc) -> Doc:
         threshold = self.classifier.threshold if self.threshold is None else self.threshold
         context = {(s.start, s.end): s for s in doc.spans.get("sentences", [])}
         claims = []
+        outcomes = list(doc.spans.get("outcomes", []))
         text = doc_text(doc)
         for paragraph in paragraphs(doc, text):
             sentences = [text[s.start_char:s.end_char] for s in paragraph]
             features = paragraph_features(sentences)
             for sent, sentence, feats in zip(paragraph, sentences, features):
                 score = self.classifier.score(feats)
-                found = assess(sentence, self.rules)
+                found = assess(sentence, self.rules, model=None)
                 if score < threshold and not rule_claim(found):
                     continue
+                found = learned_direction(found, sentence, self.rules, self.direction_model)
                 span = Span(doc, sent.start, sent.end, label=LABEL)
                 cues = context.get((sent.start, sent.end))
                 x = cues._ if cues is not None else None
-                set_attrs(
-                    span, claim_type=found.claim_type, direction=found.direction, significant=found.significant,
-                    score=round(score, 4), source=self.name,
-                    negated=bool(x and x.negated), negation_cue=x.negation_cue if x else None,
-                    hedged=bool(x and x.hedged), hedge_cue=x.hedge_cue if x else None,
-                )
+                flags = {"negated": bool(x and x.negated), "negation_cue": x.negation_cue if x else None,
+                         "hedged": bool(x and x.hedged), "hedge_cue": x.hedge_cue if x else None}
+                if (x is not None and x.cue_scopes and found.claim_type in ("finding", "background")
+                        and len(_prepare(sentence)) == len(sentence)):
+                    # a finding's cues: those of the clause carrying its effect (else its outcomes, else the
+                    # sentence); hypotheses and recommendations are judged on the whole sentence
+                    anchors = effect_anchors(found, sent.start_char) or [
+                        (s.start_char, s.end_char) for s in outcomes if sent.start_char <= s.start_char < sent.end_char]
+                    if anchors:
+                        flags = clause_context(anchors, x.cue_scopes)
+                set_attrs(span, claim_type=found.claim_type, direction=found.direction, significant=found.significant,
+                          score=round(score, 4), source=self.name, **flags)
                 claims.append(span)
         doc.spans[GROUP] = claims
         return doc
 
     def to_disk(self, path: Path, exclude: tuple = ()) -> None:
         self.classifier.save(Path(path) / "classifier.json")
+        self.direction_model.save(Path(path) / "direction.json")
 
     def from_disk(self, path: Path, exclude: tuple = ()) -> ClaimExtractor:
         # pipelines that ship only a config keep the classifier chosen at construction
         stored = Path(path) / "classifier.json"
         if stored.is_file():
             self.classifier = ClaimClassifier.load(stored)
+        if (Path(path) / "direction.json").is_file():
+            self.direction_model = DirectionModel.load(Path(path) / "direction.json")
         return self
 
 

@@ -163,7 +163,8 @@ class ContextAnnotator:
         sentences = []
         for sent, scoped in per_sentence:
             span = Span(doc, sent.start, sent.end, label=SENTENCE_LABEL)
-            set_attrs(span, **sentence_context(scoped), source=self.name)
+            set_attrs(span, **sentence_context(scoped), source=self.name, cue_scopes=tuple(
+                (cue.kind, cue.text, doc[a].idx, doc[b - 1].idx + len(doc[b - 1])) for cue, a, b in scoped))
             sentences.append(span)
         doc.spans[SENTENCE_GROUP] = sentences
         if not cues:
@@ -190,7 +191,8 @@ def _sentence_index(starts: list[int], token: int) -> int:
 
 @Language.factory(
     "claimx_context",
-    assigns=["doc.spans", "span._.negated", "span._.hedged", "span._.negation_cue", "span._.hedge_cue"],
+    assigns=["doc.spans", "span._.negated", "span._.hedged", "span._.negation_cue", "span._.hedge_cue",
+             "span._.cue_scopes"],
 )
 def make_context(nlp: Language, name: str) -> ContextAnnotator:
     return ContextAnnotator(nlp, name)

@@ -1,0 +1,171 @@
+"""The learned direction model (models/claims/direction.json, `claimx train direction`) and the
+clause-limited negated/hedged flags of claims."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from cli import app
+from extractor.components.claims import assess, clause_context, direction_features, load_rules
+from extractor.direction_model import CLASSES, DirectionModel, read_passages, shipped_path
+from extractor.errors import PatternFileError, UsageError
+
+from .conftest import DATA
+
+
+# (sentence, direction with the shipped model, direction of the rules alone)
+@pytest.mark.parametrize("text,learned,rules_only", [
+    ("Pain scores were significantly lower in the ketamine group (p < 0.01).", "decrease", "decrease"),
+    ("There was no significant difference in nausea between groups.", "no_change", "no_change"),
+    ("Mortality was higher with placebo than with the drug.", "decrease", "decrease"),
+    ("Ketamine is an NMDA receptor antagonist.", "unknown", "unknown"),
+    ("Further controlled trials comparing low vs. high doses are needed.", "unknown", "unknown"),
+    # the model fills in what the rules leave unknown when significance is stated
+    ("Pain relief was 45% with the drug and 20% with placebo (p < 0.001).", "increase", "unknown"),
+], ids=["lower", "no-difference", "placebo-subject", "background", "recommendation", "numbers-only"])
+def test_learned_direction(text, learned, rules_only):
+    assert (assess(text).direction, assess(text, model=None).direction) == (learned, rules_only)
+
+
+def test_rule_direction_is_kept_beside_the_learned_one():
+    found = assess("There was no significant difference in nausea between groups.")
+    assert found.rule_direction == "no_change" and found.claim_type == "finding"
+
+
+def test_direction_features_name_the_rules_findings():
+    feats = direction_features("Pain was lower with placebo than with ketamine (p = 0.01).", load_rules())
+    assert {"rd:increase", "rs:True", "flip"} <= set(feats) and "u:placebo" in feats
+
+
+def test_direction_model_round_trip(tmp_path):
+    model = DirectionModel({"u:lower": [-1.0, 2.0, 0.0], "rs:False": [0.0, 0.0, 3.0]}, {"note": "x"})
+    model.save(tmp_path / "d.json")
+    again = DirectionModel.load(tmp_path / "d.json")
+    assert again.weights == model.weights and again.meta == {"note": "x"}
+    assert again.predict(["u:lower"])[0] == "decrease" and again.predict(["u:lower", "rs:False"])[0] == "no_change"
+    assert abs(sum(again.probabilities(["u:lower"]).values()) - 1) < 1e-9
+
+
+@pytest.mark.parametrize("payload", [
+    {"weights": {}},
+    {"format": "claimx.direction_model.v1", "classes": ["up", "down"], "weights": {}},
+    {"format": "claimx.direction_model.v1", "classes": list(CLASSES), "weights": {"a": [1, 2]}},
+    {"format": "claimx.direction_model.v1", "classes": list(CLASSES), "weights": {"a": ["x", 1, 2]}},
+], ids=["no-format", "wrong-classes", "two-weights", "string-weight"])
+def test_direction_model_rejects_bad_files(tmp_path, payload):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(payload))
+    with pytest.raises(PatternFileError):
+        DirectionModel.load(path)
+
+
+def test_direction_model_missing_file(tmp_path):
+    with pytest.raises(PatternFileError, match="missing"):
+        DirectionModel.load(tmp_path / "none.json")
+
+
+def test_shipped_direction_model_loads():
+    assert len(DirectionModel.load(shipped_path()).weights) > 1000
+
+
+def _passages(tmp_path, effects):
+    texts = {"significantly_increased": "Pain relief was significantly higher with drug {i} (p < 0.01).",
+             "significantly_decreased": "Pain was significantly lower with drug {i} (p < 0.01).",
+             "no_significant_difference": "Pain did not differ with drug {i} (p = 0.4)."}
+    spans = [{"label": "EVIDENCE", "text": texts[e].format(i=i), "effect": e}
+             for i in range(4) for e in effects]
+    path = tmp_path / "ei.jsonl"
+    path.write_text(json.dumps({"id": "1", "text": "", "spans": spans}) + "\n")
+    return path
+
+
+def test_read_passages_rejects_unknown_effects(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text(json.dumps({"spans": [{"label": "EVIDENCE", "text": "x", "effect": "odd"}]}) + "\n")
+    with pytest.raises(UsageError, match="line 1"):
+        read_passages(path)
+
+
+def test_train_direction_small_corpus(tmp_path):
+    pytest.importorskip("sklearn")
+    path = _passages(tmp_path, ["significantly_increased", "significantly_decreased", "no_significant_difference"])
+    out = tmp_path / "d.json"
+    result = CliRunner().invoke(app, ["train", "direction", "--train", str(path), "--dev", str(path),
+                                      "--out", str(out), "--min-count", "1"])
+    assert result.exit_code == 0, result.output
+    assert "dev\taccuracy" in result.output and DirectionModel.load(out).weights
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--min-count", "0"], "must be"),
+    (["--c", "0"], "must be"),
+], ids=["zero-count", "zero-c"])
+def test_train_direction_bad_options(tmp_path, args, message):
+    path = _passages(tmp_path, ["significantly_increased"])
+    result = CliRunner().invoke(app, ["train", "direction", "--train", str(path), "--out", str(tmp_path / "d.json"),
+                                      *args])
+    assert result.exit_code == 2 and message in result.output
+
+
+def test_train_direction_needs_all_effects(tmp_path):
+    pytest.importorskip("sklearn")
+    path = _passages(tmp_path, ["significantly_increased", "significantly_decreased"])
+    result = CliRunner().invoke(app, ["train", "direction", "--train", str(path), "--out", str(tmp_path / "d.json")])
+    assert result.exit_code == 2 and "all three" in result.output
+
+
+def test_train_direction_missing_data(tmp_path):
+    result = CliRunner().invoke(app, ["train", "direction", "--train", str(tmp_path / "none.jsonl"),
+                                      "--out", str(tmp_path / "d.json")])
+    assert result.exit_code == 2 and "not found" in result.output
+
+
+# --- negated / hedged follow the clause that carries the claim's effect ----------------------
+
+@pytest.mark.parametrize("text,negated,hedged", [
+    ("Although the drug did not change sleep, pain scores were significantly lower in the ketamine group "
+     "(p < 0.01).", False, False),
+    ("Pain scores were significantly lower with ketamine, but the authors did not address function.", False, False),
+    ("There was no significant improvement in function with ketamine.", True, False),
+    ("Pain scores were significantly lower with ketamine (p < 0.01), as reportedly seen in earlier cohorts.",
+     False, False),
+    # a hypothesis is judged on the whole sentence
+    ("Ketamine significantly reduced pain scores, which may reflect central sensitization.", False, True),
+    ("Ketamine may reduce pain scores in these patients.", False, True),
+    ("These findings suggest that ketamine reduces pain scores.", False, True),
+    ("We hypothesize that ketamine resets central sensitization.", False, True),  # no effect word: the sentence
+    ("Walking distance did not improve, although pain was possibly lower (p = 0.04).", False, True),
+], ids=["negated-other-clause", "negated-later-clause", "negated-effect", "hedged-other-clause", "hypothesis",
+        "hedged-effect",
+        "suggest-that", "no-anchor", "hedged-effect-negated-other"])
+def test_claim_flags_follow_the_effect_clause(nlp, text, negated, hedged):
+    doc = nlp(text)
+    claims = list(doc.spans["claims"])
+    assert len(claims) == 1
+    assert (claims[0]._.negated, claims[0]._.hedged) == (negated, hedged)
+
+
+@pytest.mark.parametrize("anchors,scopes,expected", [
+    ([(10, 15)], [("negation", "not", 0, 8)], (False, False)),
+    ([(10, 15)], [("negation", "not", 5, 20), ("hedge", "may", 12, 30)], (True, True)),
+    ([], [("hedge", "may", 0, 30)], (False, False)),
+], ids=["outside", "both", "no-anchor"])
+def test_clause_context(anchors, scopes, expected):
+    found = clause_context(anchors, scopes)
+    assert (found["negated"], found["hedged"]) == expected
+
+
+@pytest.mark.slow
+def test_direction_accuracy_with_the_model_on_evidence_inference_dev():
+    path = DATA / "evidence_inference" / "dev.jsonl"
+    if not path.exists():
+        pytest.skip(f"evidence_inference dev split not found at {path}")
+    rows = read_passages(path)
+    assert sum(assess(text).direction == gold for text, gold in rows) / len(rows) >= 0.75
+
+
+def test_saved_pipeline_keeps_the_direction_model(nlp, tmp_path):
+    nlp.get_pipe("claimx_claims").to_disk(tmp_path)
+    assert DirectionModel.load(tmp_path / "direction.json").weights == \
+        nlp.get_pipe("claimx_claims").direction_model.weights
