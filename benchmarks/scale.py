@@ -127,6 +127,7 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--model", default="default")
     parser.add_argument("--quick", action="store_true", help="--docs 200 --rss-docs 100,1000")
+    parser.add_argument("--skip-speed", action="store_true", help="only the memory (and resume) runs")
     parser.add_argument("--skip-rss", action="store_true")
     parser.add_argument("--skip-resume", action="store_true")
     args = parser.parse_args()
@@ -141,11 +142,13 @@ def main() -> None:
         tmp = Path(tmp)
         corpus = write_corpus(tmp, args.docs, abstracts_only=True)
         speed = {}
-        for workers in (1, 2):
-            speed[workers] = run(corpus, tmp / f"speed-{workers}", workers, args.batch_size, args.model)
-        result["speed"] = {f"{w} worker{'s' if w > 1 else ''}": v for w, v in speed.items()}
-        result["speedup_2_vs_1"] = round(speed[2]["words_per_s"] / speed[1]["words_per_s"], 2)
-        result["steady_speedup_2_vs_1"] = round(speed[2]["steady_words_per_s"] / speed[1]["steady_words_per_s"], 2)
+        if not args.skip_speed:
+            for workers in (1, 2):
+                speed[workers] = run(corpus, tmp / f"speed-{workers}", workers, args.batch_size, args.model)
+            result["speed"] = {f"{w} worker{'s' if w > 1 else ''}": v for w, v in speed.items()}
+            result["speedup_2_vs_1"] = round(speed[2]["words_per_s"] / speed[1]["words_per_s"], 2)
+            result["steady_speedup_2_vs_1"] = round(
+                speed[2]["steady_words_per_s"] / speed[1]["steady_words_per_s"], 2)
         if not args.skip_rss:
             rss = {}
             for n in (int(x) for x in args.rss_docs.split(",")):
@@ -155,7 +158,8 @@ def main() -> None:
             result["rss_growth"] = round(large["worker_peak_rss_mb"] / small["worker_peak_rss_mb"] - 1, 3)
         if not args.skip_resume:
             result["resume"] = resume_after_kill(corpus, tmp / "resume", args.docs, 2, args.batch_size, args.model)
-            result["resume"]["uninterrupted_s"] = speed[2]["seconds"]
+            if speed:
+                result["resume"]["uninterrupted_s"] = speed[2]["seconds"]
     result["machine"]["load_avg_after"] = os.getloadavg()
     print(json.dumps(result, indent=2))
 

@@ -74,8 +74,9 @@ class ExtractSummary:
 # Characters per pipeline batch, whatever the number of documents. thinc keeps every layer's
 # output of a batch until the batch is done, so memory grows with the batch's length: 32 copies
 # of a 7,000-character commentary peaked at 656 MB for tok2vec + ner, 50,000 characters at 301 MB,
-# at the same words per CPU-second (abstracts: 32 of them are about this long).
-MAX_BATCH_CHARS = 50_000
+# at the same words per CPU-second. benchmarks/scale.py, one worker: peak RSS 414 -> 456 MB from
+# 1,000 to 10,000 documents at 50,000 characters, 358 -> 387 MB at 30,000, no slower.
+MAX_BATCH_CHARS = 30_000
 
 
 def analyse(nlp: Language, documents: Iterable[Document], batch_size: int = 32,
