@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import PatternFileError, UsageError
+from .resources import read_model_file, write_model_file
 
 FORMAT = "claimx.claim_classifier.v1"
 _TOKEN = re.compile(r"[a-z]+|0|[^\sa-z0-9]")
@@ -98,17 +99,11 @@ class ClaimClassifier:
                    dict(data.get("meta", {})))
 
     def save(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(self.to_dict(), separators=(",", ":")) + "\n", encoding="utf-8")
+        write_model_file(Path(path), self.to_dict())
 
     @classmethod
     def load(cls, path: Path) -> ClaimClassifier:
-        try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
-        except FileNotFoundError as e:
-            raise PatternFileError(f"claim classifier {path} is missing") from e
-        except json.JSONDecodeError as e:
-            raise PatternFileError(f"claim classifier {path} is not valid JSON: {e}") from e
+        data = read_model_file(path, "claim classifier")
         return cls.from_dict(data, str(path))
 
 

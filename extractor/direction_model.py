@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import PatternFileError, UsageError
+from .resources import read_model_file, write_model_file
 
 FORMAT = "claimx.direction_model.v1"
 CLASSES = ("increase", "decrease", "no_change")
@@ -71,17 +72,11 @@ class DirectionModel:
         return cls({str(k): [float(x) for x in v] for k, v in weights.items()}, dict(data.get("meta", {})))
 
     def save(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(self.to_dict(), separators=(",", ":")) + "\n", encoding="utf-8")
+        write_model_file(Path(path), self.to_dict())
 
     @classmethod
     def load(cls, path: Path) -> DirectionModel:
-        try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
-        except FileNotFoundError as e:
-            raise PatternFileError(f"direction model {path} is missing") from e
-        except json.JSONDecodeError as e:
-            raise PatternFileError(f"direction model {path} is not valid JSON: {e}") from e
+        data = read_model_file(path, "direction model")
         return cls.from_dict(data, str(path))
 
 

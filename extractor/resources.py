@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from .errors import PatternFileError
@@ -48,3 +49,19 @@ def require_keys(record: dict, allowed: set[str], required: set[str], where: str
     missing = required - set(record)
     if missing:
         raise PatternFileError(f"{where}: missing keys {sorted(missing)}")
+
+
+def read_model_file(path: Path, what: str) -> Any:
+    """A JSON model file (claim classifier, direction model); errors say which model and why."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError as e:
+        raise PatternFileError(f"{what} {path} is missing") from e
+    except json.JSONDecodeError as e:
+        raise PatternFileError(f"{what} {path} is not valid JSON: {e}") from e
+
+
+def write_model_file(path: Path, data: Any) -> None:
+    """Write a JSON model file compactly, making its folder if needed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")

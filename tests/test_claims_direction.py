@@ -169,3 +169,20 @@ def test_saved_pipeline_keeps_the_direction_model(nlp, tmp_path):
     nlp.get_pipe("claimx_claims").to_disk(tmp_path)
     assert DirectionModel.load(tmp_path / "direction.json").weights == \
         nlp.get_pipe("claimx_claims").direction_model.weights
+
+
+@pytest.mark.parametrize("content, message", [(None, "is missing"), ("{not json", "is not valid JSON"),
+                                              ('{"format": "other"}', "not a")],
+                         ids=["missing", "corrupt", "wrong-format"])
+@pytest.mark.parametrize("kind", ["classifier", "direction"])
+def test_a_bad_model_file_is_a_clear_error(tmp_path, kind, content, message):
+    from extractor.claim_classifier import ClaimClassifier
+    from extractor.direction_model import DirectionModel
+    from extractor.errors import PatternFileError
+
+    path = tmp_path / f"{kind}.json"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    model = {"classifier": ClaimClassifier, "direction": DirectionModel}[kind]
+    with pytest.raises(PatternFileError, match=message):
+        model.load(path)
