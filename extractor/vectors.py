@@ -31,10 +31,7 @@ class CachedFloretVectors(Vectors):
         if missing:
             if len(index) + len(missing) > self.max_words:  # bounded memory: start over
                 index.clear()
-            # in chunks: spaCy gathers every n-gram row of every word at once (about 20 kB a word),
-            # which made a batch of long documents peak at hundreds of MB
-            rows = numpy.concatenate([numpy.asarray(super(CachedFloretVectors, self).get_batch(missing[i:i + 512]),
-                                                    dtype="float32") for i in range(0, len(missing), 512)])
+            rows = numpy.asarray(super().get_batch(missing), dtype="float32")
             start = len(index)
             if start + len(missing) > len(self._rows):
                 grown = numpy.zeros((max(2 * len(self._rows), start + len(missing)), self.shape[1]), "float32")
