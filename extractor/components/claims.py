@@ -194,15 +194,16 @@ def claim_type(text: str, rules: ClaimRules, direction_: str, significant: bool 
     return "background"
 
 
-def assess(text: str, rules: ClaimRules | None = None, model: DirectionModel | None | bool = True) -> Assessment:
+def assess(text: str, rules: ClaimRules | None = None, model: DirectionModel | None | bool = True,
+           prepared: bool = False) -> Assessment:
     """claim_type, direction and significance of one sentence (pure; testable alone).
 
     The rules' regular expressions are matched on the lower-cased text. When the sentence states an
     effect (a change word, a non-change, a significance) or is a finding that compares (`than`, `versus`),
     the learned direction model (`model`; True: the shipped one, None/False: rules only) decides the
-    direction; otherwise it is `unknown`."""
+    direction; otherwise it is `unknown`. `prepared`: the text has already been through `_prepare`."""
     rules = rules or load_rules()
-    text = _prepare(text)
+    text = text if prepared else _prepare(text)
     significant = significance(text, rules)
     cues = find_cues(text, rules)
     direction_ = direction(text, rules, significant, cues)
@@ -351,17 +352,18 @@ class ClaimExtractor:
             features = paragraph_features(sentences)
             for sent, sentence, feats in zip(paragraph, sentences, features):
                 score = self.classifier.score(feats)
-                found = assess(sentence, self.rules, model=None)
+                prepared = _prepare(sentence)
+                found = assess(prepared, self.rules, model=None, prepared=True)
                 if score < threshold and not rule_claim(found):
                     continue
-                found = learned_direction(found, sentence, self.rules, self.direction_model)
+                found = learned_direction(found, prepared, self.rules, self.direction_model, prepared=True)
                 span = Span(doc, sent.start, sent.end, label=LABEL)
                 cues = context.get((sent.start, sent.end))
                 x = cues._ if cues is not None else None
                 flags = {"negated": bool(x and x.negated), "negation_cue": x.negation_cue if x else None,
                          "hedged": bool(x and x.hedged), "hedge_cue": x.hedge_cue if x else None}
                 if (x is not None and x.cue_scopes and found.claim_type in ("finding", "background")
-                        and len(_prepare(sentence)) == len(sentence)):
+                        and len(prepared) == len(sentence)):
                     # a finding's cues: those of the clause carrying its effect (else its outcomes, else the
                     # sentence); hypotheses and recommendations are judged on the whole sentence
                     anchors = effect_anchors(found, sent.start_char) or [
