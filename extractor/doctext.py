@@ -6,7 +6,7 @@ reading the ORTH/SPACY/IDX arrays gives the same string and offsets much faster.
 
 from __future__ import annotations
 
-from spacy.attrs import IDX, ORTH, SPACY
+from spacy.attrs import IDX, LOWER, ORTH, SPACY
 from spacy.tokens import Doc
 
 _TEXT_KEY = ("claimx", "doc_text")
@@ -37,3 +37,18 @@ def token_offsets(doc: Doc) -> tuple[list[int], list[int]]:
     strings = doc.vocab.strings
     starts = [row[0] for row in arr]
     return starts, [row[0] + len(strings[row[2]]) for row in arr]
+
+
+_LOWER_KEY = ("claimx", "lower_words")
+
+
+def lower_words(doc: Doc) -> list[str]:
+    """Every token's `lower_`, read from the LOWER array once per Doc (kept in `doc.user_data`):
+    rule code that looks at words around a span reads this list instead of making Token objects."""
+    cached = doc.user_data.get(_LOWER_KEY)
+    if isinstance(cached, list) and len(cached) == len(doc):
+        return cached
+    strings = doc.vocab.strings
+    words = [strings[lower] for lower in doc.to_array(LOWER).tolist()]
+    doc.user_data[_LOWER_KEY] = words
+    return words

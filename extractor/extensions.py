@@ -2,7 +2,8 @@
 
 spaCy keys span extension values by character offsets only, so two spans with the same
 offsets but different labels (a DURATION and a TIMEPOINT, a DRUG and a CHEMICAL) would
-share values. Our attributes are keyed by (offsets, label) instead.
+share values. Our attributes are kept per (offsets, label) instead: one dict of the values set
+in `doc.user_data`, so reading all of a span's attributes is one lookup.
 """
 
 from __future__ import annotations
@@ -39,20 +40,21 @@ SPAN_ATTRIBUTES: dict[str, Any] = {
 _KEY = "claimx"
 
 
-def _key(span: Span, name: str) -> tuple:
-    return (_KEY, name, span.start_char, span.end_char, span.label_)
+def _key(span: Span) -> tuple:
+    return (_KEY, span.start_char, span.end_char, span.label_)
 
 
 def _make_getter(name: str, default: Any):
     def getter(span: Span) -> Any:
-        return span.doc.user_data.get(_key(span, name), default)
+        values = span.doc.user_data.get(_key(span))
+        return default if values is None else values.get(name, default)
 
     return getter
 
 
 def _make_setter(name: str):
     def setter(span: Span, value: Any) -> None:
-        span.doc.user_data[_key(span, name)] = value
+        span.doc.user_data.setdefault(_key(span), {})[name] = value
 
     return setter
 
@@ -69,19 +71,18 @@ def register_extensions() -> None:
 
 def set_attrs(span: Span, **values: Any) -> Span:
     """Set several attributes at once; unknown names are a programming error."""
-    for name, value in values.items():
-        if name not in SPAN_ATTRIBUTES:
-            raise KeyError(f"unknown span attribute {name!r}; known: {sorted(SPAN_ATTRIBUTES)}")
-        span.doc.user_data[_key(span, name)] = value
+    unknown = values.keys() - SPAN_ATTRIBUTES.keys()
+    if unknown:
+        raise KeyError(f"unknown span attribute {sorted(unknown)[0]!r}; known: {sorted(SPAN_ATTRIBUTES)}")
+    span.doc.user_data.setdefault(_key(span), {}).update(values)
     return span
 
 
 def get_attrs(span: Span) -> dict[str, Any]:
     """All claimx attributes of a span at once (what `span._.name` gives for each name, without
     the per-attribute extension lookup: table building reads every attribute of every span)."""
-    data = span.doc.user_data
-    start, end, label = span.start_char, span.end_char, span.label_
-    return {name: data.get((_KEY, name, start, end, label), default) for name, default in SPAN_ATTRIBUTES.items()}
+    values = span.doc.user_data.get(_key(span))
+    return {**SPAN_ATTRIBUTES, **values} if values else dict(SPAN_ATTRIBUTES)
 
 
 register_extensions()

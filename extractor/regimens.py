@@ -21,6 +21,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
+from .doctext import lower_words
 from .resources import load_json, require_keys
 
 ATTRIBUTE_LABELS = ("DOSE", "ROUTE", "FREQUENCY", "DURATION", "SAMPLE_SIZE")
@@ -220,6 +221,7 @@ def link_regimens(doc: Doc) -> list[Regimen]:
     drugs = _outermost(_spans_by_label(doc, ["DRUG"]))
     attrs = _spans_by_label(doc, ATTRIBUTE_LABELS + ("TIMEPOINT",))
     sentences = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+    lower = lower_words(doc)
     regimens = []
     for sent in sentences:
         s_drugs = [d for d in drugs if sent.start <= d.start < sent.end]
@@ -227,7 +229,7 @@ def link_regimens(doc: Doc) -> list[Regimen]:
             continue
         # an attribute inside a drug name (`intravenous immunoglobulin`) links to that drug
         s_attrs = [a for a in attrs if sent.start <= a.start and a.end <= sent.end]
-        words = [t.lower_ for t in sent]
+        words = lower[sent.start:sent.end]
         ranges = [(d.start - sent.start, d.end - sent.start) for d in s_drugs]
         s_attrs = [a for a in s_attrs if a.label_ != "TIMEPOINT"
                    or time_on_drug(words, (a.start - sent.start, a.end - sent.start), ranges)]

@@ -16,6 +16,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from ..doctext import lower_words
 from ..errors import PatternFileError
 from ..extensions import register_extensions, set_attrs
 from ..resources import load_json, require_keys
@@ -94,8 +95,10 @@ def find_cues(doc: Doc, matcher: PhraseMatcher, rules: ContextRules) -> list[Cue
 def cue_scope(cue: Cue, sent_start: int, sent_end: int, doc: Doc, rules: ContextRules) -> tuple[int, int]:
     """Token range [start, end) the cue governs: its clause. np_scope cues look forward only and
     run through commas (lists of negated things); others cover the clause both ways."""
+    words = lower_words(doc)
+
     def is_break(i: int, soft: bool) -> bool:
-        low = doc[i].lower_
+        low = words[i]
         return low in rules.clause_breaks or (soft and low in rules.soft_breaks)
 
     end = cue.end
