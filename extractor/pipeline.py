@@ -34,6 +34,7 @@ _COMPONENT_MODULES = [
     "scispacy.abbreviation",
     "extractor.components.sentences",
     "extractor.components.ner_labels",
+    "extractor.components.biluo_ner",
     "extractor.components.ner_consistency",
     "extractor.components.citations",
     "extractor.components.quantities",
