@@ -124,6 +124,14 @@ CASES = [
     ("3 patients developed a rash", []),
     ("events in 21 patients (2.9 percent)", [("STATISTIC", "2.9 percent", 2.9, 2.9)]),
     ("4, 8 and 2 weeks", [("DURATION", "2 weeks", 2, 14)]),
+    # PHEE train tuning (docs/drugs.md): `a second` before a noun is the ordinal; clotting times are lab values
+    ("symptoms came back after a second course of the drug", []),
+    ("the rash recurred for a second time", []),
+    ("the breath was held for a second.", [("DURATION", "a second", 1, 1 / 86400)]),
+    ("an activated partial thromboplastin time (aPTT) of 85 seconds", []),
+    ("with a prothrombin time of 19 s", []),
+    ("the PT) of 21 seconds", []),
+    ("treated for 21 days", [("DURATION", "21 days", 21, 21)]),
     # known misses
     pytest.param("twice a week for a few weeks", [("DURATION", "a few weeks", None, None)],
                  marks=pytest.mark.xfail(reason="vague quantities are not extracted", strict=True)),

@@ -332,6 +332,18 @@ def _after_measure(text: str, start: int, r: _Rules) -> bool:
     return bool(prev) and prev[-1].lower().strip(",:(") in r.context["dose_not_after"]
 
 
+_LEVEL_WINDOW = 3  # words either side of a level word without `dose` that may name what it qualifies
+
+
+def _measured_level(text: str, start: int, end: int, r: _Rules) -> bool:
+    """A level word without `dose` (`subtherapeutic`) that qualifies a measured level within three
+    words either side: `subtherapeutic INR`, `supratherapeutic flecainide plasma concentrations`,
+    `serum levels were still subtherapeutic`."""
+    words = [w.lower().strip(",.;:()[]") for w in text[end:end + 60].split()[:_LEVEL_WINDOW]]
+    words += [w.lower().strip(",.;:()[]") for w in text[max(0, start - 60):start].split()[-_LEVEL_WINDOW:]]
+    return any(w in r.context["dose_level_not_before"] for w in words)
+
+
 def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 
@@ -352,7 +364,7 @@ def scan_words(text: str) -> list[Mention]:
             out.append(Mention(m.start(), m.end(), "ROUTE", value=value))
             continue
         if label == "DOSE":
-            if "dos" not in m.group(0).lower() and _word_after(text, m.end()) in r.context["dose_level_not_before"]:
+            if "dos" not in m.group(0).lower() and _measured_level(text, m.start(), m.end(), r):
                 continue  # "subtherapeutic INR", "supratherapeutic plasma concentrations" (not "low dosage levels")
             out.append(Mention(m.start(), m.end(), "DOSE", value=value))
             continue

@@ -459,6 +459,8 @@ def find_times(text: str, rules: QuantityRules | None = None,
         before = text[max(0, m.start() - _WINDOW):m.start()]
         if unit is None or not (p["tp_before"].search(before) or p["dur_before"].search(before)):
             continue
+        if unit == "second" and _ordinal_second(text, m.end(), p):
+            continue  # `after a second dose`, `for a second time`: the ordinal, not one second
         label = classify_time(text, m.start(), m.end(), False, rules)
         if label:
             out.append(_time_quantity(m.start(), m.end(), label, 1.0, None, unit))
@@ -485,6 +487,12 @@ def find_times(text: str, rules: QuantityRules | None = None,
     for m in p["baseline"].finditer(text):
         out.append(Quantity(m.start("bl"), m.end("bl"), "TIMEPOINT", "baseline", None, 0.0, "d"))
     return out
+
+
+def _ordinal_second(text: str, end: int, p: dict[str, re.Pattern]) -> bool:
+    """`a second` followed by a word that is not a time cue (`a second dose`, `a second course`)."""
+    after = text[end:end + _WINDOW]
+    return bool(p["word"].match(after)) and not p["tp_after"].match(after)
 
 
 def _unit(table: dict[str, str], surface: str) -> str | None:
