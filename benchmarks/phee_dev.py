@@ -73,6 +73,36 @@ def link_scores(nlp, records: list[dict]) -> dict[str, int]:
     return n
 
 
+def breakdown(errors, records: list[dict]) -> None:
+    """Spurious and missed spans per label, grouped (the counts in docs/drugs.md, "Where the rest is PHEE's
+    convention"). A spurious span whose text PHEE annotates with the same label in another sentence of the
+    split is a true mention PHEE leaves out here (PHEE marks attributes only inside its events)."""
+    from collections import Counter
+
+    from extractor.evaluation.mapping import load_label_map
+
+    label_map = load_label_map("phee")
+    annotated: dict[str, Counter] = {}
+    labels_in: dict[str, set[str]] = {}
+    for r in records:
+        for s in r["spans"]:
+            target = label_map.span_label(s["label"])
+            if target:
+                annotated.setdefault(target, Counter())[s["text"].lower()] += 1
+                labels_in.setdefault(r["id"], set()).add(target)
+    for label in ("DOSE", "ROUTE", "FREQUENCY", "DURATION"):
+        spurious = [e for e in errors if e.label == label and e.kind == "spurious"]
+        missed = [e for e in errors if e.label == label and e.kind == "missed"]
+        elsewhere = sum(1 for e in spurious if annotated.get(label, Counter())[e.text.lower()])
+        no_gold = sum(1 for e in spurious if label not in labels_in.get(e.doc_id, set()))
+        print(f"{PHEE_NAMES[label]}: {len(spurious)} spurious ({elsewhere} strings PHEE annotates as "
+              f"{PHEE_NAMES[label]} elsewhere; {no_gold} in sentences with no gold {PHEE_NAMES[label]}), "
+              f"{len(missed)} missed")
+        for kind, items in (("spurious", spurious), ("missed", missed)):
+            common = Counter(e.text.lower() for e in items).most_common(20)
+            print(f"  {kind}:", ", ".join(f"{t} {n}" for t, n in common))
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--split", default="dev", choices=["dev", "train"])
@@ -80,6 +110,10 @@ def main(argv=None) -> int:
     ap.add_argument("--show", default=None,
                     help="label (claimx or PHEE name) whose misses, spurious spans and boundary errors to print")
     ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--breakdown", action="store_true",
+                    help="per label: how many spurious spans are strings PHEE annotates with that label elsewhere "
+                         "in the split, how many are in sentences with no gold span of that label, and the most "
+                         "common spurious and missed texts")
     args = ap.parse_args(argv)
     path = DATA / f"{args.split}.jsonl"
     if not path.exists():
@@ -111,6 +145,8 @@ def main(argv=None) -> int:
           f"{links['both_ok']}/{links['both']} ({links['both_ok'] / max(1, links['both']):.3f}); "
           f"linked to a drug of the gold treatment: {links['treatment_ok']}/{links['both']} "
           f"({links['treatment_ok'] / max(1, links['both']):.3f})")
+    if args.breakdown:
+        breakdown(evaluation.scores.errors, records)
     if args.show:
         wanted = {args.show.upper(), *(k for k, v in PHEE_NAMES.items() if v == args.show.upper())}
         for e in evaluation.scores.errors:
