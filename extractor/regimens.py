@@ -150,10 +150,14 @@ _ARTICLES = frozenset({"a", "an"})
 _NOT_IN_APPOSITIVE = frozenset({",", ";", "(", ")", "and", "or", "with", "of", "to", "than", "vs", "vs.", "versus"})
 
 
+_RENAMING = frozenset({",", "is", "was"})
+
+
 def _appositive(gap: list[str]) -> bool:
-    """`clozapine, an atypical antipsychotic`, `iloprost, a stable prostacyclin analogue`: a
-    comma, `a`/`an` and at most three more words (no punctuation, no `and`/`of`/`with`)."""
-    return (2 <= len(gap) <= 5 and gap[0] == "," and gap[1] in _ARTICLES
+    """`clozapine, an atypical antipsychotic`, `iloprost, a stable prostacyclin analogue`,
+    `ticlopidine is an oral antiplatelet agent`: a comma (or `is`/`was`), `a`/`an` and at most
+    three more words (no punctuation, no `and`/`of`/`with`/`to`/`than`)."""
+    return (2 <= len(gap) <= 5 and gap[0] in _RENAMING and gap[1] in _ARTICLES
             and not any(w in _NOT_IN_APPOSITIVE for w in gap[2:]))
 
 

@@ -172,6 +172,10 @@ def test_timepoint_links_as_duration():
                  [[], [0]], id="coordination-not-appositive"),
     pytest.param("clozapine , a drug of the class antipsychotic at high doses".split(), [(0, 1), (7, 8)],
                  [[], [0]], id="too-long"),
+    pytest.param("tramadol is an oral analgesic given at high doses".split(), [(0, 1), (4, 5)],
+                 [[0], [0]], id="copula-renames"),
+    pytest.param("tramadol was a better choice than an opioid at high doses".split(), [(0, 1), (7, 8)],
+                 [[], [0]], id="copula-comparison-not-renaming"),
 ])
 def test_appositive_alias(words, drugs, expected):
     dose = words.index("high")
