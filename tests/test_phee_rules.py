@@ -182,6 +182,18 @@ def test_appositive_alias(words, drugs, expected):
     assert assign(words, drugs, [(dose, dose + 2, "DOSE")]) == expected
 
 
+@pytest.mark.parametrize("words,drugs,classes,expected", [
+    pytest.param("rash 4 weeks after antifungal therapy with fluconazole and terbinafine".split(),
+                 [(4, 5), (7, 8), (9, 10)], {0}, [[0], [0], [0]], id="class-therapy-with-drugs"),
+    pytest.param("rash 4 weeks after statin therapy with ezetimibe".split(),
+                 [(4, 5), (7, 8)], set(), [[0], []], id="not-a-class"),
+    pytest.param("rash 4 weeks after antifungal therapy and fluconazole".split(),
+                 [(4, 5), (7, 8)], {0}, [[0], []], id="no-with"),
+])
+def test_class_names_its_drugs(words, drugs, classes, expected):
+    assert assign(words, drugs, [(1, 3, "DURATION")], classes=frozenset(classes)) == expected
+
+
 def test_context_file_without_new_keys_is_an_error(monkeypatch):
     from extractor.components import dosing
     from extractor.errors import PatternFileError
