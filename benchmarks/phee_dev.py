@@ -4,6 +4,7 @@ table against PHEE v2 (../shared/data/phee).
 
     python benchmarks/phee_dev.py                    # dev split, default pipeline
     python benchmarks/phee_dev.py --split train --show ROUTE   # list misses/spurious to tune
+    python benchmarks/phee_dev.py --split train --breakdown    # what is left, grouped (docs/drugs.md)
 
 Spans: exactly `claimx evaluate ../shared/data/phee/<split>.jsonl --label-map phee` (strict:
 exact offsets; lenient: one-to-one overlap). Links: a gold (drug, attribute) pair of an event
