@@ -93,6 +93,15 @@ def _dosing(text):
                  id="intralesional"),
     pytest.param("oral disease-related bacteria", [], id="oral-disease"),
     pytest.param("intrathecal IgG synthesis", [], id="intrathecal-igg"),
+    pytest.param("she took 3 oral doses", [("3 oral doses", "DOSE", "count"), ("oral", "ROUTE", "oral")],
+                 id="count-with-route"),
+    pytest.param("after five i.v. doses", [("five i.v. doses", "DOSE", "count"), ("i.v.", "ROUTE", "intravenous")],
+                 id="count-word-with-route"),
+    pytest.param("twice oral doses", [("oral", "ROUTE", "oral")], id="multiplier-not-count"),
+    pytest.param("the oral doses", [("oral", "ROUTE", "oral")], id="no-count"),
+    pytest.param("a massive paracetamol ingestion", [("massive", "DOSE", "high"), ("ingestion", "ROUTE", "oral")],
+                 id="massive-ingestion"),
+    pytest.param("massive haemorrhage", [], id="massive-not-dose"),
 ])
 def test_rule_fixes(text, expected):
     assert _dosing(text) == expected

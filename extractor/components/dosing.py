@@ -332,6 +332,26 @@ def _after_measure(text: str, start: int, r: _Rules) -> bool:
     return bool(prev) and prev[-1].lower().strip(",:(") in r.context["dose_not_after"]
 
 
+_COUNT_BEFORE = re.compile(r"(?<![\w.,-])([0-9]+|[A-Za-z]+(?:-[A-Za-z]+)?)\s+$")
+_DOSES_AFTER = re.compile(r"\s+dos(?:es|ages)(?![\w-])", re.I)
+
+
+def _route_dose_count(text: str, start: int, end: int, r: _Rules) -> Mention | None:
+    """`2 oral doses`, `three intravenous doses`: a count of doses with the route between (the
+    route stays a ROUTE of its own; the DOSE, value `count`, spans the whole phrase)."""
+    after = _DOSES_AFTER.match(text, end)
+    before = _COUNT_BEFORE.search(text, max(0, start - 20), start) if after else None
+    word = before.group(1).lower() if before else ""
+    if not (word.isdigit() or (word in r.numbers and word not in _multipliers())):
+        return None  # "once oral doses" is not a count of doses
+    return Mention(before.start(1), after.end(), "DOSE", value="count")
+
+
+@lru_cache(maxsize=1)
+def _multipliers() -> frozenset[str]:
+    return frozenset(k.lower() for k in load_json("frequency_multipliers.json"))
+
+
 _LEVEL_WINDOW = 3  # words either side of a level word without `dose` that may name what it qualifies
 
 
@@ -362,6 +382,9 @@ def scan_words(text: str) -> list[Mention]:
             if _word_after(text, m.end()) in r.context["route_not_before"]:
                 continue  # "subcutaneous fat", "oral mucositis"
             out.append(Mention(m.start(), m.end(), "ROUTE", value=value))
+            count = _route_dose_count(text, m.start(), m.end(), r)
+            if count is not None:
+                out.append(count)
             continue
         if label == "DOSE":
             if "dos" not in m.group(0).lower() and _measured_level(text, m.start(), m.end(), r):
