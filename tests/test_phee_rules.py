@@ -102,6 +102,8 @@ def _dosing(text):
     pytest.param("a massive paracetamol ingestion", [("massive", "DOSE", "high"), ("ingestion", "ROUTE", "oral")],
                  id="massive-ingestion"),
     pytest.param("massive haemorrhage", [], id="massive-not-dose"),
+    pytest.param("at 10:30 in the morning", [], id="clock-not-ratio"),
+    pytest.param("a ratio of 1:2", [], id="small-ratio-not-dose"),
 ])
 def test_rule_fixes(text, expected):
     assert _dosing(text) == expected
@@ -227,3 +229,16 @@ def test_regimens_file_without_elapsed_keys_is_an_error(monkeypatch):
     finally:
         monkeypatch.undo()
         regimens.config.cache_clear()
+
+
+@pytest.mark.parametrize("text,expected", [
+    pytest.param("Bleeding stopped with topical 1:1000 epinephrine.", [("1:1000", "1:1000", 0.1)],
+                 id="ratio-before-drug"),
+    pytest.param("Articaine with epinephrine 1:100,000 was used.", [("1:100,000", "1:100,000", 0.001)],
+                 id="ratio-after-drug"),
+    pytest.param("The serum was diluted 1:1000 before testing.", [], id="ratio-without-drug"),
+])
+def test_ratio_dose_needs_a_drug(nlp, text, expected):
+    doc = nlp(text)
+    got = [(s.text, s._.value, s._.norm_value) for s in doc.spans["dosing"] if s.label_ == "DOSE"]
+    assert got == [(t, v, pytest.approx(n)) for t, v, n in expected]

@@ -289,9 +289,16 @@ def find_doses(text: str) -> list[Mention]:
     return sorted(out, key=lambda x: (x.start, x.end))
 
 
+# a dilution written as a ratio (`1:1000 epinephrine`, `1:200,000`): a dose only beside a drug,
+# like a percentage; normalised to percent (1:1000 = 0.1 %)
+_RATIO = re.compile(r"1(?<![\w.:,]1)\s?:\s?(?P<n>\d{1,3}(?:,\d{3})+|\d{2,7})(?![\w.:]|,\d)")
+
+
 def find_numeric_doses(text: str) -> list[Mention]:
     r = rules()
-    out: list[Mention] = []
+    out: list[Mention] = [Mention(m.start(), m.end(), "DOSE", value=f"1:{m['n']}", unit="ratio",
+                                  norm_value=round(100 / _number(m["n"]), 10), norm_unit="%")
+                          for m in _RATIO.finditer(text) if _number(m["n"]) >= 10]
     for m in r.dose.finditer(text):
         unit, pint_expr, canonical = parse_dose_unit(m.group("unit"))
         if canonical is not None and canonical.startswith("mL/") and _after_measure(text, m.start(), r):
@@ -542,7 +549,8 @@ class DosingRecognizer:
             span = doc.char_span(m.start, m.end, label=m.label, alignment_mode="expand")
             if span is None:
                 continue
-            if m.label == "DOSE" and m.unit == "%" and rules().percent_needs_drug and not _near_drug(doc, span, drugs):
+            if (m.label == "DOSE" and m.unit in ("%", "ratio") and rules().percent_needs_drug
+                    and not _near_drug(doc, span, drugs)):
                 continue
             set_attrs(span, value=m.value, unit=m.unit, norm_value=m.norm_value, norm_unit=m.norm_unit,
                       min_value=m.min_value, max_value=m.max_value, source="claimx_dosing")
