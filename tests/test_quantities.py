@@ -277,6 +277,7 @@ BAD_RULES = [
     (lambda d: d["sample_size"].update(max_modifiers=9), "max_modifiers"),
     (lambda d: d["timepoint"]["cues_before"].append(""), "non-empty string"),
     (lambda d: d.update(p_comparators=["<<"]), "p_comparators"),
+    (lambda d: d.update(seconds_not_before="aptt"), "seconds_not_before: expected list"),
 ]
 
 
@@ -296,3 +297,11 @@ def test_missing_rules_file_is_a_clear_error(tmp_path):
 
 def test_shipped_rules_compile_once():
     assert default_rules() is default_rules()
+
+
+def test_seconds_not_before_is_optional():
+    data = copy.deepcopy(load_json("quantities.json"))
+    data.pop("seconds_not_before")
+    text = "an aPTT of 100 seconds"
+    assert [q.label for q in find_quantities(text, rules_from_dict(data))] == ["DURATION"]
+    assert find_quantities(text) == []
