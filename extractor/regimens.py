@@ -94,12 +94,13 @@ def _coordinated(words: list[str], drugs: list[tuple[int, int]], cfg: _Config) -
 
 
 def assign(words: list[str], drugs: list[tuple[int, int]], attributes: list[tuple[int, int, str]],
-           shareable: frozenset[int] = frozenset()) -> list[list[int]]:
+           shareable: frozenset[int] = frozenset(), classes: frozenset[int] = frozenset()) -> list[list[int]]:
     """For each drug (token range, sorted), the indices of the attributes linked to it.
 
     `words`: the sentence's lower-cased tokens; ranges are token offsets into it.
     `shareable`: attributes that coordinated drugs share whatever their label (qualitative
     doses: `therapeutic doses of venlafaxine and trimipramine`).
+    `classes`: drugs that are drug classes (`antiviral therapy with A and B` names A and B).
     """
     cfg = config()
     links: list[list[int]] = [[] for _ in drugs]
@@ -114,7 +115,7 @@ def assign(words: list[str], drugs: list[tuple[int, int]], attributes: list[tupl
                     links[d].append(i)
                     done.add(i)
     groups = _coordinated(words, drugs, cfg)
-    aliases = _aliases(words, drugs)
+    aliases = _aliases(words, drugs, groups, classes, cfg)
     for i, (start, end, label) in enumerate(attributes):
         if i in done:
             continue
@@ -134,16 +135,24 @@ def assign(words: list[str], drugs: list[tuple[int, int]], attributes: list[tupl
     return links
 
 
-def _aliases(words: list[str], drugs: list[tuple[int, int]]) -> list[list[int]]:
+def _aliases(words: list[str], drugs: list[tuple[int, int]], groups: list[int] | None = None,
+             classes: frozenset[int] = frozenset(), cfg: _Config | None = None) -> list[list[int]]:
     """Drugs that name the same thing: `bevacizumab (Avastin)` -> a brand or abbreviation in
-    parentheses right after a drug; `clozapine, an atypical antipsychotic` -> an appositive.
-    Each drug maps to itself plus its aliases."""
+    parentheses right after a drug; `clozapine, an atypical antipsychotic` -> an appositive;
+    `antiviral therapy with peginterferon and ribavirin` -> a class, a treatment word and
+    `with`, then the drugs of that class (the coordinated ones too). Each drug maps to itself
+    plus its aliases."""
     out = [[d] for d in range(len(drugs))]
     for k in range(1, len(drugs)):
         gap = words[drugs[k - 1][1]:drugs[k][0]]
         if gap == ["("] or _appositive(gap):
             out[k - 1].append(k)
             out[k].insert(0, k - 1)
+        elif (k - 1 in classes and cfg is not None and groups is not None and len(gap) == 2
+              and gap[0] in cfg.elapsed_treatments and gap[1] == "with"):
+            for m in (m for m in range(k, len(drugs)) if groups[m] == groups[k]):
+                out[k - 1].append(m)
+                out[m].insert(0, k - 1)
     return out
 
 
@@ -151,10 +160,14 @@ _ARTICLES = frozenset({"a", "an"})
 _NOT_IN_APPOSITIVE = frozenset({",", ";", "(", ")", "and", "or", "with", "of", "to", "than", "vs", "vs.", "versus"})
 
 
+_RENAMING = frozenset({",", "is", "was"})
+
+
 def _appositive(gap: list[str]) -> bool:
-    """`clozapine, an atypical antipsychotic`, `iloprost, a stable prostacyclin analogue`: a
-    comma, `a`/`an` and at most three more words (no punctuation, no `and`/`of`/`with`)."""
-    return (2 <= len(gap) <= 5 and gap[0] == "," and gap[1] in _ARTICLES
+    """`clozapine, an atypical antipsychotic`, `iloprost, a stable prostacyclin analogue`,
+    `ticlopidine is an oral antiplatelet agent`: a comma (or `is`/`was`), `a`/`an` and at most
+    three more words (no punctuation, no `and`/`of`/`with`/`to`/`than`)."""
+    return (2 <= len(gap) <= 5 and gap[0] in _RENAMING and gap[1] in _ARTICLES
             and not any(w in _NOT_IN_APPOSITIVE for w in gap[2:]))
 
 
@@ -236,8 +249,9 @@ def link_regimens(doc: Doc) -> list[Regimen]:
         qualitative = frozenset(i for i, a in enumerate(s_attrs)
                                 if a.label_ == "DOSE" and isinstance(a._.value, str) and a._.unit is None)
         labels = ["DURATION" if a.label_ == "TIMEPOINT" else a.label_ for a in s_attrs]
+        classes = frozenset(k for k, d in enumerate(s_drugs) if d._.is_class)
         links = assign(words, ranges, [(a.start - sent.start, a.end - sent.start, label)
-                                       for a, label in zip(s_attrs, labels)], qualitative)
+                                       for a, label in zip(s_attrs, labels)], qualitative, classes)
         for drug, linked in zip(s_drugs, links):
             regimen = Regimen(drug)
             for i in linked:

@@ -41,6 +41,12 @@ DRUG_CASES = [
     ("Both agents inhibit CYP3A in the liver.", [], []),
     # tokenizer v2 splits a hyphen between words, so the drug's name is a token of its own
     ("ketamine-like effects", ["ketamine"], None),
+    # stop-listed dictionary variants that are not drugs given to anyone (PHEE train, third round)
+    ("The rash began at 10 weeks.", [], []),
+    ("Cultures grew Pseudomonas aeruginosa and Escherichia coli.", [], []),
+    ("a mutation of the sodium channel", [], []),
+    ("sodium channel blockers were avoided", ["sodium channel blockers"], None),
+    ("monoamine oxidase inhibitors", ["monoamine oxidase inhibitors"], None),
 ]
 
 

@@ -124,6 +124,14 @@ CASES = [
     ("3 patients developed a rash", []),
     ("events in 21 patients (2.9 percent)", [("STATISTIC", "2.9 percent", 2.9, 2.9)]),
     ("4, 8 and 2 weeks", [("DURATION", "2 weeks", 2, 14)]),
+    # PHEE train tuning (docs/drugs.md): `a second` before a noun is the ordinal; clotting times are lab values
+    ("symptoms came back after a second course of the drug", []),
+    ("the rash recurred for a second time", []),
+    ("the breath was held for a second.", [("DURATION", "a second", 1, 1 / 86400)]),
+    ("an activated partial thromboplastin time (aPTT) of 85 seconds", []),
+    ("with a prothrombin time of 19 s", []),
+    ("the PT) of 21 seconds", []),
+    ("treated for 21 days", [("DURATION", "21 days", 21, 21)]),
     # known misses
     pytest.param("twice a week for a few weeks", [("DURATION", "a few weeks", None, None)],
                  marks=pytest.mark.xfail(reason="vague quantities are not extracted", strict=True)),
@@ -269,6 +277,7 @@ BAD_RULES = [
     (lambda d: d["sample_size"].update(max_modifiers=9), "max_modifiers"),
     (lambda d: d["timepoint"]["cues_before"].append(""), "non-empty string"),
     (lambda d: d.update(p_comparators=["<<"]), "p_comparators"),
+    (lambda d: d.update(seconds_not_before="aptt"), "seconds_not_before: expected list"),
 ]
 
 
@@ -288,3 +297,11 @@ def test_missing_rules_file_is_a_clear_error(tmp_path):
 
 def test_shipped_rules_compile_once():
     assert default_rules() is default_rules()
+
+
+def test_seconds_not_before_is_optional():
+    data = copy.deepcopy(load_json("quantities.json"))
+    data.pop("seconds_not_before")
+    text = "an aPTT of 100 seconds"
+    assert [q.label for q in find_quantities(text, rules_from_dict(data))] == ["DURATION"]
+    assert find_quantities(text) == []

@@ -289,9 +289,16 @@ def find_doses(text: str) -> list[Mention]:
     return sorted(out, key=lambda x: (x.start, x.end))
 
 
+# a dilution written as a ratio (`1:1000 epinephrine`, `1:200,000`): a dose only beside a drug,
+# like a percentage; normalised to percent (1:1000 = 0.1 %)
+_RATIO = re.compile(r"1(?<![\w.:,]1)\s?:\s?(?P<n>\d{1,3}(?:,\d{3})+|\d{2,7})(?![\w.:]|,\d)")
+
+
 def find_numeric_doses(text: str) -> list[Mention]:
     r = rules()
-    out: list[Mention] = []
+    out: list[Mention] = [Mention(m.start(), m.end(), "DOSE", value=f"1:{m['n']}", unit="ratio",
+                                  norm_value=round(100 / _number(m["n"]), 10), norm_unit="%")
+                          for m in _RATIO.finditer(text) if _number(m["n"]) >= 10]
     for m in r.dose.finditer(text):
         unit, pint_expr, canonical = parse_dose_unit(m.group("unit"))
         if canonical is not None and canonical.startswith("mL/") and _after_measure(text, m.start(), r):
@@ -332,6 +339,38 @@ def _after_measure(text: str, start: int, r: _Rules) -> bool:
     return bool(prev) and prev[-1].lower().strip(",:(") in r.context["dose_not_after"]
 
 
+_COUNT_BEFORE = re.compile(r"(?<![\w.,-])([0-9]+|[A-Za-z]+(?:-[A-Za-z]+)?)\s+$")
+_DOSES_AFTER = re.compile(r"\s+dos(?:es|ages)(?![\w-])", re.I)
+
+
+def _route_dose_count(text: str, start: int, end: int, r: _Rules) -> Mention | None:
+    """`2 oral doses`, `three intravenous doses`: a count of doses with the route between (the
+    route stays a ROUTE of its own; the DOSE, value `count`, spans the whole phrase)."""
+    after = _DOSES_AFTER.match(text, end)
+    before = _COUNT_BEFORE.search(text, max(0, start - 20), start) if after else None
+    word = before.group(1).lower() if before else ""
+    if not (word.isdigit() or (word in r.numbers and word not in _multipliers())):
+        return None  # "once oral doses" is not a count of doses
+    return Mention(before.start(1), after.end(), "DOSE", value="count")
+
+
+@lru_cache(maxsize=1)
+def _multipliers() -> frozenset[str]:
+    return frozenset(k.lower() for k in load_json("frequency_multipliers.json"))
+
+
+_LEVEL_WINDOW = 3  # words either side of a level word without `dose` that may name what it qualifies
+
+
+def _measured_level(text: str, start: int, end: int, r: _Rules) -> bool:
+    """A level word without `dose` (`subtherapeutic`) that qualifies a measured level within three
+    words either side: `subtherapeutic INR`, `supratherapeutic flecainide plasma concentrations`,
+    `serum levels were still subtherapeutic`."""
+    words = [w.lower().strip(",.;:()[]") for w in text[end:end + 60].split()[:_LEVEL_WINDOW]]
+    words += [w.lower().strip(",.;:()[]") for w in text[max(0, start - 60):start].split()[-_LEVEL_WINDOW:]]
+    return any(w in r.context["dose_level_not_before"] for w in words)
+
+
 def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 
@@ -350,9 +389,12 @@ def scan_words(text: str) -> list[Mention]:
             if _word_after(text, m.end()) in r.context["route_not_before"]:
                 continue  # "subcutaneous fat", "oral mucositis"
             out.append(Mention(m.start(), m.end(), "ROUTE", value=value))
+            count = _route_dose_count(text, m.start(), m.end(), r)
+            if count is not None:
+                out.append(count)
             continue
         if label == "DOSE":
-            if "dos" not in m.group(0).lower() and _word_after(text, m.end()) in r.context["dose_level_not_before"]:
+            if "dos" not in m.group(0).lower() and _measured_level(text, m.start(), m.end(), r):
                 continue  # "subtherapeutic INR", "supratherapeutic plasma concentrations" (not "low dosage levels")
             out.append(Mention(m.start(), m.end(), "DOSE", value=value))
             continue
@@ -507,7 +549,8 @@ class DosingRecognizer:
             span = doc.char_span(m.start, m.end, label=m.label, alignment_mode="expand")
             if span is None:
                 continue
-            if m.label == "DOSE" and m.unit == "%" and rules().percent_needs_drug and not _near_drug(doc, span, drugs):
+            if (m.label == "DOSE" and m.unit in ("%", "ratio") and rules().percent_needs_drug
+                    and not _near_drug(doc, span, drugs)):
                 continue
             set_attrs(span, value=m.value, unit=m.unit, norm_value=m.norm_value, norm_unit=m.norm_unit,
                       min_value=m.min_value, max_value=m.max_value, source="claimx_dosing")

@@ -49,7 +49,7 @@ _TOP_KEYS = {
     "time_not_after": (list, True), "time_unit_modifiers": (list, True), "sample_size": (dict, True),
     "statistics": (list, True),
     "statistic_connectors": (list, True), "ci_names": (list, True), "p_comparators": (list, True),
-    "percent_words": (list, True), "percent_not_before": (list, True),
+    "percent_words": (list, True), "percent_not_before": (list, True), "seconds_not_before": (list, False),
 }
 _TIMEPOINT_KEYS = {"cues_before": (list, True), "adjective_cues_before": (list, True),
                    "cues_after": (list, True), "baseline_cues": (list, True)}
@@ -312,6 +312,7 @@ def _compile(data: dict, unit_of, lead_unit_of, stat_unit_of) -> dict[str, re.Pa
         "dur_before": _before(data["duration"]["cues_before"], data["fillers"]),
         "tp_after": re.compile(rf"^[\s)]*(?i:{_cue_words(data['timepoint']['cues_after'])})"),
         "time_not_before": _before(data["time_not_before"], data["fillers"]),
+        "seconds_not_before": _before(data.get("seconds_not_before") or [], data["fillers"]),
         "time_not_after": re.compile(rf"^\s*(?i:{_cue_words(data['time_not_after'])})"),
         "sample_not_before": re.compile(rf"(?:^|(?<=[^\w]))(?i:{_cue_words(sample['not_before'])})\s*$"),
         "percent_not_before": re.compile(rf"\s*(?i:{_cue_words(data['percent_not_before'])})"),
@@ -427,6 +428,8 @@ def find_times(text: str, rules: QuantityRules | None = None,
             continue
         if unit == "hour" and _CLOCK.fullmatch(m["lo"]):
             continue  # `at 0730 hours`, `1400 h`: a time of day
+        if unit == "second" and p["seconds_not_before"].search(text, max(0, m.start() - _WINDOW), m.start()):
+            continue  # `aPTT of 100 seconds`: a clotting time, a lab value
         start = m.start("lo")
         context = start  # the words before the whole expression decide (`aged 34 and 19 years`)
         items: list = []
@@ -459,6 +462,8 @@ def find_times(text: str, rules: QuantityRules | None = None,
         before = text[max(0, m.start() - _WINDOW):m.start()]
         if unit is None or not (p["tp_before"].search(before) or p["dur_before"].search(before)):
             continue
+        if unit == "second" and _ordinal_second(text, m.end(), p):
+            continue  # `after a second dose`, `for a second time`: the ordinal, not one second
         label = classify_time(text, m.start(), m.end(), False, rules)
         if label:
             out.append(_time_quantity(m.start(), m.end(), label, 1.0, None, unit))
@@ -485,6 +490,12 @@ def find_times(text: str, rules: QuantityRules | None = None,
     for m in p["baseline"].finditer(text):
         out.append(Quantity(m.start("bl"), m.end("bl"), "TIMEPOINT", "baseline", None, 0.0, "d"))
     return out
+
+
+def _ordinal_second(text: str, end: int, p: dict[str, re.Pattern]) -> bool:
+    """`a second` followed by a word that is not a time cue (`a second dose`, `a second course`)."""
+    after = text[end:end + _WINDOW]
+    return bool(p["word"].match(after)) and not p["tp_after"].match(after)
 
 
 def _unit(table: dict[str, str], surface: str) -> str | None:
