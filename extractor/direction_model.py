@@ -17,6 +17,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -34,16 +35,12 @@ class DirectionModel:
     weights: dict[str, list[float]]  # feature -> one weight per class (CLASSES order)
     meta: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # one feature -> weight dict per class: three C-level sums instead of a Python loop
+        self._columns = [{f: w[k] for f, w in self.weights.items()} for k in range(len(CLASSES))]
+
     def probabilities(self, features: Sequence[str]) -> dict[str, float]:
-        a = b = c = 0.0
-        get = self.weights.get
-        for f in features:
-            w = get(f)
-            if w is not None:
-                a += w[0]
-                b += w[1]
-                c += w[2]
-        z = (a, b, c)
+        z = [sum(map(column.get, features, repeat(0.0))) for column in self._columns]
         top = max(z)
         e = [math.exp(v - top) for v in z]
         total = sum(e)

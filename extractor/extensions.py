@@ -7,6 +7,7 @@ share values. Our attributes are keyed by (offsets, label) instead.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from spacy.tokens import Doc, Span
@@ -69,19 +70,21 @@ def register_extensions() -> None:
 
 def set_attrs(span: Span, **values: Any) -> Span:
     """Set several attributes at once; unknown names are a programming error."""
+    data, start, end, label = span.doc.user_data, span.start_char, span.end_char, span.label_
     for name, value in values.items():
         if name not in SPAN_ATTRIBUTES:
             raise KeyError(f"unknown span attribute {name!r}; known: {sorted(SPAN_ATTRIBUTES)}")
-        span.doc.user_data[_key(span, name)] = value
+        data[(_KEY, name, start, end, label)] = value
     return span
 
 
-def get_attrs(span: Span) -> dict[str, Any]:
-    """All claimx attributes of a span at once (what `span._.name` gives for each name, without
-    the per-attribute extension lookup: table building reads every attribute of every span)."""
+def get_attrs(span: Span, names: Iterable[str] | None = None) -> dict[str, Any]:
+    """All claimx attributes of a span at once, or those in `names` (what `span._.name` gives for each
+    name, without the per-attribute extension lookup: table building reads every attribute of every span)."""
     data = span.doc.user_data
     start, end, label = span.start_char, span.end_char, span.label_
-    return {name: data.get((_KEY, name, start, end, label), default) for name, default in SPAN_ATTRIBUTES.items()}
+    wanted = SPAN_ATTRIBUTES.items() if names is None else ((name, SPAN_ATTRIBUTES[name]) for name in names)
+    return {name: data.get((_KEY, name, start, end, label), default) for name, default in wanted}
 
 
 register_extensions()
