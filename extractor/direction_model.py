@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -26,6 +27,7 @@ from .resources import read_model_file, write_model_file
 
 FORMAT = "claimx.direction_model.v1"
 CLASSES = ("increase", "decrease", "no_change")
+_WORD = re.compile(r"[a-z]+|0|[<>=≤≥]")  # one token of direction_features' words (claims._TOKEN)
 GOLD = {"significantly_increased": "increase", "significantly_decreased": "decrease",
         "no_significant_difference": "no_change"}
 
@@ -36,18 +38,36 @@ class DirectionModel:
     meta: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        # one feature -> weight dict per class: three C-level sums instead of a Python loop
-        self._columns = [{f: w[k] for f, w in self.weights.items()} for k in range(len(CLASSES))]
+        # per class: feature -> weight, word -> weight (`u:` features), word pair -> weight (`b:`), so
+        # that scoring is three C-level sums per class and needs no string per word
+        # (every name stays in the first table: direction_features' strings score the same)
+        self._columns: list[tuple[dict[Any, float], ...]] = [({}, {}, {}) for _ in CLASSES]
+        for name, w in self.weights.items():
+            kind, body = name[:2], name[2:]
+            key, table = None, 0
+            if kind == "u:" and _WORD.fullmatch(body):
+                key, table = body, 1
+            elif kind == "b:" and body.count("_") == 1 and all(map(_WORD.fullmatch, body.split("_"))):
+                key, table = tuple(body.split("_")), 2
+            for k, column in enumerate(self._columns):
+                column[0][name] = w[k]
+                if table:
+                    column[table][key] = w[k]
 
-    def probabilities(self, features: Sequence[str]) -> dict[str, float]:
-        z = [sum(map(column.get, features, repeat(0.0))) for column in self._columns]
+    def probabilities(self, features: Sequence[str], words: Sequence[str] = ()) -> dict[str, float]:
+        """`words`: a token list standing for its `u:` and `b:` features (direction_parts), which
+        `features` then leaves out."""
+        pairs = set(zip(words, words[1:]))
+        unique = set(words)
+        z = [sum(map(other.get, features, repeat(0.0))) + sum(map(uni.get, unique, repeat(0.0)))
+             + sum(map(bi.get, pairs, repeat(0.0))) for other, uni, bi in self._columns]
         top = max(z)
         e = [math.exp(v - top) for v in z]
         total = sum(e)
         return {c: v / total for c, v in zip(CLASSES, e)}
 
-    def predict(self, features: Sequence[str]) -> tuple[str, float]:
-        probs = self.probabilities(features)
+    def predict(self, features: Sequence[str], words: Sequence[str] = ()) -> tuple[str, float]:
+        probs = self.probabilities(features, words)
         best = max(probs, key=probs.get)
         return best, probs[best]
 

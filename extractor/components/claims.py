@@ -288,7 +288,7 @@ def claim_type(text: str, rules: ClaimRules, direction_: str, significant: bool 
         return "recommendation"
     if rules.claim_type["hypothesis"].search(text) and not (p_values(text) if stated is None else stated):
         return "hypothesis"
-    if rules.claim_type["finding"].search(text) or direction_ != "unknown" or significant is not None:
+    if direction_ != "unknown" or significant is not None or rules.claim_type["finding"].search(text):
         return "finding"
     return "background"
 
@@ -336,7 +336,7 @@ def learned_direction(found: Assessment, text: str, rules: ClaimRules, model: Di
         found.claim_type == "finding" and rules.comparison.search(text) is not None)
     if not states_effect or rule_direction in ("increase", "decrease") and rules.flip.search(text):
         return found
-    predicted, probability = model.predict(direction_features(text, rules, found))
+    predicted, probability = model.predict(*direction_parts(text, rules, found))
     if probability >= MODEL_CONFIDENCE or rule_direction == "unknown":
         return Assessment(found.claim_type, predicted, found.significant, rule_direction, found.cues)
     return found
@@ -358,6 +358,14 @@ def direction_features(text: str, rules: ClaimRules | None = None, found: Assess
     """Features of one sentence for the learned direction model: what the rules found, the words
     around the first change cue, and the sentence's words and word pairs (numbers as `0`).
     With `found` (the rules' assessment), `text` must already be prepared (`_prepare`)."""
+    feats, w = direction_parts(text, rules, found)
+    return feats + [f"u:{a}" for a in set(w)] + [f"b:{a}_{b}" for a, b in set(zip(w, w[1:]))]
+
+
+def direction_parts(text: str, rules: ClaimRules | None = None,
+                    found: Assessment | None = None) -> tuple[list[str], list[str]]:
+    """direction_features() as (the features other than the words and word pairs, the words):
+    the model scores words by lookup without making a string per word."""
     rules = rules or load_rules()
     if found is None:
         text = _prepare(text)
@@ -386,10 +394,7 @@ def direction_features(text: str, rules: ClaimRules | None = None, found: Assess
     for start, kind, _ in free[:3]:
         feats.append(f"k:{kind}|ctl<{bool(_CONTROL.search(text[max(0, start - 50):start]))}"
                      f"|ctl>{bool(_CONTROL.search(text[start:start + 60]))}|rs:{significant}")
-    w = _TOKEN.findall(_NUMBER.sub("0", text))
-    feats += [f"u:{a}" for a in set(w)]
-    feats += [f"b:{a}_{b}" for a, b in set(zip(w, w[1:]))]
-    return feats
+    return feats, _TOKEN.findall(_NUMBER.sub("0", text))
 
 
 def effect_anchors(found: Assessment, offset: int = 0) -> list[tuple[int, int]]:
