@@ -47,6 +47,12 @@ ASSESS_CASES = [
     ("Relapse occurred in 12% in the control group and 4% in the treated group (p = 0.02).",
      "finding", "decrease", True),
     ("Mean pain was 35 mm in the lozenge group and 51 mm in the control group.", "background", "unknown", None),
+    # thresholds and counts are not comparisons: `more than 3 months`, `one or more`, `at least`
+    ("Adults with back pain for more than 3 months were enrolled.", "background", "unknown", None),
+    ("One or more falls were recorded in 14 residents.", "background", "unknown", None),
+    ("At least 20% of the infusions were stopped early.", "background", "unknown", None),
+    ("Sleep was longer than 6.5 hours in most patients.", "background", "unknown", None),
+    ("Falls were more frequent with the drug than with placebo.", "finding", "increase", None),
     pytest.param("Treated patients needed half as much rescue morphine.", "finding", "decrease", None,
                  marks=pytest.mark.xfail(reason="`half as much` is not a cue yet")),
 ]
