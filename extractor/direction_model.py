@@ -18,7 +18,6 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -38,29 +37,24 @@ class DirectionModel:
     meta: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        # per class: feature -> weight, word -> weight (`u:` features), word pair -> weight (`b:`), so
-        # that scoring is three C-level sums per class and needs no string per word
-        # (every name stays in the first table: direction_features' strings score the same)
-        self._columns: list[tuple[dict[Any, float], ...]] = [({}, {}, {}) for _ in CLASSES]
+        # feature -> weights, word -> weights (`u:` features), word pair -> weights (`b:`), so that
+        # scoring looks each feature up once and makes no string per word; every name also stays in
+        # the first table, so direction_features' strings score the same
+        self._tables: tuple[dict[Any, list[float]], ...] = (dict(self.weights), {}, {})
         for name, w in self.weights.items():
             kind, body = name[:2], name[2:]
-            key, table = None, 0
             if kind == "u:" and _WORD.fullmatch(body):
-                key, table = body, 1
+                self._tables[1][body] = w
             elif kind == "b:" and body.count("_") == 1 and all(map(_WORD.fullmatch, body.split("_"))):
-                key, table = tuple(body.split("_")), 2
-            for k, column in enumerate(self._columns):
-                column[0][name] = w[k]
-                if table:
-                    column[table][key] = w[k]
+                self._tables[2][tuple(body.split("_"))] = w
 
     def probabilities(self, features: Sequence[str], words: Sequence[str] = ()) -> dict[str, float]:
         """`words`: a token list standing for its `u:` and `b:` features (direction_parts), which
         `features` then leaves out."""
-        pairs = set(zip(words, words[1:]))
-        unique = set(words)
-        z = [sum(map(other.get, features, repeat(0.0))) + sum(map(uni.get, unique, repeat(0.0)))
-             + sum(map(bi.get, pairs, repeat(0.0))) for other, uni, bi in self._columns]
+        other, uni, bi = self._tables
+        hits = [*filter(None, map(other.get, features)), *filter(None, map(uni.get, set(words))),
+                *filter(None, map(bi.get, set(zip(words, words[1:]))))]
+        z = [sum(column) for column in zip(*hits)] if hits else [0.0] * len(CLASSES)
         top = max(z)
         e = [math.exp(v - top) for v in z]
         total = sum(e)
