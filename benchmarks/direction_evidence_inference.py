@@ -11,7 +11,12 @@ With --gold-arms the benchmark (not the product, which sees one sentence and doe
 arm is the intervention) also uses the gold `intervention` and `comparator` fields: when the
 comparator is named before the intervention (the comparator is the subject: "placebo patients had
 higher ..."), an increase/decrease is flipped. That figure is an oracle upper bound, reported apart.
+With --validated-only, only annotations that Evidence Inference's second annotator accepted
+(`valid_label` and `valid_reasoning` true) are scored: a supplementary figure, not the default one.
+A passage annotated for several prompts (intervention, comparator, outcome) can carry different
+effects; it is scored once per effect, so one sentence-level direction cannot get all of them right.
 Usage: python benchmarks/direction_evidence_inference.py [--split dev] [--errors 20] [--gold-arms] [--rules-only]
+       [--validated-only]
 """
 
 from __future__ import annotations
@@ -61,6 +66,8 @@ def main() -> None:
     parser.add_argument("--gold-arms", action="store_true",
                         help="oracle: also use the gold intervention/comparator fields (not a product figure)")
     parser.add_argument("--rules-only", action="store_true", help="the cue-word rules without the learned model")
+    parser.add_argument("--validated-only", action="store_true",
+                        help="score only annotations the dataset's validation accepted (supplementary figure)")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     from extractor.components.claims import assess, load_rules
@@ -71,6 +78,8 @@ def main() -> None:
         for line in f:
             for span in json.loads(line)["spans"]:
                 key = (span["text"], span["effect"])
+                if args.validated_only and not (span.get("valid_label") and span.get("valid_reasoning")):
+                    continue
                 if span["label"] == "EVIDENCE" and key not in seen:
                     seen.add(key)
                     rows.append((span["text"], GOLD[span["effect"]], span["intervention"], span["comparator"]))
@@ -94,7 +103,11 @@ def main() -> None:
     covered = sum(n for (g, p), n in confusion.items() if p != "unknown")
     covered_ok = sum(n for (g, p), n in confusion.items() if g == p and p != "unknown")
     oracle = " with GOLD intervention/comparator (oracle, not the product)" if args.gold_arms else ""
+    oracle += " (validated annotations only: supplementary)" if args.validated_only else ""
+    conflicting = len({t for t, *_ in rows}) - len(rows)
     print(f"Evidence Inference {args.split}: {len(rows)} passages{oracle}")
+    print(f"{-conflicting} passages are scored twice with different effects (best possible accuracy "
+          f"{(len(rows) + conflicting) / len(rows):.3f})")
     print(f"direction accuracy {correct / len(rows):.3f} (unknown counted wrong)")
     print(f"direction accuracy where not unknown {covered_ok / max(1, covered):.3f} "
           f"(coverage {covered / len(rows):.3f})")

@@ -33,13 +33,8 @@ def words(text: str) -> list[str]:
     return _TOKEN.findall(_NUMBER.sub("0", text.lower()))
 
 
-def sentence_features(text: str, index: int, count: int, tokens: list[str] | None = None) -> list[str]:
-    """Features of sentence `index` of `count` sentences in one paragraph (`tokens`: its words())."""
-    w = words(text) if tokens is None else tokens
-    feats = ["bias"]
-    feats += [f"u:{a}" for a in set(w)]
-    feats += [f"b:{a}_{b}" for a, b in set(zip(w, w[1:]))]
-    feats += [f"f1:{'_'.join(w[:1])}", f"f2:{'_'.join(w[:2])}", f"f3:{'_'.join(w[:3])}"]
+def _position_features(index: int, count: int, w: list[str]) -> list[str]:
+    feats = [f"f1:{'_'.join(w[:1])}", f"f2:{'_'.join(w[:2])}", f"f3:{'_'.join(w[:3])}"]
     relative = index / (count - 1) if count > 1 else 1.0
     feats.append(f"pos{min(4, int(relative * 5))}")
     if count >= 3:
@@ -49,26 +44,53 @@ def sentence_features(text: str, index: int, count: int, tokens: list[str] | Non
     return feats
 
 
+def _context_features(tokens: list[list[str]], i: int) -> list[str]:
+    """Sentence `i`'s features other than its word n-grams: opening words, position in the paragraph,
+    the neighbours' opening words, its length."""
+    n, w = len(tokens), tokens[i]
+    feats = ["bias"] + _position_features(i, n, w)
+    for j, name in ((i - 1, "p"), (i + 1, "n")):
+        if 0 <= j < n:
+            feats += [f"{name}f1:{'_'.join(tokens[j][:1])}", f"{name}f2:{'_'.join(tokens[j][:2])}"]
+        else:
+            feats.append(f"{name}:none")
+    from_end = min(6, n - 1 - i)
+    feats += [f"len{min(6, len(w) // 8)}", f"fe{from_end}", f"n{min(12, n)}", f"fe{from_end}|n{min(12, n) // 3}"]
+    if i >= n - 3:  # opening words of the last sentences ("these results suggest")
+        feats += [f"end:{a}" for a in set(w[:4])]
+    return feats
+
+
 def paragraph_features(sentences: Sequence[str]) -> list[list[str]]:
-    """Each sentence's own features plus its context in the paragraph."""
-    n = len(sentences)
+    """Each sentence's own features (words, word pairs and triples) plus its context in the paragraph."""
     tokens = [words(s) for s in sentences]
     out = []
-    for i, s in enumerate(sentences):
-        w = tokens[i]
-        feats = sentence_features(s, i, n, w)
+    for i, w in enumerate(tokens):
+        feats = _context_features(tokens, i)
+        feats += [f"u:{a}" for a in set(w)]
+        feats += [f"b:{a}_{b}" for a, b in set(zip(w, w[1:]))]
         feats += [f"t:{a}_{b}_{c}" for a, b, c in set(zip(w, w[1:], w[2:]))]
-        for j, name in ((i - 1, "p"), (i + 1, "n")):
-            if 0 <= j < n:
-                feats += [f"{name}f1:{'_'.join(tokens[j][:1])}", f"{name}f2:{'_'.join(tokens[j][:2])}"]
-            else:
-                feats.append(f"{name}:none")
-        from_end = min(6, n - 1 - i)
-        feats += [f"len{min(6, len(w) // 8)}", f"fe{from_end}", f"n{min(12, n)}", f"fe{from_end}|n{min(12, n) // 3}"]
-        if i >= n - 3:  # opening words of the last sentences ("these results suggest")
-            feats += [f"end:{a}" for a in set(w[:4])]
         out.append(feats)
     return out
+
+
+def _split_ngram(body: str, n: int) -> tuple[str, ...] | None:
+    """`a_b_c` -> ("a", "b", "c") when exactly one split into `n` words() tokens exists (`_` is a token too)."""
+    if n == 1:
+        return (body,) if _WHOLE_TOKEN.fullmatch(body) else None
+    found = None
+    for i, ch in enumerate(body):
+        if ch == "_" and _WHOLE_TOKEN.fullmatch(body[:i]):
+            rest = _split_ngram(body[i + 1:], n - 1)
+            if rest is not None:
+                if found is not None:
+                    return None  # ambiguous
+                found = (body[:i], *rest)
+    return found
+
+
+_WHOLE_TOKEN = re.compile(_TOKEN.pattern)
+_NGRAMS = {"u:": 1, "b:": 2, "t:": 3}
 
 
 @dataclass
@@ -77,12 +99,36 @@ class ClaimClassifier:
     threshold: float = 0.5
     meta: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # word n-gram weights keyed by token tuples, so scoring does not format a string per n-gram
+        self._ngrams: dict[int, dict[Any, float]] | None = {1: {}, 2: {}, 3: {}}
+        for name, weight in self.weights.items():
+            n = _NGRAMS.get(name[:2])
+            if n is not None:
+                key = _split_ngram(name[2:], n)
+                if key is None:  # not a name paragraph_features makes: score through the strings
+                    self._ngrams = None
+                    break
+                self._ngrams[n][key[0] if n == 1 else key] = weight
+
     def score(self, features: Sequence[str]) -> float:
-        z = sum(map(self.weights.get, features, repeat(0.0)))
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        return _logistic(sum(map(self.weights.get, features, repeat(0.0))))
 
     def score_paragraph(self, sentences: Sequence[str]) -> list[float]:
-        return [self.score(f) for f in paragraph_features(sentences)]
+        """score() of each sentence's paragraph_features(), without building the n-gram names."""
+        if self._ngrams is None:
+            return [self.score(f) for f in paragraph_features(sentences)]
+        get = self.weights.get
+        uni, bi, tri = (self._ngrams[n].get for n in (1, 2, 3))
+        tokens = [words(s) for s in sentences]
+        scores = []
+        for i, w in enumerate(tokens):
+            z = sum(map(get, _context_features(tokens, i), repeat(0.0)))
+            z += sum(map(uni, set(w), repeat(0.0)))
+            z += sum(map(bi, set(zip(w, w[1:])), repeat(0.0)))
+            z += sum(map(tri, set(zip(w, w[1:], w[2:])), repeat(0.0)))
+            scores.append(_logistic(z))
+        return scores
 
     def to_dict(self) -> dict[str, Any]:
         return {"format": FORMAT, "threshold": self.threshold, "meta": self.meta,
@@ -105,6 +151,10 @@ class ClaimClassifier:
     def load(cls, path: Path) -> ClaimClassifier:
         data = read_model_file(path, "claim classifier")
         return cls.from_dict(data, str(path))
+
+
+def _logistic(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
 def shipped_path() -> Path:

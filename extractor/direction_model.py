@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -25,6 +26,7 @@ from .resources import read_model_file, write_model_file
 
 FORMAT = "claimx.direction_model.v1"
 CLASSES = ("increase", "decrease", "no_change")
+_WORD = re.compile(r"[a-z]+|0|[<>=≤≥]")  # one token of direction_features' words (claims._TOKEN)
 GOLD = {"significantly_increased": "increase", "significantly_decreased": "decrease",
         "no_significant_difference": "no_change"}
 
@@ -34,23 +36,32 @@ class DirectionModel:
     weights: dict[str, list[float]]  # feature -> one weight per class (CLASSES order)
     meta: dict[str, Any] = field(default_factory=dict)
 
-    def probabilities(self, features: Sequence[str]) -> dict[str, float]:
-        a = b = c = 0.0
-        get = self.weights.get
-        for f in features:
-            w = get(f)
-            if w is not None:
-                a += w[0]
-                b += w[1]
-                c += w[2]
-        z = (a, b, c)
+    def __post_init__(self) -> None:
+        # feature -> weights, word -> weights (`u:` features), word pair -> weights (`b:`), so that
+        # scoring looks each feature up once and makes no string per word; every name also stays in
+        # the first table, so direction_features' strings score the same
+        self._tables: tuple[dict[Any, list[float]], ...] = (dict(self.weights), {}, {})
+        for name, w in self.weights.items():
+            kind, body = name[:2], name[2:]
+            if kind == "u:" and _WORD.fullmatch(body):
+                self._tables[1][body] = w
+            elif kind == "b:" and body.count("_") == 1 and all(map(_WORD.fullmatch, body.split("_"))):
+                self._tables[2][tuple(body.split("_"))] = w
+
+    def probabilities(self, features: Sequence[str], words: Sequence[str] = ()) -> dict[str, float]:
+        """`words`: a token list standing for its `u:` and `b:` features (direction_parts), which
+        `features` then leaves out."""
+        other, uni, bi = self._tables
+        hits = [*filter(None, map(other.get, features)), *filter(None, map(uni.get, set(words))),
+                *filter(None, map(bi.get, set(zip(words, words[1:]))))]
+        z = [sum(column) for column in zip(*hits)] if hits else [0.0] * len(CLASSES)
         top = max(z)
         e = [math.exp(v - top) for v in z]
         total = sum(e)
         return {c: v / total for c, v in zip(CLASSES, e)}
 
-    def predict(self, features: Sequence[str]) -> tuple[str, float]:
-        probs = self.probabilities(features)
+    def predict(self, features: Sequence[str], words: Sequence[str] = ()) -> tuple[str, float]:
+        probs = self.probabilities(features, words)
         best = max(probs, key=probs.get)
         return best, probs[best]
 

@@ -8,6 +8,7 @@ in `doc.user_data`, so reading all of a span's attributes is one lookup.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from spacy.tokens import Doc, Span
@@ -78,11 +79,13 @@ def set_attrs(span: Span, **values: Any) -> Span:
     return span
 
 
-def get_attrs(span: Span) -> dict[str, Any]:
-    """All claimx attributes of a span at once (what `span._.name` gives for each name, without
-    the per-attribute extension lookup: table building reads every attribute of every span)."""
-    values = span.doc.user_data.get(_key(span))
-    return {**SPAN_ATTRIBUTES, **values} if values else dict(SPAN_ATTRIBUTES)
+def get_attrs(span: Span, names: Iterable[str] | None = None) -> dict[str, Any]:
+    """All claimx attributes of a span at once, or those in `names` (what `span._.name` gives for each
+    name, without the per-attribute extension lookup: table building reads every attribute of every span)."""
+    values = span.doc.user_data.get(_key(span)) or {}
+    if names is None:
+        return {**SPAN_ATTRIBUTES, **values}
+    return {name: values.get(name, SPAN_ATTRIBUTES[name]) for name in names}
 
 
 register_extensions()

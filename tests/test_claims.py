@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 
 from cli import app
 from extractor.claim_classifier import ClaimClassifier, paragraph_features, shipped_path, words
-from extractor.components.claims import assess, load_rules, p_values
+from extractor.components.claims import _prepare, _word_led, assess, load_rules, p_values, rule_claim, states_claim
 from extractor.document import Document
 from extractor.errors import PatternFileError
 from extractor.normalize import normalize
@@ -47,6 +47,12 @@ ASSESS_CASES = [
     ("Relapse occurred in 12% in the control group and 4% in the treated group (p = 0.02).",
      "finding", "decrease", True),
     ("Mean pain was 35 mm in the lozenge group and 51 mm in the control group.", "background", "unknown", None),
+    # thresholds and counts are not comparisons: `more than 3 months`, `one or more`, `at least`
+    ("Adults with back pain for more than 3 months were enrolled.", "background", "unknown", None),
+    ("One or more falls were recorded in 14 residents.", "background", "unknown", None),
+    ("At least 20% of the infusions were stopped early.", "background", "unknown", None),
+    ("Sleep was longer than 6.5 hours in most patients.", "background", "unknown", None),
+    ("Falls were more frequent with the drug than with placebo.", "finding", "increase", None),
     pytest.param("Treated patients needed half as much rescue morphine.", "finding", "decrease", None,
                  marks=pytest.mark.xfail(reason="`half as much` is not a cue yet")),
 ]
@@ -92,6 +98,36 @@ def test_rules_load():
     assert 0 < load_rules().alpha < 1
 
 
+@pytest.mark.parametrize("source,expected", [
+    ("increased?", True), ("(?:greater|larger) (?:\\w+ )?loss", True), ("n\\.?s\\.?\\b(?!\\w)", True),
+    ("versus\\b|\\bvs\\.?\\s", False), ("a?b", False), ("(?:a|-b)", False), ("[a-z]+", False),
+    ("(?:ab)?c", False), ("-fold", False), ("(?:ab", False)],
+    ids=["word", "group", "optional-dots", "bounded-branch", "optional-first", "dash-branch", "char-class",
+         "optional-group", "dash", "unbalanced"])
+def test_word_led(source, expected):
+    assert _word_led(source) is expected
+
+
+@pytest.mark.parametrize("text", [getattr(case, "values", case)[0] for case in ASSESS_CASES] + [
+    "Patients were recruited from two centres.", "Nausea (p < 0.2) was recorded daily.",
+    "Could pain (p = 0.03) predict relapse?", "Could pain (p < 0.2) predict relapse?", "Table 2 lists the doses."])
+def test_states_claim_agrees_with_assess(text):
+    prepared = _prepare(text)
+    assert states_claim(prepared, load_rules()) == rule_claim(assess(prepared, model=None, prepared=True))
+
+
+def test_states_claim_agrees_with_assess_on_claims_dev():
+    path = DATA / "claims" / "dev.jsonl"
+    if not path.is_file():
+        pytest.skip(f"{path} not found (../shared/data is not checked out)")
+    rules = load_rules()
+    with open(path, encoding="utf-8") as f:
+        records = [json.loads(line) for line in f]
+    sentences = [_prepare(r["text"][s["start"]:s["end"]]) for r in records for s in r["spans"]]
+    assert [states_claim(t, rules) for t in sentences] == [
+        rule_claim(assess(t, rules, model=None, prepared=True)) for t in sentences]
+
+
 # --- classifier -------------------------------------------------------------------------
 
 def test_words_normalise_numbers():
@@ -124,6 +160,21 @@ def test_classifier_rejects_bad_files(tmp_path, payload):
 def test_classifier_missing_file(tmp_path):
     with pytest.raises(PatternFileError, match="missing"):
         ClaimClassifier.load(tmp_path / "none.json")
+
+
+def test_paragraph_scores_equal_feature_scores():
+    classifier = ClaimClassifier.load(shipped_path())
+    sentences = ["Chronic pain affects many adults.", "We randomised 60 adults to two arms (p < 0.05) _ __ a_b.",
+                 "These findings suggest that prolonged infusions provide lasting analgesia."]
+    fast = classifier.score_paragraph(sentences)
+    assert classifier._ngrams is not None
+    assert fast == pytest.approx([classifier.score(f) for f in paragraph_features(sentences)], abs=1e-12)
+
+
+def test_classifier_with_unparsed_ngram_names_scores_through_strings():
+    classifier = ClaimClassifier({"bias": 0.5, "b:x": 2.0, "u:pain": 1.0})  # "b:x" is not a word pair
+    assert classifier._ngrams is None
+    assert classifier.score_paragraph(["Pain."]) == [classifier.score(["bias", "u:pain"])]
 
 
 def test_shipped_classifier_prefers_conclusions():

@@ -7,7 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from extractor.components.claims import assess, clause_context, direction_features, load_rules
+from extractor.components.claims import assess, clause_context, direction_features, direction_parts, load_rules
 from extractor.direction_model import CLASSES, DirectionModel, read_passages, shipped_path
 from extractor.errors import PatternFileError, UsageError
 
@@ -21,8 +21,9 @@ from .conftest import DATA
     ("Mortality was higher with placebo than with the drug.", "decrease", "decrease"),
     ("Ketamine is an NMDA receptor antagonist.", "unknown", "unknown"),
     ("Further controlled trials comparing low vs. high doses are needed.", "unknown", "unknown"),
-    # the model fills in what the rules leave unknown when significance is stated
-    ("Pain relief was 45% with the drug and 20% with placebo (p < 0.001).", "increase", "unknown"),
+    # the model fills in what the rules leave unknown when significance is stated (from the words: it
+    # does not compare the numbers; `45% ... and 20%` came out 0.50 / 0.48 either way)
+    ("Response was 61% with the drug and 33% with placebo (p = 0.01).", "increase", "unknown"),
 ], ids=["lower", "no-difference", "placebo-subject", "background", "recommendation", "numbers-only"])
 def test_learned_direction(text, learned, rules_only):
     assert (assess(text).direction, assess(text, model=None).direction) == (learned, rules_only)
@@ -36,6 +37,18 @@ def test_rule_direction_is_kept_beside_the_learned_one():
 def test_direction_features_name_the_rules_findings():
     feats = direction_features("Pain was lower with placebo than with ketamine (p = 0.01).", load_rules())
     assert {"rd:increase", "rs:True", "flip"} <= set(feats) and "u:placebo" in feats
+
+
+@pytest.mark.parametrize("text", ["Pain was significantly lower with ketamine than with placebo (p < 0.01).",
+                                  "Nausea did not differ between the groups.", "Sleep improved <= 3 nights."],
+                         ids=["decrease", "no-change", "comparison-sign"])
+def test_model_scores_words_as_their_feature_strings(text):
+    model = DirectionModel.load(shipped_path())
+    feats, words = direction_parts(text)
+    assert not any(f.startswith(("u:", "b:")) for f in feats) and words
+    fast = model.probabilities(feats, words)
+    slow = model.probabilities(direction_features(text))
+    assert fast == pytest.approx(slow, abs=1e-12)
 
 
 def test_direction_model_round_trip(tmp_path):

@@ -18,11 +18,11 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .. import direction_model
-from ..claim_classifier import ClaimClassifier, paragraph_features, shipped_path
+from ..claim_classifier import ClaimClassifier, shipped_path
 from ..direction_model import DirectionModel
 from ..doctext import doc_text
 from ..errors import PatternFileError
-from ..extensions import register_extensions, set_attrs
+from ..extensions import get_attrs, register_extensions, set_attrs
 from ..resources import load_json, require_keys
 
 FILE = "claims.json"
@@ -48,6 +48,10 @@ class ClaimRules:
     control_first: re.Pattern
     comparison: re.Pattern
     alpha: float
+    # for states_claim: one search for any of significant, not_significant, recommendation, no_change,
+    # increase, decrease (a sentence with a p-value); the same or a hypothesis (one without)
+    any_claim_cue: re.Pattern | None = None
+    any_claim_cue_or_hypothesis: re.Pattern | None = None
 
 
 @dataclass(frozen=True)
@@ -59,18 +63,94 @@ class Assessment:
     cues: Cues | None = field(default=None, compare=False, repr=False)
 
 
+def _check_list(patterns: list[str], where: str) -> None:
+    if not isinstance(patterns, list) or not patterns or not all(isinstance(p, str) for p in patterns):
+        raise PatternFileError(f"{FILE} {where}: expected a non-empty list of regular expressions")
+
+
+def _branches(source: str) -> list[str] | None:
+    """`source` split at its top-level `|` (None when a bracket or group is unbalanced)."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(source):
+        ch = source[i]
+        if ch == "\\":
+            i += 1
+        elif ch == "[":
+            end = source.find("]", i + 2)
+            if end < 0:
+                return None
+            i = end
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(source[start:i])
+            start = i + 1
+        i += 1
+    return parts + [source[start:]] if depth == 0 else None
+
+
+def _group_end(source: str) -> int:
+    """Index of the `)` closing the group that opens `source` (-1 if none)."""
+    depth, i = 0, 0
+    while i < len(source):
+        ch = source[i]
+        if ch == "\\":
+            i += 1
+        elif ch == "[":
+            i = source.find("]", i + 2)
+            if i < 0:
+                return -1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return -1
+
+
+def _word_led(source: str) -> bool:
+    """True when every match of `source` starts with a letter or digit (checked conservatively: a
+    literal letter/digit not made optional, or a `(?:...)` group of such branches)."""
+    branches = _branches(source)
+    if not branches:
+        return False
+    for branch in branches:
+        if branch[:1].isascii() and branch[:1].isalnum():
+            if branch[1:2] in ("?", "*", "{"):
+                return False
+        elif branch.startswith("(?:"):
+            close = _group_end(branch)
+            if close < 0 or branch[close + 1:close + 2] in ("?", "*", "{") or not _word_led(branch[3:close]):
+                return False
+        else:
+            return False
+    return True
+
+
+def _parts(patterns: list[str], words: bool) -> tuple[list[str], list[str]]:
+    """(alternatives that follow a word boundary, the rest) of one list of claims.json."""
+    if words:
+        return [rf"(?:{p})\b" for p in patterns], []
+    return [p[2:] for p in patterns if p.startswith(r"\b")], [p for p in patterns if not p.startswith(r"\b")]
+
+
+def _bounded(alternatives: list[str]) -> str:
+    r"""`\b(?:a|b)`; with a `(?=\w)` lookahead when every alternative starts with a word character,
+    so that the alternatives are not tried at word ends (same matches, about half the work)."""
+    lead = r"\b(?=\w)" if all(_word_led(a) for a in alternatives) else r"\b"
+    return f"{lead}(?:{'|'.join(alternatives)})"
+
+
 def _compile(patterns: list[str], where: str, words: bool = False) -> re.Pattern:
     """One regex for a list, matched on LOWER-CASED text (faster than re.IGNORECASE); a shared
     leading `\\b` is factored out so the engine tries the alternatives only at word starts."""
-    if not isinstance(patterns, list) or not patterns or not all(isinstance(p, str) for p in patterns):
-        raise PatternFileError(f"{FILE} {where}: expected a non-empty list of regular expressions")
-    if words:
-        body = rf"\b(?:{'|'.join(patterns)})\b"
-    else:
-        bounded = [p[2:] for p in patterns if p.startswith(r"\b")]
-        rest = [p for p in patterns if not p.startswith(r"\b")]
-        parts = ([rf"\b(?:{'|'.join(bounded)})"] if bounded else []) + [f"(?:{p})" for p in rest]
-        body = "|".join(parts)
+    _check_list(patterns, where)
+    bounded, rest = _parts(patterns, words)
+    body = "|".join(([_bounded(bounded)] if bounded else []) + [f"(?:{p})" for p in rest])
     try:
         return re.compile(body)
     except re.error as e:
@@ -89,8 +169,12 @@ def load_rules() -> ClaimRules:
     alpha = data["alpha"]
     if not isinstance(alpha, (int, float)) or not 0 < alpha < 1:
         raise PatternFileError(f"{FILE}: alpha must be a number between 0 and 1, got {alpha!r}")
+    claim_types = {k: _compile(data["claim_type"][k], f"claim_type.{k}") for k in CLAIM_TYPES}
+    cues = [_parts(data[k], words=k in ("increase", "decrease")) for k in
+            ("significant", "not_significant", "no_change", "increase", "decrease")]
+    cues.append(_parts(data["claim_type"]["recommendation"], False))
     return ClaimRules(
-        claim_type={k: _compile(data["claim_type"][k], f"claim_type.{k}") for k in CLAIM_TYPES},
+        claim_type=claim_types,
         no_change=_compile(data["no_change"], "no_change"),
         not_significant=_compile(data["not_significant"], "not_significant"),
         significant=_compile(data["significant"], "significant"),
@@ -101,7 +185,19 @@ def load_rules() -> ClaimRules:
         control_first=_compile([data["arm_values"]["control_first"]], "arm_values.control_first"),
         comparison=_compile(data["comparison"], "comparison"),
         alpha=float(alpha),
+        any_claim_cue=_either(cues),
+        any_claim_cue_or_hypothesis=_either([*cues, _parts(data["claim_type"]["hypothesis"], False)]),
     )
+
+
+def _either(lists: list[tuple[list[str], list[str]]]) -> re.Pattern:
+    """One pattern that matches where any of several lists (their _parts) does: one scan instead of
+    several, the word-led alternatives of all lists behind one word-start test."""
+    bounded = [a for b, _ in lists for a in b]
+    led = [a for a in bounded if _word_led(a)]
+    others = [a for a in bounded if not _word_led(a)]
+    parts = [_bounded(led)] + ([_bounded(others)] if others else []) + [f"(?:{p})" for _, r in lists for p in r]
+    return re.compile("|".join(parts))
 
 
 @lru_cache(maxsize=1)
@@ -120,10 +216,11 @@ def p_values(text: str) -> list[tuple[str, float]]:
     return out
 
 
-def significance(text: str, rules: ClaimRules) -> bool | None:
-    """True: significance stated; False: non-significance stated; None: not said."""
+def significance(text: str, rules: ClaimRules, stated: list[tuple[str, float]] | None = None) -> bool | None:
+    """True: significance stated; False: non-significance stated; None: not said.
+    `stated`: the text's p_values() when already known."""
     below = above = False
-    for op, value in p_values(text):
+    for op, value in p_values(text) if stated is None else stated:
         if op in ("<", "<=", "≤") and value <= rules.alpha or op == "=" and value <= rules.alpha:
             below = True
         elif op in (">", ">=", "≥") and value >= rules.alpha or op == "=" and value > rules.alpha:
@@ -183,13 +280,15 @@ def arm_values(text: str, rules: ClaimRules) -> str:
     return "unknown" if difference == 0 else "increase" if difference > 0 else "decrease"
 
 
-def claim_type(text: str, rules: ClaimRules, direction_: str, significant: bool | None) -> str:
-    """`direction_` is the rules' direction (the learned model never makes a finding of a sentence)."""
+def claim_type(text: str, rules: ClaimRules, direction_: str, significant: bool | None,
+               stated: list[tuple[str, float]] | None = None) -> str:
+    """`direction_` is the rules' direction (the learned model never makes a finding of a sentence).
+    `stated`: the text's p_values() when already known."""
     if rules.claim_type["recommendation"].search(text):
         return "recommendation"
-    if rules.claim_type["hypothesis"].search(text) and not p_values(text):
+    if rules.claim_type["hypothesis"].search(text) and not (p_values(text) if stated is None else stated):
         return "hypothesis"
-    if rules.claim_type["finding"].search(text) or direction_ != "unknown" or significant is not None:
+    if direction_ != "unknown" or significant is not None or rules.claim_type["finding"].search(text):
         return "finding"
     return "background"
 
@@ -204,11 +303,23 @@ def assess(text: str, rules: ClaimRules | None = None, model: DirectionModel | N
     direction; otherwise it is `unknown`. `prepared`: the text has already been through `_prepare`."""
     rules = rules or load_rules()
     text = text if prepared else _prepare(text)
-    significant = significance(text, rules)
+    stated = p_values(text)
+    significant = significance(text, rules, stated)
     cues = find_cues(text, rules)
     direction_ = direction(text, rules, significant, cues)
-    found = Assessment(claim_type(text, rules, direction_, significant), direction_, significant, direction_, cues)
+    found = Assessment(claim_type(text, rules, direction_, significant, stated), direction_, significant, direction_,
+                       cues)
     return learned_direction(found, text, rules, model, prepared=True)
+
+
+def states_claim(text: str, rules: ClaimRules) -> bool:
+    """rule_claim(assess(text, rules, model=None, prepared=True)) for a prepared text, in one or two
+    searches (claimx_claims asks it of every sentence the classifier does not keep): a significance,
+    a recommendation, a hypothesis without a p-value, a stated non-change or a change word."""
+    stated = p_values(text)
+    if not stated:
+        return rules.any_claim_cue_or_hypothesis.search(text) is not None
+    return significance(text, rules, stated) is not None or rules.any_claim_cue.search(text) is not None
 
 
 def learned_direction(found: Assessment, text: str, rules: ClaimRules, model: DirectionModel | None | bool = True,
@@ -225,7 +336,7 @@ def learned_direction(found: Assessment, text: str, rules: ClaimRules, model: Di
         found.claim_type == "finding" and rules.comparison.search(text) is not None)
     if not states_effect or rule_direction in ("increase", "decrease") and rules.flip.search(text):
         return found
-    predicted, probability = model.predict(direction_features(text, rules, found))
+    predicted, probability = model.predict(*direction_parts(text, rules, found))
     if probability >= MODEL_CONFIDENCE or rule_direction == "unknown":
         return Assessment(found.claim_type, predicted, found.significant, rule_direction, found.cues)
     return found
@@ -247,6 +358,14 @@ def direction_features(text: str, rules: ClaimRules | None = None, found: Assess
     """Features of one sentence for the learned direction model: what the rules found, the words
     around the first change cue, and the sentence's words and word pairs (numbers as `0`).
     With `found` (the rules' assessment), `text` must already be prepared (`_prepare`)."""
+    feats, w = direction_parts(text, rules, found)
+    return feats + [f"u:{a}" for a in set(w)] + [f"b:{a}_{b}" for a, b in set(zip(w, w[1:]))]
+
+
+def direction_parts(text: str, rules: ClaimRules | None = None,
+                    found: Assessment | None = None) -> tuple[list[str], list[str]]:
+    """direction_features() as (the features other than the words and word pairs, the words):
+    the model scores words by lookup without making a string per word."""
     rules = rules or load_rules()
     if found is None:
         text = _prepare(text)
@@ -275,10 +394,7 @@ def direction_features(text: str, rules: ClaimRules | None = None, found: Assess
     for start, kind, _ in free[:3]:
         feats.append(f"k:{kind}|ctl<{bool(_CONTROL.search(text[max(0, start - 50):start]))}"
                      f"|ctl>{bool(_CONTROL.search(text[start:start + 60]))}|rs:{significant}")
-    w = _TOKEN.findall(_NUMBER.sub("0", text))
-    feats += [f"u:{a}" for a in set(w)]
-    feats += [f"b:{a}_{b}" for a, b in set(zip(w, w[1:]))]
-    return feats
+    return feats, _TOKEN.findall(_NUMBER.sub("0", text))
 
 
 def effect_anchors(found: Assessment, offset: int = 0) -> list[tuple[int, int]]:
@@ -322,11 +438,15 @@ def paragraphs(doc: Doc, text: str | None = None) -> list[list[Span]]:
     previous_end = 0
     text = doc_text(doc) if text is None else text
     for sent in sents:
-        if not groups or "\n" in text[previous_end:sent.start_char]:
+        start = sent.start_char
+        if not groups or "\n" in text[previous_end:start]:
             groups.append([])
         groups[-1].append(sent)
         previous_end = sent.end_char
     return groups
+
+
+_CONTEXT = ("negated", "negation_cue", "hedged", "hedge_cue", "cue_scopes")
 
 
 class ClaimExtractor:
@@ -343,33 +463,36 @@ class ClaimExtractor:
 
     def __call__(self, doc: Doc) -> Doc:
         threshold = self.classifier.threshold if self.threshold is None else self.threshold
-        context = {(s.start, s.end): s for s in doc.spans.get("sentences", [])}
+        rules, model = self.rules, self.direction_model
+        # the sentences are claimx_context's spans when it ran (they carry its cues), else plain ones
+        has_context = "sentences" in doc.spans
         claims = []
-        outcomes = list(doc.spans.get("outcomes", []))
+        outcomes: list[tuple[int, int]] | None = None
         text = doc_text(doc)
         for paragraph in paragraphs(doc, text):
             sentences = [text[s.start_char:s.end_char] for s in paragraph]
-            features = paragraph_features(sentences)
-            for sent, sentence, feats in zip(paragraph, sentences, features):
-                score = self.classifier.score(feats)
+            for sent, sentence, score in zip(paragraph, sentences, self.classifier.score_paragraph(sentences)):
                 prepared = _prepare(sentence)
-                found = assess(prepared, self.rules, model=None, prepared=True)
-                if score < threshold and not rule_claim(found):
+                if score < threshold and not states_claim(prepared, rules):
                     continue
-                found = learned_direction(found, prepared, self.rules, self.direction_model, prepared=True)
+                found = learned_direction(assess(prepared, rules, model=None, prepared=True), prepared, rules, model,
+                                          prepared=True)
                 span = Span(doc, sent.start, sent.end, label=LABEL)
-                cues = context.get((sent.start, sent.end))
-                x = cues._ if cues is not None else None
-                flags = {"negated": bool(x and x.negated), "negation_cue": x.negation_cue if x else None,
-                         "hedged": bool(x and x.hedged), "hedge_cue": x.hedge_cue if x else None}
-                if (x is not None and x.cue_scopes and found.claim_type in ("finding", "background")
+                x = get_attrs(sent, _CONTEXT) if has_context else None
+                flags = {"negated": bool(x and x["negated"]), "negation_cue": x["negation_cue"] if x else None,
+                         "hedged": bool(x and x["hedged"]), "hedge_cue": x["hedge_cue"] if x else None}
+                if (x is not None and x["cue_scopes"] and found.claim_type in ("finding", "background")
                         and len(prepared) == len(sentence)):
                     # a finding's cues: those of the clause carrying its effect (else its outcomes, else the
                     # sentence); hypotheses and recommendations are judged on the whole sentence
-                    anchors = effect_anchors(found, sent.start_char) or [
-                        (s.start_char, s.end_char) for s in outcomes if sent.start_char <= s.start_char < sent.end_char]
+                    start, end = sent.start_char, sent.end_char
+                    anchors = effect_anchors(found, start)
+                    if not anchors:
+                        if outcomes is None:
+                            outcomes = [(s.start_char, s.end_char) for s in doc.spans.get("outcomes", [])]
+                        anchors = [o for o in outcomes if start <= o[0] < end]
                     if anchors:
-                        flags = clause_context(anchors, x.cue_scopes)
+                        flags = clause_context(anchors, x["cue_scopes"])
                 set_attrs(span, claim_type=found.claim_type, direction=found.direction, significant=found.significant,
                           score=round(score, 4), source=self.name, **flags)
                 claims.append(span)
