@@ -68,32 +68,10 @@ def _check_list(patterns: list[str], where: str) -> None:
         raise PatternFileError(f"{FILE} {where}: expected a non-empty list of regular expressions")
 
 
-def _branches(source: str) -> list[str] | None:
-    """`source` split at its top-level `|` (None when a bracket or group is unbalanced)."""
-    parts, depth, start, i = [], 0, 0, 0
-    while i < len(source):
-        ch = source[i]
-        if ch == "\\":
-            i += 1
-        elif ch == "[":
-            end = source.find("]", i + 2)
-            if end < 0:
-                return None
-            i = end
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            parts.append(source[start:i])
-            start = i + 1
-        i += 1
-    return parts + [source[start:]] if depth == 0 else None
-
-
-def _group_end(source: str) -> int:
-    """Index of the `)` closing the group that opens `source` (-1 if none)."""
-    depth, i = 0, 0
+def _marks(source: str) -> list[tuple[int, str, int]] | None:
+    """(index, character, group depth before it) of each `(`, `)` and `|` of a regex that is not
+    escaped or inside a `[...]` class; None when a class is not closed."""
+    marks, depth, i = [], 0, 0
     while i < len(source):
         ch = source[i]
         if ch == "\\":
@@ -101,14 +79,28 @@ def _group_end(source: str) -> int:
         elif ch == "[":
             i = source.find("]", i + 2)
             if i < 0:
-                return -1
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return i
+                return None
+        elif ch in "()|":
+            marks.append((i, ch, depth))
+            depth += (ch == "(") - (ch == ")")
         i += 1
+    return marks
+
+
+def _branches(source: str) -> list[str] | None:
+    """`source` split at its top-level `|` (None when a bracket or group is unbalanced)."""
+    marks = _marks(source)
+    if marks is None or sum((ch == "(") - (ch == ")") for _, ch, _ in marks) != 0:
+        return None
+    cuts = [i for i, ch, depth in marks if ch == "|" and depth == 0]
+    return [source[start + 1:end] for start, end in zip([-1] + cuts, cuts + [len(source)])]
+
+
+def _group_end(source: str) -> int:
+    """Index of the `)` closing the group that opens `source` (-1 if none)."""
+    for i, ch, depth in _marks(source) or []:
+        if ch == ")" and depth == 1:
+            return i
     return -1
 
 
