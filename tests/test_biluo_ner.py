@@ -129,3 +129,28 @@ def test_an_invalid_step_is_repaired_by_the_scores():
     x = one_hot("O B-X O O")
     x[2, TAGS.index("L-X")] = 2.0
     assert [TAGS[i] for i in best_tag_paths([x], TAGS)[0]] == ["O", "B-X", "L-X", "O"]
+
+
+def test_training_examples_without_entities_are_a_clear_error(nlp):
+    import spacy
+    from spacy.training import Example
+
+    blank = spacy.blank("en")
+    blank.add_pipe("claimx_biluo_ner", name="ner")
+    examples = [Example.from_dict(blank.make_doc("Nothing to see here."), {"entities": []})]
+    with pytest.raises(ValueError, match="no entities"):
+        blank.initialize(lambda: examples)
+
+
+@pytest.mark.parametrize("label, tags", [
+    ("DRUG", ["B-DRUG", "I-DRUG", "L-DRUG", "U-DRUG"]),
+    ("U-GENE", ["U-GENE"]),
+    ("O", ["O"]),
+], ids=["entity-label", "one-tag", "outside"])
+def test_add_label_takes_entity_labels_or_tags(label, tags):
+    import spacy
+
+    ner = spacy.blank("en").add_pipe("claimx_biluo_ner", name="ner")
+    assert ner.add_label(label) == 1
+    assert list(ner.tags) == tags
+    assert ner.add_label(label) == 0
