@@ -170,13 +170,10 @@ def viterbi(scores: Sequence[numpy.ndarray], trans: numpy.ndarray, first: numpy.
     return [paths[d, : lengths[d]].tolist() for d in range(n_seqs)]
 
 
-def ner_score(examples: Iterable[Example], **kwargs) -> dict:
-    return get_ner_prf(examples, **kwargs)
-
-
 @registry.scorers("claimx.biluo_ner_scorer.v1")
 def make_ner_scorer():
-    return ner_score
+    """spaCy's entity P/R/F (the tagger's own scorer would score token tags, which we do not set)."""
+    return get_ner_prf
 
 
 class BiluoNER(Tagger):
@@ -200,7 +197,8 @@ class BiluoNER(Tagger):
         """Add an entity label (its four BILUO tags) or one tag; 1 if anything was new."""
         if not isinstance(label, str):
             raise ValueError(f"{self.name}: a label must be a string, not {type(label).__name__}")
-        wanted = [label] if label == OUTSIDE or label[:2] in ("B-", "I-", "L-", "U-") else biluo_labels([label])[1:]
+        is_tag = label == OUTSIDE or (label[1:2] == "-" and label[:1] in KINDS)
+        wanted = [label] if is_tag else biluo_labels([label])[1:]
         new = [tag for tag in wanted if tag not in self.cfg["labels"]]
         if new and self.model.has_dim("nO") and self.model.get_dim("nO") == len(self.cfg["labels"]):
             raise ValueError(f"{self.name}: cannot add {label!r} to a trained model")
