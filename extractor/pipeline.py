@@ -28,10 +28,13 @@ CLAIMX_COMPONENTS: list[str] = [
     "claimx_context",
     "claimx_claims",
 ]
+# names above that another factory builds: scispaCy's abbreviation detector, without its Matchers
+_FACTORIES = {"abbreviation_detector": "claimx_abbreviations"}
 
 # modules whose import registers the factories above
 _COMPONENT_MODULES = [
     "scispacy.abbreviation",
+    "extractor.components.abbreviations",
     "extractor.components.sentences",
     "extractor.components.ner_labels",
     "extractor.components.biluo_ner",
@@ -190,10 +193,11 @@ def add_claimx_components(nlp: Language) -> Language:
     for component in CLAIMX_COMPONENTS:
         if component in nlp.pipe_names:
             continue
+        factory = _FACTORIES.get(component, component)
         if component == "claimx_sentences":
-            nlp.add_pipe(component, first=True)
+            nlp.add_pipe(factory, name=component, first=True)
         else:
-            nlp.add_pipe(component)
+            nlp.add_pipe(factory, name=component)
     from spacy.pipeline import EntityRecognizer, EntityRuler
 
     recognizers = [name for name, proc in nlp.pipeline if isinstance(proc, EntityRecognizer | EntityRuler)]

@@ -14,14 +14,17 @@ spans written by other components link too.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from spacy.attrs import SENT_START
 from spacy.tokens import Doc, Span
 
 from .doctext import lower_words
+from .extensions import get_attrs
 from .resources import load_json, require_keys
 
 ATTRIBUTE_LABELS = ("DOSE", "ROUTE", "FREQUENCY", "DURATION", "SAMPLE_SIZE")
@@ -62,22 +65,33 @@ def config() -> _Config:
                    frozenset(data["elapsed_articles"]))
 
 
-def _in_parens(words: list[str], start: int, end: int) -> bool:
-    """Is the token range inside a parenthesis opened earlier in the sentence?"""
+def _paren_depths(words: list[str]) -> list[int]:
+    """Open-parenthesis depth before each token (and after the last): `depths[i] > 0` means
+    token i is inside a parenthesis opened earlier in the sentence."""
+    depths = [0]
     depth = 0
-    for w in words[:start]:
+    for w in words:
         depth += w == "("
         depth -= w == ")" and depth > 0
-    return depth > 0
+        depths.append(depth)
+    return depths
 
 
-def _cost(words: list[str], drug: tuple[int, int], attr: tuple[int, int], cfg: _Config, paren: bool) -> int:
+def _barrier_counts(words: list[str], cfg: _Config) -> list[int]:
+    """How many barrier words come before each token (and in all): the barriers between two
+    positions are one subtraction."""
+    counts = [0]
+    for w in words:
+        counts.append(counts[-1] + (w in cfg.barriers))
+    return counts
+
+
+def _cost(barriers: list[int], drug: tuple[int, int], attr: tuple[int, int], cfg: _Config, paren: bool) -> int:
     (ds, de), (as_, ae) = drug, attr
     if as_ < de and ds < ae:
         return 0
     lo, hi = (de, as_) if de <= as_ else (ae, ds)
-    between = words[lo:hi]
-    cost = len(between) + cfg.barrier_cost * sum(w in cfg.barriers for w in between)
+    cost = hi - lo + cfg.barrier_cost * (barriers[hi] - barriers[lo])
     if paren and ds >= ae:
         cost += cfg.paren_cost
     return cost
@@ -116,11 +130,12 @@ def assign(words: list[str], drugs: list[tuple[int, int]], attributes: list[tupl
                     done.add(i)
     groups = _coordinated(words, drugs, cfg)
     aliases = _aliases(words, drugs, groups, classes, cfg)
+    depths, barriers = _paren_depths(words), _barrier_counts(words, cfg)
     for i, (start, end, label) in enumerate(attributes):
         if i in done:
             continue
-        paren = _in_parens(words, start, end)
-        costs = [_cost(words, d, (start, end), cfg, paren) for d in drugs]
+        paren = depths[start] > 0
+        costs = [_cost(barriers, d, (start, end), cfg, paren) for d in drugs]
         best = min(range(len(drugs)), key=lambda d: (costs[d], d))
         if costs[best] > cfg.max_gap:
             continue
@@ -228,29 +243,46 @@ def time_on_drug(words: list[str], timepoint: tuple[int, int], drugs: list[tuple
     return False
 
 
-def link_regimens(doc: Doc) -> list[Regimen]:
+def link_regimens(doc: Doc, spans: Iterable[Span] | None = None) -> list[Regimen]:
     """One Regimen per DRUG mention, with the attribute spans linked to it in its sentence. A
-    TIMEPOINT that is the time since a drug was started (`time_on_drug`) links as a DURATION."""
-    drugs = _outermost(_spans_by_label(doc, ["DRUG"]))
-    attrs = _spans_by_label(doc, ATTRIBUTE_LABELS + ("TIMEPOINT",))
-    sentences = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+    TIMEPOINT that is the time since a drug was started (`time_on_drug`) links as a DURATION.
+
+    `spans`: the Doc's mention spans when the caller has collected them already (table building
+    has); otherwise they are read from doc.ents and the span groups."""
+    if spans is None:
+        spans = _spans_by_label(doc, ("DRUG",) + ATTRIBUTE_LABELS + ("TIMEPOINT",))
+    wanted = set(ATTRIBUTE_LABELS) | {"TIMEPOINT"}
+    drugs = _outermost([s for s in spans if s.label_ == "DRUG"])
+    if not drugs:
+        return []
+    attrs = sorted((s for s in spans if s.label_ in wanted), key=lambda s: (s.start, -s.end, s.label_))
+    if doc.has_annotation("SENT_START"):
+        sent_starts = [i for i, flag in enumerate(doc.to_array(SENT_START).tolist()) if flag == 1]
+        if not sent_starts or sent_starts[0] != 0:
+            sent_starts.insert(0, 0)
+    else:
+        sent_starts = [0]
+    by_sentence: dict[int, list[Span]] = {}
+    for d in drugs:
+        by_sentence.setdefault(bisect_right(sent_starts, d.start) - 1, []).append(d)
+    attr_starts = [a.start for a in attrs]
     lower = lower_words(doc)
     regimens = []
-    for sent in sentences:
-        s_drugs = [d for d in drugs if sent.start <= d.start < sent.end]
-        if not s_drugs:
-            continue
+    for k, s_drugs in by_sentence.items():
+        sent_start = sent_starts[k]
+        sent_end = sent_starts[k + 1] if k + 1 < len(sent_starts) else len(doc)
         # an attribute inside a drug name (`intravenous immunoglobulin`) links to that drug
-        s_attrs = [a for a in attrs if sent.start <= a.start and a.end <= sent.end]
-        words = lower[sent.start:sent.end]
-        ranges = [(d.start - sent.start, d.end - sent.start) for d in s_drugs]
+        lo, hi = bisect_left(attr_starts, sent_start), bisect_left(attr_starts, sent_end)
+        s_attrs = [a for a in attrs[lo:hi] if a.end <= sent_end]
+        words = lower[sent_start:sent_end]
+        ranges = [(d.start - sent_start, d.end - sent_start) for d in s_drugs]
         s_attrs = [a for a in s_attrs if a.label_ != "TIMEPOINT"
-                   or time_on_drug(words, (a.start - sent.start, a.end - sent.start), ranges)]
-        qualitative = frozenset(i for i, a in enumerate(s_attrs)
-                                if a.label_ == "DOSE" and isinstance(a._.value, str) and a._.unit is None)
+                   or time_on_drug(words, (a.start - sent_start, a.end - sent_start), ranges)]
+        qualitative = frozenset(i for i, a in enumerate(s_attrs) if a.label_ == "DOSE"
+                                and _is_qualitative(get_attrs(a, ("value", "unit"))))
         labels = ["DURATION" if a.label_ == "TIMEPOINT" else a.label_ for a in s_attrs]
-        classes = frozenset(k for k, d in enumerate(s_drugs) if d._.is_class)
-        links = assign(words, ranges, [(a.start - sent.start, a.end - sent.start, label)
+        classes = frozenset(k for k, d in enumerate(s_drugs) if get_attrs(d, ("is_class",))["is_class"])
+        links = assign(words, ranges, [(a.start - sent_start, a.end - sent_start, label)
                                        for a, label in zip(s_attrs, labels)], qualitative, classes)
         for drug, linked in zip(s_drugs, links):
             regimen = Regimen(drug)
@@ -258,6 +290,10 @@ def link_regimens(doc: Doc) -> list[Regimen]:
                 regimen.links.setdefault(labels[i], []).append(s_attrs[i])
             regimens.append(regimen)
     return regimens
+
+
+def _is_qualitative(x: dict[str, Any]) -> bool:
+    return isinstance(x["value"], str) and x["unit"] is None
 
 
 def _join(spans: list[Span], ctx) -> str | None:
@@ -268,11 +304,11 @@ def _join(spans: list[Span], ctx) -> str | None:
 
 def _first(spans: list[Span], attr: str, unit: str | None = None) -> Any:
     for s in spans:
-        if unit is not None and s._.norm_unit != unit:
+        x = get_attrs(s, (attr, "norm_unit"))
+        if unit is not None and x["norm_unit"] != unit:
             continue
-        value = getattr(s._, attr)
-        if value is not None:
-            return value
+        if x[attr] is not None:
+            return x[attr]
     return None
 
 
@@ -287,22 +323,24 @@ def _to_float(value: Any) -> float | None:
 def regimen_rows(ctx) -> Iterable[dict[str, Any]]:
     """Rows of the `regimens` table (ctx: tables.DocContext). Numeric columns hold the first
     linked mention's value; the text columns list every linked mention, `; `-joined."""
-    for reg in link_regimens(ctx.doc):
+    for reg in link_regimens(ctx.doc, ctx.mention_spans()):
         loc = ctx.locate(reg.drug)
         get = reg.links.get
         doses, routes = get("DOSE", []), get("ROUTE", [])
         sample = _first(get("SAMPLE_SIZE", []), "value")
-        values = [str(s._.value) for s in doses if s._.value is not None]
+        values = [str(v) for v in (get_attrs(s, ("value",))["value"] for s in doses) if v is not None]
+        drug = get_attrs(reg.drug, ("concept_id", "concept_name", "is_class"))
         yield {
             "doc_id": loc["doc_id"], "sent_id": loc["sent_id"], "drug": loc["text"],
             "dose": _join(doses, ctx), "route": _join(routes, ctx),
             "frequency": _join(get("FREQUENCY", []), ctx), "duration": _join(get("DURATION", []), ctx),
             "sample_size": _join(get("SAMPLE_SIZE", []), ctx), "start": loc["start"], "end": loc["end"],
-            "concept_id": reg.drug._.concept_id, "concept_name": reg.drug._.concept_name,
-            "is_class": bool(reg.drug._.is_class), "dose_value": "; ".join(values) or None,
+            "concept_id": drug["concept_id"], "concept_name": drug["concept_name"],
+            "is_class": bool(drug["is_class"]), "dose_value": "; ".join(values) or None,
             "dose_norm_value": _to_float(_first(doses, "norm_value")),
             "dose_norm_unit": _first(doses, "norm_unit"),
-            "route_value": "; ".join(dict.fromkeys(str(s._.value) for s in routes if s._.value)) or None,
+            "route_value": "; ".join(dict.fromkeys(str(v) for v in (get_attrs(s, ("value",))["value"]
+                                                                     for s in routes) if v)) or None,
             "frequency_per_day": _to_float(_first(get("FREQUENCY", []), "norm_value")),
             "duration_days": _to_float(_first(get("DURATION", []), "norm_value", unit="d")),
             "sample_size_n": _to_float(sample),
