@@ -140,11 +140,13 @@ def main(argv: list[str] | None = None) -> int:
         print("nothing to measure: ../shared is missing", file=sys.stderr)
         return 2
 
+    from extractor.extract import warm_up
     from extractor.pipeline import load
 
     started = time.perf_counter()
     nlp = load(args.model)
     load_seconds = time.perf_counter() - started
+    warm_up(nlp)  # as the extract job does: first-document set-up, pipeline objects out of the GC
 
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                             text=True).stdout.strip()

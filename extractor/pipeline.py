@@ -12,6 +12,7 @@ from spacy.language import Language
 from spacy.symbols import ORTH
 from spacy.util import registry
 
+from .chunk_cache import ChunkCachedTokenizer
 from .errors import ModelNotFound
 from .vectors import cache_floret_vectors
 
@@ -70,7 +71,7 @@ def create_scispacy_tokenizer():
         nlp.tokenizer = registry.tokenizers.get("spacy.Tokenizer.v1")()(nlp)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", FutureWarning)  # scispaCy's regexes
-            tokenizer = combined_rule_tokenizer(nlp)
+            tokenizer = ChunkCachedTokenizer.like(combined_rule_tokenizer(nlp))
             # split "trials.[8]" so the full stop and the citation are tokens of their own
             infixes = tokenizer.infix_finditer.__self__.pattern + _EXTRA_INFIXES
             tokenizer.infix_finditer = re.compile(infixes).finditer
