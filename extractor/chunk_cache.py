@@ -18,7 +18,8 @@ from spacy.attrs import IDX, NORM, ORTH
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
-_RUNS = re.compile(r"\S+|\s+")  # `\s` is str.isspace(), as in spaCy's splitting loop
+# a chunk and the one space it owns, or any other whitespace (`\s` is str.isspace(), as in spaCy)
+_PIECES = re.compile(r"(\S+)( ?)|(\s+)")
 # whitespace other than single spaces between chunks
 _IRREGULAR = re.compile(r"[^\S ]|  |^ | $")
 
@@ -159,21 +160,8 @@ def _pieces(text: str) -> tuple[list[str], list[bool]]:
     """spaCy's split of a text into chunks and whitespace tokens, and whether one space follows
     each: one space after a chunk is its trailing whitespace; any other whitespace (newlines,
     a second space, whitespace at the start) is a token of its own."""
-    pieces: list[str] = []
-    spaced: list[bool] = []
-    for k, run in enumerate(_RUNS.findall(text)):
-        if not run[0].isspace():
-            pieces.append(run)
-            spaced.append(False)
-            continue
-        if k > 0 and run[0] == " ":
-            spaced[-1] = True
-            run = run[1:]
-            if not run:
-                continue
-        pieces.append(run)
-        spaced.append(False)
-    return pieces, spaced
+    found = _PIECES.findall(text)
+    return [chunk or other for chunk, _, other in found], [space == " " for _, space, _ in found]
 
 
 def _learn(doc: Doc, pieces: list[str], spaced: list[bool] | None, wanted: set[str],
