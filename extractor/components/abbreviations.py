@@ -20,6 +20,8 @@ from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from .batching import BatchPipe
+
 # scispaCy's filter_matches drops candidates with more than 8 tokens inside the brackets
 MAX_INSIDE = 8
 
@@ -48,7 +50,7 @@ def occurrences(orths: list[int], form: list[int]) -> list[int]:
     return [i for i, orth in enumerate(orths) if orth == first and orths[i:i + n] == form]
 
 
-class FastAbbreviationDetector(AbbreviationDetector):
+class FastAbbreviationDetector(BatchPipe, AbbreviationDetector):
     """scispaCy's AbbreviationDetector without its Matchers (see the module docstring)."""
 
     def __init__(self, nlp: Language, name: str = "abbreviation_detector", make_serializable: bool = False):

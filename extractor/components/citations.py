@@ -21,6 +21,7 @@ from ..doctext import doc_text
 from ..errors import PatternFileError
 from ..extensions import register_extensions, set_attrs
 from ..resources import load_json, require_keys
+from .batching import BatchPipe
 
 GROUP = "citations"
 LABEL = "CITATION"
@@ -252,7 +253,7 @@ def find_citations(text: str, rules: CitationRules | None = None) -> list[Citati
     return kept
 
 
-class CitationFinder:
+class CitationFinder(BatchPipe):
     """Thin component: finds citation groups in doc.text and writes them to doc.spans["citations"]."""
 
     def __init__(self, rules: CitationRules):

@@ -24,6 +24,7 @@ from ..doctext import doc_text
 from ..errors import PatternFileError
 from ..extensions import get_attrs, register_extensions, set_attrs
 from ..resources import load_json, require_keys
+from .batching import BatchPipe
 
 FILE = "claims.json"
 GROUP = "claims"
@@ -441,7 +442,7 @@ def paragraphs(doc: Doc, text: str | None = None) -> list[list[Span]]:
 _CONTEXT = ("negated", "negation_cue", "hedged", "hedge_cue", "cue_scopes")
 
 
-class ClaimExtractor:
+class ClaimExtractor(BatchPipe):
     """Thin component: score and assess each sentence, keep the claims in `doc.spans["claims"]`."""
 
     def __init__(self, nlp: Language, name: str = "claimx_claims", classifier_path: str = "",

@@ -20,6 +20,7 @@ from ..doctext import lower_words
 from ..errors import PatternFileError
 from ..extensions import register_extensions, set_attrs
 from ..resources import load_json, require_keys
+from .batching import BatchPipe
 
 FILE = "context.json"
 SENTENCE_GROUP = "sentences"
@@ -150,7 +151,7 @@ def sentence_context(scoped: list[tuple[Cue, int, int]]) -> dict:
     return result
 
 
-class ContextAnnotator:
+class ContextAnnotator(BatchPipe):
     """Thin component: finds cues, scopes them, annotates mentions and `doc.spans["sentences"]`."""
 
     def __init__(self, nlp: Language, name: str = "claimx_context"):

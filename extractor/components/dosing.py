@@ -23,6 +23,7 @@ from ..extensions import set_attrs
 from ..numbers import number_words
 from ..resources import load_json, load_jsonl, require_keys
 from ..units import convert
+from .batching import BatchPipe
 
 GROUP = "dosing"
 _NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.·]\d+)?|\.\d+)"
@@ -535,7 +536,7 @@ def _stray_frequency(span: Span, spans: list[Span], drugs: list[Span]) -> bool:
     return not any(o.end > lo and o.start < hi for o in drugs + [s for s in spans if s.label_ != "FREQUENCY"])
 
 
-class DosingRecognizer:
+class DosingRecognizer(BatchPipe):
     """Thin component: finds mentions with the pure functions and sets spans."""
 
     def __init__(self, drug_group: str = "drugs"):

@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span
 from ..doctext import doc_text, token_offsets
 from ..drug_lexicon import MAX_TOKENS, DrugConcept, DrugLexicon, load_lexicon
 from ..extensions import set_attrs
+from .batching import BatchPipe
 
 GROUP = "drugs"
 
@@ -107,7 +108,7 @@ def _overlaps(span: Span, others: list[Span]) -> bool:
     return any(o.start < span.end and span.start < o.end for o in others)
 
 
-class DrugRecognizer:
+class DrugRecognizer(BatchPipe):
     def __init__(self, lexicon: DrugLexicon, ner_labels: list[str]):
         self.lexicon = lexicon
         self.ner_labels = set(ner_labels)

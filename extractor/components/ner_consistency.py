@@ -16,6 +16,8 @@ from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from .batching import BatchPipe
+
 
 def consistent_entities(doc: Doc, labels: frozenset[str], min_chars: int = 3) -> list[Span]:
     """doc.ents plus the occurrences the two rules add (pure function; no overlaps)."""
@@ -58,7 +60,7 @@ def consistent_entities(doc: Doc, labels: frozenset[str], min_chars: int = 3) ->
     return sorted(ents + added, key=lambda s: s.start) if added else ents
 
 
-class NerConsistency:
+class NerConsistency(BatchPipe):
     def __init__(self, name: str, labels: list[str]):
         self.name = name
         self.labels = frozenset(labels)

@@ -13,6 +13,7 @@ from spacy.tokens import Doc, Span
 
 from ..errors import PatternFileError
 from ..resources import load_json, require_keys
+from .batching import BatchPipe
 
 LABELS_FILE = "ner_labels.json"
 
@@ -38,7 +39,7 @@ def map_entities(doc: Doc, mapping: dict[str, str | None]) -> list[Span]:
     return ents
 
 
-class NerLabels:
+class NerLabels(BatchPipe):
     def __init__(self, name: str, mapping: dict[str, str | None] | None):
         self.name = name
         self.mapping = default_mapping() if mapping is None else dict(mapping)

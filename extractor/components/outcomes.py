@@ -19,6 +19,7 @@ from spacy.util import filter_spans
 from ..errors import PatternFileError
 from ..extensions import register_extensions, set_attrs
 from ..resources import load_json, require_keys
+from .batching import BatchPipe
 
 RULES_FILE = "outcomes.json"
 TERMS_FILE = "outcome_terms.json"
@@ -91,7 +92,7 @@ def outcome_spans(doc: Doc, phrases: PhraseMatcher, rules: OutcomeRules) -> list
     return filter_spans(candidates)
 
 
-class OutcomeRecognizer:
+class OutcomeRecognizer(BatchPipe):
     """Thin component: match, keep the longest, write `doc.spans["outcomes"]`."""
 
     def __init__(self, nlp: Language, name: str = "claimx_outcomes"):

@@ -35,6 +35,7 @@ from ..numbers import (
 )
 from ..resources import load_json
 from ..units import to_days
+from .batching import BatchPipe
 
 SOURCE = "claimx_quantities"
 LABELS = ("SAMPLE_SIZE", "DURATION", "TIMEPOINT", "STATISTIC")
@@ -631,7 +632,7 @@ def parse_duration(text: str, rules: QuantityRules | None = None) -> Quantity | 
 # the spaCy component
 # ---------------------------------------------------------------------------------------------
 
-class QuantityRecognizer:
+class QuantityRecognizer(BatchPipe):
     """Thin component: run `find_quantities` over the text, add the spans to a span group."""
 
     def __init__(self, name: str = "claimx_quantities", spans_key: str = "quantities",

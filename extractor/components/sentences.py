@@ -15,6 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..resources import load_json
+from .batching import BatchPipe
 
 
 @lru_cache(maxsize=1)
@@ -102,7 +103,7 @@ def _decimal_gap(texts: list[str], spaced: list[bool], i: int) -> bool:
                 and not spaced[i] and nxt[:1].isdigit())
 
 
-class SentenceSplitter:
+class SentenceSplitter(BatchPipe):
     """Thin component: computes boundaries with `sentence_starts` and sets them."""
 
     def __call__(self, doc: Doc) -> Doc:
