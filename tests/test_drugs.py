@@ -58,6 +58,12 @@ DRUG_CASES = [
     ("a short course of steroid therapy", ["steroid"], ["D000305"]),
     ("after a sulphonylurea was added", ["sulphonylurea"], ["D013453"]),
     ("The FK506 dose was lowered, then FK506 was stopped.", ["FK506", "FK506"], ["DB00864", "DB00864"]),
+    ("She was started on TMZ after radiotherapy.", ["TMZ"], ["DB00853"]),
+    ("Kayexalate was given for the high potassium.", ["Kayexalate"], None),
+    ("chronic use of senna for constipation", ["senna"], ["DB11365"]),
+    ("a child receiving calcium hopantenate", ["calcium hopantenate"], ["DB14044"]),
+    ("nephropathy during treatment with gold salts", ["gold salts"], None),
+    ("Gold-standard criteria were used.", [], []),  # plain `gold` stays stop-listed
 ]
 
 
