@@ -93,7 +93,8 @@ def test_find_routes(text, expected):
     ("every 4-6 hours", [("every 4-6 hours", "every 4 h", 6.0)]),  # the rate of the first number
     ("paracetamol 6 hourly", [("6 hourly", "every 6 h", 4.0)]),
     ("five monthly cycles", [("monthly", "once monthly", pytest.approx(1 / 30.4375, rel=1e-3))]),  # a count
-    ("two hourly readings", [("hourly", "hourly", 24.0)]),  # a spaced number word is a count, not the interval
+    ("eight hourly", [("eight hourly", "every 8 h", 3.0)]),
+    ("twenty hourly doses", [("hourly", "hourly", 24.0)]),  # only the usual intervals are read as one
 ], ids=lambda x: x if isinstance(x, str) else None)
 def test_find_frequencies(text, expected):
     assert [(text[m.start:m.end], m.value, m.norm_value) for m in find_frequencies(text)] == expected
