@@ -64,6 +64,14 @@ DRUG_CASES = [
     ("a child receiving calcium hopantenate", ["calcium hopantenate"], ["DB14044"]),
     ("nephropathy during treatment with gold salts", ["gold salts"], None),
     ("Gold-standard criteria were used.", [], []),  # plain `gold` stays stop-listed
+    # hyphenated short forms the tokenizer splits (`IFN` `-` `alpha`): matched as one lexicon term
+    ("Thyroiditis followed IFN-alpha therapy.", ["IFN-alpha"], ["DB05258"]),
+    ("relapses fell on IFN-beta-1b", ["IFN-beta-1b"], ["DB00068"]),
+    ("prophylaxis with TMP-SMX was begun", ["TMP-SMX"], ["DB00440"]),
+    ("He was given cis-platinum and etoposide.", ["cis-platinum", "etoposide"], ["DB00515", "DB00773"]),
+    ("induction with all-trans retinoic acid", ["all-trans retinoic acid"], ["DB00755"]),
+    ("all-trans retinoic acid syndrome", [], []),  # `syndrome` after a drug: not a drug mention
+    ("melanoma treated with interferon alpha 2b", ["interferon alpha 2b"], ["DB00105"]),
 ]
 
 
