@@ -110,9 +110,7 @@ def _dosing(text):
     pytest.param("a bolus of intracoronary adenosine", [("intracoronary", "ROUTE", "intracoronary")],
                  id="intracoronary"),
     pytest.param("the left coronary artery", [], id="coronary-anatomy"),
-    pytest.param("during hepatic arterial infusion of floxuridine", [
-        ("hepatic arterial infusion", "ROUTE", "intra-arterial")], id="hepatic-arterial-infusion"),
-    pytest.param("thrombosis of the hepatic artery", [], id="hepatic-artery-anatomy"),
+    pytest.param("given intravenously over an hour", [("intravenously", "ROUTE", "intravenous")], id="intravenously"),
     pytest.param("withdrawal signs from anticonvulsant underdosing", [("underdosing", "DOSE", "underdose")],
                  id="underdosing"),
 ])
