@@ -60,9 +60,9 @@ DRUG_CASES = [
     ("The FK506 dose was lowered, then FK506 was stopped.", ["FK506", "FK506"], ["DB00864", "DB00864"]),
     ("She was started on TMZ after radiotherapy.", ["TMZ"], ["DB00853"]),
     ("Kayexalate was given for the high potassium.", ["Kayexalate"], None),
-    ("chronic use of senna for constipation", ["senna"], ["DB11365"]),
-    ("a child receiving calcium hopantenate", ["calcium hopantenate"], ["DB14044"]),
-    ("nephropathy during treatment with gold salts", ["gold salts"], None),
+    ("senna was taken nightly as a laxative", ["senna"], ["DB11365"]),
+    ("calcium hopantenate was prescribed for the boy", ["calcium hopantenate"], ["DB14044"]),
+    ("gold salts were given for her arthritis", ["gold salts"], None),
     ("Gold-standard criteria were used.", [], []),  # plain `gold` stays stop-listed
     # hyphenated short forms the tokenizer splits (`IFN` `-` `alpha`): matched as one lexicon term
     ("Thyroiditis followed IFN-alpha therapy.", ["IFN-alpha"], ["DB05258"]),
@@ -71,7 +71,7 @@ DRUG_CASES = [
     ("He was given cis-platinum and etoposide.", ["cis-platinum", "etoposide"], ["DB00515", "DB00773"]),
     ("induction with all-trans retinoic acid", ["all-trans retinoic acid"], ["DB00755"]),
     ("all-trans retinoic acid syndrome", [], []),  # `syndrome` after a drug: not a drug mention
-    ("melanoma treated with interferon alpha 2b", ["interferon alpha 2b"], ["DB00105"]),
+    ("interferon alpha 2b was started after surgery", ["interferon alpha 2b"], ["DB00105"]),
 ]
 
 
