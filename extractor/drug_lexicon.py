@@ -166,11 +166,14 @@ def _boundary_prefixes(term: str) -> list[str]:
 def compile_lexicon(data: dict, classes: list[dict], stoplist: set[str], salts: list[str],
                     suffixes: list[str], suffix_min_length: int, not_before: set[str] = frozenset(),
                     abbreviations: dict[str, str] | None = None,
-                    canonical_trees: tuple[str, ...] = ()) -> DrugLexicon:
+                    canonical_trees: tuple[str, ...] = (), spellings: dict[str, str] | None = None) -> DrugLexicon:
     """Pure: dictionary + class records -> DrugLexicon (ids chosen, stop-listed terms dropped).
     A canonical entry that no variant maps to (1,186 in the shipped dictionary: `mannitol`,
     `niacin`, `testosterone`, `sorbitol`) is its own variant when it has a DrugBank id or a
-    MeSH tree number starting with one of `canonical_trees` (chemicals, not enzymes/genes)."""
+    MeSH tree number starting with one of `canonical_trees` (chemicals, not enzymes/genes).
+    `spellings` (variant -> a term, else a dictionary entry's name) adds the spelling variants
+    the dictionary lacks (`adrenaline` -> epinephrine); a listed variant wins over the
+    dictionary's own entry for it."""
     canon = data["drug_canonical_to_data"]
     mesh_owners = Counter(r.get("mesh_id") for r in canon.values() if isinstance(r, dict) and r.get("mesh_id"))
     stats: Counter = Counter()
@@ -205,6 +208,12 @@ def compile_lexicon(data: dict, classes: list[dict], stoplist: set[str], salts: 
         stats["class_records"] += 1
     if len(terms) < MIN_TERMS:
         raise DrugLexiconError(f"the drug dictionary gave only {len(terms)} terms; is it truncated?")
+    for variant, target in (spellings or {}).items():
+        concept = terms.get(_key(target)) or concepts.get(target.lower())
+        if concept is None:
+            raise DrugLexiconError(f"drug spelling {variant!r} points to {target!r}, which is not in the lexicon")
+        terms[_key(variant)] = concept
+        stats["spellings"] += 1
     short_forms = {}
     for short, target in (abbreviations or {}).items():
         concept = terms.get(_key(target))
@@ -231,9 +240,9 @@ def _load_classes() -> list[dict]:
 
 
 _DATA_FILES = ("drug_classes.jsonl", "drug_stoplist.json", "drug_salts.json", "drug_suffixes.json",
-               "drug_abbreviations.json")
+               "drug_abbreviations.json", "drug_spellings.json")
 # bump when compile_lexicon or the cached layout changes
-CACHE_VERSION = "3"
+CACHE_VERSION = "4"
 
 
 def cache_dir() -> Path:
@@ -311,16 +320,23 @@ def build_lexicon(source: Path) -> DrugLexicon:
     salts = load_json("drug_salts.json")
     suffixes = load_json("drug_suffixes.json")
     abbreviations = load_json("drug_abbreviations.json")
+    spellings = load_json("drug_spellings.json")
     require_keys(stop, {"comment", "terms", "not_before", "canonical_trees"}, {"terms"},
                  "extractor/patterns/drug_stoplist.json")
     require_keys(abbreviations, {"comment", "abbreviations"}, {"abbreviations"},
                  "extractor/patterns/drug_abbreviations.json")
+    require_keys(spellings, {"comment", "spellings"}, {"spellings"}, "extractor/patterns/drug_spellings.json")
+    if not isinstance(spellings["spellings"], dict) or not all(
+            isinstance(k, str) and k and isinstance(v, str) and v for k, v in spellings["spellings"].items()):
+        raise DrugLexiconError("extractor/patterns/drug_spellings.json: 'spellings' must map non-empty strings "
+                               "to non-empty strings")
     require_keys(salts, {"salts"}, {"salts"}, "extractor/patterns/drug_salts.json")
     require_keys(suffixes, {"suffixes", "min_length"}, {"suffixes", "min_length"},
                  "extractor/patterns/drug_suffixes.json")
     return compile_lexicon(data, _load_classes(), {_key(t) for t in stop["terms"]}, salts["salts"],
                            suffixes["suffixes"], int(suffixes["min_length"]), set(stop.get("not_before", [])),
-                           abbreviations["abbreviations"], tuple(stop.get("canonical_trees", ())))
+                           abbreviations["abbreviations"], tuple(stop.get("canonical_trees", ())),
+                           spellings["spellings"])
 
 
 @lru_cache(maxsize=4)

@@ -75,6 +75,26 @@ def test_find_routes(text, expected):
     ("repeated", [("repeated", "repeated", None)]),
     ("multi-day", [("multi-day", "multi-day", None)]),
     ("weekly", [("weekly", "once weekly", pytest.approx(1 / 7, rel=1e-4))]),
+    # hyphenated, hourly, weekly and Latin forms (frequencies.jsonl, 2026-11-24 session 12)
+    ("given twice-a-day", [("twice-a-day", "twice daily", 2.0)]),
+    ("once-a-day tablets", [("once-a-day", "once daily", 1.0)]),
+    ("three-times-daily", [("three-times-daily", "three times daily", 3.0)]),
+    ("thrice a day", [("thrice a day", "three times daily", 3.0)]),
+    ("morphine six-hourly", [("six-hourly", "every 6 h", 4.0)]),
+    ("paracetamol 4-hourly", [("4-hourly", "every 4 h", 6.0)]),
+    ("3 MU tiw", [("tiw", "three times weekly", pytest.approx(3 / 7, rel=1e-4))]),
+    ("5 MU t.i.w.", [("t.i.w.", "three times weekly", pytest.approx(3 / 7, rel=1e-4))]),
+    ("injected thrice weekly", [("thrice weekly", "three times weekly", pytest.approx(3 / 7, rel=1e-4))]),
+    ("twice-weekly", [("twice-weekly", "twice weekly", pytest.approx(2 / 7, rel=1e-4))]),
+    ("every other week", [("every other week", "every other week", pytest.approx(1 / 14, rel=1e-4))]),
+    ("dosed fortnightly", [("fortnightly", "every other week", pytest.approx(1 / 14, rel=1e-4))]),
+    ("q.o.d.", [("q.o.d.", "every other day", 0.5)]),
+    ("q3w", [("q3w", "every 3 weeks", pytest.approx(1 / 21, rel=1e-4))]),
+    ("every 4-6 hours", [("every 4-6 hours", "every 4 h", 6.0)]),  # the rate of the first number
+    ("paracetamol 6 hourly", [("6 hourly", "every 6 h", 4.0)]),
+    ("five monthly cycles", [("monthly", "once monthly", pytest.approx(1 / 30.4375, rel=1e-3))]),  # a count
+    ("eight hourly", [("eight hourly", "every 8 h", 3.0)]),
+    ("twenty hourly doses", [("hourly", "hourly", 24.0)]),  # only the usual intervals are read as one
 ], ids=lambda x: x if isinstance(x, str) else None)
 def test_find_frequencies(text, expected):
     assert [(text[m.start:m.end], m.value, m.norm_value) for m in find_frequencies(text)] == expected

@@ -47,6 +47,31 @@ DRUG_CASES = [
     ("a mutation of the sodium channel", [], []),
     ("sodium channel blockers were avoided", ["sodium channel blockers"], None),
     ("monoamine oxidase inhibitors", ["monoamine oxidase inhibitors"], None),
+    # spelling variants the dictionary lacks (drug_spellings.json): British, alpha/alfa, hyphenated
+    ("Adrenaline was injected into the thigh.", ["Adrenaline"], ["DB00668"]),
+    ("She took oral oestradiol for two years.", ["oestradiol"], ["DB13956"]),
+    ("an infusion of 10% dextrose", ["dextrose"], ["DB01914"]),
+    ("levo-dopa-induced dyskinesia", ["levo-dopa"], ["DB01235"]),
+    ("peginterferon alpha-2b and ribavirin", ["peginterferon alpha-2b", "ribavirin"], ["DB00022", "DB00811"]),
+    ("Aciclovir was started at once.", ["Aciclovir"], ["DB00787"]),  # the US name's DrugBank id
+    ("sodium polystyrene sulphonate enemas", ["sodium polystyrene sulphonate"], None),
+    ("a short course of steroid therapy", ["steroid"], ["D000305"]),
+    ("after a sulphonylurea was added", ["sulphonylurea"], ["D013453"]),
+    ("The FK506 dose was lowered, then FK506 was stopped.", ["FK506", "FK506"], ["DB00864", "DB00864"]),
+    ("She was started on TMZ after radiotherapy.", ["TMZ"], ["DB00853"]),
+    ("Kayexalate was given for the high potassium.", ["Kayexalate"], None),
+    ("senna was taken nightly as a laxative", ["senna"], ["DB11365"]),
+    ("calcium hopantenate was prescribed for the boy", ["calcium hopantenate"], ["DB14044"]),
+    ("gold salts were given for her arthritis", ["gold salts"], None),
+    ("Gold-standard criteria were used.", [], []),  # plain `gold` stays stop-listed
+    # hyphenated short forms the tokenizer splits (`IFN` `-` `alpha`): matched as one lexicon term
+    ("Thyroiditis followed IFN-alpha therapy.", ["IFN-alpha"], ["DB05258"]),
+    ("relapses fell on IFN-beta-1b", ["IFN-beta-1b"], ["DB00068"]),
+    ("prophylaxis with TMP-SMX was begun", ["TMP-SMX"], ["DB00440"]),
+    ("He was given cis-platinum and etoposide.", ["cis-platinum", "etoposide"], ["DB00515", "DB00773"]),
+    ("induction with all-trans retinoic acid", ["all-trans retinoic acid"], ["DB00755"]),
+    ("all-trans retinoic acid syndrome", [], []),  # `syndrome` after a drug: not a drug mention
+    ("interferon alpha 2b was started after surgery", ["interferon alpha 2b"], ["DB00105"]),
 ]
 
 
@@ -134,6 +159,39 @@ def test_missing_dictionary_fails_at_pipeline_build(tmp_path):
     nlp = spacy.blank("en")
     with pytest.raises(DrugLexiconError, match="missing"):
         nlp.add_pipe("claimx_drugs", config={"dictionary": str(tmp_path / "nope.pkl.bz2")})
+
+
+def _numbered_dictionary(n: int = 1200) -> dict:
+    canon = {f"drug{i}": {"name": f"Drug{i}", "drugbank_id": f"DB{i:05d}"} for i in range(n)}
+    return {"drug_variant_to_canonical": {k: [k] for k in canon}, "drug_canonical_to_data": canon}
+
+
+def test_spelling_to_unknown_name_is_refused():
+    from extractor.drug_lexicon import compile_lexicon
+
+    data = _numbered_dictionary()
+    with pytest.raises(DrugLexiconError, match="'fooh' points to 'nonexistium'"):
+        compile_lexicon(data, [], set(), [], [], 6, spellings={"fooh": "nonexistium"})
+
+
+def test_spelling_to_dictionary_entry_name():
+    from extractor.drug_lexicon import compile_lexicon
+
+    lexicon = compile_lexicon(_numbered_dictionary(), [], {"drug7"}, [], [], 6, spellings={"drugg7": "drug7"})
+    assert lexicon.lookup("drug7") is None  # stop-listed as a term
+    assert lexicon.lookup("drugg7").concept_id == "DB00007"  # the variant still reaches the entry
+
+
+@pytest.mark.parametrize("spellings", [{"x": 1}, {"": "ketamine"}, ["adrenaline"]], ids=["number", "empty", "list"])
+def test_malformed_spellings_file_is_an_error(monkeypatch, spellings):
+    from extractor import drug_lexicon
+
+    real = drug_lexicon.load_json
+    monkeypatch.setattr(drug_lexicon, "load_json", lambda name: {"spellings": spellings}
+                        if name == "drug_spellings.json" else real(name))
+    monkeypatch.setattr(drug_lexicon, "read_dictionary", lambda path: {})
+    with pytest.raises(DrugLexiconError, match=r"drug_spellings\.json"):
+        drug_lexicon.build_lexicon(drug_lexicon.dictionary_path())
 
 
 def test_tiny_dictionary_is_refused(tmp_path):

@@ -104,6 +104,15 @@ def _dosing(text):
     pytest.param("massive haemorrhage", [], id="massive-not-dose"),
     pytest.param("at 10:30 in the morning", [], id="clock-not-ratio"),
     pytest.param("a ratio of 1:2", [], id="small-ratio-not-dose"),
+    # 2026-11-24, session 12 (PHEE train misses)
+    pytest.param("budesonide given as a dry powder twice daily", [
+        ("dry powder", "ROUTE", "inhaled"), ("twice daily", "FREQUENCY", "twice daily")], id="dry-powder"),
+    pytest.param("a bolus of intracoronary adenosine", [("intracoronary", "ROUTE", "intracoronary")],
+                 id="intracoronary"),
+    pytest.param("the left coronary artery", [], id="coronary-anatomy"),
+    pytest.param("given intravenously over an hour", [("intravenously", "ROUTE", "intravenous")], id="intravenously"),
+    pytest.param("withdrawal signs from anticonvulsant underdosing", [("underdosing", "DOSE", "underdose")],
+                 id="underdosing"),
 ])
 def test_rule_fixes(text, expected):
     assert _dosing(text) == expected

@@ -429,7 +429,7 @@ def find_frequencies(text: str) -> list[Mention]:
 
 
 _DAYS = {"h": 1 / 24, "hr": 1 / 24, "hrs": 1 / 24, "hour": 1 / 24, "hours": 1 / 24, "d": 1.0, "day": 1.0,
-         "days": 1.0, "wk": 7.0, "week": 7.0, "weeks": 7.0, "month": 30.4375, "months": 30.4375}
+         "days": 1.0, "wk": 7.0, "w": 7.0, "week": 7.0, "weeks": 7.0, "month": 30.4375, "months": 30.4375}
 
 
 def _unit_days(unit: str) -> float | None:
@@ -438,7 +438,8 @@ def _unit_days(unit: str) -> float | None:
 
 def _singular(unit: str) -> str:
     unit = unit.lower()
-    return {"h": "h", "hr": "h", "hrs": "h", "hours": "h", "hour": "h", "d": "d", "wk": "weeks"}.get(unit, unit)
+    return {"h": "h", "hr": "h", "hrs": "h", "hours": "h", "hour": "h", "d": "d", "wk": "weeks",
+            "w": "weeks"}.get(unit, unit)
 
 
 def _frequency_numbers() -> dict[str, float]:
