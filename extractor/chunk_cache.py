@@ -2,12 +2,15 @@
 
 spaCy's Tokenizer caches chunk splits too, but stops adding to the cache for the rest of a
 document once any chunk in it hits a special case (`e.g.`, `i.e.`, `Fig.`: nearly every paper
-does, early on), and never caches more than 10,000 chunks. So on PubMed text nearly every chunk
-goes through the prefix, suffix and infix regexes, every time: the tokenizer was the second
-most expensive rule step. Here each chunk's tokens are kept (strings, so spaCy's memory zones
-can free the lexemes); a document's unseen chunks go through spaCy's own tokenizer in one call,
-joined by newlines, and the Doc is built from the words. Same tokens, spaces and norms as
-spaCy's tokenizer gives the whole text: tests/test_chunk_cache.py compares them on the corpora.
+does, early on), and never caches more than 10,000 chunks. So on papers nearly every chunk goes
+through the prefix, suffix and infix regexes, every time. Here, for texts of `min_chars` or
+more, each chunk's tokens are kept (as strings, so spaCy's memory zones can still free the
+lexemes). A document's unseen chunks go through spaCy's own tokenizer in one call, joined by
+newlines, and the Doc is built from the words; a document of mostly unseen chunks is tokenized
+by spaCy whole and its chunks are remembered from that. Shorter texts (abstracts) go straight to
+spaCy, whose cache serves them well. The tokens, spaces and norms are spaCy's for the whole
+text: tests/test_chunk_cache.py compares them on the corpora, benchmarks/tokenizer_speed.py
+measures the gain.
 """
 
 from __future__ import annotations
