@@ -25,6 +25,7 @@ from spacy.tokens import Doc, Span
 
 from .doctext import lower_words
 from .extensions import get_attrs
+from .mention_spans import labelled_spans
 from .resources import load_json, require_keys
 
 ATTRIBUTE_LABELS = ("DOSE", "ROUTE", "FREQUENCY", "DURATION", "SAMPLE_SIZE")
@@ -192,22 +193,6 @@ class Regimen:
     links: dict[str, list[Span]] = field(default_factory=dict)
 
 
-def _spans_by_label(doc: Doc, labels: Iterable[str]) -> list[Span]:
-    wanted = set(labels)
-    spans = [e for e in doc.ents if e.label_ in wanted]
-    for name, group in doc.spans.items():
-        if name in ("claims", "regimens", "sentences"):
-            continue
-        spans.extend(s for s in group if s.label_ in wanted)
-    seen, unique = set(), []
-    for s in sorted(spans, key=lambda s: (s.start, -s.end, s.label_)):
-        key = (s.start, s.end, s.label_)
-        if key not in seen:
-            seen.add(key)
-            unique.append(s)
-    return unique
-
-
 def _outermost(spans: list[Span]) -> list[Span]:
     """Drop spans inside a longer span of the same label (a CHEMICAL-confirmed DRUG inside a lexicon one)."""
     kept: list[Span] = []
@@ -250,7 +235,7 @@ def link_regimens(doc: Doc, spans: Iterable[Span] | None = None) -> list[Regimen
     `spans`: the Doc's mention spans when the caller has collected them already (table building
     has); otherwise they are read from doc.ents and the span groups."""
     if spans is None:
-        spans = _spans_by_label(doc, ("DRUG",) + ATTRIBUTE_LABELS + ("TIMEPOINT",))
+        spans = labelled_spans(doc, ("DRUG",) + ATTRIBUTE_LABELS + ("TIMEPOINT",))
     wanted = set(ATTRIBUTE_LABELS) | {"TIMEPOINT"}
     drugs = _outermost([s for s in spans if s.label_ == "DRUG"])
     if not drugs:

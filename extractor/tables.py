@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span
 
 from .document import Document
 from .extensions import get_attrs
+from .mention_spans import labelled_spans
 from .normalize import OffsetMap
 from .regimens import REGIMEN_COLUMNS, regimen_rows
 
@@ -58,8 +59,6 @@ MENTION_LABELS = (
     "DRUG", "CHEMICAL", "DISEASE", "DOSE", "ROUTE", "FREQUENCY", "DURATION", "TIMEPOINT",
     "SAMPLE_SIZE", "OUTCOME", "STATISTIC", "CITATION",
 )
-# span groups that hold something other than mentions
-NON_MENTION_GROUPS = frozenset({"claims", "regimens", "sentences"})
 
 
 class DocContext:
@@ -87,7 +86,7 @@ class DocContext:
     def mention_spans(self) -> list[Span]:
         """Every span that is a mention: NER entities and claimx span groups, sorted."""
         if self._mentions is None:
-            self._mentions = self._find_mentions()
+            self._mentions = labelled_spans(self.doc, MENTION_LABELS)
         return self._mentions
 
     def is_entity(self, span: Span) -> bool:
@@ -95,20 +94,6 @@ class DocContext:
         if self._entity_keys is None:
             self._entity_keys = {(e.start, e.end, e.label) for e in self.doc.ents}
         return (span.start, span.end, span.label) in self._entity_keys
-
-    def _find_mentions(self) -> list[Span]:
-        spans = [e for e in self.doc.ents if e.label_ in MENTION_LABELS]
-        for name, group in self.doc.spans.items():
-            if name in NON_MENTION_GROUPS:
-                continue
-            spans.extend(s for s in group if s.label_ in MENTION_LABELS)
-        seen, unique = set(), []
-        for s in sorted(spans, key=lambda s: (s.start_char, s.end_char, s.label_)):
-            key = (s.start_char, s.end_char, s.label_)
-            if key not in seen:
-                seen.add(key)
-                unique.append(s)
-        return unique
 
 
 def _doc_counts(doc: Doc) -> dict[str, int]:
