@@ -8,7 +8,6 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractor.components.batching import BatchPipe
-from extractor.tables import doc_tables  # noqa: F401 - registers the span extensions tables read
 
 TEXTS = [
     "Patients (n = 40) received intravenous ketamine 0.5 mg/kg over 40 min [3].",
