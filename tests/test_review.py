@@ -397,9 +397,7 @@ def test_reject_add_export_and_reload(page, run):
     assert page.find_elements("css selector", "#detail .span-card .status.added")
 
     # the reload keeps every decision (localStorage keyed by the run)
-    page.refresh()
-    open_doc(page, "trial")
-    assert page.find_element("id", "doc-reviewed").is_selected()
+    reload_until_reviewed(page, "trial")
     tags = [m.get_attribute("data-tags") for m in page.find_elements("css selector", "#doc-text .m[data-tags]")]
     assert "\u2717DRUG" in tags and "OUTCOME" in tags
 
@@ -412,6 +410,19 @@ def test_reject_add_export_and_reload(page, run):
     records = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
     check_gold(records)
     check_evaluate_reads_export(target, run)
+
+
+def reload_until_reviewed(page, doc_id, tries=20):
+    """Reload the page until it shows `doc_id` as reviewed. Chromium hands a page's
+    localStorage writes to its storage service asynchronously, so on a loaded machine a
+    reload in the same instant can read the state from before the last write."""
+    for _ in range(tries):
+        page.refresh()
+        open_doc(page, doc_id)
+        if page.find_element("id", "doc-reviewed").is_selected():
+            return
+        time.sleep(0.25)
+    raise AssertionError(f"{doc_id} is not marked reviewed after {tries} reloads: the decisions were not saved")
 
 
 def check_evaluate_reads_export(target, run):
