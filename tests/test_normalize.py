@@ -11,6 +11,7 @@ CASES = [
     ("‘‘quoted” and ‘single’", "\"quoted\" and 'single'"),
     ("first para.\n\nSecond para.", "first para.\n\nSecond para."),
     ("no change at all", "no change at all"),
+    ("5\u00a0mg\tgiven\u2009daily", "5 mg given daily"),  # one line, only spaces to change
 ]
 
 
