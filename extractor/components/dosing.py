@@ -127,98 +127,166 @@ def rules() -> _Rules:
                   re.compile(rf"\b(?:{_alternation(list(context['not_list_after']))})\s*$", re.I))
 
 
+# characters of a record's start used to pick the records tried at a word start
+HEAD_CHARS = 4
+
+
 class _Alternation:
     """Many records as one leftmost-match scanner. Every record starts at a word start, so
-    the text is scanned for word starts only, and at each one only the records that can
-    begin with its first character are tried (one `match` of a small alternation).
+    the text is scanned only for word starts that begin with a record's head (its first
+    HEAD_CHARS characters, read off the regex), and at each one only the records with that
+    head are tried (one `match` of a small alternation, records in their file order).
     Record k is group `r{k}`; its inner groups `n`/`unit` become `n_{k}`/`unit_{k}`."""
 
-    def __init__(self, records: list[tuple[str, Any, Any]]):
+    def __init__(self, records: list[tuple[str, Any, Any]], k: int = HEAD_CHARS):
         self.by_group = {}
-        per_char: dict[str, list[str]] = {}
-        anywhere: list[str] = []
-        for k, (pattern, value, extra) in enumerate(records):
-            inner = pattern.replace("(?P<n>", f"(?P<n_{k}>").replace("(?P<unit>", f"(?P<unit_{k}>")
-            part = f"(?P<r{k}>{inner})"
-            self.by_group[f"r{k}"] = (value, extra, str(k))
-            firsts = _first_chars(inner)
-            if firsts is None:
-                anywhere.append(part)
-            else:
-                for c in firsts:
-                    per_char.setdefault(c, []).append(part)
-        self.table = {c: re.compile(f"(?:{'|'.join(parts + anywhere)})(?![\\w-])", re.I)
-                      for c, parts in per_char.items()}
+        parts: list[str] = []
+        heads: list[set[str] | None] = []
+        for i, (pattern, value, extra) in enumerate(records):
+            inner = pattern.replace("(?P<n>", f"(?P<n_{i}>").replace("(?P<unit>", f"(?P<unit_{i}>")
+            parts.append(f"(?P<r{i}>{inner})")
+            self.by_group[f"r{i}"] = (value, extra, str(i))
+            heads.append(_prefixes(inner, k))
+        self.parts = parts  # every record, in file order
+        anywhere = [part for part, h in zip(parts, heads) if h is None]
+        every = sorted({h for hs in heads if hs for h in hs})
+        compiled: dict[tuple[int, ...], re.Pattern] = {}
+
+        def scanner(key: str) -> re.Pattern:
+            # the records with a head that the key starts with, in file order
+            chosen = tuple(i for i, hs in enumerate(heads)
+                           if hs is not None and any(key.startswith(h) for h in hs))
+            if chosen not in compiled:
+                alternation = "|".join([parts[i] for i in chosen] + anywhere)
+                compiled[chosen] = re.compile(f"(?:{alternation})(?![\\w-])", re.I)
+            return compiled[chosen]
+
+        # keyed by a head: the lower-cased first k characters or fewer
+        self.k = k
+        self.table = {key: scanner(key) for key in every}
         self.fallback = re.compile(f"(?:{'|'.join(anywhere)})(?![\\w-])", re.I) if anywhere else None
-        # candidate word starts: any word start if some record can start anywhere, else only
-        # those whose first character starts some record
-        chars = "^\\s-" if anywhere else "".join(sorted(re.escape(ch) for ch in self.table))
-        self.starts = re.compile(f"(?<![\\w-])[{chars}]", re.I)
+        # candidate word starts: any, if some record can start anywhere, else those that
+        # begin with a head (a lookahead: a head can hold the start of the next word)
+        head = "[^\\s-]" if anywhere else _trie_regex(every)
+        self.starts = re.compile(f"(?<![\\w-])(?={head})", re.I)
 
     def finditer(self, text: str):
         end = 0
+        table, fallback, k = self.table, self.fallback, self.k
         for w in self.starts.finditer(text):
             pos = w.start()
             if pos < end:
                 continue
-            pattern = self.table.get(text[pos].lower(), self.fallback)
+            key = text[pos:pos + k].lower()
+            pattern = table.get(key)
+            while pattern is None and len(key) > 1:
+                key = key[:-1]
+                pattern = table.get(key)
+            if pattern is None:
+                pattern = fallback
             m = pattern.match(text, pos) if pattern is not None else None
             if m is not None and m.end() > pos:
                 end = m.end()
                 yield m
 
 
-def _first_chars(pattern: str) -> set[str] | None:
-    """Lower-cased characters a match of `pattern` can start with; None if any character."""
+def _trie_regex(words: list[str]) -> str:
+    """A regex matching any of `words` as a prefix, shared beginnings written once (`in(?:f|t)`)."""
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            if "" in node:
+                break  # a shorter word already matches everything that follows
+            node = node.setdefault(ch, {})
+        node.clear()
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        if "" in node:
+            return ""
+        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items())]
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return emit(tree)
+
+
+def _prefixes(pattern: str, k: int) -> set[str] | None:
+    """Lower-cased strings of at most `k` characters that every match of `pattern` starts
+    with one of (a shorter one where the next character can be anything); None if a match
+    can start with any character or be empty."""
     try:
         import re._constants as c
         import re._parser as sre_parse  # Python >= 3.11
     except ImportError:  # pragma: no cover - Python 3.10
         import sre_constants as c
         import sre_parse
-    firsts, nullable = _first_of(sre_parse.parse(pattern, re.I), c)
-    return None if firsts is None or nullable else firsts
+    done, open_ = _extend(sre_parse.parse(pattern, re.I), {""}, k, c)
+    heads = done | open_
+    if "" in heads:
+        return None
+    if len(heads) > 500:  # too many to list: the first characters will do
+        heads = {h[:1] for h in heads}
+    return heads
 
 
-def _first_of(items, c) -> tuple[set[str] | None, bool]:
+def _chars(op, av, c) -> set[str] | None:
+    """The lower-cased characters one item matches, or None if it is not a small set."""
+    if op == c.LITERAL:
+        return {chr(av).lower()}
+    if op != c.IN:
+        return None
     out: set[str] = set()
-    for op, av in items:
-        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
-            continue
-        if op == c.LITERAL:
-            return out | {chr(av).lower()}, False
-        if op == c.IN:
-            for op2, av2 in av:
-                if op2 == c.LITERAL:
-                    out.add(chr(av2).lower())
-                elif op2 == c.RANGE and av2[1] - av2[0] < 80:
-                    out.update(chr(x).lower() for x in range(av2[0], av2[1] + 1))
-                elif op2 == c.CATEGORY and av2 == c.CATEGORY_DIGIT:
-                    out.update("0123456789")
-                else:
-                    return None, False
-            return out, False
-        if op == c.SUBPATTERN:
-            sub, nullable = _first_of(av[-1], c)
-        elif op == c.BRANCH:
-            sub, nullable = set(), False
-            for alt in av[1]:
-                f, n = _first_of(alt, c)
-                if f is None:
-                    return None, False
-                sub |= f
-                nullable = nullable or n
-        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
-            sub, nullable = _first_of(av[2], c)
-            nullable = nullable or av[0] == 0
+    for op2, av2 in av:
+        if op2 == c.LITERAL:
+            out.add(chr(av2).lower())
+        elif op2 == c.RANGE and av2[1] - av2[0] < 80:
+            out.update(chr(x).lower() for x in range(av2[0], av2[1] + 1))
+        elif op2 == c.CATEGORY and av2 == c.CATEGORY_DIGIT:
+            out.update("0123456789")
         else:
-            return None, False
-        if sub is None:
-            return None, False
-        out |= sub
-        if not nullable:
-            return out, False
-    return out, True
+            return None
+    return out
+
+
+def _extend(items, open_: set[str], k: int, c) -> tuple[set[str], set[str]]:
+    """Extend each open prefix through the parsed `items`. Returns (done, open): prefixes
+    that reached `k` characters or an item of unknown characters, and those still shorter
+    when the items end (the next item extends them)."""
+    done: set[str] = set()
+    for op, av in items:
+        if not open_:
+            break
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue  # zero-width; lookaheads only narrow what matches
+        if op == c.SUBPATTERN:
+            d, open_ = _extend(av[-1], open_, k, c)
+            done |= d
+        elif op == c.BRANCH:
+            still: set[str] = set()
+            for alt in av[1]:
+                d, o = _extend(alt, open_, k, c)
+                done |= d
+                still |= o
+            open_ = still
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            low, high, sub = av
+            d, once = _extend(sub, open_, k, c)
+            done |= d
+            if high != 1:
+                done |= once  # more repeats may follow: stop listing characters here
+                once = set()
+            open_ = (open_ if low == 0 else set()) | once
+        else:
+            chars = _chars(op, av, c)
+            if chars is None:
+                done |= open_  # any character may come next
+                open_ = set()
+                break
+            grown = {h + ch for h in open_ for ch in chars}
+            done |= {h for h in grown if len(h) >= k}
+            open_ = {h for h in grown if len(h) < k}
+    return done, open_
 
 
 def _context() -> dict[str, frozenset[str]]:
