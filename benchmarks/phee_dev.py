@@ -11,6 +11,9 @@ exact offsets; lenient: one-to-one overlap). Links: a gold (drug, attribute) pai
 is found when the regimen row of a predicted DRUG overlapping the gold drug links a span
 overlapping the gold attribute. A gold `duration` link counts a linked DURATION or TIMEPOINT
 (the label map scores claimx's TIMEPOINT as PHEE DURATION; regimens link only DURATIONs).
+Linked attributes: the DOSE/ROUTE/FREQUENCY/DURATION spans that some regimen row links to a
+drug, scored against all of PHEE's spans of that label (lenient): the regimens table's view of
+PHEE's event-only attributes.
 """
 
 from __future__ import annotations
@@ -38,11 +41,15 @@ def overlaps(a, b) -> bool:
 def link_scores(nlp, records: list[dict]) -> dict[str, int]:
     """Gold event drug-attribute pairs: how many the regimens link, and how many of those
     whose drug and attribute were both found."""
+    from extractor.evaluation.mapping import load_label_map
     from extractor.regimens import link_regimens
 
+    label_map = load_label_map("phee")
     n = {"gold": 0, "found": 0, "both": 0, "both_ok": 0, "treatment_ok": 0}
+    attributes = {label: {"gold": 0, "pred": 0, "tp": 0} for label in ATTRIBUTES}
     for record, doc in zip(records, nlp.pipe(r["text"] for r in records)):
         regimens = link_regimens(doc)
+        count_linked_attributes(attributes, record, regimens, label_map)
         pred = {}
         for group in doc.spans.values():
             for s in group:
@@ -71,7 +78,30 @@ def link_scores(nlp, records: list[dict]) -> dict[str, int]:
                                     overlaps((s.start_char, s.end_char), ag) for r in regimens
                                     if any(overlaps((r.drug.start_char, r.drug.end_char), t) for t in tdrugs)
                                     for label in labels for s in r.links.get(label, []))
+    n["attributes"] = attributes
     return n
+
+
+# claimx label of an attribute -> the labels a regimen row links it under
+ATTRIBUTES = {"DOSE": ("DOSE",), "ROUTE": ("ROUTE",), "FREQUENCY": ("FREQUENCY",),
+              "DURATION": ("DURATION", "TIMEPOINT")}
+
+
+def count_linked_attributes(counts: dict, record: dict, regimens, label_map) -> None:
+    """The attributes the regimens table gives a drug, against PHEE's attribute spans (which PHEE
+    marks only inside drug events): lenient, one-to-one by overlap, per label."""
+    for label, linked_as in ATTRIBUTES.items():
+        gold = sorted({(s["start"], s["end"]) for s in record["spans"] if label_map.span_label(s["label"]) == label})
+        pred = sorted({(s.start_char, s.end_char) for r in regimens for name in linked_as
+                       for s in r.links.get(name, [])})
+        used = set()
+        for p in pred:
+            hit = next((i for i, g in enumerate(gold) if i not in used and overlaps(p, g)), None)
+            if hit is not None:
+                used.add(hit)
+        counts[label]["gold"] += len(gold)
+        counts[label]["pred"] += len(pred)
+        counts[label]["tp"] += len(used)
 
 
 # The accounting behind docs/drugs.md ("What is left"): measurement only, never rules.
@@ -179,6 +209,10 @@ def main(argv=None) -> int:
           f"{links['both_ok']}/{links['both']} ({links['both_ok'] / max(1, links['both']):.3f}); "
           f"linked to a drug of the gold treatment: {links['treatment_ok']}/{links['both']} "
           f"({links['treatment_ok'] / max(1, links['both']):.3f})")
+    print("attributes the regimens table links to a drug, against PHEE's (lenient P/R, pred/gold):")
+    for label, c in links["attributes"].items():
+        print(f"  {label:10} {c['tp'] / max(1, c['pred']):.3f} {c['tp'] / max(1, c['gold']):.3f}   "
+              f"{c['pred']}/{c['gold']}")
     if args.breakdown:
         breakdown(evaluation, records)
     if args.show:
