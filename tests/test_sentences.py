@@ -10,6 +10,12 @@ CASES = [
     ("This was shown in trials.[8] Later work agreed.", 2),
     ("Is it safe? We do not know!", 2),
     ("1. Introduction\nKetamine is an anesthetic.", 2),
+    ("Heparin was given at 5000 U. Bleeding stopped.", 2),  # a unit after a number, not an initial
+    ("The infusion ran at 2 L. Urine output rose.", 2),
+    ("Smith J. and Jones U. reported it. We agree.", 2),  # initials stay inside the sentence
+    ("In 2019 J. Smith reported it.", 1),
+    ("In 2019 U. Smith reported it.", 1),  # a year, not a dose
+    ("Group 2 J. Smith and coworkers.", 1),
 ]
 
 

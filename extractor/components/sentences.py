@@ -57,7 +57,7 @@ def sentence_starts(doc: Doc) -> list[bool]:
             continue
         ends_here = text in enders or (
             len(text) > 1 and text[-1] == "." and text.lower() not in abbreviations
-            and not _is_initial(text)
+            and not (_is_initial(text) and not _unit_after_number(texts, i))
         )
         if text.lower() in abbreviations or not ends_here:
             i += 1
@@ -94,6 +94,19 @@ def _is_initial(text: str) -> bool:
     """`J.` or `U.S.`: letters separated by periods."""
     core = text.replace(".", "")
     return len(core) <= 2 and core.isalpha() and core[:1].isupper()
+
+
+def _unit_after_number(texts: list[str], i: int) -> bool:
+    """`100 U.`, `2 L.`, `0.5 M.`: units, litres or molar right after a number (the tokenizer keeps
+    a capital letter's full stop, for initials), so the stop can end a sentence. A year before
+    an initial (`In 2019 J. Smith`) is not such a number."""
+    if texts[i] not in _CAPITAL_UNITS or i == 0:
+        return False
+    number = texts[i - 1]
+    return number[-1:].isdigit() and not (len(number) == 4 and number.isdigit() and number[:2] in ("19", "20"))
+
+
+_CAPITAL_UNITS = frozenset({"U.", "L.", "M."})
 
 
 def _decimal_gap(texts: list[str], spaced: list[bool], i: int) -> bool:
