@@ -2,8 +2,10 @@
 belong to it in its sentence.
 
 Linking is a pure function over token positions (`assign`): every attribute goes to the drug
-it is nearest to, where a clause barrier (`;`, `vs.`, `whereas` ...) between them costs extra
-and an attribute in parentheses prefers the drug before it (`ketamine group (n = 30)`). With
+it is nearest to, where a clause barrier (`;`, `vs.`, `whereas` ...) between them costs extra,
+an attribute in parentheses prefers the drug before it (`ketamine group (n = 30)`), and one
+with only other attributes between it and a drug is next to that drug (`metformin 500 mg twice
+daily or placebo`: the frequency is metformin's). With
 `respectively` and as many attributes of a label as drugs, they pair up in order. Routes,
 frequencies and durations are shared by coordinated drugs (`ketamine and midazolam were given
 intravenously`; also qualitative doses: `therapeutic doses of venlafaxine and
@@ -87,12 +89,28 @@ def _barrier_counts(words: list[str], cfg: _Config) -> list[int]:
     return counts
 
 
-def _cost(barriers: list[int], drug: tuple[int, int], attr: tuple[int, int], cfg: _Config, paren: bool) -> int:
+def _covered_counts(n: int, attributes: list[tuple[int, int, str]]) -> list[int]:
+    """How many tokens before each position lie inside some attribute: an attribute with only
+    other attributes between it and a drug (`metformin 500 mg twice daily`) is next to it."""
+    inside = [False] * n
+    for start, end, _ in attributes:
+        inside[start:end] = [True] * (end - start)
+    counts = [0]
+    for flag in inside:
+        counts.append(counts[-1] + flag)
+    return counts
+
+
+def _cost(barriers: list[int], drug: tuple[int, int], attr: tuple[int, int], cfg: _Config, paren: bool,
+          covered: list[int]) -> int:
     (ds, de), (as_, ae) = drug, attr
     if as_ < de and ds < ae:
         return 0
     lo, hi = (de, as_) if de <= as_ else (ae, ds)
-    cost = hi - lo + cfg.barrier_cost * (barriers[hi] - barriers[lo])
+    gap = hi - lo
+    if gap and covered[hi] - covered[lo] == gap:
+        gap = 0  # only other attributes between: one chain (`metformin 500 mg twice daily`)
+    cost = gap + cfg.barrier_cost * (barriers[hi] - barriers[lo])
     if paren and ds >= ae:
         cost += cfg.paren_cost
     return cost
@@ -132,11 +150,12 @@ def assign(words: list[str], drugs: list[tuple[int, int]], attributes: list[tupl
     groups = _coordinated(words, drugs, cfg)
     aliases = _aliases(words, drugs, groups, classes, cfg)
     depths, barriers = _paren_depths(words), _barrier_counts(words, cfg)
+    covered = _covered_counts(len(words), attributes)
     for i, (start, end, label) in enumerate(attributes):
         if i in done:
             continue
         paren = depths[start] > 0
-        costs = [_cost(barriers, d, (start, end), cfg, paren) for d in drugs]
+        costs = [_cost(barriers, d, (start, end), cfg, paren, covered) for d in drugs]
         best = min(range(len(drugs)), key=lambda d: (costs[d], d))
         if costs[best] > cfg.max_gap:
             continue

@@ -84,6 +84,16 @@ CASES = [
                                                         ("Avastin", "DRUG"), ("injection", "ROUTE")],
      [("bevacizumab", (("ROUTE", ("intravitreal", "injection")),)),
       ("Avastin", (("ROUTE", ("intravitreal", "injection")),))]),
+    ("oral lithium 300 mg three times daily or placebo for 8 weeks",
+     [("oral", "ROUTE"), ("lithium", "DRUG"), ("300 mg", "DOSE"), ("three times daily", "FREQUENCY"),
+      ("placebo", "DRUG"), ("8 weeks", "DURATION")],
+     [("lithium", (("DOSE", ("300 mg",)), ("FREQUENCY", ("three times daily",)), ("ROUTE", ("oral",)))),
+      ("placebo", (("DURATION", ("8 weeks",)),))]),
+    ("cisplatin 75 mg/m2 on day 1 plus etoposide 100 mg/m2",
+     [("cisplatin", "DRUG"), ("75 mg/m2", "DOSE"), ("on day 1", "FREQUENCY"), ("etoposide", "DRUG"),
+      ("100 mg/m2", "DOSE")],
+     [("cisplatin", (("DOSE", ("75 mg/m2",)), ("FREQUENCY", ("on day 1",)))),
+      ("etoposide", (("DOSE", ("100 mg/m2",)),))]),
     pytest.param("ketamine , unlike morphine , was given at 10 mg",
                  [("ketamine", "DRUG"), ("morphine", "DRUG"), ("10 mg", "DOSE")],
                  [("ketamine", (("DOSE", ("10 mg",)),)), ("morphine", ())],
@@ -95,7 +105,7 @@ CASES = [
                          ids=["x-mg-of-drug", "drug-x-mg", "drug-paren", "low-dose-drug", "drug-in-dose",
                               "two-pairs", "respectively", "shared-route", "seed-like", "full", "no-drug",
                               "shared-level", "route-inside-drug", "numeric-not-shared",
-                              "brand-alias", "parenthetical"])
+                              "brand-alias", "dose-chain-before-or", "dose-chain-before-plus", "parenthetical"])
 def test_link_regimens(text, marks, expected):
     assert _table(_doc(text, marks)) == expected
 
