@@ -158,6 +158,16 @@ def test_quantities(text, expected):
         assert norm == (pytest.approx(want) if want is not None else None)
 
 
+@pytest.mark.parametrize("text,labels", [
+    ("100 mg on days 1-3 were given", [("TIMEPOINT", "days 1-3")]),  # the 3 is a day, not 3 people
+    ("given on days 1, 8 and 15 were tolerated", [("TIMEPOINT", "days 1"), ("TIMEPOINT", "8"), ("TIMEPOINT", "15")]),
+    ("of 40 patients, 30 were randomised at week 2",
+     [("SAMPLE_SIZE", "40 patients"), ("SAMPLE_SIZE", "30"), ("TIMEPOINT", "week 2")]),
+])
+def test_a_count_inside_a_time_is_not_a_sample_size(text, labels):
+    assert [(f[0], f[1]) for f in _found(text)] == labels
+
+
 @pytest.mark.parametrize("text,bounds", [
     ("for 2 to 3 weeks", (14, 21)), ("95% CI 0.6–0.9", (0.6, 0.9)), ("95% CI, −1.9 to −0.5", (-1.9, -0.5)),
 ])

@@ -360,8 +360,11 @@ def find_quantities(text: str, rules: QuantityRules | None = None) -> list[Quant
     """
     rules = rules or default_rules()
     led = list(rules.patterns["number_led"].finditer(text))
-    found = [*find_times(text, rules, led), *find_sample_sizes(text, rules, led), *find_statistics(text, rules)]
-    return _resolve(found)
+    times = find_times(text, rules, led)
+    # a count inside a time (`on days 1-3 were given`) is a day, not a sample size
+    sizes = [q for q in find_sample_sizes(text, rules, led)
+             if not any(t.start <= q.start and q.end <= t.end for t in times)]
+    return _resolve([*times, *sizes, *find_statistics(text, rules)])
 
 
 def _resolve(found: list[Quantity]) -> list[Quantity]:
