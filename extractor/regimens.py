@@ -8,7 +8,8 @@ with only other attributes between it and a drug is next to that drug (`metformi
 daily or placebo`: the frequency is metformin's). With
 `respectively` and as many attributes of a label as drugs, they pair up in order. Routes,
 frequencies and durations are shared by coordinated drugs (`ketamine and midazolam were given
-intravenously`; also qualitative doses: `therapeutic doses of venlafaxine and
+intravenously`, `A (8 mg) and B (1 mg) were given orally`; not one chained to a drug's own
+dose, `A (10 mg) or B 200 mg twice daily`; also qualitative doses: `therapeutic doses of venlafaxine and
 trimipramine`), and a name in parentheses right after a drug is the same drug
 (`bevacizumab (Avastin) injection`). Mentions are read by label from any span group, so DURATION and SAMPLE_SIZE
 spans written by other components link too.
@@ -89,16 +90,28 @@ def _barrier_counts(words: list[str], cfg: _Config) -> list[int]:
     return counts
 
 
-def _covered_counts(n: int, attributes: list[tuple[int, int, str]]) -> list[int]:
-    """How many tokens before each position lie inside some attribute: an attribute with only
-    other attributes between it and a drug (`metformin 500 mg twice daily`) is next to it."""
+def _inside(n: int, attributes: list[tuple[int, int, str]]) -> list[bool]:
+    """Whether each token lies inside some attribute."""
     inside = [False] * n
     for start, end, _ in attributes:
         inside[start:end] = [True] * (end - start)
+    return inside
+
+
+def _covered_counts(inside: list[bool]) -> list[int]:
+    """How many tokens before each position lie inside some attribute: an attribute with only
+    other attributes between it and a drug (`metformin 500 mg twice daily`) is next to it."""
     counts = [0]
     for flag in inside:
         counts.append(counts[-1] + flag)
     return counts
+
+
+def _chained(drug: tuple[int, int], attr: tuple[int, int], covered: list[int]) -> bool:
+    """Only other attributes, at least one, between the drug and the attribute: it belongs to
+    that drug's own list (`diclofenac 75 mg twice daily`), not to drugs coordinated with it."""
+    lo, hi = (drug[1], attr[0]) if drug[1] <= attr[0] else (attr[1], drug[0])
+    return hi > lo and covered[hi] - covered[lo] == hi - lo
 
 
 def _cost(barriers: list[int], drug: tuple[int, int], attr: tuple[int, int], cfg: _Config, paren: bool,
@@ -108,7 +121,7 @@ def _cost(barriers: list[int], drug: tuple[int, int], attr: tuple[int, int], cfg
         return 0
     lo, hi = (de, as_) if de <= as_ else (ae, ds)
     gap = hi - lo
-    if gap and covered[hi] - covered[lo] == gap:
+    if _chained(drug, attr, covered):
         gap = 0  # only other attributes between: one chain (`metformin 500 mg twice daily`)
     cost = gap + cfg.barrier_cost * (barriers[hi] - barriers[lo])
     if paren and ds >= ae:
@@ -116,11 +129,20 @@ def _cost(barriers: list[int], drug: tuple[int, int], attr: tuple[int, int], cfg
     return cost
 
 
-def _coordinated(words: list[str], drugs: list[tuple[int, int]], cfg: _Config) -> list[int]:
-    """Group id per drug: drugs joined only by `,`/`and`/`or` ... share a group."""
+def _coordinated(words: list[str], drugs: list[tuple[int, int]], cfg: _Config,
+                 inside: list[bool] | None = None) -> list[int]:
+    """Group id per drug: drugs joined only by `,`/`and`/`or` ... share a group, also with each
+    one's own attributes in parentheses between them (`A (8 mg) and B (1 mg)`; `inside[i]`:
+    token i is part of an attribute). Bare attributes between two drugs (`A 10 mg and B`) part
+    them: such lists give each drug its own regimen."""
     groups = [0] * len(drugs)
     for k in range(1, len(drugs)):
-        gap = words[drugs[k - 1][1]:drugs[k][0]]
+        lo, hi = drugs[k - 1][1], drugs[k][0]
+        gap = words[lo:hi]
+        if inside is not None and gap[:1] == ["("] and ")" in gap:
+            close = gap.index(")")
+            if all(inside[lo + 1:lo + close]):  # the parentheses hold only attributes
+                gap = gap[close + 1:]
         joined = bool(gap) and all(w in cfg.coordinators for w in gap)
         groups[k] = groups[k - 1] if joined else groups[k - 1] + 1
     return groups
@@ -147,10 +169,11 @@ def assign(words: list[str], drugs: list[tuple[int, int]], attributes: list[tupl
                 for d, i in enumerate(sorted(idx, key=lambda i: attributes[i][0])):
                     links[d].append(i)
                     done.add(i)
-    groups = _coordinated(words, drugs, cfg)
+    inside = _inside(len(words), attributes)
+    groups = _coordinated(words, drugs, cfg, inside)
     aliases = _aliases(words, drugs, groups, classes, cfg)
     depths, barriers = _paren_depths(words), _barrier_counts(words, cfg)
-    covered = _covered_counts(len(words), attributes)
+    covered = _covered_counts(inside)
     for i, (start, end, label) in enumerate(attributes):
         if i in done:
             continue
@@ -160,7 +183,7 @@ def assign(words: list[str], drugs: list[tuple[int, int]], attributes: list[tupl
         if costs[best] > cfg.max_gap:
             continue
         targets = [best]
-        if label in cfg.shared_labels or i in shareable:
+        if (label in cfg.shared_labels or i in shareable) and not _chained(drugs[best], (start, end), covered):
             members = [d for d in range(len(drugs)) if groups[d] == groups[best]]
             span_lo, span_hi = drugs[members[0]][0], drugs[members[-1]][1]
             if end <= span_lo or start >= span_hi:

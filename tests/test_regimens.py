@@ -94,6 +94,16 @@ CASES = [
       ("100 mg/m2", "DOSE")],
      [("cisplatin", (("DOSE", ("75 mg/m2",)), ("FREQUENCY", ("on day 1",)))),
       ("etoposide", (("DOSE", ("100 mg/m2",)),))]),
+    ("ondansetron ( 8 mg ) and granisetron ( 1 mg ) were given intravenously",
+     [("ondansetron", "DRUG"), ("8 mg", "DOSE"), ("granisetron", "DRUG"), ("1 mg", "DOSE"),
+      ("intravenously", "ROUTE")],
+     [("ondansetron", (("DOSE", ("8 mg",)), ("ROUTE", ("intravenously",)))),
+      ("granisetron", (("DOSE", ("1 mg",)), ("ROUTE", ("intravenously",))))]),
+    ("naproxen ( 10 mg ) or celecoxib 200 mg twice daily",
+     [("naproxen", "DRUG"), ("10 mg", "DOSE"), ("celecoxib", "DRUG"), ("200 mg", "DOSE"),
+      ("twice daily", "FREQUENCY")],
+     [("naproxen", (("DOSE", ("10 mg",)),)),
+      ("celecoxib", (("DOSE", ("200 mg",)), ("FREQUENCY", ("twice daily",))))]),
     pytest.param("ketamine , unlike morphine , was given at 10 mg",
                  [("ketamine", "DRUG"), ("morphine", "DRUG"), ("10 mg", "DOSE")],
                  [("ketamine", (("DOSE", ("10 mg",)),)), ("morphine", ())],
@@ -105,7 +115,8 @@ CASES = [
                          ids=["x-mg-of-drug", "drug-x-mg", "drug-paren", "low-dose-drug", "drug-in-dose",
                               "two-pairs", "respectively", "shared-route", "seed-like", "full", "no-drug",
                               "shared-level", "route-inside-drug", "numeric-not-shared",
-                              "brand-alias", "dose-chain-before-or", "dose-chain-before-plus", "parenthetical"])
+                              "brand-alias", "dose-chain-before-or", "dose-chain-before-plus",
+                              "coordinated-with-own-doses", "chained-not-shared", "parenthetical"])
 def test_link_regimens(text, marks, expected):
     assert _table(_doc(text, marks)) == expected
 
