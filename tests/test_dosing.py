@@ -46,6 +46,7 @@ def test_find_doses(text, expected):
     ("IV ketamine", [("IV", "intravenous")]),
     ("1 g i.v. daily", [("i.v.", "intravenous")]),
     ("a continuous infusion", [("infusion", "infusion")]),
+    ("1 g infused over 8 h", [("infused", "infusion")]),
     ("taken orally", [("orally", "oral")]),
     ("20 mg p.o. once", [("p.o.", "oral")]),
     ("intranasal spray", [("intranasal", "intranasal")]),
