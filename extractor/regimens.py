@@ -21,6 +21,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 from typing import Any
 
 from spacy.attrs import SENT_START
@@ -72,6 +73,8 @@ def config() -> _Config:
 def _paren_depths(words: list[str]) -> list[int]:
     """Open-parenthesis depth before each token (and after the last): `depths[i] > 0` means
     token i is inside a parenthesis opened earlier in the sentence."""
+    if "(" not in words:
+        return [0] * (len(words) + 1)
     depths = [0]
     depth = 0
     for w in words:
@@ -84,10 +87,7 @@ def _paren_depths(words: list[str]) -> list[int]:
 def _barrier_counts(words: list[str], cfg: _Config) -> list[int]:
     """How many barrier words come before each token (and in all): the barriers between two
     positions are one subtraction."""
-    counts = [0]
-    for w in words:
-        counts.append(counts[-1] + (w in cfg.barriers))
-    return counts
+    return list(accumulate(map(cfg.barriers.__contains__, words), initial=0))
 
 
 def _inside(n: int, attributes: list[tuple[int, int, str]]) -> list[bool]:
@@ -101,10 +101,7 @@ def _inside(n: int, attributes: list[tuple[int, int, str]]) -> list[bool]:
 def _covered_counts(inside: list[bool]) -> list[int]:
     """How many tokens before each position lie inside some attribute: an attribute with only
     other attributes between it and a drug (`metformin 500 mg twice daily`) is next to it."""
-    counts = [0]
-    for flag in inside:
-        counts.append(counts[-1] + flag)
-    return counts
+    return list(accumulate(inside, initial=0))
 
 
 def _chained(drug: tuple[int, int], attr: tuple[int, int], covered: list[int]) -> bool:
