@@ -55,6 +55,7 @@ def test_find_doses(text, expected):
     ("given i.m. twice", [("i.m.", "intramuscular")]),
     ("epidural and intrathecal", [("epidural", "epidural"), ("intrathecal", "intrathecal")]),
     ("transdermal patch", [("transdermal", "transdermal")]),
+    ("a single oral dose", [("oral", "oral")]),
     ("inhaled steroids", [("inhaled", "inhaled")]),
     ("stage IV cancer", []),
     ("type IV collagen", []),
@@ -96,6 +97,9 @@ def test_find_routes(text, expected):
     ("five monthly cycles", [("monthly", "once monthly", pytest.approx(1 / 30.4375, rel=1e-3))]),  # a count
     ("eight hourly", [("eight hourly", "every 8 h", 3.0)]),
     ("twenty hourly doses", [("hourly", "hourly", 24.0)]),  # only the usual intervals are read as one
+    ("a single dose", [("a single dose", "single", None)]),
+    ("after a single oral dose of it", [("a single oral dose", "single", None)]),  # the route stays a ROUTE too
+    ("two single oral doses", []),
 ], ids=lambda x: x if isinstance(x, str) else None)
 def test_find_frequencies(text, expected):
     assert [(text[m.start:m.end], m.value, m.norm_value) for m in find_frequencies(text)] == expected

@@ -423,6 +423,20 @@ def _route_dose_count(text: str, start: int, end: int, r: _Rules) -> Mention | N
     return Mention(before.start(1), after.end(), "DOSE", value="count")
 
 
+_SINGLE_BEFORE = re.compile(r"(?<![\w-])((?:(?:a|one)\s+)?single)\s+$", re.I)
+_DOSE_AFTER = re.compile(r"\s+dose(?![\w-])", re.I)
+
+
+def _route_single_dose(text: str, start: int, end: int) -> Mention | None:
+    """`a single oral dose`: the frequency `single` with the route inside (the route stays a
+    ROUTE of its own; the FREQUENCY spans the phrase, as `a single dose` does)."""
+    after = _DOSE_AFTER.match(text, end)
+    before = _SINGLE_BEFORE.search(text, max(0, start - 20), start) if after else None
+    if before is None:
+        return None
+    return Mention(before.start(1), after.end(), "FREQUENCY", value="single")
+
+
 @lru_cache(maxsize=1)
 def _multipliers() -> frozenset[str]:
     return frozenset(k.lower() for k in load_json("frequency_multipliers.json"))
@@ -458,7 +472,7 @@ def scan_words(text: str) -> list[Mention]:
             if _word_after(text, m.end()) in r.context["route_not_before"]:
                 continue  # "subcutaneous fat", "oral mucositis"
             out.append(Mention(m.start(), m.end(), "ROUTE", value=value))
-            count = _route_dose_count(text, m.start(), m.end(), r)
+            count = _route_dose_count(text, m.start(), m.end(), r) or _route_single_dose(text, m.start(), m.end())
             if count is not None:
                 out.append(count)
             continue
