@@ -38,6 +38,7 @@ DRUG_CASES = [
     ("Extended-release niacin caused flushing.", ["niacin"], ["DB00627"]),
     ("Topical testosterone gel was applied daily.", ["testosterone"], ["DB13946"]),
     ("Serum creatine kinase rose sharply.", [], []),
+    ("LDL cholesterol and VLDL cholesterol fell by 50%.", [], []),  # lab analytes, not drugs
     ("Both agents inhibit CYP3A in the liver.", [], []),
     # tokenizer v2 splits a hyphen between words, so the drug's name is a token of its own
     ("ketamine-like effects", ["ketamine"], None),
