@@ -193,14 +193,17 @@ def assign(words: list[str], drugs: list[tuple[int, int]], attributes: list[tupl
 def _aliases(words: list[str], drugs: list[tuple[int, int]], groups: list[int] | None = None,
              classes: frozenset[int] = frozenset(), cfg: _Config | None = None) -> list[list[int]]:
     """Drugs that name the same thing: `bevacizumab (Avastin)` -> a brand or abbreviation in
-    parentheses right after a drug; `clozapine, an atypical antipsychotic` -> an appositive;
+    parentheses right after a drug; `amoxicillin-clavulanate`, `lopinavir/ritonavir` -> the
+    ingredients of one product (what is given of it is given of both); `clozapine, an atypical
+    antipsychotic` -> an appositive;
     `antiviral therapy with peginterferon and ribavirin` -> a class, a treatment word and
     `with`, then the drugs of that class (the coordinated ones too). Each drug maps to itself
     plus its aliases."""
     out = [[d] for d in range(len(drugs))]
     for k in range(1, len(drugs)):
         gap = words[drugs[k - 1][1]:drugs[k][0]]
-        if gap == ["("] or _appositive(gap):
+        combination = gap in (["-"], ["/"]) and "placebo" not in (words[drugs[k - 1][0]], words[drugs[k][0]])
+        if gap == ["("] or combination or _appositive(gap):
             out[k - 1].append(k)
             out[k].insert(0, k - 1)
         elif (k - 1 in classes and cfg is not None and groups is not None and len(gap) == 2

@@ -104,6 +104,12 @@ CASES = [
       ("twice daily", "FREQUENCY")],
      [("naproxen", (("DOSE", ("10 mg",)),)),
       ("celecoxib", (("DOSE", ("200 mg",)), ("FREQUENCY", ("twice daily",))))]),
+    ("amoxicillin - clavulanate 90 mg/kg/day for 10 days",
+     [("amoxicillin", "DRUG"), ("clavulanate", "DRUG"), ("90 mg/kg/day", "DOSE"), ("10 days", "DURATION")],
+     [("amoxicillin", (("DOSE", ("90 mg/kg/day",)), ("DURATION", ("10 days",)))),
+      ("clavulanate", (("DOSE", ("90 mg/kg/day",)), ("DURATION", ("10 days",))))]),
+    ("ketamine / placebo 0.5 mg/kg", [("ketamine", "DRUG"), ("placebo", "DRUG"), ("0.5 mg/kg", "DOSE")],
+     [("ketamine", ()), ("placebo", (("DOSE", ("0.5 mg/kg",)),))]),  # not one product
     pytest.param("ketamine , unlike morphine , was given at 10 mg",
                  [("ketamine", "DRUG"), ("morphine", "DRUG"), ("10 mg", "DOSE")],
                  [("ketamine", (("DOSE", ("10 mg",)),)), ("morphine", ())],
@@ -116,7 +122,8 @@ CASES = [
                               "two-pairs", "respectively", "shared-route", "seed-like", "full", "no-drug",
                               "shared-level", "route-inside-drug", "numeric-not-shared",
                               "brand-alias", "dose-chain-before-or", "dose-chain-before-plus",
-                              "coordinated-with-own-doses", "chained-not-shared", "parenthetical"])
+                              "coordinated-with-own-doses", "chained-not-shared", "combination-product",
+                              "placebo-not-an-ingredient", "parenthetical"])
 def test_link_regimens(text, marks, expected):
     assert _table(_doc(text, marks)) == expected
 
