@@ -127,22 +127,29 @@ def _cost(barriers: list[int], drug: tuple[int, int], attr: tuple[int, int], cfg
 
 
 def _coordinated(words: list[str], drugs: list[tuple[int, int]], cfg: _Config,
-                 inside: list[bool] | None = None) -> list[int]:
-    """Group id per drug: drugs joined only by `,`/`and`/`or` ... share a group, also with each
-    one's own attributes in parentheses between them (`A (8 mg) and B (1 mg)`; `inside[i]`:
-    token i is part of an attribute). Bare attributes between two drugs (`A 10 mg and B`) part
-    them: such lists give each drug its own regimen."""
+                 inside: list[bool] | None = None) -> tuple[list[int], set[int]]:
+    """Group id per drug, and the groups whose drugs carry their own attributes. Drugs joined
+    only by `,`/`and`/`or` ... share a group, also with each one's own attributes between them:
+    in parentheses (`A (8 mg) and B (1 mg)`) or bare (`A 400 mg and B 1 g were given every 6
+    hours`; `inside[i]`: token i is part of an attribute)."""
     groups = [0] * len(drugs)
+    own: set[int] = set()
     for k in range(1, len(drugs)):
         lo, hi = drugs[k - 1][1], drugs[k][0]
         gap = words[lo:hi]
+        has_own = False
         if inside is not None and gap[:1] == ["("] and ")" in gap:
             close = gap.index(")")
             if all(inside[lo + 1:lo + close]):  # the parentheses hold only attributes
                 gap = gap[close + 1:]
+        if inside is not None and any(inside[lo:hi]):
+            has_own = True
+            gap = [w for i, w in enumerate(words[lo:hi], lo) if not inside[i] and w not in ("(", ")")]
         joined = bool(gap) and all(w in cfg.coordinators for w in gap)
         groups[k] = groups[k - 1] if joined else groups[k - 1] + 1
-    return groups
+        if joined and has_own:
+            own.add(groups[k])
+    return groups, own
 
 
 def assign(words: list[str], drugs: list[tuple[int, int]], attributes: list[tuple[int, int, str]],
@@ -167,7 +174,7 @@ def assign(words: list[str], drugs: list[tuple[int, int]], attributes: list[tupl
                     links[d].append(i)
                     done.add(i)
     inside = _inside(len(words), attributes)
-    groups = _coordinated(words, drugs, cfg, inside)
+    groups, own = _coordinated(words, drugs, cfg, inside)
     aliases = _aliases(words, drugs, groups, classes, cfg)
     depths, barriers = _paren_depths(words), _barrier_counts(words, cfg)
     covered = _covered_counts(inside)
@@ -183,7 +190,12 @@ def assign(words: list[str], drugs: list[tuple[int, int]], attributes: list[tupl
         if (label in cfg.shared_labels or i in shareable) and not _chained(drugs[best], (start, end), covered):
             members = [d for d in range(len(drugs)) if groups[d] == groups[best]]
             span_lo, span_hi = drugs[members[0]][0], drugs[members[-1]][1]
-            if end <= span_lo or start >= span_hi:
+            # drugs listed with their own attributes share only what is said apart from the
+            # list (`A 400 mg and B 1 g were given every 6 hours`), not what ends one of its
+            # items (`0.5 mg A intramuscularly and 10 mg B subcutaneously`)
+            lo, hi = (span_hi, start) if start >= span_hi else (end, span_lo)
+            apart = groups[best] not in own or (hi - lo) - (covered[hi] - covered[lo]) > 0
+            if (end <= span_lo or start >= span_hi) and apart:
                 targets = members
         for d in dict.fromkeys(alias for target in targets for alias in aliases[target]):
             links[d].append(i)
