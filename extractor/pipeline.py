@@ -54,6 +54,9 @@ _UNIT_ABBREVIATIONS = ("h", "hr", "hrs", "d", "min", "mins", "sec", "wk", "wks",
 _EXTRA_INFIXES = r"|(?<=[A-Za-z0-9)])\.(?=\[\d)|(?<=\d)\](?=\[)"
 # "studies[12]", "[63]–TUBG1", "2012):": keep a citation apart from the word or sign it touches
 _EXTRA_INFIXES += r"|(?:(?<=[^\W\d_])|(?<=\)))(?=\[\d)|(?<=\d\])(?=[–—/,(])|(?<=\w\))(?=[:–—])"
+# "Paclitaxel(N = 59)", "metformin(n = 135)" (PMC table headers): the group size's bracket is not
+# part of the name
+_EXTRA_INFIXES += r"|(?<=[A-Za-z]{2})\((?=[nN](?:\s?=|$))"
 # split `amiodarone-induced` and `imipenem/cilastatin` so a drug name is a token of its own
 _EXTRA_INFIXES += (r"|(?<=[A-Za-z]{2})-(?=(?:induced|associated|related|based|dependent|mediated|treated|"
                    r"resistant|containing|exposed|naive|sparing|refractory|responsive)\b)"
