@@ -179,7 +179,11 @@ def test_context_words(text, expected):
     ("placebo (20%)", []),
     ("rash in 3% of ketamine infusions", ["infusions"]),
     ("10% of 5 mg tablets", ["5 mg", "tablets"]),
-], ids=["effect-size", "before-drug", "paren-after-drug", "proportion-of", "proportion-of-number"])
+    ("rates were 66% for valsartan and 60% with amlodipine", []),
+    ("lidocaine 1% was infiltrated", ["1%"]),
+    ("0.5% topical tetracaine", ["0.5%", "topical"]),
+], ids=["effect-size", "before-drug", "paren-after-drug", "proportion-of", "proportion-of-number",
+        "proportion-for-arm", "after-drug", "one-word-between"])
 def test_percent_doses(nlp, text, expected):
     doc = nlp(text)
     assert [s.text for s in doc.spans["dosing"]] == expected

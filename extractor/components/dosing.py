@@ -596,7 +596,14 @@ def _near_drug(doc: Doc, span: Span, drugs: list[Span]) -> bool:
     if span.end < len(doc) and doc[span.end].lower_ == "of" and (span.end + 1 >= len(doc)
                                                                   or not doc[span.end + 1].like_num):
         return False  # "2% of the patients", "2% of imipenem administrations": a proportion
-    return any(0 <= d.start - span.end <= 1 or span.start == d.end for d in drugs)
+    return any(span.start == d.end or d.start == span.end
+               or (d.start - span.end == 1 and doc[span.end].lower_ not in _NOT_BETWEEN_PERCENT_AND_DRUG)
+               for d in drugs)
+
+
+# `57.5% for infliximab`, `12% in the placebo group`: a proportion about a drug's arm, not its dose
+_NOT_BETWEEN_PERCENT_AND_DRUG = frozenset({"for", "in", "with", "vs", "vs.", "versus", "and", "or", "on", "to",
+                                           "at", "by", "from", "than", "after", "of"})
 
 
 # what a frequency word without a rate (`continuous`, `repeated`, `intermittent`) needs to be
