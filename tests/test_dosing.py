@@ -52,6 +52,7 @@ def test_find_doses(text, expected):
     ("intranasal spray", [("intranasal", "intranasal")]),
     ("topical cream", [("topical", "topical"), ("cream", "topical")]),
     ("s.c. injection", [("s.c.", "subcutaneous"), ("injection", "injection")]),
+    ("by a single user (S.C) per protocol", []),  # initials, not a route
     ("given i.m. twice", [("i.m.", "intramuscular")]),
     ("epidural and intrathecal", [("epidural", "epidural"), ("intrathecal", "intrathecal")]),
     ("transdermal patch", [("transdermal", "transdermal")]),
