@@ -165,6 +165,10 @@ def test_round_trip_to_disk(tmp_path):
     ("at the injection site", []),
     ("intermittent porphyria", []),
     ("continuous veno-venous hemodialysis", []),
+    ("raised intraocular pressure", []),
+    ("small-bowel capsule endoscopy", []),
+    ("nasal discomfort was common", []),
+    ("intermittent fasting", []),
     ("subcutaneous injection", [("subcutaneous", "ROUTE"), ("injection", "ROUTE")]),
     ("continuous infusion", [("continuous", "FREQUENCY"), ("infusion", "ROUTE")]),
 ], ids=lambda x: x if isinstance(x, str) else None)
