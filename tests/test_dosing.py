@@ -29,6 +29,8 @@ DOSE_CASES = [
     ("maximum tolerated dose", [("maximum tolerated dose", "maximum tolerated", None, None, None, None, None)]),
     ("in 2010 most", []),
     ("stage 3 disease", []),
+    ("HbA1c fell by 9.6 mmol/mol", []),  # a lab value
+    ("2 mmol of potassium", [("2 mmol", 2.0, "mmol", 2.0, "mmol", None, None)]),
     pytest.param("40 mg twice", [("40 mg", 40.0, "mg", 40.0, "mg", None, None)], id="dose-before-word"),
 ]
 
