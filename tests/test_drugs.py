@@ -39,6 +39,7 @@ DRUG_CASES = [
     ("Topical testosterone gel was applied daily.", ["testosterone"], ["DB13946"]),
     ("Serum creatine kinase rose sharply.", [], []),
     ("LDL cholesterol and VLDL cholesterol fell by 50%.", [], []),  # lab analytes, not drugs
+    ("Serum ferritin, hsCRP, calprotectin and E-selectin were measured.", [], []),
     ("Paclitaxel(N = 59) and metformin(n = 135)", ["Paclitaxel", "metformin"], None),  # PMC table headers
     ("Both agents inhibit CYP3A in the liver.", [], []),
     # tokenizer v2 splits a hyphen between words, so the drug's name is a token of its own
