@@ -158,6 +158,18 @@ def test_quantities(text, expected):
         assert norm == (pytest.approx(want) if want is not None else None)
 
 
+@pytest.mark.parametrize("text", [
+    "a woman at 16 weeks' gestation", "infants born at 28 weeks of gestation", "a 20-week pregnant woman",
+    "at 32 weeks gestational age", "a gestational age of 30 weeks",
+])
+def test_a_gestational_age_is_not_a_time(text):
+    assert _found(text) == []  # like `aged 45 years`, a property of the patient
+
+
+def test_a_time_in_pregnancy_still_is():
+    assert [(f[0], f[1]) for f in _found("treated for 12 weeks during pregnancy")] == [("DURATION", "12 weeks")]
+
+
 @pytest.mark.parametrize("text,labels", [
     ("100 mg on days 1-3 were given", [("TIMEPOINT", "days 1-3")]),  # the 3 is a day, not 3 people
     ("given on days 1, 8 and 15 were tolerated", [("TIMEPOINT", "days 1"), ("TIMEPOINT", "8"), ("TIMEPOINT", "15")]),
