@@ -30,6 +30,12 @@ DOSE_CASES = [
     ("in 2010 most", []),
     ("stage 3 disease", []),
     ("HbA1c fell by 9.6 mmol/mol", []),  # a lab value
+    ("3 x 10^6 IU", [("3 x 10^6 IU", 3e6, "IU", 3e6, "IU", None, None)]),  # not "6 IU"
+    ("2.5 × 10(6) IU/kg", [("2.5 × 10(6) IU/kg", 2.5e6, "IU/kg", 2.5e6, "IU/kg", None, None)]),
+    ("1 × 10⁶ IU", [("1 × 10⁶ IU", 1e6, "IU", 1e6, "IU", None, None)]),
+    ("3 x 10^-3 mg", [("3 x 10^-3 mg", 0.003, "mg", 0.003, "mg", None, None)]),
+    ("9 MU/m2", [("9 MU/m2", 9.0, "MU/m2", 9e6, "IU/m2", None, None)]),
+    ("5 MIU", [("5 MIU", 5.0, "MIU", 5e6, "IU", None, None)]),
     ("2 mmol of potassium", [("2 mmol", 2.0, "mmol", 2.0, "mmol", None, None)]),
     pytest.param("40 mg twice", [("40 mg", 40.0, "mg", 40.0, "mg", None, None)], id="dose-before-word"),
 ]

@@ -28,6 +28,11 @@ from .batching import BatchPipe
 GROUP = "dosing"
 _NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.·]\d+)?|\.\d+)"
 _DASH = r"\s*(?:-|–|—|‐|to)\s*"
+# `3 x 10^6 IU`, `2.5 × 10(6)`, `1 × 10⁶`, `10^6`: a power of ten, with or without a mantissa
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+_SCI_MARKS = frozenset("x×^*(⁰¹²³⁴⁵⁶⁷⁸⁹")
+_SCI = (r"(?:\d+(?:\.\d+)?\s*[x×]\s*)?10(?:\s*(?:\^|\*\*)\s*[-−]?\d+|\([-−]?\d+\)|⁻?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)")
+_SCI_PARTS = re.compile(r"(?:(\d+(?:\.\d+)?)\s*[x×]\s*)?10\s*(?:\^|\*\*|\()?\s*([-−]?\d+)")
 _INVERSE = r"(?:-1|−1|–1|⁻¹)"
 
 
@@ -92,8 +97,8 @@ def rules() -> _Rules:
     context = _context()
     bounds = _alternation(list(context["dose_upper_bounds"] | context["dose_lower_bounds"])).replace(r"\s*", r"\s+")
     dose = re.compile(
-        rf"(?<![\w.,\-−–])(?:(?P<cmp>{bounds})\s*)?(?:(?P<mult>\d+)\s*[×x]\s*)?"
-        rf"(?P<lo>{_NUM})(?:{_DASH}(?P<hi>{_NUM}))?(?:\s*|-)"
+        rf"(?<![\w.,\-−–^])(?:(?P<cmp>{bounds})\s*)?(?:(?P<mult>\d+)\s*[×x]\s*(?!10\s*[\^*(⁰¹²³⁴⁵⁶⁷⁸⁹⁻]))?"
+        rf"(?P<lo>{_SCI}|{_NUM})(?:{_DASH}(?P<hi>{_NUM}))?(?:\s*|-)"
         rf"(?P<unit>{unit})(?![\w])(?!\s*/\s*(?:{_alternation(units.get('not_per', []))})(?![\w]))"
     )
     list_head = re.compile(rf"(?<![\w.,\-−–])(?P<num>{_NUM})\s*(?:,\s*(?:and|or)?|and|or|&)\s*$")
@@ -309,6 +314,11 @@ def _squash(unit: str) -> str:
 
 
 def _number(text: str) -> float:
+    if any(ch in _SCI_MARKS for ch in text):  # `3 x 10^6`, `2.5 × 10(6)`, `10⁶`
+        m = _SCI_PARTS.fullmatch(text.translate(_SUPERSCRIPTS).strip().rstrip(")").strip())
+        if m:
+            mantissa = float(m.group(1)) if m.group(1) else 1.0
+            return mantissa * 10.0 ** int(m.group(2).replace("−", "-"))
     return float(text.replace(",", "").replace("·", "."))
 
 
