@@ -81,6 +81,11 @@ def test_find_routes(text, expected):
     ("every 6 weeks", [("every 6 weeks", "every 6 weeks", pytest.approx(1 / 42, rel=1e-4))]),
     ("every two days", [("every two days", "every 2 days", 0.5)]),
     ("4 times/day", [("4 times/day", "4 times per day", 4.0)]),
+    ("5 mg tds", [("tds", "three times daily", 3)]),  # British prescribing, lower case only
+    ("500 mg q.d.s.", [("q.d.s.", "four times daily", 4)]),  # not q.d
+    ("TDS was measured", []),
+    ("10 mg nocte", [("nocte", "nightly", 1)]),
+    ("20 mg every morning", [("every morning", "once daily", 1)]),
     ("a single dose", [("a single dose", "single", None)]),
     ("continuous", [("continuous", "continuous", None)]),
     ("repeated", [("repeated", "repeated", None)]),
@@ -106,6 +111,11 @@ def test_find_routes(text, expected):
     ("five monthly cycles", [("monthly", "once monthly", pytest.approx(1 / 30.4375, rel=1e-3))]),  # a count
     ("eight hourly", [("eight hourly", "every 8 h", 3.0)]),
     ("twenty hourly doses", [("hourly", "hourly", 24.0)]),  # only the usual intervals are read as one
+    ("5 mg tds", [("tds", "three times daily", 3)]),  # British prescribing, lower case only
+    ("500 mg q.d.s.", [("q.d.s.", "four times daily", 4)]),  # not q.d
+    ("TDS was measured", []),
+    ("10 mg nocte", [("nocte", "nightly", 1)]),
+    ("20 mg every morning", [("every morning", "once daily", 1)]),
     ("a single dose", [("a single dose", "single", None)]),
     ("after a single oral dose of it", [("a single oral dose", "single", None)]),  # the route stays a ROUTE too
     ("two single oral doses", []),
