@@ -137,14 +137,9 @@ def _coordinated(words: list[str], drugs: list[tuple[int, int]], cfg: _Config,
     for k in range(1, len(drugs)):
         lo, hi = drugs[k - 1][1], drugs[k][0]
         gap = words[lo:hi]
-        has_own = False
-        if inside is not None and gap[:1] == ["("] and ")" in gap:
-            close = gap.index(")")
-            if all(inside[lo + 1:lo + close]):  # the parentheses hold only attributes
-                gap = gap[close + 1:]
-        if inside is not None and any(inside[lo:hi]):
-            has_own = True
-            gap = [w for i, w in enumerate(words[lo:hi], lo) if not inside[i] and w not in ("(", ")")]
+        has_own = inside is not None and any(inside[lo:hi])
+        if has_own:  # the drugs' own attributes, and brackets around them, do not part them
+            gap = [w for i, w in enumerate(gap, lo) if not inside[i] and w not in ("(", ")")]
         joined = bool(gap) and all(w in cfg.coordinators for w in gap)
         groups[k] = groups[k - 1] if joined else groups[k - 1] + 1
         if joined and has_own:
