@@ -148,9 +148,17 @@ _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _PLAIN = re.compile(r"\d+(?:\.\d+)?|\.\d+")
 _UNICODE_FRACTION = re.compile(rf"(\d+)?\s?([{_FRACTION_CHARS}])")
 _SLASH_FRACTION = re.compile(r"(?:(\d+)\s)?(\d+)/(\d+)")
+# a power of ten as written in papers: `3 × 10^6`, `2.5 x 10(6)`, `1 × 10⁶`, `10^6`, `10⁻³`
+# (regex source for finding one; without a mantissa it needs `^`, `**`, brackets or superscripts)
+POWER_OF_TEN = (r"(?:\d+(?:\.\d+)?\s*[x×]\s*)?10(?:\s*(?:\^|\*\*)\s*[-\u2212]?\s*\d+|\([-\u2212]?\d+\)"
+                r"|⁻?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)")
 _SCIENTIFIC = re.compile(
-    r"(\d+(?:\.\d+)?)\s*[x×]\s*10\s*(?:\^|\*\*)?\s*([-\u2212]?)\s*(\d+)|(\d+(?:\.\d+)?)[eE]([-+]?\d+)"
+    r"(\d+(?:\.\d+)?)\s*[x×]\s*10\s*(?:\^|\*\*|\()?\s*([-\u2212]?)\s*(\d+)\)?"
+    r"|()10\s*(?:\^|\*\*|\()\s*([-\u2212]?)\s*(\d+)\)?"
+    r"|(\d+(?:\.\d+)?)[eE]([-+]?\d+)"
 )
+_SUPERSCRIPT = re.compile("[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+_FROM_SUPERSCRIPT = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
 _ORDINAL_DIGITS = re.compile(r"(\d+)(?:st|nd|rd|th)")
 
 
@@ -178,11 +186,13 @@ def _parse_unsigned(t: str) -> float | None:
         if denominator == 0 or (m.group(1) and numerator >= denominator):
             return None
         return float(m.group(1) or 0) + numerator / denominator
+    if _SUPERSCRIPT.search(t):  # `10⁶` -> `10^6`
+        t = _SUPERSCRIPT.sub(lambda m: "^" + m.group().translate(_FROM_SUPERSCRIPT), t)
     if m := _SCIENTIFIC.fullmatch(t):
-        if m.group(1):
-            exponent = int(m.group(3)) * (-1 if m.group(2) else 1)
-            return float(m.group(1)) * 10.0 ** exponent
-        return float(f"{m.group(4)}e{m.group(5)}")
+        if m.group(7):
+            return float(f"{m.group(7)}e{m.group(8)}")
+        mantissa, minus, power = (m.group(1), m.group(2), m.group(3)) if m.group(1) else ("1", m.group(5), m.group(6))
+        return float(mantissa) * 10.0 ** (int(power) * (-1 if minus else 1))
     return _parse_words(t.lower())
 
 

@@ -18,6 +18,7 @@ NUMBERS = [
     ("sixty", 60), ("Eighty-four", 84), ("Thirty three", 33), ("thirteen", 13), ("one hundred", 100),
     ("one hundred and twenty", 120), ("Five hundred", 500), ("two thousand and five", 2005),
     ("one thousand two hundred and four", 1204), ("1.2 × 10−4", 1.2e-4), ("3 x 10^-5", 3e-5), ("2e-6", 2e-6),
+    ("2.5 × 10(6)", 2.5e6), ("1 × 10⁶", 1e6), ("10^6", 1e6), ("10⁻³", 1e-3), ("106", 106),
 ]
 
 

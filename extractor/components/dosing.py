@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 from ..doctext import doc_text
 from ..errors import PatternFileError
 from ..extensions import set_attrs
-from ..numbers import number_words
+from ..numbers import POWER_OF_TEN, number_words, parse_number
 from ..resources import load_json, load_jsonl, require_keys
 from ..units import convert
 from .batching import BatchPipe
@@ -28,11 +28,8 @@ from .batching import BatchPipe
 GROUP = "dosing"
 _NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.·]\d+)?|\.\d+)"
 _DASH = r"\s*(?:-|–|—|‐|to)\s*"
-# `3 x 10^6 IU`, `2.5 × 10(6)`, `1 × 10⁶`, `10^6`: a power of ten, with or without a mantissa
-_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
-_SCI_MARKS = frozenset("x×^*(⁰¹²³⁴⁵⁶⁷⁸⁹")
-_SCI = (r"(?:\d+(?:\.\d+)?\s*[x×]\s*)?10(?:\s*(?:\^|\*\*)\s*[-−]?\d+|\([-−]?\d+\)|⁻?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)")
-_SCI_PARTS = re.compile(r"(?:(\d+(?:\.\d+)?)\s*[x×]\s*)?10\s*(?:\^|\*\*|\()?\s*([-−]?\d+)")
+# a character only a power of ten (`3 x 10^6`, `2.5 × 10(6)`, `10⁶`) has among dose numbers
+_POWER_MARKS = frozenset("x×^*(⁰¹²³⁴⁵⁶⁷⁸⁹")
 _INVERSE = r"(?:-1|−1|–1|⁻¹)"
 
 
@@ -98,7 +95,7 @@ def rules() -> _Rules:
     bounds = _alternation(list(context["dose_upper_bounds"] | context["dose_lower_bounds"])).replace(r"\s*", r"\s+")
     dose = re.compile(
         rf"(?<![\w.,\-−–^])(?:(?P<cmp>{bounds})\s*)?(?:(?P<mult>\d+)\s*[×x]\s*(?!10\s*[\^*(⁰¹²³⁴⁵⁶⁷⁸⁹⁻]))?"
-        rf"(?P<lo>{_SCI}|{_NUM})(?:{_DASH}(?P<hi>{_NUM}))?(?:\s*|-)"
+        rf"(?P<lo>{POWER_OF_TEN}|{_NUM})(?:{_DASH}(?P<hi>{_NUM}))?(?:\s*|-)"
         rf"(?P<unit>{unit})(?![\w])(?!\s*/\s*(?:{_alternation(units.get('not_per', []))})(?![\w]))"
     )
     list_head = re.compile(rf"(?<![\w.,\-−–])(?P<num>{_NUM})\s*(?:,\s*(?:and|or)?|and|or|&)\s*$")
@@ -314,11 +311,10 @@ def _squash(unit: str) -> str:
 
 
 def _number(text: str) -> float:
-    if any(ch in _SCI_MARKS for ch in text):  # `3 x 10^6`, `2.5 × 10(6)`, `10⁶`
-        m = _SCI_PARTS.fullmatch(text.translate(_SUPERSCRIPTS).strip().rstrip(")").strip())
-        if m:
-            mantissa = float(m.group(1)) if m.group(1) else 1.0
-            return mantissa * 10.0 ** int(m.group(2).replace("−", "-"))
+    if any(ch in _POWER_MARKS for ch in text):
+        value = parse_number(text)
+        if value is not None:
+            return value
     return float(text.replace(",", "").replace("·", "."))
 
 
