@@ -415,32 +415,26 @@ def _after_measure(text: str, start: int, r: _Rules) -> bool:
 
 
 _COUNT_BEFORE = re.compile(r"(?<![\w.,-])([0-9]+|[A-Za-z]+(?:-[A-Za-z]+)?)\s+$")
-_DOSES_AFTER = re.compile(r"\s+dos(?:es|ages)(?![\w-])", re.I)
+_SINGLE_BEFORE = re.compile(r"(?<![\w-])((?:(?:a|one)\s+)?single)\s+$", re.I)
+_DOSE_AFTER = re.compile(r"\s+dos(e|es|ages)(?![\w-])", re.I)
 
 
-def _route_dose_count(text: str, start: int, end: int, r: _Rules) -> Mention | None:
-    """`2 oral doses`, `three intravenous doses`: a count of doses with the route between (the
-    route stays a ROUTE of its own; the DOSE, value `count`, spans the whole phrase)."""
-    after = _DOSES_AFTER.match(text, end)
-    before = _COUNT_BEFORE.search(text, max(0, start - 20), start) if after else None
+def _dose_phrase_around(text: str, start: int, end: int, r: _Rules) -> Mention | None:
+    """A route inside a dose phrase; the route stays a ROUTE of its own and the phrase is one
+    more mention: `2 oral doses`, `three intravenous doses` -> a DOSE, value `count`;
+    `a single oral dose` -> the FREQUENCY `single`, as `a single dose` is."""
+    after = _DOSE_AFTER.match(text, end)
+    if after is None:
+        return None
+    lookback = max(0, start - 20)
+    if after.group(1).lower() == "e":
+        single = _SINGLE_BEFORE.search(text, lookback, start)
+        return Mention(single.start(1), after.end(), "FREQUENCY", value="single") if single else None
+    before = _COUNT_BEFORE.search(text, lookback, start)
     word = before.group(1).lower() if before else ""
     if not (word.isdigit() or (word in r.numbers and word not in _multipliers())):
         return None  # "once oral doses" is not a count of doses
     return Mention(before.start(1), after.end(), "DOSE", value="count")
-
-
-_SINGLE_BEFORE = re.compile(r"(?<![\w-])((?:(?:a|one)\s+)?single)\s+$", re.I)
-_DOSE_AFTER = re.compile(r"\s+dose(?![\w-])", re.I)
-
-
-def _route_single_dose(text: str, start: int, end: int) -> Mention | None:
-    """`a single oral dose`: the frequency `single` with the route inside (the route stays a
-    ROUTE of its own; the FREQUENCY spans the phrase, as `a single dose` does)."""
-    after = _DOSE_AFTER.match(text, end)
-    before = _SINGLE_BEFORE.search(text, max(0, start - 20), start) if after else None
-    if before is None:
-        return None
-    return Mention(before.start(1), after.end(), "FREQUENCY", value="single")
 
 
 @lru_cache(maxsize=1)
@@ -478,9 +472,9 @@ def scan_words(text: str) -> list[Mention]:
             if _word_after(text, m.end()) in r.context["route_not_before"]:
                 continue  # "subcutaneous fat", "oral mucositis"
             out.append(Mention(m.start(), m.end(), "ROUTE", value=value))
-            count = _route_dose_count(text, m.start(), m.end(), r) or _route_single_dose(text, m.start(), m.end())
-            if count is not None:
-                out.append(count)
+            phrase = _dose_phrase_around(text, m.start(), m.end(), r)
+            if phrase is not None:
+                out.append(phrase)
             continue
         if label == "DOSE":
             if "dos" not in m.group(0).lower() and _measured_level(text, m.start(), m.end(), r):
