@@ -57,7 +57,7 @@ def sentence_starts(doc: Doc) -> list[bool]:
             continue
         ends_here = text in enders or (
             len(text) > 1 and text[-1] == "." and text.lower() not in abbreviations
-            and not (_is_initial(text) and not _unit_after_number(texts, i))
+            and not (_is_initial(text) and not _is_unit_after_number(texts, i))
         )
         if text.lower() in abbreviations or not ends_here:
             i += 1
@@ -96,7 +96,7 @@ def _is_initial(text: str) -> bool:
     return len(core) <= 2 and core.isalpha() and core[:1].isupper()
 
 
-def _unit_after_number(texts: list[str], i: int) -> bool:
+def _is_unit_after_number(texts: list[str], i: int) -> bool:
     """`100 U.`, `2 L.`, `0.5 M.`: units, litres or molar right after a number (the tokenizer keeps
     a capital letter's full stop, for initials), so the stop can end a sentence. A year before
     an initial (`In 2019 J. Smith`) is not such a number."""
