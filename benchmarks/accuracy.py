@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from extractor.evaluation import evaluate, shipped_label_maps  # noqa: E402
-from extractor.pipeline import load  # noqa: E402
+from extractor.pipeline.load import load  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 

@@ -56,10 +56,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"citations dev split not found at {args.data}", file=sys.stderr)
         return 2
 
-    from extractor.document import Document
-    from extractor.extract import analyse
-    from extractor.pipeline import load
-    from extractor.tables import doc_tables
+    from extractor.pipeline.load import load
+    from extractor.reading.document import Document
+    from extractor.running.job import analyse
+    from extractor.tables.rows import doc_tables
 
     records = [json.loads(line) for line in args.data.open(encoding="utf-8") if line.strip()]
     if args.limit:

@@ -30,8 +30,8 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    from extractor.claim_classifier import ClaimClassifier, read_corpus, shipped_path
     from extractor.components.claims import assess, rule_claim
+    from extractor.learning.claim_classifier import ClaimClassifier, read_corpus, shipped_path
 
     classifier = ClaimClassifier.load(shipped_path())
     docs = read_corpus(args.data / "claims" / "dev.jsonl")

@@ -25,8 +25,8 @@ def main() -> None:
     parser.add_argument("--without", nargs="*", default=[], help="pipes to disable, for comparison")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    from extractor import normalize
-    from extractor.pipeline import load
+    from extractor.pipeline.load import load
+    from extractor.reading.normalize import normalize
 
     texts = []
     for name in args.corpus:

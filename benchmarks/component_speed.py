@@ -26,8 +26,8 @@ def main() -> None:
     parser.add_argument("--model", default="default", help="pipeline: default, rules or a folder")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    from extractor import normalize
-    from extractor.pipeline import load
+    from extractor.pipeline.load import load
+    from extractor.reading.normalize import normalize
 
     texts = []
     for name in args.corpus:

@@ -52,7 +52,7 @@ def prf(pairs: list[tuple[bool, bool]]) -> str:
 
 def run_claimx(data):
     sys.path.insert(0, str(ROOT))
-    from extractor.pipeline import load
+    from extractor.pipeline.load import load
 
     nlp = load("default")
     results, cue_pairs = [], {"NEGATION_CUE": [0, 0, 0], "SPECULATION_CUE": [0, 0, 0]}

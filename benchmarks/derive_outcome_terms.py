@@ -1,4 +1,4 @@
-"""Derive the OUTCOME term list (extractor/patterns/outcome_terms.json) from annotated data.
+"""Derive the OUTCOME term list (extractor/rules/data/outcome_terms.json) from annotated data.
 
 Sources: EBM-NLP `O` spans of the DERIVATION half (even-numbered documents of ebm_nlp/dev.jsonl;
 the odd-numbered half is kept for measuring, see benchmarks/outcomes_ebmnlp.py) and the `outcome`

@@ -30,7 +30,7 @@ def main(argv=None) -> int:
         return 2
     texts = [json.loads(line)["text"] for line in DATA.open(encoding="utf-8")]
     t0 = time.perf_counter()
-    from extractor.pipeline import load
+    from extractor.pipeline.load import load
 
     nlp = load("default")
     startup = time.perf_counter() - t0

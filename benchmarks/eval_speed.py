@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from extractor.evaluation import evaluate  # noqa: E402
-from extractor.extract import extract  # noqa: E402
+from extractor.running.job import extract  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "bc5cdr"
 

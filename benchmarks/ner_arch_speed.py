@@ -42,8 +42,8 @@ def build(overrides: dict, docs: list, vectors: str | None):
     from spacy.util import load_config
     from thinc.api import use_ops
 
-    from extractor.pipeline import add_claimx_components, import_components, use_numpy_blas
-    from extractor.vectors import cache_floret_vectors
+    from extractor.pipeline.load import add_claimx_components, import_components, use_numpy_blas
+    from extractor.pipeline.vectors import cache_floret_vectors
 
     import_components()
     overrides = {**overrides, f"{T2V}.embed.include_static_vectors": bool(vectors)}
@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     if not data.is_file():
         print(f"ner_arch_speed: {data} not found", file=sys.stderr)
         return 2
-    from extractor.training import blank_claimx, make_docs, read_ner_jsonl
+    from extractor.learning.ner_training import blank_claimx, make_docs, read_ner_jsonl
 
     records = read_ner_jsonl(data)[: args.docs]
     gold = make_docs(blank_claimx(), records[:20])

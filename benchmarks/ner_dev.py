@@ -56,8 +56,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ner_dev: {data} not found (needs ../shared/data beside the checkout)", file=sys.stderr)
         return 2
 
-    from extractor.pipeline import load
-    from extractor.training import read_ner_jsonl
+    from extractor.learning.ner_training import read_ner_jsonl
+    from extractor.pipeline.load import load
 
     records = read_ner_jsonl(data)[: args.limit or None]
     nlp = load(args.model)

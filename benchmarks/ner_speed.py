@@ -33,7 +33,7 @@ def dev_text() -> str:
 
 
 def pipeline_speed(model: str, paras: list[str], blis: bool = False) -> float:
-    from extractor.pipeline import load
+    from extractor.pipeline.load import load
 
     nlp = load(model)
     if blis:  # undo the numpy-BLAS choice load() makes, to measure its effect

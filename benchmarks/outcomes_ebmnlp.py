@@ -28,7 +28,7 @@ def main() -> None:
     import sys
 
     sys.path.insert(0, str(ROOT))
-    from extractor.pipeline import load
+    from extractor.pipeline.load import load
 
     nlp = load("default")
     keep = [p for p in nlp.pipe_names if p in ("claimx_sentences", "claimx_outcomes")]

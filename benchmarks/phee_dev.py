@@ -41,8 +41,8 @@ def overlaps(a, b) -> bool:
 def link_scores(nlp, records: list[dict]) -> dict[str, int]:
     """Gold event drug-attribute pairs: how many the regimens link, and how many of those
     whose drug and attribute were both found."""
+    from extractor.components.regimens import link_regimens
     from extractor.evaluation.mapping import load_label_map
-    from extractor.regimens import link_regimens
 
     label_map = load_label_map("phee")
     n = {"gold": 0, "found": 0, "both": 0, "both_ok": 0, "treatment_ok": 0}
@@ -185,7 +185,7 @@ def main(argv=None) -> int:
         return 2
 
     from extractor.evaluation import evaluate
-    from extractor.pipeline import load
+    from extractor.pipeline.load import load
 
     nlp = load(args.model)
     t0, c0 = time.perf_counter(), time.process_time()

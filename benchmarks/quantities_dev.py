@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from extractor.components.quantities import find_quantities  # noqa: E402
-from extractor.numbers import number_pattern  # noqa: E402
+from extractor.rules.numbers import number_pattern  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 

@@ -36,8 +36,8 @@ LABELS = ("DRUG", "DOSE", "DURATION", "OUTCOME", "SAMPLE_SIZE", "DISEASE")
 
 
 def build_run(folder: Path, n_docs: int) -> Path:
-    from extractor.tables import DOCUMENT_COLUMNS, MENTION_COLUMNS, to_frame
-    from extractor.writers import write_tables
+    from extractor.tables.rows import DOCUMENT_COLUMNS, MENTION_COLUMNS, to_frame
+    from extractor.tables.writers import write_tables
 
     records = []
     for split in ("train", "dev"):

@@ -65,7 +65,7 @@ def write_corpus(folder: Path, n: int, abstracts_only: bool = False) -> Path:
 def run(corpus: Path, out: Path, workers: int, batch_size: int, model: str) -> dict:
     import resource
 
-    from extractor.extract import extract
+    from extractor.running.job import extract
 
     def cpu(who):
         usage = resource.getrusage(who)
@@ -87,7 +87,7 @@ def run(corpus: Path, out: Path, workers: int, batch_size: int, model: str) -> d
 
 
 def committed(out: Path) -> int:
-    from extractor.writers import read_table
+    from extractor.tables.writers import read_table
 
     try:
         return len(read_table(out, "documents"))

@@ -33,8 +33,8 @@ def one(name: str, which: str) -> None:
     sys.path.insert(0, str(ROOT))
     from spacy.tokenizer import Tokenizer
 
-    from extractor.normalize import normalize
-    from extractor.pipeline import load
+    from extractor.pipeline.load import load
+    from extractor.reading.normalize import normalize
 
     tokenizer = load("rules").tokenizer
     if which == "spacy":

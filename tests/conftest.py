@@ -12,7 +12,7 @@ DATA = SHARED / "data"
 
 @pytest.fixture(scope="session")
 def nlp():
-    from extractor.pipeline import load
+    from extractor.pipeline.load import load
 
     return load("default")
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from extractor.tables import ALL_COLUMNS, to_frame
-from extractor.writers import write_tables
-
-from .conftest import ROOT
+from extractor.tables.rows import ALL_COLUMNS, to_frame
+from extractor.tables.writers import write_tables
+from tests.conftest import ROOT
 
 GOLD = ROOT / "tests" / "data" / "evaluation" / "gold.jsonl"
 BRAT = ROOT / "tests" / "data" / "evaluation" / "brat"

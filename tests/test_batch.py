@@ -12,13 +12,12 @@ import pandas as pd
 import pytest
 from spacy.language import Language
 
-from extractor.extract import extract
-from extractor.pipeline import load
-from extractor.readers import read_source
-from extractor.tables import ALL_COLUMNS
-from extractor.writers import read_table
-
-from .conftest import ROOT
+from extractor.pipeline.load import load
+from extractor.reading.readers import read_source
+from extractor.running.job import extract
+from extractor.tables.rows import ALL_COLUMNS
+from extractor.tables.writers import read_table
+from tests.conftest import ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures" / "inputs"
 
@@ -190,7 +189,7 @@ def invoke(*args):
     """The CLI in this process (faster than a subprocess): (exit code, stderr)."""
     from typer.testing import CliRunner
 
-    from cli import app
+    from extractor.cli import app
 
     result = CliRunner().invoke(app, list(args))
     return result.exit_code, result.stderr
@@ -281,7 +280,7 @@ def test_bad_batch_options_are_one_line_exit_2(tmp_path, args, message):
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet", "jsonl", "xlsx"])
 def test_write_tables_of_any_name_reads_back(tmp_path, fmt):
-    from extractor.writers import write_tables
+    from extractor.tables.writers import write_tables
 
     frame = pd.DataFrame({"doc_id": ["a", "b"], "score": [0.5, 1.0]})
     write_tables({"scores": frame}, tmp_path, fmt)
@@ -300,10 +299,9 @@ def test_a_memory_limit_too_low_for_the_pipeline_is_one_line_exit_2(tmp_path):
 def test_memory_zones_change_no_row(nlp):
     """Workers analyse each batch inside a spaCy memory zone; the rows must be those of a plain run
     (a component that keeps string ids across documents would break this)."""
-    from extractor.extract import extract_rows, process_items, warm_up
-    from extractor.readers import Item, content_hash, jats_text, pdf_text, to_document
-
-    from .conftest import SEED
+    from extractor.reading.readers import Item, content_hash, jats_text, pdf_text, to_document
+    from extractor.running.job import extract_rows, process_items, warm_up
+    from tests.conftest import SEED
 
     texts = [" ".join(s.format(n=i, m=10 + i, r=i) for s in SENTENCES) for i in range(3)]
     texts += [pdf_text((FIXTURES / "infusion-trial.pdf").read_bytes()),
@@ -323,9 +321,9 @@ def test_memory_zones_change_no_row(nlp):
 def test_pipeline_batches_are_bounded_by_characters_and_rows_do_not_change(nlp, monkeypatch):
     """Long documents go to the pipeline in batches of at most MAX_BATCH_CHARS characters (a longer
     one alone), so a worker's memory does not grow with the batch; the rows are those of one batch."""
-    from extractor import extract as extract_module
-    from extractor.document import Document
-    from extractor.extract import analyse, extract_rows
+    from extractor.reading.document import Document
+    from extractor.running import job as extract_module
+    from extractor.running.job import analyse, extract_rows
 
     text = " ".join(SENTENCES).format(n=3, m=12, r=4)
     documents = [Document(f"d{i}", text * reps, "test") for i, reps in enumerate([40, 5, 60, 2, 1, 80])]

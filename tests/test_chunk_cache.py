@@ -9,8 +9,8 @@ import pytest
 from spacy.attrs import IDX, NORM, ORTH, SPACY
 from spacy.tokenizer import Tokenizer
 
-from extractor.chunk_cache import ChunkCachedTokenizer
-from extractor.pipeline import load
+from extractor.pipeline.chunk_cache import ChunkCachedTokenizer
+from extractor.pipeline.load import load
 from tests.conftest import DATA, SHARED
 
 

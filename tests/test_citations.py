@@ -12,10 +12,9 @@ from extractor.components.citations import (
     find_citations,
 )
 from extractor.errors import PatternFileError
-from extractor.resources import load_json
-
-from .conftest import ROOT
-from .test_cli import run_cli
+from extractor.rules.loader import load_json
+from tests.conftest import ROOT
+from tests.test_cli import run_cli
 
 # (text, expected [(marker text, refs, style)])
 CASES = [
@@ -141,7 +140,7 @@ def test_round_trip_to_disk(tmp_path, nlp):
 
 
 def test_default_pipeline_on_seed(nlp, seed_text):
-    from extractor.normalize import normalize
+    from extractor.reading.normalize import normalize
 
     doc = nlp(normalize(seed_text).text)
     spans = [s for s in doc.spans["citations"] if s._.style == "numeric"]

@@ -5,15 +5,14 @@ import spacy
 from spacy.tokens import Span
 from typer.testing import CliRunner
 
-from cli import app
-from extractor.claim_classifier import ClaimClassifier, paragraph_features, shipped_path, words
+from extractor.cli import app
 from extractor.components.claims import _prepare, _word_led, assess, load_rules, p_values, rule_claim, states_claim
-from extractor.document import Document
 from extractor.errors import PatternFileError
-from extractor.normalize import normalize
-from extractor.tables import CLAIM_COLUMNS, doc_tables
-
-from .conftest import DATA
+from extractor.learning.claim_classifier import ClaimClassifier, paragraph_features, shipped_path, words
+from extractor.reading.document import Document
+from extractor.reading.normalize import normalize
+from extractor.tables.rows import CLAIM_COLUMNS, doc_tables
+from tests.conftest import DATA
 
 # (sentence, claim_type, direction, significant)
 ASSESS_CASES = [
@@ -248,7 +247,7 @@ def test_mention_rows_carry_cues(nlp):
 
 
 def test_third_party_pipeline_gets_claims(tmp_path):
-    from extractor.pipeline import add_claimx_components, import_components
+    from extractor.pipeline.load import add_claimx_components, import_components
 
     import_components()
     blank = spacy.blank("en")
@@ -340,7 +339,7 @@ def test_train_claims_small_corpus(tmp_path):
 
 @pytest.mark.slow
 def test_shipped_classifier_dev_f1():
-    from extractor.claim_classifier import evaluate, read_corpus
+    from extractor.learning.claim_classifier import evaluate, read_corpus
 
     dev = DATA / "claims" / "dev.jsonl"
     if not dev.exists():
@@ -373,7 +372,7 @@ def test_span_keys_do_not_collide(nlp):
 def test_extract_writes_the_claims_table(tmp_path):
     import pandas as pd
 
-    from .conftest import ROOT
+    from tests.conftest import ROOT
 
     result = CliRunner().invoke(app, ["extract", str(ROOT / "corpus" / "texts"), "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output

@@ -6,12 +6,11 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from cli import app
+from extractor.cli import app
 from extractor.components.claims import assess, clause_context, direction_features, direction_parts, load_rules
-from extractor.direction_model import CLASSES, DirectionModel, read_passages, shipped_path
 from extractor.errors import PatternFileError, UsageError
-
-from .conftest import DATA
+from extractor.learning.direction_model import CLASSES, DirectionModel, read_passages, shipped_path
+from tests.conftest import DATA
 
 
 # (sentence, direction with the shipped model, direction of the rules alone)
@@ -189,9 +188,9 @@ def test_saved_pipeline_keeps_the_direction_model(nlp, tmp_path):
                          ids=["missing", "corrupt", "wrong-format"])
 @pytest.mark.parametrize("kind", ["classifier", "direction"])
 def test_a_bad_model_file_is_a_clear_error(tmp_path, kind, content, message):
-    from extractor.claim_classifier import ClaimClassifier
-    from extractor.direction_model import DirectionModel
     from extractor.errors import PatternFileError
+    from extractor.learning.claim_classifier import ClaimClassifier
+    from extractor.learning.direction_model import DirectionModel
 
     path = tmp_path / f"{kind}.json"
     if content is not None:

@@ -7,10 +7,9 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-from cli import app
-
-from .conftest import ROOT
-from .evaluation_helpers import GOLD, gold_records, write_predictions
+from extractor.cli import app
+from tests.conftest import ROOT
+from tests.evaluation_helpers import GOLD, gold_records, write_predictions
 
 runner = CliRunner()
 

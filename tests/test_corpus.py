@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 CORPUS = ROOT / "corpus"
 GOLD = CORPUS / "gold.jsonl"
@@ -92,8 +92,8 @@ def test_validator_catches_a_bad_record():
 
 @pytest.fixture(scope="module")
 def predicted(nlp):
-    from extractor.document import Document
-    from extractor.extract import extract_rows
+    from extractor.reading.document import Document
+    from extractor.running.job import extract_rows
 
     documents = [Document(id=r["id"], text=r["text"], source=str(GOLD)) for r in RECORDS]
     rows = extract_rows(nlp, documents)

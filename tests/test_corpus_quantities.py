@@ -6,10 +6,9 @@ import json
 import pandas as pd
 import pytest
 
-from extractor.extract import extract_rows, frames_from_rows
-from extractor.readers import read_documents
-
-from .conftest import ROOT
+from extractor.reading.readers import read_documents
+from extractor.running.job import extract_rows, frames_from_rows
+from tests.conftest import ROOT
 
 GOLD = ROOT / "corpus" / "quantities-gold.jsonl"
 TEXTS = ROOT / "corpus" / "texts"

@@ -10,8 +10,7 @@ import json
 import pytest
 
 from extractor.evaluation import evaluate, load_baseline, read_gold, regressions, stale_baseline
-
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 GOLD = ROOT / "corpus" / "gold.jsonl"
 BASELINE = ROOT / "corpus" / "baseline.json"

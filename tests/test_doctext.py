@@ -3,7 +3,7 @@
 import pytest
 from spacy.tokens import Doc
 
-from extractor.doctext import doc_text, lower_words, token_offsets
+from extractor.pipeline.doctext import doc_text, lower_words, token_offsets
 
 TEXTS = [
     "Ketamine 0.5 mg/kg was infused [3].",

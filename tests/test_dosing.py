@@ -164,7 +164,7 @@ def test_bad_regex_in_data_file_names_the_record():
 def test_round_trip_to_disk(tmp_path):
     import spacy
 
-    from extractor.pipeline import load
+    from extractor.pipeline.load import load
 
     nlp = load("default")
     text = "Ketamine (KET) 0.5 mg/kg/h i.v. twice daily; KET helped."

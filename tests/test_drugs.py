@@ -9,8 +9,8 @@ import pytest
 import spacy
 from spacy.tokens import Span
 
-from extractor.drug_lexicon import _self_named, choose_concept_id, read_dictionary
 from extractor.errors import DrugLexiconError
+from extractor.rules.drug_lexicon import _self_named, choose_concept_id, read_dictionary
 
 DRUG_CASES = [
     # (text, expected DRUG texts, expected concept ids (None = not checked))
@@ -170,7 +170,7 @@ def _numbered_dictionary(n: int = 1200) -> dict:
 
 
 def test_spelling_to_unknown_name_is_refused():
-    from extractor.drug_lexicon import compile_lexicon
+    from extractor.rules.drug_lexicon import compile_lexicon
 
     data = _numbered_dictionary()
     with pytest.raises(DrugLexiconError, match="'fooh' points to 'nonexistium'"):
@@ -178,7 +178,7 @@ def test_spelling_to_unknown_name_is_refused():
 
 
 def test_spelling_to_dictionary_entry_name():
-    from extractor.drug_lexicon import compile_lexicon
+    from extractor.rules.drug_lexicon import compile_lexicon
 
     lexicon = compile_lexicon(_numbered_dictionary(), [], {"drug7"}, [], [], 6, spellings={"drugg7": "drug7"})
     assert lexicon.lookup("drug7") is None  # stop-listed as a term
@@ -187,7 +187,7 @@ def test_spelling_to_dictionary_entry_name():
 
 @pytest.mark.parametrize("spellings", [{"x": 1}, {"": "ketamine"}, ["adrenaline"]], ids=["number", "empty", "list"])
 def test_malformed_spellings_file_is_an_error(monkeypatch, spellings):
-    from extractor import drug_lexicon
+    from extractor.rules import drug_lexicon
 
     real = drug_lexicon.load_json
     monkeypatch.setattr(drug_lexicon, "load_json", lambda name: {"spellings": spellings}
@@ -242,7 +242,7 @@ def test_drug_spans_keep_ner_entities(blank_drugs):
 
 
 def test_lexicon_cache_round_trip(tmp_path, monkeypatch):
-    from extractor.drug_lexicon import build_lexicon, dictionary_path, load_lexicon
+    from extractor.rules.drug_lexicon import build_lexicon, dictionary_path, load_lexicon
 
     monkeypatch.setenv("CLAIMX_CACHE_DIR", str(tmp_path))
     built = load_lexicon.__wrapped__()  # bypass the per-process cache
@@ -254,7 +254,7 @@ def test_lexicon_cache_round_trip(tmp_path, monkeypatch):
 
 
 def test_corrupt_cache_is_rebuilt(tmp_path, monkeypatch):
-    from extractor.drug_lexicon import load_lexicon
+    from extractor.rules.drug_lexicon import load_lexicon
 
     monkeypatch.setenv("CLAIMX_CACHE_DIR", str(tmp_path))
     load_lexicon.__wrapped__()
@@ -268,7 +268,7 @@ def test_corrupt_cache_is_rebuilt(tmp_path, monkeypatch):
 @pytest.mark.parametrize("text", ["", "   \n  ", "\x00\x01", "-" * 500, "mg mg / kg 5", "ketamine" * 50],
                          ids=["empty", "spaces", "control", "dashes", "units-only", "glued"])
 def test_odd_input_gives_no_error(nlp, text):
-    from extractor.regimens import link_regimens
+    from extractor.components.regimens import link_regimens
 
     doc = nlp(text)
     assert all(s.label_ == "DRUG" for s in doc.spans["drugs"])

@@ -19,9 +19,8 @@ from extractor.evaluation import (
     to_markdown,
 )
 from extractor.evaluation.mapping import parse_label_map
-
-from .conftest import DATA
-from .evaluation_helpers import BRAT, GOLD, gold_records, write_gold, write_predictions
+from tests.conftest import DATA
+from tests.evaluation_helpers import BRAT, GOLD, gold_records, write_gold, write_predictions
 
 
 def keys(gold_set):
@@ -355,7 +354,7 @@ def test_markdown_report_lists_every_error(imperfect):
 
 def test_model_and_tables_give_the_same_scores(tmp_path, nlp):
     """--model runs the same code path as extract: scoring extract's tables gives the same result."""
-    from extractor.extract import extract
+    from extractor.running.job import extract
 
     texts = tmp_path / "texts"
     texts.mkdir()
@@ -389,8 +388,8 @@ def test_folder_without_claims_table(tmp_path, fmt):
     """A pipeline without a claims component writes no claims table (or sheet): claims are all missed."""
     import pandas as pd
 
-    from extractor.tables import ALL_COLUMNS, to_frame
-    from extractor.writers import write_tables
+    from extractor.tables.rows import ALL_COLUMNS, to_frame
+    from extractor.tables.writers import write_tables
 
     records = gold_records()
     full = write_predictions(tmp_path / "full", records, "csv")

@@ -6,7 +6,7 @@ import pytest
 import spacy
 
 from extractor.components.ner_consistency import consistent_entities
-from extractor.pipeline import import_components
+from extractor.pipeline.load import import_components
 
 LABELS = frozenset({"CHEMICAL", "DISEASE"})
 

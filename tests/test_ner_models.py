@@ -8,7 +8,7 @@ from spacy.training import Example
 
 from extractor.components.ner_labels import map_entities
 from extractor.errors import ModelNotFound
-from extractor.pipeline import load
+from extractor.pipeline.load import load
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -31,9 +31,9 @@ def test_default_pipeline_runs_ner_right_after_the_tokenizer(nlp):
 
 
 def test_default_pipeline_ents_become_mentions(nlp):
-    from extractor.document import Document
-    from extractor.normalize import normalize
-    from extractor.tables import doc_tables
+    from extractor.reading.document import Document
+    from extractor.reading.normalize import normalize
+    from extractor.tables.rows import doc_tables
 
     text = "Cisplatin caused severe nephrotoxicity in two patients."
     norm = normalize(text)
@@ -130,7 +130,7 @@ def test_default_pipeline_dev_scores_do_not_regress():
     spec = importlib.util.spec_from_file_location("ner_dev", ROOT / "benchmarks" / "ner_dev.py")
     ner_dev = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(ner_dev)
-    from extractor.training import read_ner_jsonl
+    from extractor.learning.ner_training import read_ner_jsonl
 
     records = read_ner_jsonl(dev)
     docs = load("default").pipe([r["text"] for r in records])

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from cli import main
+from extractor.cli import main
 from extractor.errors import UsageError
-from extractor.training import blank_claimx, convert, make_docs, read_ner_jsonl, train_ner
+from extractor.learning.ner_training import blank_claimx, convert, make_docs, read_ner_jsonl, train_ner
 
 TINY = [
     {"text": "Cisplatin caused nephrotoxicity in rats.",
@@ -101,7 +101,7 @@ def test_tiny_training_run_saves_a_loadable_pipeline(tiny, tmp_path):
         "components.tok2vec.model.embed.include_static_vectors": False})
     assert result.best_path.is_dir() and (tmp_path / "out" / "model-last").is_dir()
     assert result.steps == 12 and result.stopped == "max_steps"
-    from extractor.pipeline import load
+    from extractor.pipeline.load import load
 
     nlp = load(str(result.best_path))
     assert {"tok2vec", "ner", "claimx_sentences"} <= set(nlp.pipe_names)
@@ -110,7 +110,7 @@ def test_tiny_training_run_saves_a_loadable_pipeline(tiny, tmp_path):
     # packaging into a pipeline folder like models/default: weights copied, config sections replaced
     import shutil
 
-    from extractor.training import package_ner
+    from extractor.learning.ner_training import package_ner
     from tests.conftest import ROOT
 
     dest = tmp_path / "default"
@@ -127,7 +127,7 @@ def test_tiny_training_run_saves_a_loadable_pipeline(tiny, tmp_path):
 
 
 def test_package_refuses_a_folder_without_weights(tmp_path):
-    from extractor.training import package_ner
+    from extractor.learning.ner_training import package_ner
 
     with pytest.raises(UsageError, match="not a trained NER"):
         package_ner(tmp_path, tmp_path)
@@ -137,7 +137,7 @@ def test_train_vectors_writes_floret_vectors(tmp_path):
     pytest.importorskip("floret", reason="floret is in the 'train' extra")
     import spacy
 
-    from extractor.training import train_vectors
+    from extractor.learning.ner_training import train_vectors
 
     texts = [{"text": "Ketamine-induced analgesia lasted for weeks in patients with pain."}] * 30
     out = train_vectors([write_jsonl(tmp_path / "t.jsonl", texts)], tmp_path / "vec", dim=8, bucket=200, epochs=1)
@@ -147,7 +147,7 @@ def test_train_vectors_writes_floret_vectors(tmp_path):
 
 def test_train_vectors_missing_text_is_usage_error(tmp_path):
     pytest.importorskip("floret", reason="floret is in the 'train' extra")
-    from extractor.training import train_vectors
+    from extractor.learning.ner_training import train_vectors
 
     with pytest.raises(UsageError, match="not found"):
         train_vectors([tmp_path / "none.jsonl"], tmp_path / "vec")

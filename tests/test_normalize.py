@@ -1,6 +1,6 @@
 import pytest
 
-from extractor.normalize import normalize
+from extractor.reading.normalize import normalize
 
 CASES = [
     ("the efﬁcacy of it", "the efficacy of it"),

@@ -3,14 +3,14 @@ import re
 import pytest
 
 from extractor.errors import PatternFileError
-from extractor.numbers import (
+from extractor.rules.loader import load_json
+from extractor.rules.numbers import (
     number_pattern,
     number_words_from_dict,
     ordinal_pattern,
     parse_number,
     parse_ordinal,
 )
-from extractor.resources import load_json
 
 NUMBERS = [
     ("30", 30), ("1,204", 1204), ("12,500.5", 12500.5), ("4.2", 4.2), (".03", 0.03), ("0.001", 0.001),

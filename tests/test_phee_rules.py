@@ -6,7 +6,7 @@ import pytest
 import spacy
 
 from extractor.components.dosing import find_dosing, merge_routes
-from extractor.regimens import assign, link_regimens, time_on_drug
+from extractor.components.regimens import assign, link_regimens, time_on_drug
 
 
 def _dosing(text):
@@ -226,7 +226,7 @@ def test_context_file_without_new_keys_is_an_error(monkeypatch):
 
 
 def test_regimens_file_without_elapsed_keys_is_an_error(monkeypatch):
-    from extractor import regimens
+    from extractor.components import regimens
     from extractor.errors import PatternFileError
 
     data = {"barriers": [], "coordinators": [], "shared_labels": [], "barrier_cost": 1, "paren_cost": 1,

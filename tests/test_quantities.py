@@ -13,7 +13,7 @@ from extractor.components.quantities import (
     rules_from_dict,
 )
 from extractor.errors import PatternFileError
-from extractor.resources import load_json
+from extractor.rules.loader import load_json
 
 W = 7.0  # days in a week
 M = 365.25 / 12  # pint's month

@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from extractor.errors import DocumentError, UsageError
-from extractor.readers import (
+from extractor.reading.readers import (
     ReadOptions,
     count_documents,
     document_id,
@@ -19,8 +19,7 @@ from extractor.readers import (
     split_suffix,
     to_document,
 )
-
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures"
 PDF = FIXTURES / "inputs" / "infusion-trial.pdf"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import spacy
 
-from extractor.extensions import set_attrs
-from extractor.regimens import assign, link_regimens
+from extractor.components.regimens import assign, link_regimens
+from extractor.pipeline.extensions import set_attrs
 
 
 def _doc(text: str, marks: list[tuple[str, str]]):
@@ -160,9 +160,9 @@ SEED_CHECKS = [
 
 @pytest.fixture(scope="module")
 def seed_regimens(nlp, seed_text):
-    from extractor.document import Document
-    from extractor.normalize import normalize
-    from extractor.tables import doc_tables
+    from extractor.reading.document import Document
+    from extractor.reading.normalize import normalize
+    from extractor.tables.rows import doc_tables
 
     norm = normalize(seed_text)
     doc = nlp(norm.text)
@@ -189,7 +189,7 @@ def test_seed_regimen(seed_regimens, field, expected):
 
 
 def test_regimens_table_registered():
-    from extractor.tables import TABLES
+    from extractor.tables.rows import TABLES
 
     columns, _ = TABLES["regimens"]
     assert list(columns)[:8] == ["doc_id", "sent_id", "drug", "dose", "route", "frequency", "duration",

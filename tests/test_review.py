@@ -14,13 +14,12 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from cli import app
+from extractor.cli import app
 from extractor.errors import OutputError, UsageError
 from extractor.review import build_payload, json_for_html, load_labels, render_html, write_review
-from extractor.tables import MENTION_LABELS
-from extractor.writers import read_table, write_frame
-
-from .conftest import ROOT
+from extractor.tables.rows import MENTION_LABELS
+from extractor.tables.writers import read_table, write_frame
+from tests.conftest import ROOT
 
 runner = CliRunner()
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -150,8 +149,8 @@ def test_payload_documents_tables_and_lists(run):
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet", "jsonl", "xlsx"])
 def test_every_output_format_reads_back(tmp_path, fmt):
-    from extractor.tables import CITATION_COLUMNS, DOCUMENT_COLUMNS, to_frame
-    from extractor.writers import write_tables
+    from extractor.tables.rows import CITATION_COLUMNS, DOCUMENT_COLUMNS, to_frame
+    from extractor.tables.writers import write_tables
 
     text = "Shown before [3-5] and since [12]."
     (tmp_path / "a.txt").write_text(text, encoding="utf-8")
@@ -430,7 +429,7 @@ def check_evaluate_reads_export(target, run):
     against them with the rejected span as spurious and the added one as missed."""
     from typer.testing import CliRunner
 
-    from cli import app
+    from extractor.cli import app
     from extractor.evaluation import evaluate
 
     result = CliRunner().invoke(app, ["evaluate", str(target), "--pred", str(run)])
@@ -473,8 +472,8 @@ def test_offsets_survive_characters_outside_the_bmp(page):
 @pytest.fixture(scope="module")
 def big_page(tmp_path_factory, browser):
     """1,000 small documents with 3 mentions each, written with the real table writers."""
-    from extractor.tables import DOCUMENT_COLUMNS, MENTION_COLUMNS, to_frame
-    from extractor.writers import write_tables
+    from extractor.tables.rows import DOCUMENT_COLUMNS, MENTION_COLUMNS, to_frame
+    from extractor.tables.writers import write_tables
 
     base = tmp_path_factory.mktemp("big")
     documents, mentions = [], []

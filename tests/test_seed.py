@@ -3,11 +3,10 @@ was designed around. Asserts on values and short tokens only (the text is not ou
 
 import pytest
 
-from extractor.document import Document
-from extractor.extract import extract_rows, frames_from_rows
-from extractor.readers import read_documents
-
-from .conftest import SEED
+from extractor.reading.document import Document
+from extractor.reading.readers import read_documents
+from extractor.running.job import extract_rows, frames_from_rows
+from tests.conftest import SEED
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import pytest
 from spacy.strings import StringStore
 from spacy.vectors import Vectors
 
-from extractor.vectors import CachedFloretVectors, cache_floret_vectors
+from extractor.pipeline.vectors import CachedFloretVectors, cache_floret_vectors
 
 
 @pytest.fixture()

@@ -20,7 +20,7 @@ from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .batching import BatchPipe
+from extractor.components.batching import BatchPipe
 
 # scispaCy's filter_matches drops candidates with more than 8 tokens inside the brackets
 MAX_INSIDE = 8

@@ -17,11 +17,11 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..doctext import doc_text
-from ..errors import PatternFileError
-from ..extensions import register_extensions, set_attrs
-from ..resources import load_json, require_keys
-from .batching import BatchPipe
+from extractor.components.batching import BatchPipe
+from extractor.errors import PatternFileError
+from extractor.pipeline.doctext import doc_text
+from extractor.pipeline.extensions import register_extensions, set_attrs
+from extractor.rules.loader import load_json, require_keys
 
 GROUP = "citations"
 LABEL = "CITATION"

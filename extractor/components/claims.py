@@ -17,14 +17,14 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .. import direction_model
-from ..claim_classifier import ClaimClassifier, shipped_path
-from ..direction_model import DirectionModel
-from ..doctext import doc_text
-from ..errors import PatternFileError
-from ..extensions import get_attrs, register_extensions, set_attrs
-from ..resources import load_json, require_keys
-from .batching import BatchPipe
+from extractor.components.batching import BatchPipe
+from extractor.errors import PatternFileError
+from extractor.learning import direction_model
+from extractor.learning.claim_classifier import ClaimClassifier, shipped_path
+from extractor.learning.direction_model import DirectionModel
+from extractor.pipeline.doctext import doc_text
+from extractor.pipeline.extensions import get_attrs, register_extensions, set_attrs
+from extractor.rules.loader import load_json, require_keys
 
 FILE = "claims.json"
 GROUP = "claims"

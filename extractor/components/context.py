@@ -16,11 +16,11 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from ..doctext import lower_words
-from ..errors import PatternFileError
-from ..extensions import register_extensions, set_attrs
-from ..resources import load_json, require_keys
-from .batching import BatchPipe
+from extractor.components.batching import BatchPipe
+from extractor.errors import PatternFileError
+from extractor.pipeline.doctext import lower_words
+from extractor.pipeline.extensions import register_extensions, set_attrs
+from extractor.rules.loader import load_json, require_keys
 
 FILE = "context.json"
 SENTENCE_GROUP = "sentences"

@@ -2,7 +2,7 @@
 
 Regular expressions over the sentence text, built from the data files `dose_units.json`,
 `dose_levels.jsonl`, `routes.jsonl`, `frequencies.jsonl` and `frequency_multipliers.json`
-(cardinals come from extractor.numbers); spans are then
+(cardinals come from extractor.rules.numbers); spans are then
 widened to token boundaries. Parsing lives in pure functions (`find_doses`, `find_routes`,
 `find_frequencies`, `parse_dose_unit`); the component only places spans and attributes.
 """
@@ -17,13 +17,13 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..doctext import doc_text
-from ..errors import PatternFileError
-from ..extensions import set_attrs
-from ..numbers import POWER_OF_TEN, number_words, parse_number
-from ..resources import load_json, load_jsonl, require_keys
-from ..units import convert
-from .batching import BatchPipe
+from extractor.components.batching import BatchPipe
+from extractor.errors import PatternFileError
+from extractor.pipeline.doctext import doc_text
+from extractor.pipeline.extensions import set_attrs
+from extractor.rules.loader import load_json, load_jsonl, require_keys
+from extractor.rules.numbers import POWER_OF_TEN, number_words, parse_number
+from extractor.rules.units import convert
 
 GROUP = "dosing"
 _NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.·]\d+)?|\.\d+)"
@@ -78,7 +78,7 @@ def _check_regex(pattern: str, where: str, flags: int = 0) -> re.Pattern:
 def rules() -> _Rules:
     """Compile the data files once per process; errors name the file and record."""
     units = load_json("dose_units.json")
-    where = "extractor/patterns/dose_units.json"
+    where = "extractor/rules/data/dose_units.json"
     require_keys(units, {"amounts", "per", "percent_needs_drug", "not_per", "comment"}, {"amounts", "per"}, where)
     amounts, pers = {}, {}
     for kind, table in (("amounts", amounts), ("per", pers)):
@@ -103,13 +103,13 @@ def rules() -> _Rules:
 
     levels = []
     for i, rec in enumerate(load_jsonl("dose_levels.jsonl"), 1):
-        w = f"extractor/patterns/dose_levels.jsonl record {i}"
+        w = f"extractor/rules/data/dose_levels.jsonl record {i}"
         require_keys(rec, {"pattern", "value"}, {"pattern", "value"}, w)
         levels.append((_check_regex(rec["pattern"], w, re.I).pattern, ("DOSE", rec["value"]), None))
 
     routes = []
     for i, rec in enumerate(load_jsonl("routes.jsonl"), 1):
-        w = f"extractor/patterns/routes.jsonl record {i}"
+        w = f"extractor/rules/data/routes.jsonl record {i}"
         require_keys(rec, {"value", "patterns", "case_sensitive"}, {"value", "patterns"}, w)
         for p in rec["patterns"]:
             routes.append((_check_regex(p, w, re.I).pattern, ("ROUTE", rec["value"]), None))
@@ -120,7 +120,7 @@ def rules() -> _Rules:
     number_re = "|".join([r"\d+(?:\.\d+)?"] + sorted(map(re.escape, numbers), key=len, reverse=True))
     frequencies = []
     for i, rec in enumerate(load_jsonl("frequencies.jsonl"), 1):
-        w = f"extractor/patterns/frequencies.jsonl record {i}"
+        w = f"extractor/rules/data/frequencies.jsonl record {i}"
         require_keys(rec, {"pattern", "value", "per_day"}, {"pattern", "value", "per_day"}, w)
         pattern = _check_regex(rec["pattern"].replace("NUMBER", number_re), w, re.I).pattern
         frequencies.append((pattern, ("FREQUENCY", rec["value"]), rec["per_day"]))
@@ -292,7 +292,7 @@ def _extend(items, open_: set[str], k: int, c) -> tuple[set[str], set[str]]:
 
 
 def _context() -> dict[str, frozenset[str]]:
-    where = "extractor/patterns/dosing_context.json"
+    where = "extractor/rules/data/dosing_context.json"
     data = load_json("dosing_context.json")
     keys = {"route_not_after", "route_not_before", "frequency_not_before", "route_acts", "route_gap_stop",
             "frequency_context_after", "not_list_after", "dose_upper_bounds", "dose_lower_bounds",
@@ -525,7 +525,7 @@ def _singular(unit: str) -> str:
 
 
 def _frequency_numbers() -> dict[str, float]:
-    """Words that count doses: the cardinals of extractor.numbers (`two`, `twenty-four`) plus
+    """Words that count doses: the cardinals of extractor.rules.numbers (`two`, `twenty-four`) plus
     the multiplicative words only frequencies use (`once`, `twice`, `thrice`)."""
     words = number_words()
     numbers = {w: float(v) for group in (words.ones, words.teens, words.tens) for w, v in group.items()}

@@ -13,10 +13,10 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..doctext import doc_text, token_offsets
-from ..drug_lexicon import MAX_TOKENS, DrugConcept, DrugLexicon, load_lexicon
-from ..extensions import set_attrs
-from .batching import BatchPipe
+from extractor.components.batching import BatchPipe
+from extractor.pipeline.doctext import doc_text, token_offsets
+from extractor.pipeline.extensions import set_attrs
+from extractor.rules.drug_lexicon import MAX_TOKENS, DrugConcept, DrugLexicon, load_lexicon
 
 GROUP = "drugs"
 

@@ -16,7 +16,7 @@ from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .batching import BatchPipe
+from extractor.components.batching import BatchPipe
 
 
 def consistent_entities(doc: Doc, labels: frozenset[str], min_chars: int = 3) -> list[Span]:

@@ -1,7 +1,7 @@
 """Map a third-party NER's labels onto claimx's (CHEMICAL, DISEASE), so any installed
 spaCy/scispaCy pipeline feeds the same tables: `en_ner_bc5cdr_md` already says CHEMICAL/DISEASE,
 `en_ner_bionlp13cg_md` says SIMPLE_CHEMICAL/CANCER, `en_core_sci_sm` says ENTITY (kept as is).
-The mapping lives in `extractor/patterns/ner_labels.json`.
+The mapping lives in `extractor/rules/data/ner_labels.json`.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..errors import PatternFileError
-from ..resources import load_json, require_keys
-from .batching import BatchPipe
+from extractor.components.batching import BatchPipe
+from extractor.errors import PatternFileError
+from extractor.rules.loader import load_json, require_keys
 
 LABELS_FILE = "ner_labels.json"
 

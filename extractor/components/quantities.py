@@ -1,8 +1,8 @@
 """Sample sizes, durations, time points and statistics, found by rules over the text.
 
-Regexes are built once from the word lists in `extractor/patterns/quantities.json` (units,
+Regexes are built once from the word lists in `extractor/rules/data/quantities.json` (units,
 cue words, participant nouns, statistic names) and run over `doc.text`; numbers parse with
-`extractor.numbers`. What a quantity IS (a duration or a time point, a head count or an age)
+`extractor.rules.numbers`. What a quantity IS (a duration or a time point, a head count or an age)
 is decided by the words around it, also taken from the data file. The component only maps
 the matches to spans in `doc.spans["quantities"]` and sets their attributes.
 """
@@ -19,10 +19,12 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..doctext import doc_text
-from ..errors import PatternFileError
-from ..extensions import set_attrs
-from ..numbers import (
+from extractor.components.batching import BatchPipe
+from extractor.errors import PatternFileError
+from extractor.pipeline.doctext import doc_text
+from extractor.pipeline.extensions import set_attrs
+from extractor.rules.loader import load_json
+from extractor.rules.numbers import (
     digit_pattern,
     first_chars,
     number_guard,
@@ -33,15 +35,13 @@ from ..numbers import (
     parse_ordinal,
     trie_pattern,
 )
-from ..resources import load_json
-from ..units import to_days
-from .batching import BatchPipe
+from extractor.rules.units import to_days
 
 SOURCE = "claimx_quantities"
 LABELS = ("SAMPLE_SIZE", "DURATION", "TIMEPOINT", "STATISTIC")
 _FILE = "quantities.json"
 _FRACTIONS = "½¼¾⅓⅔"
-_WHERE = f"extractor/patterns/{_FILE}"
+_WHERE = f"extractor/rules/data/{_FILE}"
 
 # data file layout: key -> (type, required). Nested objects are checked one level down.
 _TOP_KEYS = {

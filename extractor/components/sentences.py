@@ -14,8 +14,8 @@ from spacy.attrs import IS_SPACE, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..resources import load_json
-from .batching import BatchPipe
+from extractor.components.batching import BatchPipe
+from extractor.rules.loader import load_json
 
 
 @lru_cache(maxsize=1)

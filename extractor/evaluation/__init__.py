@@ -5,7 +5,7 @@
     problems = regressions(result, load_baseline("corpus/baseline.json"), tolerance=0.0)
 """
 
-from .evaluate import (
+from extractor.evaluation.evaluate import (
     ALL_LABELS,
     Evaluation,
     baseline_dict,
@@ -16,10 +16,10 @@ from .evaluate import (
     save_baseline,
     stale_baseline,
 )
-from .gold import Annotation, GoldDocument, GoldSet, read_gold
-from .mapping import LabelMap, load_label_map, shipped_label_maps
-from .report import to_json, to_markdown, write_report
-from .scorer import Counts, match, score_documents
+from extractor.evaluation.gold import Annotation, GoldDocument, GoldSet, read_gold
+from extractor.evaluation.mapping import LabelMap, load_label_map, shipped_label_maps
+from extractor.evaluation.report import to_json, to_markdown, write_report
+from extractor.evaluation.scorer import Counts, match, score_documents
 
 __all__ = [
     "ALL_LABELS", "Annotation", "Counts", "Evaluation", "GoldDocument", "GoldSet", "LabelMap", "baseline_dict",

@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import GoldFormatError, UsageError
-from ..tables import MENTION_LABELS
-from .gold import GoldDocument, GoldSet, read_gold
-from .mapping import CLAIM_LABEL, IDENTITY, LabelMap, load_label_map
-from .predict import Predictions, predict_with_model, read_predictions
-from .scorer import Scores, score_documents
+from extractor.errors import GoldFormatError, UsageError
+from extractor.evaluation.gold import GoldDocument, GoldSet, read_gold
+from extractor.evaluation.mapping import CLAIM_LABEL, IDENTITY, LabelMap, load_label_map
+from extractor.evaluation.predict import Predictions, predict_with_model, read_predictions
+from extractor.evaluation.scorer import Scores, score_documents
+from extractor.tables.rows import MENTION_LABELS
 
 ALL_LABELS = (*MENTION_LABELS, CLAIM_LABEL)
 METRICS = ("strict", "lenient")
@@ -96,7 +96,7 @@ def evaluate(gold_paths: Iterable[str | Path], *, pred: str | Path | None = None
         predictions = read_predictions(Path(pred), gold.documents, gold.label_map)
     else:
         if nlp is None:
-            from ..pipeline import load
+            from extractor.pipeline.load import load
 
             model = model or "default"
             nlp = load(model)

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import GoldFormatError
-from .mapping import CLAIM_LABEL, IDENTITY, LabelMap
+from extractor.errors import GoldFormatError
+from extractor.evaluation.mapping import CLAIM_LABEL, IDENTITY, LabelMap
 
 
 @dataclass(frozen=True)

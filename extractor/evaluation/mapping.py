@@ -26,9 +26,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..errors import GoldFormatError, PatternFileError
-from ..resources import require_keys
-from ..tables import MENTION_LABELS
+from extractor.errors import GoldFormatError, PatternFileError
+from extractor.rules.loader import require_keys
+from extractor.tables.rows import MENTION_LABELS
 
 CLAIM_LABEL = "CLAIM"
 SPAN_ATTRIBUTES = ("value", "unit", "norm_value", "norm_unit", "concept_id", "concept_name", "refs",

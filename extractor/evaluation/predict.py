@@ -16,10 +16,10 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import GoldFormatError, OutputError, TextMismatchError
-from .gold import Annotation, GoldDocument
-from .mapping import CLAIM_LABEL, LabelMap
-from .scorer import _as_list, _is_missing
+from extractor.errors import GoldFormatError, OutputError, TextMismatchError
+from extractor.evaluation.gold import Annotation, GoldDocument
+from extractor.evaluation.mapping import CLAIM_LABEL, LabelMap
+from extractor.evaluation.scorer import _as_list, _is_missing
 
 MENTION_ATTRS = ("value", "unit", "norm_value", "norm_unit", "concept_id", "concept_name", "negated", "hedged")
 CLAIM_ATTRS = ("claim_type", "direction", "significant", "hedged", "negated")
@@ -79,9 +79,9 @@ def predict_with_model(nlp: Any, gold_docs: list[GoldDocument], model_name: str 
                        on_document: Callable[[GoldDocument], None] | None = None) -> Predictions:
     """Run `nlp` on the gold texts the way `claimx extract` does (normalise, pipeline, tables),
     so predicted offsets are offsets into the gold text."""
-    from ..document import Document
-    from ..normalize import normalize
-    from ..tables import TABLES, doc_tables
+    from extractor.reading.document import Document
+    from extractor.reading.normalize import normalize
+    from extractor.tables.rows import TABLES, doc_tables
 
     started = time.perf_counter()
     preds: dict[str, list[Annotation]] = {}
@@ -122,7 +122,7 @@ def _pipe(nlp: Any, texts: list[str], batch_size: int) -> list[Any]:
 
 
 def _read(out_dir: Path, name: str) -> pd.DataFrame | None:
-    from ..writers import read_table
+    from extractor.tables.writers import read_table
 
     try:
         return read_table(out_dir, name)

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..errors import UsageError
-from .evaluate import METRICS, Evaluation
-from .scorer import ErrorItem
+from extractor.errors import UsageError
+from extractor.evaluation.evaluate import METRICS, Evaluation
+from extractor.evaluation.scorer import ErrorItem
 
 REPORT_SUFFIXES = (".md", ".json")
 

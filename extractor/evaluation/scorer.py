@@ -29,8 +29,8 @@ from typing import Any
 
 import pandas as pd
 
-from .gold import Annotation, GoldDocument
-from .mapping import CLAIM_ATTRIBUTES, CLAIM_LABEL
+from extractor.evaluation.gold import Annotation, GoldDocument
+from extractor.evaluation.mapping import CLAIM_ATTRIBUTES, CLAIM_LABEL
 
 SCORED_SPAN_ATTRIBUTES = ("value", "norm_value", "norm_unit", "concept_id", "refs", "negated", "hedged")
 SCORED_CLAIM_ATTRIBUTES = CLAIM_ATTRIBUTES

@@ -20,10 +20,10 @@ from typing import Any
 
 import pandas as pd
 
-from .. import readers
-from ..errors import DocumentError, OutputError, PatternFileError, UsageError
-from ..resources import require_keys
-from ..writers import read_table
+from extractor.errors import DocumentError, OutputError, PatternFileError, UsageError
+from extractor.reading import readers
+from extractor.rules.loader import require_keys
+from extractor.tables.writers import read_table
 
 PACKAGE = "extractor.review"
 # tables shown, in tab order; the page copes with any of them missing

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .resources import load_json
+from extractor.rules.loader import load_json
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import OutputError, UsageError
+from extractor.errors import OutputError, UsageError
 
 FORMATS = ("csv", "parquet", "jsonl", "xlsx")
 LIST_SEPARATOR = ";"
@@ -123,7 +123,7 @@ def _mkdir(path: Path) -> None:
 
 def write_tables(frames: dict[str, pd.DataFrame], out_dir: Path, fmt: str) -> list[Path]:
     """Write every table into `out_dir` in one go, in the same layout as `TableSink`."""
-    from .tables import ALL_COLUMNS
+    from extractor.tables.rows import ALL_COLUMNS
 
     columns = {name: ALL_COLUMNS.get(name) or _kinds(frame) for name, frame in frames.items()}
     sink = TableSink(out_dir, fmt, columns)
@@ -385,7 +385,7 @@ def _csv_cell(value: str) -> str:
 def _restore_types(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     """Text formats flatten lists to `;`-joined strings and may read ids as numbers: undo
     that, so every format reads back the same values."""
-    from .tables import ALL_COLUMNS
+    from extractor.tables.rows import ALL_COLUMNS
 
     for column, kind in ALL_COLUMNS.get(name, {}).items():
         if column not in frame.columns:
@@ -401,7 +401,7 @@ def _restore_types(frame: pd.DataFrame, name: str) -> pd.DataFrame:
 
 
 def _empty(name: str) -> pd.DataFrame:
-    from .tables import ALL_COLUMNS, to_frame
+    from extractor.tables.rows import ALL_COLUMNS, to_frame
 
     return to_frame([], ALL_COLUMNS[name]) if name in ALL_COLUMNS else pd.DataFrame()
 

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import importlib
-import re
 import warnings
 from pathlib import Path
 
 import spacy
 from spacy.language import Language
-from spacy.symbols import ORTH
-from spacy.util import registry
 
-from .chunk_cache import ChunkCachedTokenizer
-from .errors import ModelNotFound
-from .vectors import cache_floret_vectors
+from extractor.errors import ModelNotFound
+from extractor.pipeline import tokenizer as _tokenizer  # noqa: F401 - registers claimx.scispacy_tokenizer.*
+from extractor.pipeline.shipped import shipped_models
+from extractor.pipeline.vectors import cache_floret_vectors
 
 # claimx components added, in this order, on top of any pipeline (names = factory names)
 CLAIMX_COMPONENTS: list[str] = [
@@ -50,84 +48,11 @@ _COMPONENT_MODULES = [
 ]
 
 
-_UNIT_ABBREVIATIONS = ("h", "hr", "hrs", "d", "min", "mins", "sec", "wk", "wks", "mo", "mos", "y", "yr", "yrs")
-_EXTRA_INFIXES = r"|(?<=[A-Za-z0-9)])\.(?=\[\d)|(?<=\d)\](?=\[)"
-# "studies[12]", "[63]–TUBG1", "2012):": keep a citation apart from the word or sign it touches
-_EXTRA_INFIXES += r"|(?:(?<=[^\W\d_])|(?<=\)))(?=\[\d)|(?<=\d\])(?=[–—/,(])|(?<=\w\))(?=[:–—])"
-# "Paclitaxel(N = 59)", "metformin(n = 135)" (PMC table headers): the group size's bracket is not
-# part of the name
-_EXTRA_INFIXES += r"|(?<=[A-Za-z]{2})\((?=[nN](?:\s?=|$))"
-# split `amiodarone-induced` and `imipenem/cilastatin` so a drug name is a token of its own
-_EXTRA_INFIXES += (r"|(?<=[A-Za-z]{2})-(?=(?:induced|associated|related|based|dependent|mediated|treated|"
-                   r"resistant|containing|exposed|naive|sparing|refractory|responsive)\b)"
-                   r"|(?<=[a-z]{4})/(?=[a-z]{4})")
-
-
-@registry.tokenizers("claimx.scispacy_tokenizer.v1")
-def create_scispacy_tokenizer():
-    """scispaCy's rule tokenizer (chemical names, units, citations), as a registered tokenizer."""
-    from scispacy.custom_tokenizer import combined_rule_tokenizer
-
-    def make(nlp: Language):
-        # scispaCy builds on the language's default tokenizer, which does not exist yet
-        # while the Language is being constructed from a config
-        nlp.tokenizer = registry.tokenizers.get("spacy.Tokenizer.v1")()(nlp)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", FutureWarning)  # scispaCy's regexes
-            tokenizer = ChunkCachedTokenizer.like(combined_rule_tokenizer(nlp))
-            # split "trials.[8]" so the full stop and the citation are tokens of their own
-            infixes = tokenizer.infix_finditer.__self__.pattern + _EXTRA_INFIXES
-            tokenizer.infix_finditer = re.compile(infixes).finditer
-        # "for 48 h." keeps "h." whole; split it so a quantity's span can end at its unit
-        for unit in _UNIT_ABBREVIATIONS:
-            tokenizer.add_special_case(f"{unit}.", [{ORTH: unit}, {ORTH: "."}])
-        return tokenizer
-
-    return make
-
-
-# v2 also splits "ketamine-induced", "renin-angiotensin" and "ergotamine/caffeine" so that names inside
-# such compounds are whole tokens (BC5CDR: 10% of the gold entities end inside a v1 token, 1.6% with v2).
-# Digits before a hyphen ("4.2-day", "5-HT3") and short units around a slash ("mg/kg", "ng/mL") stay whole.
-# Common prefixes and modifiers stay attached ("placebo-controlled", "short-term", "non-Hodgkin").
-_V2_KEEP = ("anti", "non", "post", "pre", "multi", "long", "short", "open", "placebo", "double", "single", "triple",
-            "self", "well", "low", "high", "co", "re", "semi", "sub", "over", "under", "extra", "intra", "inter",
-            "dose", "time", "half", "full", "first", "second", "third", "day", "week", "year")
-# The hyphen is matched before the prefix look-behinds (which then include it): the regex engine
-# tries each alternative at every character, and 74 look-behinds first made this a fifth of the
-# tokenizer's time. Same splits.
-_V2_INFIXES = (
-    r"|(?<=[A-Za-z)\]])-" + "".join(f"(?<!\\b{p}-)(?<!\\b{p.capitalize()}-)" for p in _V2_KEEP)
-    + r"(?=[A-Za-z]{2})|(?<=[A-Za-z]{3})/(?=[A-Za-z]{3})"
-)
-
-
-@registry.tokenizers("claimx.scispacy_tokenizer.v2")
-def create_scispacy_tokenizer_v2():
-    """v1 plus splits at hyphens between words and at slashes between words (not units)."""
-    make_v1 = create_scispacy_tokenizer()
-
-    def make(nlp: Language):
-        tokenizer = make_v1(nlp)
-        tokenizer.infix_finditer = re.compile(tokenizer.infix_finditer.__self__.pattern + _V2_INFIXES).finditer
-        return tokenizer
-
-    return make
-
-
 def import_components() -> None:
     # scispaCy's abbreviation detector warns on every doc that its global matcher is empty
     warnings.filterwarnings("ignore", message=r"\[W036\]", category=UserWarning)
     for module in _COMPONENT_MODULES:
         importlib.import_module(module)
-
-
-def shipped_models() -> dict[str, Path]:
-    """Pipelines shipped inside the `models` package (found via importlib.resources)."""
-    from importlib import resources
-
-    root = Path(str(resources.files("models")))
-    return {p.name: p for p in sorted(root.iterdir()) if (p / "config.cfg").is_file()}
 
 
 def installed_models() -> list[str]:

@@ -41,8 +41,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .document import Document
-from .errors import DocumentError, UsageError
+from extractor.errors import DocumentError, UsageError
+from extractor.reading.document import Document
 
 DEFAULT_MAX_BYTES = 20_000_000
 KINDS = {".txt": "text", ".pdf": "pdf", ".xml": "jats", ".nxml": "jats", ".jsonl": "jsonl"}

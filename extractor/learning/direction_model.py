@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import PatternFileError, UsageError
-from .resources import read_model_file, write_model_file
+from extractor.errors import PatternFileError, UsageError
+from extractor.rules.loader import read_model_file, write_model_file
 
 FORMAT = "claimx.direction_model.v1"
 CLASSES = ("increase", "decrease", "no_change")
@@ -92,9 +92,9 @@ class DirectionModel:
 
 
 def shipped_path() -> Path:
-    from importlib import resources
+    from extractor.pipeline.shipped import models_root
 
-    return Path(str(resources.files("models"))) / "claims" / "direction.json"
+    return models_root() / "claims" / "direction.json"
 
 
 def read_passages(path: Path) -> list[tuple[str, str]]:
@@ -165,7 +165,7 @@ def train(train_path: Path, dev_path: Path | None = None, c: float = 1.0,
         import sklearn  # noqa: F401
     except ImportError as e:
         raise UsageError("training needs scikit-learn: pip install 'claimx[train]'") from e
-    from .components.claims import direction_features
+    from extractor.components.claims import direction_features
 
     rows = read_passages(train_path)
     if len({gold for _, gold in rows}) < len(CLASSES):
@@ -184,6 +184,6 @@ def train(train_path: Path, dev_path: Path | None = None, c: float = 1.0,
 
 def evaluate(model: DirectionModel, rows: list[tuple[str, str]]) -> float:
     """Accuracy of claimx's direction (rules + this model, as claimx_claims runs it) on passages."""
-    from .components.claims import assess
+    from extractor.components.claims import assess
 
     return round(sum(assess(text, model=model).direction == gold for text, gold in rows) / max(1, len(rows)), 4)

@@ -13,11 +13,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import UsageError
+from extractor.errors import UsageError
 
 # corpus labels -> pipeline labels (BC5CDR spells them Chemical/Disease)
 NER_LABELS = {"Chemical": "CHEMICAL", "CHEMICAL": "CHEMICAL", "Disease": "DISEASE", "DISEASE": "DISEASE"}
-DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "models" / "ner.cfg"
+from extractor.pipeline.shipped import models_root  # noqa: E402
+
+DEFAULT_CONFIG = models_root() / "ner.cfg"
 
 
 @dataclass
@@ -108,7 +110,7 @@ def blank_claimx():
     """A blank English pipeline with the claimx (scispaCy) tokenizer."""
     import spacy
 
-    from .pipeline import create_scispacy_tokenizer  # noqa: F401 - registers the tokenizer
+    from extractor.pipeline.tokenizer import create_scispacy_tokenizer  # noqa: F401 - registers the tokenizer
 
     return spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "claimx.scispacy_tokenizer.v2"}}})
 
@@ -154,7 +156,7 @@ def train_ner(
     cfg = load_config(config, overrides=all_overrides, interpolate=False)
     if "include_static_vectors = true" in cfg.to_str() and cfg["paths"].get("vectors") in (None, "null", ""):
         raise UsageError(f"{config} uses static vectors: pass --vectors DIR (made by `claimx train vectors`)")
-    from .pipeline import import_components
+    from extractor.pipeline.load import import_components
 
     import_components()
     # numpy's BLAS: about 3x faster than thinc's default blis here (see models/default/README.md)
@@ -170,7 +172,7 @@ def _train_loop(cfg, out: Path, max_minutes: float | None, log: Callable[[str], 
     from spacy.util import resolve_dot_names
 
     nlp = init_nlp(cfg)
-    from .vectors import cache_floret_vectors
+    from extractor.pipeline.vectors import cache_floret_vectors
 
     cache_floret_vectors(nlp)  # static vectors are not updated in training: compute each word's once
     resolved = nlp.config.interpolate()

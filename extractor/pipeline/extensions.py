@@ -66,7 +66,7 @@ def register_extensions() -> None:
         if not Span.has_extension(name):
             Span.set_extension(name, getter=_make_getter(name, default), setter=_make_setter(name))
     if not Doc.has_extension("claimx_offsets"):
-        # the normaliser's offset map, set by extractor.extract before tables are built
+        # the normaliser's offset map, set by extractor.running.job before tables are built
         Doc.set_extension("claimx_offsets", default=None)
 
 

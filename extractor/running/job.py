@@ -36,13 +36,21 @@ import pandas as pd
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .document import Document
-from .errors import ClaimxError, UsageError
-from .normalize import NormalizedText, normalize
-from .pipeline import load
-from .readers import DEFAULT_MAX_BYTES, Item, ReadOptions, expand_paths, iter_items, read_documents, to_document
-from .tables import ALL_COLUMNS, doc_tables, document_row, to_frame
-from .writers import STATE_DIR, TableSink, write_tables
+from extractor.errors import ClaimxError, UsageError
+from extractor.pipeline.load import load
+from extractor.reading.document import Document
+from extractor.reading.normalize import NormalizedText, normalize
+from extractor.reading.readers import (
+    DEFAULT_MAX_BYTES,
+    Item,
+    ReadOptions,
+    expand_paths,
+    iter_items,
+    read_documents,
+    to_document,
+)
+from extractor.tables.rows import ALL_COLUMNS, doc_tables, document_row, to_frame
+from extractor.tables.writers import STATE_DIR, TableSink, write_tables
 
 DEFAULT_DOC_TIMEOUT = 300.0
 DEFAULT_MAX_MEMORY_MB = 4096
@@ -480,7 +488,7 @@ def _reraise(name: str, message: str) -> ClaimxError:
     """A worker's start-up error as the same ClaimxError class in the driver."""
     import re
 
-    from . import errors
+    from extractor import errors
 
     cls = getattr(errors, name, ClaimxError)
     if not (isinstance(cls, type) and issubclass(cls, ClaimxError)):

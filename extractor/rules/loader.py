@@ -8,11 +8,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .errors import PatternFileError
+from extractor.errors import PatternFileError
 
 
 @cache
-def load_json(name: str, package: str = "extractor.patterns") -> Any:
+def load_json(name: str, package: str = "extractor.rules.data") -> Any:
     """Load `name` from the package's data folder; errors name the file."""
     try:
         text = resources.files(package).joinpath(name).read_text(encoding="utf-8")
@@ -24,7 +24,7 @@ def load_json(name: str, package: str = "extractor.patterns") -> Any:
         raise PatternFileError(f"data file {package}/{name} is not valid JSON: {e}") from e
 
 
-def load_jsonl(name: str, package: str = "extractor.patterns") -> list[dict[str, Any]]:
+def load_jsonl(name: str, package: str = "extractor.rules.data") -> list[dict[str, Any]]:
     """Load a JSON-lines data file; errors name the file and the line."""
     try:
         text = resources.files(package).joinpath(name).read_text(encoding="utf-8")

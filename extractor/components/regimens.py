@@ -27,10 +27,10 @@ from typing import Any
 from spacy.attrs import SENT_START
 from spacy.tokens import Doc, Span
 
-from .doctext import lower_words
-from .extensions import get_attrs
-from .mention_spans import labelled_spans
-from .resources import load_json, require_keys
+from extractor.pipeline.doctext import lower_words
+from extractor.pipeline.extensions import get_attrs
+from extractor.pipeline.spans import labelled_spans
+from extractor.rules.loader import load_json, require_keys
 
 ATTRIBUTE_LABELS = ("DOSE", "ROUTE", "FREQUENCY", "DURATION", "SAMPLE_SIZE")
 REGIMEN_COLUMNS = {
@@ -62,7 +62,7 @@ def config() -> _Config:
     data = load_json("regimens.json")
     keys = {"barriers", "coordinators", "shared_labels", "barrier_cost", "paren_cost", "max_gap",
             "elapsed_joiners", "elapsed_not", "elapsed_window", "elapsed_treatments", "elapsed_articles"}
-    require_keys(data, keys | {"comment"}, keys, "extractor/patterns/regimens.json")
+    require_keys(data, keys | {"comment"}, keys, "extractor/rules/data/regimens.json")
     return _Config(frozenset(data["barriers"]), frozenset(data["coordinators"]),
                    frozenset(data["shared_labels"]), int(data["barrier_cost"]), int(data["paren_cost"]),
                    int(data["max_gap"]), frozenset(data["elapsed_joiners"]), frozenset(data["elapsed_not"]),

@@ -1,7 +1,7 @@
 """Numbers as papers write them: `30`, `1,204`, `4.2`, `.03`, `−0.5`, `4½`, `4 1/2`, `sixty`,
 `Thirty three`, `one hundred and twenty`, `1.2 × 10−4`; ordinals `third`, `21st`.
 
-Pure functions over the word lists in `extractor/patterns/numbers.json`; the regex sources
+Pure functions over the word lists in `extractor/rules/data/numbers.json`; the regex sources
 built here are what the quantity rules embed, so what the rules match is what parses.
 """
 
@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .errors import PatternFileError
-from .resources import load_json
+from extractor.errors import PatternFileError
+from extractor.rules.loader import load_json
 
 _FILE = "numbers.json"
 _GROUPS = ("ones", "teens", "tens", "scales", "ordinals", "fractions")

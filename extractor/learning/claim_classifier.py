@@ -20,8 +20,8 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any
 
-from .errors import PatternFileError, UsageError
-from .resources import read_model_file, write_model_file
+from extractor.errors import PatternFileError, UsageError
+from extractor.rules.loader import read_model_file, write_model_file
 
 FORMAT = "claimx.claim_classifier.v1"
 _TOKEN = re.compile(r"[a-z]+|0|[^\sa-z0-9]")
@@ -158,9 +158,9 @@ def _logistic(z: float) -> float:
 
 
 def shipped_path() -> Path:
-    from importlib import resources
+    from extractor.pipeline.shipped import models_root
 
-    return Path(str(resources.files("models"))) / "claims" / "classifier.json"
+    return models_root() / "claims" / "classifier.json"
 
 
 def read_corpus(path: Path) -> list[tuple[list[str], list[bool]]]:

@@ -15,11 +15,11 @@ import pandas as pd
 from spacy.attrs import IS_PUNCT, IS_SPACE, SENT_START
 from spacy.tokens import Doc, Span
 
-from .document import Document
-from .extensions import get_attrs
-from .mention_spans import labelled_spans
-from .normalize import OffsetMap
-from .regimens import REGIMEN_COLUMNS, regimen_rows
+from extractor.components.regimens import REGIMEN_COLUMNS, regimen_rows
+from extractor.pipeline.extensions import get_attrs
+from extractor.pipeline.spans import labelled_spans
+from extractor.reading.document import Document
+from extractor.reading.normalize import OffsetMap
 
 # column -> kind: str | int | float | bool | list
 DOCUMENT_COLUMNS = {

@@ -32,8 +32,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from .errors import DrugLexiconError
-from .resources import load_json, load_jsonl, require_keys
+from extractor.errors import DrugLexiconError
+from extractor.rules.loader import load_json, load_jsonl, require_keys
 
 DICTIONARY_PACKAGE = "drug_named_entity_recognition"
 DICTIONARY_FILE = "drug_ner_dictionary.pkl.bz2"
@@ -232,7 +232,7 @@ def compile_lexicon(data: dict, classes: list[dict], stoplist: set[str], salts: 
 def _load_classes() -> list[dict]:
     records = load_jsonl("drug_classes.jsonl")
     for i, record in enumerate(records, 1):
-        where = f"extractor/patterns/drug_classes.jsonl record {i}"
+        where = f"extractor/rules/data/drug_classes.jsonl record {i}"
         require_keys(record, {"name", "surfaces", "concept_id", "is_class"}, {"name", "surfaces"}, where)
         if not isinstance(record["surfaces"], list) or not all(isinstance(s, str) and s for s in record["surfaces"]):
             raise DrugLexiconError(f"{where}: 'surfaces' must be a list of non-empty strings")
@@ -259,7 +259,7 @@ def _cache_key(source: Path) -> str:
     digest = hashlib.sha256(CACHE_VERSION.encode())
     digest.update(source.read_bytes())
     for name in _DATA_FILES:
-        digest.update(resources.files("extractor.patterns").joinpath(name).read_bytes())
+        digest.update(resources.files("extractor.rules.data").joinpath(name).read_bytes())
     return digest.hexdigest()[:32]
 
 
@@ -322,17 +322,17 @@ def build_lexicon(source: Path) -> DrugLexicon:
     abbreviations = load_json("drug_abbreviations.json")
     spellings = load_json("drug_spellings.json")
     require_keys(stop, {"comment", "terms", "not_before", "canonical_trees"}, {"terms"},
-                 "extractor/patterns/drug_stoplist.json")
+                 "extractor/rules/data/drug_stoplist.json")
     require_keys(abbreviations, {"comment", "abbreviations"}, {"abbreviations"},
-                 "extractor/patterns/drug_abbreviations.json")
-    require_keys(spellings, {"comment", "spellings"}, {"spellings"}, "extractor/patterns/drug_spellings.json")
+                 "extractor/rules/data/drug_abbreviations.json")
+    require_keys(spellings, {"comment", "spellings"}, {"spellings"}, "extractor/rules/data/drug_spellings.json")
     if not isinstance(spellings["spellings"], dict) or not all(
             isinstance(k, str) and k and isinstance(v, str) and v for k, v in spellings["spellings"].items()):
-        raise DrugLexiconError("extractor/patterns/drug_spellings.json: 'spellings' must map non-empty strings "
+        raise DrugLexiconError("extractor/rules/data/drug_spellings.json: 'spellings' must map non-empty strings "
                                "to non-empty strings")
-    require_keys(salts, {"salts"}, {"salts"}, "extractor/patterns/drug_salts.json")
+    require_keys(salts, {"salts"}, {"salts"}, "extractor/rules/data/drug_salts.json")
     require_keys(suffixes, {"suffixes", "min_length"}, {"suffixes", "min_length"},
-                 "extractor/patterns/drug_suffixes.json")
+                 "extractor/rules/data/drug_suffixes.json")
     return compile_lexicon(data, _load_classes(), {_key(t) for t in stop["terms"]}, salts["salts"],
                            suffixes["suffixes"], int(suffixes["min_length"]), set(stop.get("not_before", [])),
                            abbreviations["abbreviations"], tuple(stop.get("canonical_trees", ())),
