@@ -41,7 +41,7 @@ def make_pdfs(folder: Path, n: int) -> list[tuple[Path, str]]:
 
 
 def with_pdfium(path: Path) -> str:
-    from extractor.reading.readers import pdf_text
+    from extractor.reading.pdf import pdf_text
 
     return pdf_text(path.read_bytes())
 
