@@ -355,10 +355,13 @@ def train_direction(
 
     Example: claimx train direction --train evidence_inference/train.jsonl --out models/claims/direction.json
     """
+    from extractor.components.claims import assess, direction_features
     from extractor.learning.direction_model import train as run_train
 
     try:
-        model, meta = run_train(train, dev if dev.exists() else None, c=c, min_count=min_count)
+        model, meta = run_train(train, dev if dev.exists() else None, c=c, min_count=min_count,
+                                featurize=direction_features,
+                                direction_of=lambda text, model: assess(text, model=model).direction)
     except ClaimxError as e:
         fail(str(e))
     model.save(out)

@@ -4,7 +4,8 @@ in its paragraph (claims cluster at the end of abstracts). Features are scaled b
 log-count ratio before fitting (NB-LR, Wang & Manning 2012); the scale is folded into the weights.
 
 Inference is a dictionary lookup per feature (no scikit-learn needed at run time); the weights
-ship as one small JSON file. `train()` needs scikit-learn (`pip install 'claimx[train]'`).
+ship as one small JSON file (a linear.LinearModel). `train()` needs scikit-learn
+(`pip install 'claimx[train]'`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import json
 import math
 import re
 import time
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -21,9 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from extractor.errors import PatternFileError, UsageError
-from extractor.rules.loader import read_model_file, write_model_file
+from extractor.learning.linear import LinearModel, check_options, fit_weights, is_number, require_sklearn
 
-FORMAT = "claimx.claim_classifier.v1"
 _TOKEN = re.compile(r"[a-z]+|0|[^\sa-z0-9]")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
@@ -74,42 +73,24 @@ def paragraph_features(sentences: Sequence[str]) -> list[list[str]]:
     return out
 
 
-def _split_ngram(body: str, n: int) -> tuple[str, ...] | None:
-    """`a_b_c` -> ("a", "b", "c") when exactly one split into `n` words() tokens exists (`_` is a token too)."""
-    if n == 1:
-        return (body,) if _WHOLE_TOKEN.fullmatch(body) else None
-    found = None
-    for i, ch in enumerate(body):
-        if ch == "_" and _WHOLE_TOKEN.fullmatch(body[:i]):
-            rest = _split_ngram(body[i + 1:], n - 1)
-            if rest is not None:
-                if found is not None:
-                    return None  # ambiguous
-                found = (body[:i], *rest)
-    return found
-
-
-_WHOLE_TOKEN = re.compile(_TOKEN.pattern)
-_NGRAMS = {"u:": 1, "b:": 2, "t:": 3}
-
-
 @dataclass
-class ClaimClassifier:
+class ClaimClassifier(LinearModel):
+    """Logistic regression: feature -> weight; a sentence is a claim at score() >= threshold."""
+
+    FORMAT = "claimx.claim_classifier.v1"
+    WHAT = "claim classifier"
+    DIGITS = 5
+    TOKEN = re.compile(_TOKEN.pattern)  # one whole token of words()
+    NGRAM_ORDER = 3
+
     weights: dict[str, float]
     threshold: float = 0.5
     meta: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        # word n-gram weights keyed by token tuples, so scoring does not format a string per n-gram
-        self._ngrams: dict[int, dict[Any, float]] | None = {1: {}, 2: {}, 3: {}}
-        for name, weight in self.weights.items():
-            n = _NGRAMS.get(name[:2])
-            if n is not None:
-                key = _split_ngram(name[2:], n)
-                if key is None:  # not a name paragraph_features makes: score through the strings
-                    self._ngrams = None
-                    break
-                self._ngrams[n][key[0] if n == 1 else key] = weight
+        # word n-gram weights keyed by token tuples, so scoring does not format a string per n-gram;
+        # None (a name paragraph_features does not make): score through the strings
+        self._ngrams = self.ngram_tables()
 
     def score(self, features: Sequence[str]) -> float:
         return _logistic(sum(map(self.weights.get, features, repeat(0.0))))
@@ -119,7 +100,7 @@ class ClaimClassifier:
         if self._ngrams is None:
             return [self.score(f) for f in paragraph_features(sentences)]
         get = self.weights.get
-        uni, bi, tri = (self._ngrams[n].get for n in (1, 2, 3))
+        uni, bi, tri = (table.get for table in self._ngrams)
         tokens = [words(s) for s in sentences]
         scores = []
         for i, w in enumerate(tokens):
@@ -130,27 +111,15 @@ class ClaimClassifier:
             scores.append(_logistic(z))
         return scores
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"format": FORMAT, "threshold": self.threshold, "meta": self.meta,
-                "weights": {k: round(v, 5) for k, v in sorted(self.weights.items())}}
+    def header(self) -> dict[str, Any]:
+        return {"threshold": self.threshold}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any], where: str = "claim classifier") -> ClaimClassifier:
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            raise PatternFileError(f"{where}: not a {FORMAT} file")
-        weights = data.get("weights")
-        if not isinstance(weights, dict) or not all(isinstance(v, (int, float)) for v in weights.values()):
-            raise PatternFileError(f"{where}: `weights` must map feature names to numbers")
-        return cls({str(k): float(v) for k, v in weights.items()}, float(data.get("threshold", 0.5)),
-                   dict(data.get("meta", {})))
-
-    def save(self, path: Path) -> None:
-        write_model_file(Path(path), self.to_dict())
-
-    @classmethod
-    def load(cls, path: Path) -> ClaimClassifier:
-        data = read_model_file(path, "claim classifier")
-        return cls.from_dict(data, str(path))
+    def read_header(cls, data: dict[str, Any], where: str) -> dict[str, Any]:
+        threshold = data.get("threshold", 0.5)
+        if not is_number(threshold):
+            raise PatternFileError(f"{where}: `threshold` must be a number, got {threshold!r}")
+        return {"threshold": float(threshold)}
 
 
 def _logistic(z: float) -> float:
@@ -211,33 +180,16 @@ def train(train_path: Path, dev_path: Path | None = None, c: float = 0.3, min_co
           threshold: float = 0.45, nb_scaling: bool = True) -> tuple[ClaimClassifier, dict[str, Any]]:
     """Fit the classifier on a claims corpus; returns it and its scores (dev when given).
     Defaults chosen by 5-fold cross-validation on the claims train split (docs/claims.md)."""
-    if not c > 0:
-        raise UsageError(f"C must be positive, got {c}")
-    if min_count < 1:
-        raise UsageError(f"min_count must be at least 1, got {min_count}")
+    check_options(c, min_count)
     if not 0 < threshold < 1:
         raise UsageError(f"threshold must be between 0 and 1, got {threshold}")
-    try:
-        from sklearn.feature_extraction import DictVectorizer
-        from sklearn.linear_model import LogisticRegression
-    except ImportError as e:
-        raise UsageError("training needs scikit-learn: pip install 'claimx[train]'") from e
+    require_sklearn()
     docs = read_corpus(train_path)
     feats = [f for sentences, _ in docs for f in paragraph_features(sentences)]
     labels = [y for _, ys in docs for y in ys]
-    counts = Counter(f for fs in feats for f in fs)
-    vectorizer = DictVectorizer()
-    x = vectorizer.fit_transform([{f: 1 for f in fs if counts[f] >= min_count} for fs in feats])
-    scale = nb_ratios(x, labels) if nb_scaling else None
-    if scale is not None:
-        from scipy.sparse import diags
-
-        x = x @ diags(scale)
-    model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced", fit_intercept=False)
     started = time.perf_counter()
-    model.fit(x, labels)
-    coef = model.coef_[0] * scale if scale is not None else model.coef_[0]
-    weights = {name: float(w) for name, w in zip(vectorizer.feature_names_, coef) if abs(w) > 1e-4}
+    weights = fit_weights(feats, labels, c=c, min_count=min_count, max_iter=3000, min_weight=1e-4,
+                          class_weight="balanced", scale=nb_ratios if nb_scaling else None)
     meta = {"train": str(train_path), "sentences": len(labels), "C": c, "min_count": min_count,
             "nb_scaling": nb_scaling, "threshold": threshold, "fit_seconds": round(time.perf_counter() - started, 1)}
     classifier = ClaimClassifier(weights, threshold, meta)
