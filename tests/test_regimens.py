@@ -160,13 +160,11 @@ SEED_CHECKS = [
 
 @pytest.fixture(scope="module")
 def seed_regimens(nlp, seed_text):
+    from extractor.pipeline.annotate import table_rows
     from extractor.reading.document import Document
-    from extractor.reading.normalize import normalize
-    from extractor.tables.rows import doc_tables
 
-    norm = normalize(seed_text)
-    doc = nlp(norm.text)
-    return doc_tables(Document(id="seed", text=seed_text, source="seed"), doc, norm.offsets)["regimens"]
+    ((_, tables),) = table_rows(nlp, [Document(id="seed", text=seed_text, source="seed")])
+    return tables["regimens"]
 
 
 @pytest.mark.parametrize("field,expected", SEED_CHECKS, ids=lambda x: x if isinstance(x, str) else None)

@@ -1,7 +1,8 @@
 """Doc -> table rows -> DataFrames. One builder per table, column order in one constant each.
 
 Offsets in every row point into the ORIGINAL text (Document.text); the pipeline ran on
-normalised text, so each span goes through the normaliser's offset map.
+normalised text, so each span goes through the normaliser's offset map, which
+`extractor.pipeline.annotate` sets on the Doc (`doc._.claimx_offsets`).
 """
 
 from __future__ import annotations
@@ -64,10 +65,11 @@ MENTION_LABELS = (
 class DocContext:
     """What every row builder needs: the document, its Doc, offsets and sentence index."""
 
-    def __init__(self, document: Document, doc: Doc, offsets: OffsetMap):
+    def __init__(self, document: Document, doc: Doc):
         self.document = document
         self.doc = doc
-        self.offsets = offsets
+        offsets = doc._.claimx_offsets
+        self.offsets = OffsetMap(None, None, len(document.text)) if offsets is None else offsets
         self._sent_starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
         self._mentions: list[Span] | None = None
         self._entity_keys: set[tuple[int, int, int]] | None = None
@@ -204,10 +206,46 @@ def to_frame(rows: list[dict[str, Any]], columns: dict[str, str]) -> pd.DataFram
     return frame
 
 
-def doc_tables(document: Document, doc: Doc, offsets: OffsetMap) -> dict[str, list[dict[str, Any]]]:
-    """All table rows for one analysed document."""
-    ctx = DocContext(document, doc, offsets)
+DocRows = dict[str, list[dict[str, Any]]]  # one document's rows, per table
+
+
+def doc_tables(document: Document, doc: Doc) -> DocRows:
+    """All table rows of one analysed document, in text order. Offsets go through the Doc's
+    `claimx_offsets` (none set: the Doc's text is the document's)."""
+    ctx = DocContext(document, doc)
     rows = {"documents": [document_row(document, doc)]}
     for name, (_, build) in TABLES.items():
         rows[name] = list(build(ctx))
+    return _in_text_order(rows)
+
+
+def _in_text_order(rows: DocRows) -> DocRows:
+    """Rows of one document by position: some components yield spans in set order, which
+    differs from process to process; the tables must not."""
+    for table_rows in rows.values():
+        if table_rows and "start" in table_rows[0]:
+            table_rows.sort(key=lambda r: (r.get("start") or 0, r.get("end") or 0))
     return rows
+
+
+def document_tables(document: Document, doc: Doc | None) -> DocRows:
+    """The rows of one document, whatever happened to it: its tables, or only its `documents`
+    row with status `error` when it has no Doc (not read, or the pipeline failed) or its rows
+    cannot be built (one document's bad rows must not stop the others)."""
+    if doc is None:
+        return error_rows(document)
+    try:
+        return doc_tables(document, doc)
+    except Exception as e:  # noqa: BLE001 - recorded as that document's error
+        document.error = f"building tables failed: {type(e).__name__}: {e}".splitlines()[0]
+        return error_rows(document)
+
+
+def error_rows(document: Document) -> DocRows:
+    """A failed document's rows: its `documents` row (status `error` when it has an error)."""
+    return {"documents": [document_row(document, None)]}
+
+
+def frames_from_rows(rows: DocRows) -> dict[str, pd.DataFrame]:
+    """Rows of every table (any number of documents) -> one DataFrame per table, all tables."""
+    return {name: to_frame(rows.get(name, []), columns) for name, columns in ALL_COLUMNS.items()}
