@@ -26,6 +26,7 @@ CLAIMX_COMPONENTS: list[str] = [
     "claimx_outcomes",
     "claimx_context",
     "claimx_claims",
+    "claimx_regimens",
 ]
 # names above that another factory builds: scispaCy's abbreviation detector, without its Matchers
 _FACTORIES = {"abbreviation_detector": "claimx_abbreviations"}
@@ -45,6 +46,7 @@ _COMPONENT_MODULES = [
     "extractor.components.outcomes",
     "extractor.components.context",
     "extractor.components.claims",
+    "extractor.components.regimens",
 ]
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 from spacy.attrs import IS_PUNCT, IS_SPACE, SENT_START
 from spacy.tokens import Doc, Span
 
-from extractor.components.regimens import REGIMEN_COLUMNS, regimen_rows
+from extractor.components.regimens import REGIMEN_COLUMNS, doc_regimens
 from extractor.pipeline.extensions import get_attrs
 from extractor.pipeline.spans import labelled_spans
 from extractor.reading.document import Document
@@ -180,6 +180,57 @@ def abbreviation_rows(ctx: DocContext) -> Iterable[dict[str, Any]]:
         long_start, long_end = ctx.offsets.to_original(long.start_char, long.end_char)
         yield {**ctx.locate(short), "long_form": ctx.document.text[long_start:long_end],
                "long_start": long_start, "long_end": long_end}
+
+
+def _join(spans: list[Span], ctx: DocContext) -> str | None:
+    if not spans:
+        return None
+    return "; ".join(ctx.locate(s)["text"] for s in spans)
+
+
+def _first(spans: list[Span], attr: str, unit: str | None = None) -> Any:
+    for s in spans:
+        x = get_attrs(s, (attr, "norm_unit"))
+        if unit is not None and x["norm_unit"] != unit:
+            continue
+        if x[attr] is not None:
+            return x[attr]
+    return None
+
+
+def _to_float(value: Any) -> float | None:
+    """Numbers, or numeric strings (other components may store a count as text)."""
+    try:
+        return float(value) if value is not None and not isinstance(value, bool) else None
+    except (TypeError, ValueError):
+        return None
+
+
+def regimen_rows(ctx: DocContext) -> Iterable[dict[str, Any]]:
+    """The regimens `claimx_regimens` stored on the Doc. Numeric columns hold the first linked
+    mention's value; the text columns list every linked mention, `; `-joined."""
+    for reg in doc_regimens(ctx.doc):
+        loc = ctx.locate(reg.drug)
+        get = reg.links.get
+        doses, routes = get("DOSE", []), get("ROUTE", [])
+        sample = _first(get("SAMPLE_SIZE", []), "value")
+        values = [str(v) for v in (get_attrs(s, ("value",))["value"] for s in doses) if v is not None]
+        drug = get_attrs(reg.drug, ("concept_id", "concept_name", "is_class"))
+        yield {
+            "doc_id": loc["doc_id"], "sent_id": loc["sent_id"], "drug": loc["text"],
+            "dose": _join(doses, ctx), "route": _join(routes, ctx),
+            "frequency": _join(get("FREQUENCY", []), ctx), "duration": _join(get("DURATION", []), ctx),
+            "sample_size": _join(get("SAMPLE_SIZE", []), ctx), "start": loc["start"], "end": loc["end"],
+            "concept_id": drug["concept_id"], "concept_name": drug["concept_name"],
+            "is_class": bool(drug["is_class"]), "dose_value": "; ".join(values) or None,
+            "dose_norm_value": _to_float(_first(doses, "norm_value")),
+            "dose_norm_unit": _first(doses, "norm_unit"),
+            "route_value": "; ".join(dict.fromkeys(str(v) for v in (get_attrs(s, ("value",))["value"]
+                                                                     for s in routes) if v)) or None,
+            "frequency_per_day": _to_float(_first(get("FREQUENCY", []), "norm_value")),
+            "duration_days": _to_float(_first(get("DURATION", []), "norm_value", unit="d")),
+            "sample_size_n": _to_float(sample),
+        }
 
 
 # table name -> (columns, row builder). Every table but `documents` is built from DocContext.
