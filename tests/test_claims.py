@@ -252,7 +252,7 @@ def test_third_party_pipeline_gets_claims(tmp_path):
     import_components()
     blank = spacy.blank("en")
     add_claimx_components(blank)
-    assert blank.pipe_names[-3:] == ["claimx_outcomes", "claimx_context", "claimx_claims"]
+    assert blank.pipe_names[-4:] == ["claimx_outcomes", "claimx_context", "claimx_claims", "claimx_regimens"]
     doc = blank("There was no functional improvement in 12 weeks.")
     assert doc.spans["claims"][0]._.negated
 
