@@ -56,10 +56,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"citations dev split not found at {args.data}", file=sys.stderr)
         return 2
 
+    from extractor.pipeline.annotate import table_rows
     from extractor.pipeline.load import load
     from extractor.reading.document import Document
-    from extractor.running.job import analyse
-    from extractor.tables.rows import doc_tables
 
     records = [json.loads(line) for line in args.data.open(encoding="utf-8") if line.strip()]
     if args.limit:
@@ -72,12 +71,12 @@ def main(argv: list[str] | None = None) -> int:
     misses, spurious, boundary = [], [], []
     started = time.perf_counter()
     words = 0
-    for document, doc, norm in analyse(nlp, docs):
+    for document, doc_rows in table_rows(nlp, docs):
         rec = gold_by_id[document.id]
         text = rec["text"]
         words += len(text.split())
         style = "author_year" if rec["meta"].get("citation_style") == "author_year" else "numeric"
-        rows = doc_tables(document, doc, norm.offsets)["citations"]
+        rows = doc_rows.get("citations", [])
         gold = {(s["start"], s["end"]): s for s in rec["spans"] if s.get("level", "group") == "group"}
         pred = {(r["start"], r["end"]): r for r in rows}
         strict, lenient = match(list(gold), list(pred))

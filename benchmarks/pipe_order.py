@@ -30,9 +30,9 @@ def main() -> int:
     if not BC5CDR.exists():
         print(f"{BC5CDR} not found", file=sys.stderr)
         return 2
+    from extractor.pipeline.annotate import warm_up
     from extractor.pipeline.load import load
     from extractor.reading.normalize import normalize
-    from extractor.running.job import warm_up
 
     nlp = warm_up(load(args.model))
     texts = [normalize(json.loads(line)["text"]).text for line in BC5CDR.open(encoding="utf-8")]

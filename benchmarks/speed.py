@@ -50,7 +50,8 @@ def n_words(texts: list[str]) -> int:
 def run_ours(nlp, texts: list[str], profile: bool = False) -> tuple[float, float]:
     """words/s and seconds of normalise + pipeline + tables over `texts` (one document each)."""
     from extractor.reading.document import Document
-    from extractor.running.job import extract_rows, frames_from_rows
+    from extractor.running.batches import extract_rows
+    from extractor.tables.rows import frames_from_rows
 
     documents = [Document(id=f"d{i}", text=t, source="bench") for i, t in enumerate(texts)]
     extract_rows(nlp, documents[:3])  # warm up lazy caches (rules, pint registry)
@@ -140,8 +141,8 @@ def main(argv: list[str] | None = None) -> int:
         print("nothing to measure: ../shared is missing", file=sys.stderr)
         return 2
 
+    from extractor.pipeline.annotate import warm_up
     from extractor.pipeline.load import load
-    from extractor.running.job import warm_up
 
     started = time.perf_counter()
     nlp = load(args.model)

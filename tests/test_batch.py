@@ -299,8 +299,9 @@ def test_a_memory_limit_too_low_for_the_pipeline_is_one_line_exit_2(tmp_path):
 def test_memory_zones_change_no_row(nlp):
     """Workers analyse each batch inside a spaCy memory zone; the rows must be those of a plain run
     (a component that keeps string ids across documents would break this)."""
+    from extractor.pipeline.annotate import warm_up
     from extractor.reading.readers import Item, content_hash, jats_text, pdf_text, to_document
-    from extractor.running.job import extract_rows, process_items, warm_up
+    from extractor.running.batches import extract_rows, process_items
     from tests.conftest import SEED
 
     texts = [" ".join(s.format(n=i, m=10 + i, r=i) for s in SENTENCES) for i in range(3)]
@@ -321,15 +322,16 @@ def test_memory_zones_change_no_row(nlp):
 def test_pipeline_batches_are_bounded_by_characters_and_rows_do_not_change(nlp, monkeypatch):
     """Long documents go to the pipeline in batches of at most MAX_BATCH_CHARS characters (a longer
     one alone), so a worker's memory does not grow with the batch; the rows are those of one batch."""
+    from extractor.pipeline import annotate as annotate_module
+    from extractor.pipeline.annotate import annotate
     from extractor.reading.document import Document
-    from extractor.running import job as extract_module
-    from extractor.running.job import analyse, extract_rows
+    from extractor.running.batches import extract_rows
 
     text = " ".join(SENTENCES).format(n=3, m=12, r=4)
     documents = [Document(f"d{i}", text * reps, "test") for i, reps in enumerate([40, 5, 60, 2, 1, 80])]
     want = extract_rows(nlp, documents, batch_size=32)  # one batch: 6 documents
 
-    monkeypatch.setattr(extract_module, "MAX_BATCH_CHARS", 30 * len(text))
+    monkeypatch.setattr(annotate_module, "MAX_BATCH_CHARS", 30 * len(text))
     sizes = []
     real_pipe = nlp.pipe
 
@@ -338,7 +340,7 @@ def test_pipeline_batches_are_bounded_by_characters_and_rows_do_not_change(nlp, 
         return real_pipe(texts, **kwargs)
 
     monkeypatch.setattr(nlp, "pipe", recording_pipe)
-    assert [d.id for d, _, _ in analyse(nlp, documents)] == [d.id for d in documents]
+    assert [d.id for d, _ in annotate(nlp, documents)] == [d.id for d in documents]
     assert sizes == [[40], [5], [60], [2, 1], [80]]
     got = extract_rows(nlp, documents, batch_size=32)
     for name in ALL_COLUMNS:

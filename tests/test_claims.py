@@ -222,7 +222,7 @@ def _table(nlp, text, extra):
                 spans.append(doc.char_span(start, start + len(part), label=label))
             doc.spans["other"] = spans
         doc = proc(doc)
-    rows = doc_tables(Document(id="d1", text=text, source="test"), doc, normalize(text).offsets)
+    rows = doc_tables(Document(id="d1", text=text, source="test"), doc)
     return rows["claims"]
 
 
@@ -241,7 +241,7 @@ def test_claim_row_lists_its_mentions(nlp):
 def test_mention_rows_carry_cues(nlp):
     text = "There was no pain relief."
     doc = nlp(text)
-    rows = doc_tables(Document(id="d", text=text, source="test"), doc, normalize(text).offsets)["mentions"]
+    rows = doc_tables(Document(id="d", text=text, source="test"), doc)["mentions"]
     outcome = [r for r in rows if r["label"] == "OUTCOME"][0]
     assert (outcome["negated"], outcome["negation_cue"]) == (True, "no")
 
@@ -252,7 +252,7 @@ def test_third_party_pipeline_gets_claims(tmp_path):
     import_components()
     blank = spacy.blank("en")
     add_claimx_components(blank)
-    assert blank.pipe_names[-3:] == ["claimx_outcomes", "claimx_context", "claimx_claims"]
+    assert blank.pipe_names[-4:] == ["claimx_outcomes", "claimx_context", "claimx_claims", "claimx_regimens"]
     doc = blank("There was no functional improvement in 12 weeks.")
     assert doc.spans["claims"][0]._.negated
 

@@ -93,7 +93,7 @@ def test_validator_catches_a_bad_record():
 @pytest.fixture(scope="module")
 def predicted(nlp):
     from extractor.reading.document import Document
-    from extractor.running.job import extract_rows
+    from extractor.running.batches import extract_rows
 
     documents = [Document(id=r["id"], text=r["text"], source=str(GOLD)) for r in RECORDS]
     rows = extract_rows(nlp, documents)

@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from extractor.reading.readers import read_documents
-from extractor.running.job import extract_rows, frames_from_rows
+from extractor.running.batches import extract_rows
+from extractor.tables.rows import frames_from_rows
 from tests.conftest import ROOT
 
 GOLD = ROOT / "corpus" / "quantities-gold.jsonl"

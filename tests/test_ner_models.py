@@ -31,13 +31,12 @@ def test_default_pipeline_runs_ner_right_after_the_tokenizer(nlp):
 
 
 def test_default_pipeline_ents_become_mentions(nlp):
+    from extractor.pipeline.annotate import table_rows
     from extractor.reading.document import Document
-    from extractor.reading.normalize import normalize
-    from extractor.tables.rows import doc_tables
 
     text = "Cisplatin caused severe nephrotoxicity in two patients."
-    norm = normalize(text)
-    rows = doc_tables(Document(id="d1", text=text, source="test"), nlp(norm.text), norm.offsets)["mentions"]
+    ((_, tables),) = table_rows(nlp, [Document(id="d1", text=text, source="test")])
+    rows = tables["mentions"]
     assert {("Cisplatin", "CHEMICAL", 0, 9), ("nephrotoxicity", "DISEASE", 24, 38)} <= {
         (r["text"], r["label"], r["start"], r["end"]) for r in rows}
 

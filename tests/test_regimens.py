@@ -160,13 +160,11 @@ SEED_CHECKS = [
 
 @pytest.fixture(scope="module")
 def seed_regimens(nlp, seed_text):
+    from extractor.pipeline.annotate import table_rows
     from extractor.reading.document import Document
-    from extractor.reading.normalize import normalize
-    from extractor.tables.rows import doc_tables
 
-    norm = normalize(seed_text)
-    doc = nlp(norm.text)
-    return doc_tables(Document(id="seed", text=seed_text, source="seed"), doc, norm.offsets)["regimens"]
+    ((_, tables),) = table_rows(nlp, [Document(id="seed", text=seed_text, source="seed")])
+    return tables["regimens"]
 
 
 @pytest.mark.parametrize("field,expected", SEED_CHECKS, ids=lambda x: x if isinstance(x, str) else None)
@@ -194,3 +192,80 @@ def test_regimens_table_registered():
     columns, _ = TABLES["regimens"]
     assert list(columns)[:8] == ["doc_id", "sent_id", "drug", "dose", "route", "frequency", "duration",
                                  "sample_size"]
+
+
+# ---- the claimx_regimens component -----------------------------------------------------------------
+
+def _linked(doc) -> list[tuple]:
+    from extractor.components.regimens import doc_regimens
+
+    return [(r.drug.text, {label: [s.text for s in spans] for label, spans in r.links.items()})
+            for r in doc_regimens(doc)]
+
+
+def test_default_pipeline_puts_regimens_on_the_doc(nlp):
+    assert nlp.pipe_names[-1] == "claimx_regimens"
+    doc = nlp("Patients received oral ketamine 5 mg/kg twice daily for 4 weeks.")
+    assert [(s.text, s.label_) for s in doc.spans["regimens"]] == [("ketamine", "DRUG")]
+    assert _linked(doc) == [("ketamine", {"ROUTE": ["oral"], "DOSE": ["5 mg/kg"], "FREQUENCY": ["twice daily"],
+                                          "DURATION": ["4 weeks"]})]
+    assert doc.spans["regimens"][0]._.links["DOSE"] == ((4, 6, "DOSE"),)  # token offsets and span label
+
+
+def test_regimens_and_offsets_survive_docbin(nlp):
+    from spacy.tokens import DocBin
+
+    from extractor.pipeline.annotate import annotate
+    from extractor.reading.document import Document
+
+    text = "Ketamine 0.5 mg/kg was infu-\nsed over 40 min in 30 patients."
+    ((_, doc),) = annotate(nlp, [Document("d", text, "test")])
+    back = list(DocBin(docs=[doc], store_user_data=True).get_docs(nlp.vocab))[0]
+    assert _linked(back) == _linked(doc) and _linked(doc)[0][1]["SAMPLE_SIZE"] == ["30 patients"]
+    offsets = back._.claimx_offsets
+    infused = back.text.index("infused")
+    assert text[slice(*offsets.to_original(infused, infused + len("infused")))] == "infu-\nsed"
+
+
+def test_no_component_no_regimens():
+    doc = _doc("ketamine 10 mg was given .", [("ketamine", "DRUG"), ("10 mg", "DOSE")])
+    assert _linked(doc) == []
+
+
+def _rules_file(tmp_path, **changes):
+    import json
+
+    from extractor.rules.loader import load_json
+
+    data = {**load_json("regimens.json"), **changes}
+    path = tmp_path / "regimens-rules.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+FAR = ("We gave 10 mg of ketamine .", [("10 mg", "DOSE"), ("ketamine", "DRUG")])  # one word between
+
+
+def test_rules_path_replaces_the_shipped_rules(tmp_path):
+    shipped = spacy.blank("en").add_pipe("claimx_regimens")
+    strict = spacy.blank("en").add_pipe("claimx_regimens", config={"rules_path": str(_rules_file(tmp_path, max_gap=0))})
+    assert _linked(shipped(_doc(*FAR))) == [("ketamine", {"DOSE": ["10 mg"]})]
+    assert _linked(strict(_doc(*FAR))) == [("ketamine", {})]
+
+
+def test_to_disk_from_disk_round_trip(tmp_path):
+    nlp = spacy.blank("en")
+    nlp.add_pipe("claimx_regimens", config={"rules_path": str(_rules_file(tmp_path, max_gap=0))})
+    nlp.to_disk(tmp_path / "pipe")
+    assert (tmp_path / "pipe" / "claimx_regimens" / "regimens.json").is_file()
+    (tmp_path / "regimens-rules.json").unlink()  # the saved folder carries the rules
+    loaded = spacy.load(tmp_path / "pipe", config={"components": {"claimx_regimens": {"rules_path": None}}})
+    assert _linked(loaded.get_pipe("claimx_regimens")(_doc(*FAR))) == [("ketamine", {})]
+
+
+def test_a_bad_rules_file_names_itself(tmp_path):
+    from extractor.errors import PatternFileError
+
+    path = _rules_file(tmp_path, bogus=1)
+    with pytest.raises(PatternFileError, match="regimens-rules.json: unknown keys"):
+        spacy.blank("en").add_pipe("claimx_regimens", config={"rules_path": str(path)})

@@ -5,7 +5,8 @@ import pytest
 
 from extractor.reading.document import Document
 from extractor.reading.readers import read_documents
-from extractor.running.job import extract_rows, frames_from_rows
+from extractor.running.batches import extract_rows
+from extractor.tables.rows import frames_from_rows
 from tests.conftest import SEED
 
 

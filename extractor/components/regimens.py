@@ -13,22 +13,30 @@ dose, `A (10 mg) or B 200 mg twice daily`; also qualitative doses: `therapeutic 
 trimipramine`), and a name in parentheses right after a drug is the same drug
 (`bevacizumab (Avastin) injection`). Mentions are read by label from any span group, so DURATION and SAMPLE_SIZE
 spans written by other components link too.
+
+The `claimx_regimens` component (end of this module) links them in the pipeline and stores the
+regimens on the Doc (`doc_regimens` reads them back); the `regimens` table only reads the Doc.
 """
 
 from __future__ import annotations
 
+import json
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
+from pathlib import Path
 from typing import Any
 
 from spacy.attrs import SENT_START
+from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from extractor.components.batching import BatchPipe
+from extractor.errors import PatternFileError
 from extractor.pipeline.doctext import lower_words
-from extractor.pipeline.extensions import get_attrs
+from extractor.pipeline.extensions import get_attrs, set_attrs
 from extractor.pipeline.spans import labelled_spans
 from extractor.rules.loader import load_json, require_keys
 
@@ -59,10 +67,15 @@ class _Config:
 
 @lru_cache(maxsize=1)
 def config() -> _Config:
-    data = load_json("regimens.json")
+    """The shipped rules (extractor/rules/data/regimens.json)."""
+    return rules_from_dict(load_json("regimens.json"), "extractor/rules/data/regimens.json")
+
+
+def rules_from_dict(data: Any, where: str) -> _Config:
+    """A regimens rules file's content, checked (`where` names it in errors)."""
     keys = {"barriers", "coordinators", "shared_labels", "barrier_cost", "paren_cost", "max_gap",
             "elapsed_joiners", "elapsed_not", "elapsed_window", "elapsed_treatments", "elapsed_articles"}
-    require_keys(data, keys | {"comment"}, keys, "extractor/rules/data/regimens.json")
+    require_keys(data, keys | {"comment"}, keys, where)
     return _Config(frozenset(data["barriers"]), frozenset(data["coordinators"]),
                    frozenset(data["shared_labels"]), int(data["barrier_cost"]), int(data["paren_cost"]),
                    int(data["max_gap"]), frozenset(data["elapsed_joiners"]), frozenset(data["elapsed_not"]),
@@ -148,15 +161,17 @@ def _coordinated(words: list[str], drugs: list[tuple[int, int]], cfg: _Config,
 
 
 def assign(words: list[str], drugs: list[tuple[int, int]], attributes: list[tuple[int, int, str]],
-           shareable: frozenset[int] = frozenset(), classes: frozenset[int] = frozenset()) -> list[list[int]]:
+           shareable: frozenset[int] = frozenset(), classes: frozenset[int] = frozenset(),
+           cfg: _Config | None = None) -> list[list[int]]:
     """For each drug (token range, sorted), the indices of the attributes linked to it.
 
     `words`: the sentence's lower-cased tokens; ranges are token offsets into it.
     `shareable`: attributes that coordinated drugs share whatever their label (qualitative
     doses: `therapeutic doses of venlafaxine and trimipramine`).
     `classes`: drugs that are drug classes (`antiviral therapy with A and B` names A and B).
+    `cfg`: the rules (default: the shipped ones).
     """
-    cfg = config()
+    cfg = cfg or config()
     links: list[list[int]] = [[] for _ in drugs]
     if not drugs:
         return links
@@ -252,7 +267,8 @@ def _outermost(spans: list[Span]) -> list[Span]:
     return kept
 
 
-def time_on_drug(words: list[str], timepoint: tuple[int, int], drugs: list[tuple[int, int]]) -> bool:
+def time_on_drug(words: list[str], timepoint: tuple[int, int], drugs: list[tuple[int, int]],
+                 cfg: _Config | None = None) -> bool:
     """Is a TIMEPOINT the time since a drug was started (`3 weeks after starting
     minocycline`, `after 1 week of nefazodone therapy`, `10 days after phenytoin initiation`)?
     It is when the word after it, or the word before it (an article may sit between: `after a
@@ -261,7 +277,7 @@ def time_on_drug(words: list[str], timepoint: tuple[int, int], drugs: list[tuple
     `discontinuation`) between. Without a drug there, `N weeks of therapy` (a word of
     `elapsed_treatments` right after the joiner) is the time on the sentence's drug when the
     sentence names only one drug. Such a TIMEPOINT is that drug's duration so far."""
-    cfg = config()
+    cfg = cfg or config()
     start, end = timepoint
     before = start - 1 if start > 0 and words[start - 1] not in cfg.elapsed_articles else start - 2
     if end >= len(words) or words[end] not in cfg.elapsed_joiners and (before < 0 or words[before] not in
@@ -277,12 +293,13 @@ def time_on_drug(words: list[str], timepoint: tuple[int, int], drugs: list[tuple
     return False
 
 
-def link_regimens(doc: Doc, spans: Iterable[Span] | None = None) -> list[Regimen]:
+def link_regimens(doc: Doc, spans: Iterable[Span] | None = None, cfg: _Config | None = None) -> list[Regimen]:
     """One Regimen per DRUG mention, with the attribute spans linked to it in its sentence. A
     TIMEPOINT that is the time since a drug was started (`time_on_drug`) links as a DURATION.
 
-    `spans`: the Doc's mention spans when the caller has collected them already (table building
-    has); otherwise they are read from doc.ents and the span groups."""
+    `spans`: the Doc's mention spans when the caller has collected them already; otherwise they
+    are read from doc.ents and the span groups. `cfg`: the rules (default: the shipped ones)."""
+    cfg = cfg or config()
     if spans is None:
         spans = labelled_spans(doc, ("DRUG",) + ATTRIBUTE_LABELS + ("TIMEPOINT",))
     wanted = set(ATTRIBUTE_LABELS) | {"TIMEPOINT"}
@@ -311,13 +328,13 @@ def link_regimens(doc: Doc, spans: Iterable[Span] | None = None) -> list[Regimen
         words = lower[sent_start:sent_end]
         ranges = [(d.start - sent_start, d.end - sent_start) for d in s_drugs]
         s_attrs = [a for a in s_attrs if a.label_ != "TIMEPOINT"
-                   or time_on_drug(words, (a.start - sent_start, a.end - sent_start), ranges)]
+                   or time_on_drug(words, (a.start - sent_start, a.end - sent_start), ranges, cfg)]
         qualitative = frozenset(i for i, a in enumerate(s_attrs) if a.label_ == "DOSE"
                                 and _is_qualitative(get_attrs(a, ("value", "unit"))))
         labels = ["DURATION" if a.label_ == "TIMEPOINT" else a.label_ for a in s_attrs]
         classes = frozenset(k for k, d in enumerate(s_drugs) if get_attrs(d, ("is_class",))["is_class"])
         links = assign(words, ranges, [(a.start - sent_start, a.end - sent_start, label)
-                                       for a, label in zip(s_attrs, labels)], qualitative, classes)
+                                       for a, label in zip(s_attrs, labels)], qualitative, classes, cfg)
         for drug, linked in zip(s_drugs, links):
             regimen = Regimen(drug)
             for i in linked:
@@ -330,52 +347,82 @@ def _is_qualitative(x: dict[str, Any]) -> bool:
     return isinstance(x["value"], str) and x["unit"] is None
 
 
-def _join(spans: list[Span], ctx) -> str | None:
-    if not spans:
-        return None
-    return "; ".join(ctx.locate(s)["text"] for s in spans)
 
 
-def _first(spans: list[Span], attr: str, unit: str | None = None) -> Any:
-    for s in spans:
-        x = get_attrs(s, (attr, "norm_unit"))
-        if unit is not None and x["norm_unit"] != unit:
-            continue
-        if x[attr] is not None:
-            return x[attr]
-    return None
+# ---------------------------------------------------------------- the component: regimens on the Doc
+
+RULES_FILE = "regimens.json"
+SPANS_KEY = "regimens"
 
 
-def _to_float(value: Any) -> float | None:
-    """Numbers, or numeric strings (other components may store a count as text)."""
+def load_rules(path: str | Path | None = None) -> tuple[_Config, dict[str, Any]]:
+    """The shipped rules (path None) or a rules file in the same format, with the data read."""
+    if path is None:
+        return config(), load_json(RULES_FILE)
+    path = Path(path)
     try:
-        return float(value) if value is not None and not isinstance(value, bool) else None
-    except (TypeError, ValueError):
-        return None
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as e:
+        raise PatternFileError(f"rules file {path} does not exist") from e
+    except json.JSONDecodeError as e:
+        raise PatternFileError(f"rules file {path} is not valid JSON: {e}") from e
+    if not isinstance(data, dict):
+        raise PatternFileError(f"rules file {path}: a JSON {type(data).__name__}, not an object")
+    return rules_from_dict(data, str(path)), data
 
 
-def regimen_rows(ctx) -> Iterable[dict[str, Any]]:
-    """Rows of the `regimens` table (ctx: tables.DocContext). Numeric columns hold the first
-    linked mention's value; the text columns list every linked mention, `; `-joined."""
-    for reg in link_regimens(ctx.doc, ctx.mention_spans()):
-        loc = ctx.locate(reg.drug)
-        get = reg.links.get
-        doses, routes = get("DOSE", []), get("ROUTE", [])
-        sample = _first(get("SAMPLE_SIZE", []), "value")
-        values = [str(v) for v in (get_attrs(s, ("value",))["value"] for s in doses) if v is not None]
-        drug = get_attrs(reg.drug, ("concept_id", "concept_name", "is_class"))
-        yield {
-            "doc_id": loc["doc_id"], "sent_id": loc["sent_id"], "drug": loc["text"],
-            "dose": _join(doses, ctx), "route": _join(routes, ctx),
-            "frequency": _join(get("FREQUENCY", []), ctx), "duration": _join(get("DURATION", []), ctx),
-            "sample_size": _join(get("SAMPLE_SIZE", []), ctx), "start": loc["start"], "end": loc["end"],
-            "concept_id": drug["concept_id"], "concept_name": drug["concept_name"],
-            "is_class": bool(drug["is_class"]), "dose_value": "; ".join(values) or None,
-            "dose_norm_value": _to_float(_first(doses, "norm_value")),
-            "dose_norm_unit": _first(doses, "norm_unit"),
-            "route_value": "; ".join(dict.fromkeys(str(v) for v in (get_attrs(s, ("value",))["value"]
-                                                                     for s in routes) if v)) or None,
-            "frequency_per_day": _to_float(_first(get("FREQUENCY", []), "norm_value")),
-            "duration_days": _to_float(_first(get("DURATION", []), "norm_value", unit="d")),
-            "sample_size_n": _to_float(sample),
-        }
+def set_regimens(doc: Doc, regimens: list[Regimen]) -> None:
+    """Store regimens on the Doc: `doc.spans["regimens"]` holds each regimen's drug mention, and
+    that span's `links` attribute its linked mentions, label -> ((start, end, span label), ...)
+    in tokens (a TIMEPOINT that is the time on the drug under DURATION). Offsets rather than
+    Spans: Doc.to_bytes, DocBin(store_user_data=True) and nlp.pipe(n_process=...) serialise the
+    attributes with msgpack, which cannot hold a Span."""
+    for regimen in regimens:
+        links = {label: tuple((s.start, s.end, s.label_) for s in spans) for label, spans in regimen.links.items()}
+        set_attrs(regimen.drug, links=links)
+    doc.spans[SPANS_KEY] = [regimen.drug for regimen in regimens]
+
+
+def doc_regimens(doc: Doc) -> list[Regimen]:
+    """The regimens `claimx_regimens` stored on the Doc, in drug order ([] without that component)."""
+    if SPANS_KEY not in doc.spans:
+        return []
+    regimens = []
+    for drug in doc.spans[SPANS_KEY]:
+        links = get_attrs(drug, ("links",))["links"] or {}
+        regimens.append(Regimen(drug, {label: [Span(doc, start, end, label=span_label)
+                                               for start, end, span_label in spans]
+                                       for label, spans in links.items()}))
+    return regimens
+
+
+class RegimenLinker(BatchPipe):
+    """Thin component: `link_regimens` over the Doc, the regimens stored on it (`set_regimens`)."""
+
+    def __init__(self, name: str = "claimx_regimens", rules_path: str | Path | None = None):
+        self.name = name
+        self.rules, self.data = load_rules(rules_path)
+
+    def __call__(self, doc: Doc) -> Doc:
+        set_regimens(doc, link_regimens(doc, cfg=self.rules))
+        return doc
+
+    def to_disk(self, path: str | Path, exclude=()) -> None:
+        """Save the active rules, so a pipeline with customised rules travels as one folder."""
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        (path / RULES_FILE).write_text(json.dumps(self.data, ensure_ascii=False, indent=1), encoding="utf-8")
+
+    def from_disk(self, path: str | Path, exclude=()) -> RegimenLinker:
+        """Load saved rules; a folder without them keeps the rules this component was built with."""
+        file = Path(path) / RULES_FILE
+        if file.is_file():
+            self.rules, self.data = load_rules(file)
+        return self
+
+
+@Language.factory("claimx_regimens", assigns=["doc.spans", "span._.links"], default_config={"rules_path": None})
+def make_regimens(nlp: Language, name: str, rules_path: str | None) -> RegimenLinker:
+    """Each DRUG mention with the dose, route, frequency, duration and sample size linked to it,
+    into doc.spans["regimens"]; `rules_path`: a rules file like regimens.json (null: the shipped one)."""
+    return RegimenLinker(name, rules_path)

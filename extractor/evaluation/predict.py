@@ -77,48 +77,31 @@ def annotations_from_rows(mentions: Iterable[dict[str, Any]], citations: Iterabl
 def predict_with_model(nlp: Any, gold_docs: list[GoldDocument], model_name: str = "",
                        label_map: LabelMap | None = None, batch_size: int = 32,
                        on_document: Callable[[GoldDocument], None] | None = None) -> Predictions:
-    """Run `nlp` on the gold texts the way `claimx extract` does (normalise, pipeline, tables),
-    so predicted offsets are offsets into the gold text."""
+    """Run `nlp` on the gold texts through the path `claimx extract` takes (`table_rows`:
+    normalise, pipeline, tables), so predicted offsets are offsets into the gold text."""
+    from extractor.pipeline.annotate import table_rows
     from extractor.reading.document import Document
-    from extractor.reading.normalize import normalize
-    from extractor.tables.rows import TABLES, doc_tables
+    from extractor.tables.rows import TABLES
 
     started = time.perf_counter()
     preds: dict[str, list[Annotation]] = {}
     words = 0
     failed: list[str] = []
-    for first in range(0, len(gold_docs), batch_size):
-        batch = gold_docs[first:first + batch_size]
-        norms = [normalize(g.text) for g in batch]
-        for gold, norm, doc in zip(batch, norms, _pipe(nlp, [n.text for n in norms], batch_size)):
-            if doc is None:  # the pipeline broke on this text: nothing predicted, said in the notes
-                failed.append(gold.id)
-                preds[gold.id] = []
-            else:
-                rows = doc_tables(Document(gold.id, gold.text, gold.source), doc, norm.offsets)
-                words += sum(int(r["n_words"]) for r in rows["documents"])
-                preds[gold.id] = annotations_from_rows(rows.get("mentions", []), rows.get("citations", []),
-                                                       rows.get("claims", []), label_map)
-            if on_document:
-                on_document(gold)
+    documents = [Document(g.id, g.text, g.source) for g in gold_docs]
+    for gold, (document, rows) in zip(gold_docs, table_rows(nlp, documents, batch_size)):  # in input order
+        if document.error:  # the pipeline broke on this text: nothing predicted, said in the notes
+            failed.append(gold.id)
+            preds[gold.id] = []
+        else:
+            words += sum(int(r["n_words"]) for r in rows["documents"])
+            preds[gold.id] = annotations_from_rows(rows.get("mentions", []), rows.get("citations", []),
+                                                   rows.get("claims", []), label_map)
+        if on_document:
+            on_document(gold)
     notes = [f"the pipeline failed on {len(failed)} document(s), scored as all missed: {_ids(failed)}"
              ] if failed else []
     return Predictions(preds, model_name, words, time.perf_counter() - started, notes, list(nlp.pipe_names),
                        "claims" in TABLES)
-
-
-def _pipe(nlp: Any, texts: list[str], batch_size: int) -> list[Any]:
-    """Docs for texts; a text the pipeline cannot process gets None instead of stopping the run."""
-    try:
-        return list(nlp.pipe(texts, batch_size=batch_size))
-    except Exception:  # noqa: BLE001 - find the failing text below, as extract does
-        docs = []
-        for text in texts:
-            try:
-                docs.append(nlp(text))
-            except Exception:  # noqa: BLE001 - recorded in the evaluation's notes
-                docs.append(None)
-        return docs
 
 
 def _read(out_dir: Path, name: str) -> pd.DataFrame | None:

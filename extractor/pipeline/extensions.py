@@ -36,6 +36,7 @@ SPAN_ATTRIBUTES: dict[str, Any] = {
     "significant": None,  # claims: True | False | None (not stated)
     "score": None,  # claims: classifier probability that the sentence is a claim
     "cue_scopes": None,  # sentences: ((kind, cue text, scope start char, scope end char), ...) per cue
+    "links": None,  # regimens: a drug's linked mentions, label -> ((start token, end token, span label), ...)
 }
 
 _KEY = "claimx"
@@ -66,8 +67,27 @@ def register_extensions() -> None:
         if not Span.has_extension(name):
             Span.set_extension(name, getter=_make_getter(name, default), setter=_make_setter(name))
     if not Doc.has_extension("claimx_offsets"):
-        # the normaliser's offset map, set by extractor.running.job before tables are built
-        Doc.set_extension("claimx_offsets", default=None)
+        # the normaliser's OffsetMap, set by extractor.pipeline.annotate; None: the Doc's text is the original
+        Doc.set_extension("claimx_offsets", getter=_get_offsets, setter=_set_offsets)
+
+
+_OFFSETS_KEY = (_KEY, "offsets")
+
+
+def _get_offsets(doc: Doc):
+    from extractor.reading.normalize import OffsetMap
+
+    stored = doc.user_data.get(_OFFSETS_KEY)
+    return None if stored is None else OffsetMap(*stored)
+
+
+def _set_offsets(doc: Doc, offsets) -> None:
+    """Kept as (starts, ends, original length), numpy arrays and an int: what Doc.to_bytes, DocBin
+    and nlp.pipe(n_process=...) can serialise, as they cannot a dataclass."""
+    if offsets is None:
+        doc.user_data.pop(_OFFSETS_KEY, None)
+    else:
+        doc.user_data[_OFFSETS_KEY] = (offsets.starts, offsets.ends, offsets.original_length)
 
 
 def set_attrs(span: Span, **values: Any) -> Span:

@@ -9,50 +9,19 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
+from extractor.components import AFTER_NER, COMPONENTS, IN_CONFIG, SENTENCES, WITH_NER
 from extractor.errors import ModelNotFound
 from extractor.pipeline import tokenizer as _tokenizer  # noqa: F401 - registers claimx.scispacy_tokenizer.*
 from extractor.pipeline.shipped import shipped_models
 from extractor.pipeline.vectors import cache_floret_vectors
 
-# claimx components added, in this order, on top of any pipeline (names = factory names)
-CLAIMX_COMPONENTS: list[str] = [
-    "claimx_sentences",
-    "abbreviation_detector",
-    "claimx_ner_consistency",
-    "claimx_citations",
-    "claimx_quantities",
-    "claimx_drugs",
-    "claimx_dosing",
-    "claimx_outcomes",
-    "claimx_context",
-    "claimx_claims",
-]
-# names above that another factory builds: scispaCy's abbreviation detector, without its Matchers
-_FACTORIES = {"abbreviation_detector": "claimx_abbreviations"}
-
-# modules whose import registers the factories above
-_COMPONENT_MODULES = [
-    "scispacy.abbreviation",
-    "extractor.components.abbreviations",
-    "extractor.components.sentences",
-    "extractor.components.ner_labels",
-    "extractor.components.biluo_ner",
-    "extractor.components.ner_consistency",
-    "extractor.components.citations",
-    "extractor.components.quantities",
-    "extractor.components.drugs",
-    "extractor.components.dosing",
-    "extractor.components.outcomes",
-    "extractor.components.context",
-    "extractor.components.claims",
-]
-
 
 def import_components() -> None:
+    """Register every claimx factory (extractor.components.COMPONENTS)."""
     # scispaCy's abbreviation detector warns on every doc that its global matcher is empty
     warnings.filterwarnings("ignore", message=r"\[W036\]", category=UserWarning)
-    for module in _COMPONENT_MODULES:
-        importlib.import_module(module)
+    for component in COMPONENTS:
+        importlib.import_module(f"extractor.components.{component.module}")
 
 
 def installed_models() -> list[str]:
@@ -64,16 +33,17 @@ def installed_models() -> list[str]:
 
 
 def load(name: str = "default") -> Language:
-    """Load a shipped pipeline by name, an installed package, or a pipeline folder.
+    """Load a shipped pipeline by name, an installed package, or a pipeline folder, with the
+    claimx components on top (the shipped ones too: their folders hold only tokenizer and NER).
 
-    Third-party pipelines keep their tokenizer and NER; claimx components are added on top.
+    A pipeline keeps its own tokenizer and NER; the claimx components it lacks are added.
     """
     import_components()
     shipped = shipped_models()
-    if name in shipped:
-        return use_numpy_blas(cache_floret_vectors(_load_folder(shipped[name])))
     path = Path(name)
-    if path.exists():
+    if name in shipped:
+        nlp = _load_folder(shipped[name])
+    elif path.exists():
         if not (path / "config.cfg").is_file():
             raise ModelNotFound(f"{name} is not a spaCy pipeline folder (no config.cfg inside)")
         nlp = _load_folder(path)
@@ -118,18 +88,32 @@ def _load_folder(path: Path) -> Language:
 
 
 def add_claimx_components(nlp: Language) -> Language:
-    """Add the claimx components a pipeline lacks, keeping its own tokenizer and NER."""
-    for component in CLAIMX_COMPONENTS:
-        if component in nlp.pipe_names:
-            continue
-        factory = _FACTORIES.get(component, component)
-        if component == "claimx_sentences":
-            nlp.add_pipe(factory, name=component, first=True)
-        else:
-            nlp.add_pipe(factory, name=component)
-    from spacy.pipeline import EntityRecognizer, EntityRuler
+    """Add the claimx components a pipeline lacks (extractor.components.COMPONENTS, in order),
+    keeping its own tokenizer and NER.
 
-    recognizers = [name for name, proc in nlp.pipeline if isinstance(proc, EntityRecognizer | EntityRuler)]
-    if recognizers and "claimx_ner_labels" not in nlp.pipe_names:
-        nlp.add_pipe("claimx_ner_labels", after=recognizers[-1])
+    `claimx_sentences` goes before the first component that reads sentence starts (spaCy's
+    parser and NER never cross a preset boundary; a senter or sentencizer sets its own), else
+    at the end; `claimx_ner_consistency` only on a pipeline with an NER of its own (one that sets
+    doc.ents); `claimx_ner_labels` right after a spaCy NER or entity ruler, to map its labels.
+    """
+    from spacy.pipeline import DependencyParser, EntityRecognizer, EntityRuler, SentenceRecognizer, Sentencizer
+
+    claimx = {component.name for component in COMPONENTS if component.where != IN_CONFIG}
+    has_ner = any("doc.ents" in nlp.get_pipe_meta(name).assigns for name in nlp.pipe_names if name not in claimx)
+    for component in COMPONENTS:
+        if component.where == IN_CONFIG or component.name in nlp.pipe_names:
+            continue
+        place = {}
+        if component.where == SENTENCES:
+            readers = [name for name, proc in nlp.pipeline
+                       if isinstance(proc, DependencyParser | EntityRecognizer | SentenceRecognizer | Sentencizer)]
+            place = {"before": readers[0]} if readers else {}
+        elif component.where == WITH_NER and not has_ner:
+            continue
+        elif component.where == AFTER_NER:
+            recognizers = [name for name, proc in nlp.pipeline if isinstance(proc, EntityRecognizer | EntityRuler)]
+            if not recognizers:
+                continue
+            place = {"after": recognizers[-1]}
+        nlp.add_pipe(component.factory_name, name=component.name, **place)
     return nlp

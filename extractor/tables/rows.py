@@ -1,7 +1,8 @@
 """Doc -> table rows -> DataFrames. One builder per table, column order in one constant each.
 
 Offsets in every row point into the ORIGINAL text (Document.text); the pipeline ran on
-normalised text, so each span goes through the normaliser's offset map.
+normalised text, so each span goes through the normaliser's offset map, which
+`extractor.pipeline.annotate` sets on the Doc (`doc._.claimx_offsets`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pandas as pd
 from spacy.attrs import IS_PUNCT, IS_SPACE, SENT_START
 from spacy.tokens import Doc, Span
 
-from extractor.components.regimens import REGIMEN_COLUMNS, regimen_rows
+from extractor.components.regimens import REGIMEN_COLUMNS, doc_regimens
 from extractor.pipeline.extensions import get_attrs
 from extractor.pipeline.spans import labelled_spans
 from extractor.reading.document import Document
@@ -64,10 +65,11 @@ MENTION_LABELS = (
 class DocContext:
     """What every row builder needs: the document, its Doc, offsets and sentence index."""
 
-    def __init__(self, document: Document, doc: Doc, offsets: OffsetMap):
+    def __init__(self, document: Document, doc: Doc):
         self.document = document
         self.doc = doc
-        self.offsets = offsets
+        offsets = doc._.claimx_offsets
+        self.offsets = OffsetMap(None, None, len(document.text)) if offsets is None else offsets
         self._sent_starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
         self._mentions: list[Span] | None = None
         self._entity_keys: set[tuple[int, int, int]] | None = None
@@ -180,6 +182,57 @@ def abbreviation_rows(ctx: DocContext) -> Iterable[dict[str, Any]]:
                "long_start": long_start, "long_end": long_end}
 
 
+def _join(spans: list[Span], ctx: DocContext) -> str | None:
+    if not spans:
+        return None
+    return "; ".join(ctx.locate(s)["text"] for s in spans)
+
+
+def _first(spans: list[Span], attr: str, unit: str | None = None) -> Any:
+    for s in spans:
+        x = get_attrs(s, (attr, "norm_unit"))
+        if unit is not None and x["norm_unit"] != unit:
+            continue
+        if x[attr] is not None:
+            return x[attr]
+    return None
+
+
+def _to_float(value: Any) -> float | None:
+    """Numbers, or numeric strings (other components may store a count as text)."""
+    try:
+        return float(value) if value is not None and not isinstance(value, bool) else None
+    except (TypeError, ValueError):
+        return None
+
+
+def regimen_rows(ctx: DocContext) -> Iterable[dict[str, Any]]:
+    """The regimens `claimx_regimens` stored on the Doc. Numeric columns hold the first linked
+    mention's value; the text columns list every linked mention, `; `-joined."""
+    for reg in doc_regimens(ctx.doc):
+        loc = ctx.locate(reg.drug)
+        get = reg.links.get
+        doses, routes = get("DOSE", []), get("ROUTE", [])
+        sample = _first(get("SAMPLE_SIZE", []), "value")
+        values = [str(v) for v in (get_attrs(s, ("value",))["value"] for s in doses) if v is not None]
+        drug = get_attrs(reg.drug, ("concept_id", "concept_name", "is_class"))
+        yield {
+            "doc_id": loc["doc_id"], "sent_id": loc["sent_id"], "drug": loc["text"],
+            "dose": _join(doses, ctx), "route": _join(routes, ctx),
+            "frequency": _join(get("FREQUENCY", []), ctx), "duration": _join(get("DURATION", []), ctx),
+            "sample_size": _join(get("SAMPLE_SIZE", []), ctx), "start": loc["start"], "end": loc["end"],
+            "concept_id": drug["concept_id"], "concept_name": drug["concept_name"],
+            "is_class": bool(drug["is_class"]), "dose_value": "; ".join(values) or None,
+            "dose_norm_value": _to_float(_first(doses, "norm_value")),
+            "dose_norm_unit": _first(doses, "norm_unit"),
+            "route_value": "; ".join(dict.fromkeys(str(v) for v in (get_attrs(s, ("value",))["value"]
+                                                                     for s in routes) if v)) or None,
+            "frequency_per_day": _to_float(_first(get("FREQUENCY", []), "norm_value")),
+            "duration_days": _to_float(_first(get("DURATION", []), "norm_value", unit="d")),
+            "sample_size_n": _to_float(sample),
+        }
+
+
 # table name -> (columns, row builder). Every table but `documents` is built from DocContext.
 TABLES: dict[str, tuple[dict[str, str], Callable[[DocContext], Iterable[dict[str, Any]]]]] = {
     "mentions": (MENTION_COLUMNS, mention_rows),
@@ -204,10 +257,46 @@ def to_frame(rows: list[dict[str, Any]], columns: dict[str, str]) -> pd.DataFram
     return frame
 
 
-def doc_tables(document: Document, doc: Doc, offsets: OffsetMap) -> dict[str, list[dict[str, Any]]]:
-    """All table rows for one analysed document."""
-    ctx = DocContext(document, doc, offsets)
+DocRows = dict[str, list[dict[str, Any]]]  # one document's rows, per table
+
+
+def doc_tables(document: Document, doc: Doc) -> DocRows:
+    """All table rows of one analysed document, in text order. Offsets go through the Doc's
+    `claimx_offsets` (none set: the Doc's text is the document's)."""
+    ctx = DocContext(document, doc)
     rows = {"documents": [document_row(document, doc)]}
     for name, (_, build) in TABLES.items():
         rows[name] = list(build(ctx))
+    return _in_text_order(rows)
+
+
+def _in_text_order(rows: DocRows) -> DocRows:
+    """Rows of one document by position: some components yield spans in set order, which
+    differs from process to process; the tables must not."""
+    for table_rows in rows.values():
+        if table_rows and "start" in table_rows[0]:
+            table_rows.sort(key=lambda r: (r.get("start") or 0, r.get("end") or 0))
     return rows
+
+
+def document_tables(document: Document, doc: Doc | None) -> DocRows:
+    """The rows of one document, whatever happened to it: its tables, or only its `documents`
+    row with status `error` when it has no Doc (not read, or the pipeline failed) or its rows
+    cannot be built (one document's bad rows must not stop the others)."""
+    if doc is None:
+        return error_rows(document)
+    try:
+        return doc_tables(document, doc)
+    except Exception as e:  # noqa: BLE001 - recorded as that document's error
+        document.error = f"building tables failed: {type(e).__name__}: {e}".splitlines()[0]
+        return error_rows(document)
+
+
+def error_rows(document: Document) -> DocRows:
+    """A failed document's rows: its `documents` row (status `error` when it has an error)."""
+    return {"documents": [document_row(document, None)]}
+
+
+def frames_from_rows(rows: DocRows) -> dict[str, pd.DataFrame]:
+    """Rows of every table (any number of documents) -> one DataFrame per table, all tables."""
+    return {name: to_frame(rows.get(name, []), columns) for name, columns in ALL_COLUMNS.items()}
