@@ -122,7 +122,7 @@ def _pipe(nlp: Any, texts: list[str], batch_size: int) -> list[Any]:
 
 
 def _read(out_dir: Path, name: str) -> pd.DataFrame | None:
-    from extractor.tables.writers import read_table
+    from extractor.tables.read import read_table
 
     try:
         return read_table(out_dir, name)
