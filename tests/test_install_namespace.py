@@ -56,3 +56,10 @@ def test_claimx_models_runs_claimx_not_the_users_cli(user_folder, command):
     shipped = [line.split("\t")[0] for line in result.stdout.splitlines() if "\tshipped\t" in line]
     assert {"default", "rules"} <= set(shipped)
 
+
+def test_a_checkout_uses_its_own_models_folder():
+    """Not the folder an editable install of another checkout (a git worktree's main) maps
+    `extractor.models` to."""
+    from extractor.pipeline.shipped import models_root
+
+    assert models_root() == ROOT / "models"
