@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import extractor
-from extractor.errors import UsageError
+from extractor.errors import OutputError, UsageError
 from extractor.reading.document import Document
 from extractor.running.job import extract
 from extractor.tables.read import read_table
@@ -120,6 +120,15 @@ def test_text_na_none_and_empty_lists_read_back_as_written(tmp_path, fmt):
 def test_an_empty_table_reads_back_with_its_dtypes(tmp_path, fmt):
     write_tables({"claims": to_frame([], CLAIM_COLUMNS)}, tmp_path, fmt)
     pd.testing.assert_frame_equal(read_table(tmp_path, "claims"), to_frame([], CLAIM_COLUMNS))
+
+
+def test_a_cell_of_the_wrong_kind_names_table_and_column(tmp_path):
+    write_tables({"mentions": to_frame(MENTIONS[:1], MENTION_COLUMNS)}, tmp_path, "csv")
+    path = tmp_path / "mentions.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",False,", ",perhaps,"), encoding="utf-8")
+    (tmp_path / ".claimx" / "state.json").unlink()  # the edit changed the committed size
+    with pytest.raises(OutputError, match=r"mentions\.negated: cannot read a bool value: 'perhaps'"):
+        read_table(tmp_path, "mentions")
 
 
 @pytest.mark.parametrize("fmt", [

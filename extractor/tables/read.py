@@ -20,7 +20,6 @@ from __future__ import annotations
 import io
 import json
 import math
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +28,6 @@ import pandas as pd
 
 from extractor.errors import OutputError
 from extractor.tables.writers import FORMATS, LIST_SEPARATOR, PART, STATE_DIR
-
-_LISTS = (list, tuple, np.ndarray)  # Parquet reads list cells back as arrays
 
 
 def read_table(out_dir: str | Path, name: str) -> pd.DataFrame:
@@ -52,7 +49,7 @@ def read_table(out_dir: str | Path, name: str) -> pd.DataFrame:
             return _empty(name)
         if columns is None:
             return _lists_as_lists(raw)
-        return typed_frame(raw, columns, text_cells=fmt in ("csv", "xlsx"), table=name)
+        return typed_frame(raw, columns, fmt, table=name)
     raise OutputError(f"no table {name!r} in {out_dir}")
 
 
@@ -104,13 +101,18 @@ def _committed_bytes(out_dir: Path, name: str, path: Path) -> bytes:
 
 # ---------------------------------------------------------------- cells -> the table's dtypes
 
+_DTYPES = {"str": "string", "int": "Int64", "float": "Float64", "bool": "boolean"}
+_BOOL_CELLS = {True: True, False: False, "True": True, "False": False, "true": True, "false": False,
+               "TRUE": True, "FALSE": False}
 
-def typed_frame(raw: pd.DataFrame, columns: dict[str, str], text_cells: bool = False,
+
+def typed_frame(raw: pd.DataFrame, columns: dict[str, str], fmt: str = "parquet",
                 table: str = "table") -> pd.DataFrame:
-    """Stored cells -> the frame `to_frame` builds for these columns (kinds: str int float bool list).
+    """Cells as stored in `fmt` -> the frame `to_frame` builds for these columns.
 
-    text_cells: the cells come from CSV or a spreadsheet, where an empty cell is a missing value
-    and lists are `;`-joined. Columns the table does not know are kept, after its own.
+    Column kinds: str int float bool list. In CSV and spreadsheets an empty cell is a missing
+    value and a list is `;`-joined; CSV cells are all text. Columns the table does not know are
+    kept, after its own.
     """
     from extractor.tables.rows import to_frame
 
@@ -118,11 +120,10 @@ def typed_frame(raw: pd.DataFrame, columns: dict[str, str], text_cells: bool = F
     for column, kind in columns.items():
         if column not in raw.columns:
             continue
-        convert = _CONVERTERS[kind]
         try:
-            cells[column] = pd.Series([convert(v, text_cells) for v in raw[column]], index=raw.index, dtype=object)
+            cells[column] = _typed_column(raw[column], kind, fmt)
         except (TypeError, ValueError) as e:
-            raise OutputError(f"{table}.{column}: cannot read a {kind} value: {e}") from e
+            raise OutputError(f"{table}.{column}: cannot read a {kind} value: {e}".splitlines()[0]) from e
     frame = to_frame(cells, columns)
     extra = [c for c in raw.columns if c not in columns]
     if extra:
@@ -130,54 +131,37 @@ def typed_frame(raw: pd.DataFrame, columns: dict[str, str], text_cells: bool = F
     return frame
 
 
-def _missing(value: Any, text_cells: bool) -> bool:
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return True
-    return text_cells and isinstance(value, str) and value == ""
+def _typed_column(values: pd.Series, kind: str, fmt: str) -> pd.Series:
+    text_cells = fmt in ("csv", "xlsx")
+    if kind == "list":
+        return pd.Series([_as_list(v) for v in values], index=values.index, dtype=object)
+    if not text_cells and values.dtype == _DTYPES[kind]:  # Parquet keeps pandas' dtypes
+        return values
+    missing = values.isna()
+    if text_cells:
+        missing |= values.astype(object).eq("")
+    values = values.astype(object).mask(missing)
+    if kind == "str":
+        return values.astype("string")
+    if kind == "bool":
+        flags = values.map(_BOOL_CELLS, na_action="ignore")
+        bad = flags.isna() & ~missing
+        if bad.any():
+            raise ValueError(f"{values[bad].iloc[0]!r} is not true or false")
+        return flags.astype("boolean")
+    if fmt == "csv":  # text -> number through Arrow's parser: exact, unlike pd.to_numeric
+        return pd.Series(pd.array(values, dtype="string[pyarrow]").astype(_DTYPES[kind]), index=values.index)
+    return values.astype(_DTYPES[kind])
 
 
-def _as_text(value: Any, text_cells: bool) -> str | None:
-    return None if _missing(value, text_cells) else str(value)
-
-
-def _as_int(value: Any, text_cells: bool) -> int | None:
-    if _missing(value, text_cells):
-        return None
-    if isinstance(value, float | np.floating):
-        if not float(value).is_integer():
-            raise ValueError(f"{value!r} is not a whole number")
-        return int(value)
-    return int(value)
-
-
-def _as_float(value: Any, text_cells: bool) -> float | None:
-    return None if _missing(value, text_cells) else float(value)
-
-
-_BOOLS = {"true": True, "false": False}
-
-
-def _as_bool(value: Any, text_cells: bool) -> bool | None:
-    if _missing(value, text_cells):
-        return None
-    if isinstance(value, bool | np.bool_):
-        return bool(value)
-    if isinstance(value, str) and value.strip().lower() in _BOOLS:
-        return _BOOLS[value.strip().lower()]
-    raise ValueError(f"{value!r} is not true or false")
-
-
-def _as_list(value: Any, text_cells: bool) -> list[str]:
-    if isinstance(value, _LISTS):
+def _as_list(value: Any) -> list[str]:
+    if isinstance(value, np.ndarray):  # Parquet's list<string>: the items are str already
+        return value.tolist()
+    if isinstance(value, list | tuple):
         return [str(v) for v in value]
-    if _missing(value, True):
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) or value == "":
         return []
     return str(value).split(LIST_SEPARATOR)
-
-
-_CONVERTERS: dict[str, Callable[[Any, bool], Any]] = {
-    "str": _as_text, "int": _as_int, "float": _as_float, "bool": _as_bool, "list": _as_list,
-}
 
 
 def _lists_as_lists(frame: pd.DataFrame) -> pd.DataFrame:
