@@ -87,7 +87,7 @@ def run(corpus: Path, out: Path, workers: int, batch_size: int, model: str) -> d
 
 
 def committed(out: Path) -> int:
-    from extractor.tables.writers import read_table
+    from extractor.tables.read import read_table
 
     try:
         return len(read_table(out, "documents"))

@@ -78,7 +78,8 @@ def find(text: str, needle: str, occurrence: int) -> tuple[int, int]:
 
 def merge(out: Path, name: str, rows: list[dict], key: list[str]) -> None:
     from extractor.errors import OutputError
-    from extractor.tables.writers import read_table, write_frame
+    from extractor.tables.read import read_table
+    from extractor.tables.writers import write_frame
 
     try:
         frame = read_table(out, name)

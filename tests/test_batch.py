@@ -15,8 +15,8 @@ from spacy.language import Language
 from extractor.pipeline.load import load
 from extractor.reading.readers import read_source
 from extractor.running.job import extract
+from extractor.tables.read import read_table
 from extractor.tables.rows import ALL_COLUMNS
-from extractor.tables.writers import read_table
 from tests.conftest import ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures" / "inputs"

@@ -72,8 +72,8 @@ def test_formats_write_every_table(tmp_path, fmt):
     src.write_text("The NMDA receptor (N-methyl-D-aspartate receptor) was blocked.")
     result = runner.invoke(app, ["extract", str(src), "--out", str(tmp_path / "o"), "--format", fmt])
     assert result.exit_code == 0, result.output
+    from extractor.tables.read import read_table
     from extractor.tables.rows import ALL_COLUMNS
-    from extractor.tables.writers import read_table
 
     for name, columns in ALL_COLUMNS.items():
         frame = read_table(tmp_path / "o", name)
@@ -88,7 +88,7 @@ def test_models_lists_default():
 
 def test_rules_pipeline_extracts_without_the_ner(tmp_path):
     """`--model rules`: the shipped pipeline without tok2vec/ner; drugs come from the lexicon."""
-    from extractor.tables.writers import read_table
+    from extractor.tables.read import read_table
 
     assert "rules\tshipped" in runner.invoke(app, ["models"]).output
     text = tmp_path / "trial.txt"

@@ -17,8 +17,9 @@ from typer.testing import CliRunner
 from extractor.cli import app
 from extractor.errors import OutputError, UsageError
 from extractor.review import build_payload, json_for_html, load_labels, render_html, write_review
+from extractor.tables.read import read_table
 from extractor.tables.rows import MENTION_LABELS
-from extractor.tables.writers import read_table, write_frame
+from extractor.tables.writers import write_frame
 from tests.conftest import ROOT
 
 runner = CliRunner()

@@ -105,7 +105,7 @@ def predict_with_model(nlp: Any, gold_docs: list[GoldDocument], model_name: str 
 
 
 def _read(out_dir: Path, name: str) -> pd.DataFrame | None:
-    from extractor.tables.writers import read_table
+    from extractor.tables.read import read_table
 
     try:
         return read_table(out_dir, name)

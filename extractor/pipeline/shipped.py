@@ -11,11 +11,16 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-_SOURCE_TREE_MODELS = Path(__file__).resolve().parents[2] / "models"
+_CHECKOUT = Path(__file__).resolve().parents[2]
+_SOURCE_TREE_MODELS = _CHECKOUT / "models"
 
 
 @cache
 def models_root() -> Path:
+    # A checkout (editable install or none) uses its own models/: `extractor.models` could name
+    # another checkout's folder, the one an editable install of it maps that name to.
+    if (_CHECKOUT / "pyproject.toml").is_file() and _SOURCE_TREE_MODELS.is_dir():
+        return _SOURCE_TREE_MODELS
     try:
         return Path(str(resources.files("extractor.models")))
     except ModuleNotFoundError:

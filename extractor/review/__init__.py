@@ -23,7 +23,7 @@ import pandas as pd
 from extractor.errors import DocumentError, OutputError, PatternFileError, UsageError
 from extractor.reading import readers
 from extractor.rules.loader import require_keys
-from extractor.tables.writers import read_table
+from extractor.tables.read import read_table
 
 PACKAGE = "extractor.review"
 # tables shown, in tab order; the page copes with any of them missing

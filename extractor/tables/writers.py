@@ -13,6 +13,8 @@ Layout of an output folder DIR:
   pandas, pyarrow, DuckDB, Dask and Spark read the folder as one table.
 * xlsx: batches are kept as Parquet parts under `DIR/.claimx/parts/`, and `DIR/tables.xlsx`
   (one sheet per table) is built from them at the end (spreadsheets are for small runs).
+
+`extractor.tables.read.read_table` reads any of them back.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from extractor.errors import OutputError, UsageError
 FORMATS = ("csv", "parquet", "jsonl", "xlsx")
 LIST_SEPARATOR = ";"
 STATE_DIR = ".claimx"
-_PART = re.compile(r"^part-(\d+)\.parquet$")
+PART = re.compile(r"^part-(\d+)\.parquet$")  # a committed part's name
 
 
 _LISTS = (list, tuple, np.ndarray)  # Parquet reads lists back as arrays
@@ -201,7 +203,7 @@ class TableSink:
             for fmt in ("csv", "jsonl", "parquet"):
                 (self.out_dir / f"{name}.{fmt}").unlink(missing_ok=True)
             for folder in (self.out_dir / name, self.state_dir / "parts" / name):
-                if folder.is_dir() and all(_PART.match(p.name) or p.name.startswith(".") for p in folder.iterdir()):
+                if folder.is_dir() and all(PART.match(p.name) or p.name.startswith(".") for p in folder.iterdir()):
                     shutil.rmtree(folder)
         (self.out_dir / "tables.xlsx").unlink(missing_ok=True)
         self._state_path().unlink(missing_ok=True)
@@ -244,7 +246,7 @@ class TableSink:
             folder = self.part_dir(name)
             _mkdir(folder)
             for part in folder.iterdir():
-                m = _PART.match(part.name)
+                m = PART.match(part.name)
                 if part.name.startswith(".") and part.name.endswith(".tmp"):
                     part.unlink(missing_ok=True)
                 elif m:
@@ -256,7 +258,7 @@ class TableSink:
     def _committed_parts(self) -> set[int]:
         names = ["documents"] if "documents" in self.columns else list(self.columns)
         return {int(m.group(1)) for name in names if self.part_dir(name).is_dir()
-                for p in self.part_dir(name).iterdir() if (m := _PART.match(p.name))}
+                for p in self.part_dir(name).iterdir() if (m := PART.match(p.name))}
 
     # -- what is there
     def done(self) -> dict[str, str]:
@@ -282,7 +284,14 @@ class TableSink:
         folder = self.part_dir(name)
         if not folder.is_dir():
             return []
-        return sorted(p for p in folder.iterdir() if _PART.match(p.name))
+        return sorted(p for p in folder.iterdir() if PART.match(p.name))
+
+    def _read_parts(self, name: str) -> pd.DataFrame:
+        """One table's rows from its parts (at close every part left is committed)."""
+        parts = self._parts(name)
+        if not parts:
+            return pd.DataFrame(columns=list(self.columns[name]))
+        return pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
 
     # -- changing
     def _commit_order(self) -> list[str]:
@@ -365,8 +374,7 @@ class TableSink:
             try:
                 with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
                     for name in self.columns:
-                        frame = _read_parts(self.part_dir(name), self.columns[name], name)
-                        _join_lists(frame).to_excel(writer, sheet_name=name[:31], index=False)
+                        _join_lists(self._read_parts(name)).to_excel(writer, sheet_name=name[:31], index=False)
                 os.replace(tmp, path)
             finally:
                 tmp.unlink(missing_ok=True)
@@ -380,76 +388,3 @@ def _csv_cell(value: str) -> str:
     buf = io.StringIO()
     csv.writer(buf, lineterminator="").writerow([value])
     return buf.getvalue()
-
-
-def _restore_types(frame: pd.DataFrame, name: str) -> pd.DataFrame:
-    """Text formats flatten lists to `;`-joined strings and may read ids as numbers: undo
-    that, so every format reads back the same values."""
-    from extractor.tables.rows import ALL_COLUMNS
-
-    for column, kind in ALL_COLUMNS.get(name, {}).items():
-        if column not in frame.columns:
-            continue
-        if kind == "list":
-            frame[column] = [
-                list(v) if isinstance(v, _LISTS)
-                else [] if v is None or (isinstance(v, float) and np.isnan(v)) or v == ""
-                else str(v).split(LIST_SEPARATOR)
-                for v in frame[column]
-            ]
-    return frame
-
-
-def _empty(name: str) -> pd.DataFrame:
-    from extractor.tables.rows import ALL_COLUMNS, to_frame
-
-    return to_frame([], ALL_COLUMNS[name]) if name in ALL_COLUMNS else pd.DataFrame()
-
-
-def _read_parts(folder: Path, columns: dict[str, str] | None, name: str) -> pd.DataFrame:
-    """Committed parts of a partitioned table (a part counts once its documents part exists)."""
-    docs = folder.parent / "documents"
-    parts = sorted(p for p in folder.iterdir() if _PART.match(p.name))
-    if docs.is_dir():  # tables written by `extract`: leave out parts of a batch never committed
-        committed = {p.name for p in docs.iterdir()}
-        parts = [p for p in parts if p.name in committed]
-    if not parts:
-        return _empty(name)
-    return pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
-
-
-def _committed_bytes(out_dir: Path, name: str, path: Path) -> bytes:
-    try:
-        sizes = json.loads((out_dir / STATE_DIR / "state.json").read_text(encoding="utf-8")).get("sizes", {})
-    except (OSError, ValueError):
-        sizes = {}
-    with open(path, "rb") as f:
-        return f.read(sizes[name]) if name in sizes else f.read()
-
-
-def read_table(out_dir: Path, name: str) -> pd.DataFrame:
-    """Read back a table written by `write_tables` or `TableSink`, whatever its format.
-
-    Only committed rows are returned (an interrupted run's partial batch is left out).
-    """
-    out_dir = Path(out_dir)
-    for fmt in FORMATS:
-        path = out_dir / (f"{name}.{fmt}" if fmt != "xlsx" else "tables.xlsx")
-        if fmt == "parquet" and (out_dir / name).is_dir():
-            return _read_parts(out_dir / name, None, name)
-        if not path.exists():
-            continue
-        if fmt == "csv":
-            data = _committed_bytes(out_dir, name, path)
-            if not data.strip():
-                return _empty(name)
-            return _restore_types(pd.read_csv(io.BytesIO(data), dtype={"doc_id": str}), name)
-        if fmt == "parquet":
-            return pd.read_parquet(path)
-        if fmt == "jsonl":
-            data = _committed_bytes(out_dir, name, path)
-            if not data.strip():
-                return _empty(name)
-            return _restore_types(pd.read_json(io.BytesIO(data), lines=True, dtype={"doc_id": str}), name)
-        return _restore_types(pd.read_excel(path, sheet_name=name[:31], dtype={"doc_id": str}), name)
-    raise OutputError(f"no table {name!r} in {out_dir}")
