@@ -21,7 +21,8 @@ from extractor.errors import UsageError
 from extractor.reading.document import Document
 from extractor.reading.readers import DEFAULT_MAX_BYTES, Item, ReadOptions, content_hash, expand_paths, iter_items
 from extractor.reading.readers import to_document as item_document
-from extractor.running.job import extract_rows, frames_from_rows  # the in-memory path of `extract`
+from extractor.running.batches import extract_rows  # the in-memory path of `extract`
+from extractor.tables.rows import frames_from_rows
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -29,7 +29,7 @@ from extractor.errors import UsageError
 from extractor.pipeline.annotate import warm_up
 from extractor.pipeline.load import load
 from extractor.reading.readers import DEFAULT_MAX_BYTES, Item, ReadOptions, expand_paths, iter_items
-from extractor.running.batches import extract_rows, process_items
+from extractor.running.batches import process_items
 from extractor.running.dask import run_dask
 from extractor.running.local import (
     DEFAULT_DOC_TIMEOUT,
@@ -161,5 +161,4 @@ def extract(paths: list[str], out_dir: Path, fmt: str = "csv", model: str = "def
     return summary
 
 
-# extract_rows, frames_from_rows: the in-memory path, imported from here by extractor.api
-__all__ = ["ExtractSummary", "extract", "extract_rows", "frames_from_rows"]
+__all__ = ["ExtractSummary", "extract"]
