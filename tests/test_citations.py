@@ -13,7 +13,6 @@ from extractor.components.citations import (
 )
 from extractor.errors import PatternFileError
 from extractor.rules.loader import load_json
-from tests.conftest import ROOT
 from tests.test_cli import run_cli
 
 # (text, expected [(marker text, refs, style)])
