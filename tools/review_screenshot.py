@@ -4,7 +4,7 @@ Runs the real `claimx extract` on the texts below, adds the annotations listed h
 picture shows every kind of span, overlaps and a claim whatever the pipeline finds), writes the
 page with `claimx review` and photographs it with one span selected.
 
-    python docs/review_screenshot.py [--out docs/review.png]
+    python tools/review_screenshot.py [--out docs/review.png]
 """
 
 from __future__ import annotations
@@ -77,8 +77,9 @@ def find(text: str, needle: str, occurrence: int) -> tuple[int, int]:
 
 
 def merge(out: Path, name: str, rows: list[dict], key: list[str]) -> None:
+    from extractor import read_table
     from extractor.errors import OutputError
-    from extractor.tables.writers import read_table, write_frame
+    from extractor.tables.writers import write_frame
 
     try:
         frame = read_table(out, name)
