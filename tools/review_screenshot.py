@@ -77,9 +77,8 @@ def find(text: str, needle: str, occurrence: int) -> tuple[int, int]:
 
 
 def merge(out: Path, name: str, rows: list[dict], key: list[str]) -> None:
-    from extractor import read_table
     from extractor.errors import OutputError
-    from extractor.tables.writers import write_frame
+    from extractor.tables.writers import read_table, write_frame
 
     try:
         frame = read_table(out, name)
