@@ -7,7 +7,7 @@ same words as the source text.
     pip install reportlab pypdfium2 pypdf pdfminer.six
     python benchmarks/pdf_text.py --pdfs 5
 
-Prints one JSON object; docs/scale.md records the figures.
+Prints one JSON object; docs/reading.md records the figures.
 """
 
 from __future__ import annotations

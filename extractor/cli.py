@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 
 # Set before numpy loads. The pipelines' matrices are small: a second BLAS thread doubled the CPU
-# time of tok2vec + ner for no gain in wall time (docs/benchmarks-speed.md), and worker processes
+# time of tok2vec + ner for no gain in wall time (docs/benchmarks.md), and worker processes
 # are where the parallelism is. A user's own setting wins.
 for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
