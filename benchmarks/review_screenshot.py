@@ -4,7 +4,7 @@ Runs the real `claimx extract` on the texts below, adds the annotations listed h
 picture shows every kind of span, overlaps and a claim whatever the pipeline finds), writes the
 page with `claimx review` and photographs it with one span selected.
 
-    python tools/review_screenshot.py [--out docs/review.png]
+    python benchmarks/review_screenshot.py [--out docs/review.png]
 """
 
 from __future__ import annotations
