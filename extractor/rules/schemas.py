@@ -333,8 +333,3 @@ class NormalizeFile(Schema):
     spaces: list[str]
     keep_hyphen_prefixes: list[str]
 
-
-class TokenizerFile(Schema):
-    keep_prefixes: list[str]
-    infix_words: list[str]
-    unit_abbreviations: list[str]
