@@ -99,8 +99,8 @@ def test_author_year_refs_expand_years():
 
 
 @pytest.mark.parametrize(("data", "message"), [
-    ({"numeric": {}}, "missing keys"),
-    ({"numeric": {}, "author_year": {}, "extra": 1}, "unknown keys"),
+    ({"numeric": {}}, "field 'numeric.max_ref': missing key"),
+    ({**load_json("citations.json"), "extra": 1}, "field 'extra': unknown key"),
     ("not an object", "JSON object"),
 ], ids=["missing-section", "unknown-key", "not-object"])
 def test_bad_rules_file_names_the_problem(data, message):

@@ -74,23 +74,15 @@ def test_p_values(text, expected):
     assert p_values(text) == expected
 
 
-def test_bad_regex_in_rules(monkeypatch):
+def test_bad_regex_in_rules(tmp_path):
+    import json
+
     from extractor.components import claims
+    from extractor.rules.loader import load_json
 
-    real = claims.load_json
-
-    def fake(name):
-        data = dict(real(name))
-        data["flip"] = ["(unclosed"]
-        return data
-
-    monkeypatch.setattr(claims, "load_json", fake)
-    claims.load_rules.cache_clear()
-    try:
-        with pytest.raises(PatternFileError, match="flip"):
-            claims.load_rules()
-    finally:
-        claims.load_rules.cache_clear()
+    (tmp_path / "claims.json").write_text(json.dumps({**load_json("claims.json"), "flip": ["(unclosed"]}))
+    with pytest.raises(PatternFileError, match="flip"):
+        claims.load_rules(str(tmp_path))
 
 
 def test_rules_load():

@@ -80,34 +80,30 @@ def test_context_alone_on_a_blank_pipeline():
     assert doc.spans["sentences"][0]._.negated
 
 
-def test_rules_reject_upper_case_phrases(monkeypatch):
+def test_rules_reject_upper_case_phrases(tmp_path):
+    import json
+
     from extractor.components import context
     from extractor.errors import PatternFileError
 
     bad = {"negation": [{"phrase": "NOT"}], "hedge": [], "pseudo_negation": [], "clause_breaks": [],
            "soft_breaks": []}
-    monkeypatch.setattr(context, "load_json", lambda name: bad)
-    context.load_rules.cache_clear()
-    try:
-        with pytest.raises(PatternFileError, match="lower-case"):
-            context.load_rules()
-    finally:
-        context.load_rules.cache_clear()
+    (tmp_path / "context.json").write_text(json.dumps(bad))
+    with pytest.raises(PatternFileError, match=r"context\.json, field 'negation\[0\]\.phrase': .*lower-case"):
+        context.load_rules(str(tmp_path))
 
 
-def test_rules_reject_unknown_keys(monkeypatch):
+def test_rules_reject_unknown_keys(tmp_path):
+    import json
+
     from extractor.components import context
     from extractor.errors import PatternFileError
 
     bad = {"negation": [{"phrase": "no", "scope": 3}], "hedge": [], "pseudo_negation": [], "clause_breaks": [],
            "soft_breaks": []}
-    monkeypatch.setattr(context, "load_json", lambda name: bad)
-    context.load_rules.cache_clear()
-    try:
-        with pytest.raises(PatternFileError, match="unknown keys"):
-            context.load_rules()
-    finally:
-        context.load_rules.cache_clear()
+    (tmp_path / "context.json").write_text(json.dumps(bad))
+    with pytest.raises(PatternFileError, match="field 'negation\\[0\\].scope': unknown key"):
+        context.load_rules(str(tmp_path))
 
 
 def test_shipped_rules_load():

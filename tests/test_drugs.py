@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bz2
+import json
 import pickle
 
 import pytest
@@ -186,15 +187,13 @@ def test_spelling_to_dictionary_entry_name():
 
 
 @pytest.mark.parametrize("spellings", [{"x": 1}, {"": "ketamine"}, ["adrenaline"]], ids=["number", "empty", "list"])
-def test_malformed_spellings_file_is_an_error(monkeypatch, spellings):
+def test_malformed_spellings_file_is_an_error(tmp_path, spellings):
+    from extractor.errors import PatternFileError
     from extractor.rules import drug_lexicon
 
-    real = drug_lexicon.load_json
-    monkeypatch.setattr(drug_lexicon, "load_json", lambda name: {"spellings": spellings}
-                        if name == "drug_spellings.json" else real(name))
-    monkeypatch.setattr(drug_lexicon, "read_dictionary", lambda path: {})
-    with pytest.raises(DrugLexiconError, match=r"drug_spellings\.json"):
-        drug_lexicon.build_lexicon(drug_lexicon.dictionary_path())
+    (tmp_path / "drug_spellings.json").write_text(json.dumps({"spellings": spellings}))
+    with pytest.raises(PatternFileError, match=r"drug_spellings\.json, field 'spellings"):
+        drug_lexicon.load_lexicon(rules_path=str(tmp_path))
 
 
 def test_tiny_dictionary_is_refused(tmp_path):
@@ -242,25 +241,25 @@ def test_drug_spans_keep_ner_entities(blank_drugs):
 
 
 def test_lexicon_cache_round_trip(tmp_path, monkeypatch):
-    from extractor.rules.drug_lexicon import build_lexicon, dictionary_path, load_lexicon
+    from extractor.rules.drug_lexicon import build_lexicon, dictionary_path, read_or_compile
 
     monkeypatch.setenv("CLAIMX_CACHE_DIR", str(tmp_path))
-    built = load_lexicon.__wrapped__()  # bypass the per-process cache
+    built = read_or_compile()  # bypass the per-process cache
     (cached_file,) = tmp_path.glob("drug_lexicon-*.pkl")
-    cached = load_lexicon.__wrapped__()
+    cached = read_or_compile()
     assert cached.terms == built.terms == build_lexicon(dictionary_path()).terms
     assert cached.prefixes == built.prefixes and cached.abbreviations == built.abbreviations
     assert cached_file.exists()
 
 
 def test_corrupt_cache_is_rebuilt(tmp_path, monkeypatch):
-    from extractor.rules.drug_lexicon import load_lexicon
+    from extractor.rules.drug_lexicon import read_or_compile
 
     monkeypatch.setenv("CLAIMX_CACHE_DIR", str(tmp_path))
-    load_lexicon.__wrapped__()
+    read_or_compile()
     (cached_file,) = tmp_path.glob("drug_lexicon-*.pkl")
     cached_file.write_bytes(b"garbage")
-    lexicon = load_lexicon.__wrapped__()
+    lexicon = read_or_compile()
     assert lexicon.lookup("ketamine") is not None
     assert cached_file.read_bytes() != b"garbage"
 

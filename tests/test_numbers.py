@@ -63,11 +63,11 @@ def _words():
 
 
 @pytest.mark.parametrize("change,message", [
-    (lambda d: d.update(bogus={}), "unknown keys"),
-    (lambda d: d.pop("ones"), "'ones' must be"),
+    (lambda d: d.update(bogus={}), "field 'bogus': unknown key"),
+    (lambda d: d.pop("ones"), "field 'ones': missing key"),
     (lambda d: d.update(ones={**d["ones"], "One": 1}), "lower-case"),
     (lambda d: d.update(teens={**d["teens"], "one": 1}), "already listed under ones"),
-    (lambda d: d.update(tens={**d["tens"], "forty": "40"}), "must be a number"),
+    (lambda d: d.update(tens={**d["tens"], "forty": "40"}), "field 'tens.forty.int': Input should be a valid integer"),
     (lambda d: d.update(fractions={"⅛": 0.125}), "only"),
 ], ids=["unknown-key", "missing-group", "upper-case", "duplicate", "not-a-number", "bad-fraction"])
 def test_bad_number_words_name_the_file_and_record(change, message):

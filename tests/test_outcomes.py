@@ -35,25 +35,17 @@ def test_outcome_spans_are_labelled_and_sourced(nlp):
     assert span.label_ == "OUTCOME" and span._.source == "claimx_outcomes"
 
 
-def test_bad_max_modifiers(monkeypatch):
+def test_bad_max_modifiers(tmp_path):
+    import json
+
     from extractor.components import outcomes
     from extractor.errors import PatternFileError
+    from extractor.rules.loader import load_json
 
-    real = outcomes.load_json
-
-    def fake(name):
-        data = dict(real(name))
-        if name == outcomes.RULES_FILE:
-            data["max_modifiers"] = "three"
-        return data
-
-    monkeypatch.setattr(outcomes, "load_json", fake)
-    outcomes.load_rules.cache_clear()
-    try:
-        with pytest.raises(PatternFileError, match="max_modifiers"):
-            outcomes.load_rules()
-    finally:
-        outcomes.load_rules.cache_clear()
+    data = {**load_json(outcomes.RULES_FILE), "max_modifiers": "three"}
+    (tmp_path / outcomes.RULES_FILE).write_text(json.dumps(data))
+    with pytest.raises(PatternFileError, match="outcomes.json, field 'max_modifiers'"):
+        outcomes.load_rules(str(tmp_path))
 
 
 def test_derived_terms_are_loaded():

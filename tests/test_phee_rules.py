@@ -216,13 +216,13 @@ def test_class_names_its_drugs(words, drugs, classes, expected):
 
 
 def test_context_file_without_new_keys_is_an_error(monkeypatch):
-    from extractor.components import dosing
     from extractor.errors import PatternFileError
+    from extractor.rules.loader import validate
+    from extractor.rules.schemas import DosingContextFile
 
     old = {"comment": "", "route_not_after": [], "route_not_before": [], "frequency_not_before": []}
-    monkeypatch.setattr(dosing, "load_json", lambda name: old)
     with pytest.raises(PatternFileError, match=r"dosing_context\.json.*route_acts"):
-        dosing._context()
+        validate(old, DosingContextFile, "dosing_context.json")
 
 
 def test_regimens_file_without_elapsed_keys_is_an_error(monkeypatch):
@@ -231,13 +231,8 @@ def test_regimens_file_without_elapsed_keys_is_an_error(monkeypatch):
 
     data = {"barriers": [], "coordinators": [], "shared_labels": [], "barrier_cost": 1, "paren_cost": 1,
             "max_gap": 1}
-    monkeypatch.setattr(regimens, "load_json", lambda name: data)
-    regimens.config.cache_clear()
-    try:
-        with pytest.raises(PatternFileError, match=r"regimens\.json.*elapsed"):
-            regimens.config()
-    finally:
-        monkeypatch.undo()
+    with pytest.raises(PatternFileError, match=r"regimens\.json.*elapsed"):
+        regimens.rules_from_dict(data, "regimens.json")
         regimens.config.cache_clear()
 
 

@@ -287,19 +287,19 @@ def _rules():
 
 
 BAD_RULES = [
-    (lambda d: d.update(bogus=1), "unknown keys"),
-    (lambda d: d.pop("fillers"), "missing key 'fillers'"),
-    (lambda d: d["sample_size"].update(nouns="patients"), "sample_size.nouns: expected list"),
+    (lambda d: d.update(bogus=1), "field 'bogus': unknown key"),
+    (lambda d: d.pop("fillers"), "field 'fillers': missing key"),
+    (lambda d: d["sample_size"].update(nouns="patients"), "field 'sample_size.nouns': Input should be a valid list"),
     (lambda d: d["sample_size"]["nouns"].append("patients"), "duplicate entries"),
     (lambda d: d["time_units"].update(blorp=["blorp"]), "time_units.blorp"),
     (lambda d: d["time_units"]["hour"].append("days"), "'days' already listed under"),
     (lambda d: d["statistics"].append({"unit": "OR", "abbreviations": ["OR"], "phrases": []}), "statistics\\[10\\]"),
-    (lambda d: d["statistics"][0].update(color="red"), "statistics\\[0\\]: unknown keys"),
+    (lambda d: d["statistics"][0].update(color="red"), "field 'statistics\\[0\\].color': unknown key"),
     (lambda d: d["statistics"][0]["phrases"].append("Odds Ratio"), "must be lower-case"),
     (lambda d: d["sample_size"].update(max_modifiers=9), "max_modifiers"),
     (lambda d: d["timepoint"]["cues_before"].append(""), "non-empty string"),
     (lambda d: d.update(p_comparators=["<<"]), "p_comparators"),
-    (lambda d: d.update(seconds_not_before="aptt"), "seconds_not_before: expected list"),
+    (lambda d: d.update(seconds_not_before="aptt"), "field 'seconds_not_before': Input should be a valid list"),
 ]
 
 

@@ -267,5 +267,5 @@ def test_a_bad_rules_file_names_itself(tmp_path):
     from extractor.errors import PatternFileError
 
     path = _rules_file(tmp_path, bogus=1)
-    with pytest.raises(PatternFileError, match="regimens-rules.json: unknown keys"):
+    with pytest.raises(PatternFileError, match="regimens-rules.json, field .bogus.: unknown key"):
         spacy.blank("en").add_pipe("claimx_regimens", config={"rules_path": str(path)})

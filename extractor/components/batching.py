@@ -12,9 +12,14 @@ the rules pipeline took 1.71 CPU s this way (batches of 32) against 2.09 s Doc a
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
 
+from pydantic import BaseModel
 from spacy.tokens import Doc
 from spacy.util import minibatch, raise_error
+
+from extractor.rules.loader import read_rules, saved_rules, write_rules
 
 
 class BatchPipe:
@@ -39,3 +44,24 @@ class BatchPipe:
                 except Exception as e:  # noqa: BLE001 - the handler decides (spaCy's default re-raises)
                     handler(name, self, [doc], e)
             yield from done
+
+
+class RulesPipe(BatchPipe):
+    """A BatchPipe whose rules come from data files: `FILES` (file name -> schema) names them,
+    `rules_data` holds their content and `_use_rules(data)` compiles it. `to_disk` writes the
+    files into the component's folder, `from_disk` reads those it finds there (a folder without
+    them, as in a config-only pipeline, keeps the rules the component was built with)."""
+
+    FILES: dict[str, type[BaseModel]] = {}
+    rules_data: dict[str, Any]
+
+    def _use_rules(self, data: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def to_disk(self, path: str | Path, exclude=()) -> None:
+        write_rules(path, self.rules_data)
+
+    def from_disk(self, path: str | Path, exclude=()) -> RulesPipe:
+        if saved_rules(path, self.FILES):
+            self._use_rules(read_rules(self.FILES, path, base=self.rules_data))
+        return self

@@ -13,25 +13,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractor.components.batching import BatchPipe
-from extractor.errors import PatternFileError
+from extractor.components.batching import RulesPipe
 from extractor.pipeline.doctext import doc_text
 from extractor.pipeline.extensions import register_extensions, set_attrs
-from extractor.rules.loader import load_json, require_keys
+from extractor.rules.loader import DATA_FOLDER, read_rules, validate
+from extractor.rules.schemas import CitationsFile
 
 GROUP = "citations"
 LABEL = "CITATION"
 SOURCE = "claimx_citations"
 DATA_FILE = "citations.json"
-
-_NUMERIC_KEYS = {"max_ref", "max_range", "range_dashes", "item_separators", "group_separators", "leaders",
-                 "locator_max_chars", "not_after"}
-_AUTHOR_KEYS = {"min_year", "max_year", "name_particles", "max_name_words", "et_al", "conjunctions",
-                "year_words", "leaders", "not_names"}
+FILES = {DATA_FILE: CitationsFile}
 
 
 @dataclass(frozen=True)
@@ -52,17 +49,10 @@ def _alternation(words: list[str]) -> str:
 class CitationRules:
     """Compiled regexes and limits built from the data file (validated on load)."""
 
-    def __init__(self, data: dict, where: str = DATA_FILE):
-        if not isinstance(data, dict):
-            raise PatternFileError(f"{where}: expected a JSON object")
-        require_keys(data, {"_doc", "numeric", "author_year"}, {"numeric", "author_year"}, where)
+    def __init__(self, data: dict, where: str = f"{DATA_FOLDER}/{DATA_FILE}"):
+        validate(data, CitationsFile, where)
+        self.data = data
         num, ay = data["numeric"], data["author_year"]
-        require_keys(num, _NUMERIC_KEYS, _NUMERIC_KEYS, f"{where} numeric")
-        require_keys(ay, _AUTHOR_KEYS, _AUTHOR_KEYS, f"{where} author_year")
-        for key in ("max_ref", "max_range", "locator_max_chars", "min_year", "max_year", "max_name_words"):
-            value = num.get(key, ay.get(key))
-            if not isinstance(value, int) or value < 1:
-                raise PatternFileError(f"{where}: {key} must be a positive integer, got {value!r}")
         self.max_ref = num["max_ref"]
         self.max_range = num["max_range"]
         self.min_year, self.max_year = ay["min_year"], ay["max_year"]
@@ -111,7 +101,7 @@ class CitationRules:
 
 @lru_cache(maxsize=1)
 def default_rules() -> CitationRules:
-    return CitationRules(load_json(DATA_FILE))
+    return CitationRules(read_rules(FILES)[DATA_FILE])
 
 
 def expand_numeric(marker: str, rules: CitationRules | None = None) -> list[int] | None:
@@ -253,11 +243,21 @@ def find_citations(text: str, rules: CitationRules | None = None) -> list[Citati
     return kept
 
 
-class CitationFinder(BatchPipe):
+class CitationFinder(RulesPipe):
     """Thin component: finds citation groups in doc.text and writes them to doc.spans["citations"]."""
 
-    def __init__(self, rules: CitationRules):
-        self.rules = rules
+    FILES = FILES
+
+    def __init__(self, rules: CitationRules | None = None, rules_path: str | Path | None = None):
+        if rules_path is not None:
+            self._use_rules(read_rules(FILES, rules_path))
+        else:
+            self.rules = rules or default_rules()
+            self.rules_data = {DATA_FILE: self.rules.data}
+
+    def _use_rules(self, data: dict) -> None:
+        self.rules_data = data
+        self.rules = CitationRules(data[DATA_FILE])
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
@@ -271,7 +271,9 @@ class CitationFinder(BatchPipe):
         return doc
 
 
-@Language.factory("claimx_citations", assigns=["doc.spans"])
-def make_citations(nlp: Language, name: str) -> CitationFinder:
+@Language.factory("claimx_citations", assigns=["doc.spans"], default_config={"rules_path": None})
+def make_citations(nlp: Language, name: str, rules_path: str | None) -> CitationFinder:
+    """Citation groups into doc.spans["citations"]; `rules_path`: a folder holding a citations.json,
+    or that file (null: the shipped one)."""
     register_extensions()
-    return CitationFinder(default_rules())
+    return CitationFinder(rules_path=rules_path)

@@ -17,16 +17,18 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from extractor.components.batching import BatchPipe
+from extractor.components.batching import RulesPipe
 from extractor.errors import PatternFileError
 from extractor.learning import direction_model
 from extractor.learning.claim_classifier import ClaimClassifier, shipped_path
 from extractor.learning.direction_model import DirectionModel
 from extractor.pipeline.doctext import doc_text
 from extractor.pipeline.extensions import get_attrs, register_extensions, set_attrs
-from extractor.rules.loader import load_json, require_keys
+from extractor.rules.loader import read_rules
+from extractor.rules.schemas import ClaimsFile
 
 FILE = "claims.json"
+FILES = {FILE: ClaimsFile}
 GROUP = "claims"
 LABEL = "CLAIM"
 CLAIM_TYPES = ("recommendation", "hypothesis", "finding")
@@ -62,11 +64,6 @@ class Assessment:
     significant: bool | None
     rule_direction: str = "unknown"  # what the cue-word rules alone said (direction is the learned model's)
     cues: Cues | None = field(default=None, compare=False, repr=False)
-
-
-def _check_list(patterns: list[str], where: str) -> None:
-    if not isinstance(patterns, list) or not patterns or not all(isinstance(p, str) for p in patterns):
-        raise PatternFileError(f"{FILE} {where}: expected a non-empty list of regular expressions")
 
 
 def _marks(source: str) -> list[tuple[int, str, int]] | None:
@@ -141,7 +138,6 @@ def _bounded(alternatives: list[str]) -> str:
 def _compile(patterns: list[str], where: str, words: bool = False) -> re.Pattern:
     """One regex for a list, matched on LOWER-CASED text (faster than re.IGNORECASE); a shared
     leading `\\b` is factored out so the engine tries the alternatives only at word starts."""
-    _check_list(patterns, where)
     bounded, rest = _parts(patterns, words)
     body = "|".join(([_bounded(bounded)] if bounded else []) + [f"(?:{p})" for p in rest])
     try:
@@ -150,18 +146,16 @@ def _compile(patterns: list[str], where: str, words: bool = False) -> re.Pattern
         raise PatternFileError(f"{FILE} {where}: bad regular expression: {e}") from e
 
 
-@lru_cache(maxsize=1)
-def load_rules() -> ClaimRules:
-    data = load_json(FILE)
-    keys = {"claim_type", "no_change", "not_significant", "significant", "increase", "decrease", "flip", "alpha",
-            "arm_values", "comparison"}
-    require_keys(data, keys | {"_doc"}, keys, FILE)
-    require_keys(data["claim_type"], set(CLAIM_TYPES), set(CLAIM_TYPES), f"{FILE} claim_type")
-    require_keys(data["arm_values"], {"treated_first", "control_first"}, {"treated_first", "control_first"},
-                 f"{FILE} arm_values")
+@lru_cache(maxsize=8)
+def load_rules(rules_path: str | Path | None = None) -> ClaimRules:
+    """The shipped rules, or those in `rules_path` (a folder holding claims.json, or that file)."""
+    return rules_from_data(read_rules(FILES, rules_path))
+
+
+def rules_from_data(files: dict) -> ClaimRules:
+    """Compile the rules of a checked claims.json (file name -> content)."""
+    data = files[FILE]
     alpha = data["alpha"]
-    if not isinstance(alpha, (int, float)) or not 0 < alpha < 1:
-        raise PatternFileError(f"{FILE}: alpha must be a number between 0 and 1, got {alpha!r}")
     claim_types = {k: _compile(data["claim_type"][k], f"claim_type.{k}") for k in CLAIM_TYPES}
     cues = [_parts(data[k], words=k in ("increase", "decrease")) for k in
             ("significant", "not_significant", "no_change", "increase", "decrease")]
@@ -442,14 +436,17 @@ def paragraphs(doc: Doc, text: str | None = None) -> list[list[Span]]:
 _CONTEXT = ("negated", "negation_cue", "hedged", "hedge_cue", "cue_scopes")
 
 
-class ClaimExtractor(BatchPipe):
+class ClaimExtractor(RulesPipe):
     """Thin component: score and assess each sentence, keep the claims in `doc.spans["claims"]`."""
 
+    FILES = FILES
+
     def __init__(self, nlp: Language, name: str = "claimx_claims", classifier_path: str = "",
-                 threshold: float | None = None):
+                 threshold: float | None = None, rules_path: str | Path | None = None):
         register_extensions()
         self.name = name
-        self.rules = load_rules()
+        self.rules_data = read_rules(FILES, rules_path)
+        self.rules = load_rules(rules_path)
         self.classifier = ClaimClassifier.load(Path(classifier_path) if classifier_path else shipped_path())
         self.direction_model = shipped_direction_model()
         self.threshold = threshold
@@ -492,11 +489,17 @@ class ClaimExtractor(BatchPipe):
         doc.spans[GROUP] = claims
         return doc
 
+    def _use_rules(self, data: dict) -> None:
+        self.rules_data = data
+        self.rules = rules_from_data(data)
+
     def to_disk(self, path: Path, exclude: tuple = ()) -> None:
+        super().to_disk(path, exclude)
         self.classifier.save(Path(path) / "classifier.json")
         self.direction_model.save(Path(path) / "direction.json")
 
     def from_disk(self, path: Path, exclude: tuple = ()) -> ClaimExtractor:
+        super().from_disk(path, exclude)
         # pipelines that ship only a config keep the classifier chosen at construction
         stored = Path(path) / "classifier.json"
         if stored.is_file():
@@ -509,7 +512,11 @@ class ClaimExtractor(BatchPipe):
 @Language.factory(
     "claimx_claims",
     assigns=["doc.spans"],
-    default_config={"classifier_path": "", "threshold": None},
+    default_config={"classifier_path": "", "threshold": None, "rules_path": None},
 )
-def make_claims(nlp: Language, name: str, classifier_path: str, threshold: float | None) -> ClaimExtractor:
-    return ClaimExtractor(nlp, name, classifier_path, threshold)
+def make_claims(nlp: Language, name: str, classifier_path: str, threshold: float | None,
+                rules_path: str | None) -> ClaimExtractor:
+    """Claim sentences into doc.spans["claims"]; `rules_path`: a folder holding a claims.json (the
+    cue patterns), or that file (null: the shipped one); the learned models are `classifier_path`
+    and the shipped direction model."""
+    return ClaimExtractor(nlp, name, classifier_path, threshold, rules_path)

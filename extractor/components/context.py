@@ -10,19 +10,21 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from extractor.components.batching import BatchPipe
-from extractor.errors import PatternFileError
+from extractor.components.batching import RulesPipe
 from extractor.pipeline.doctext import lower_words
 from extractor.pipeline.extensions import register_extensions, set_attrs
-from extractor.rules.loader import load_json, require_keys
+from extractor.rules.loader import read_rules
+from extractor.rules.schemas import ContextFile
 
 FILE = "context.json"
+FILES = {FILE: ContextFile}
 SENTENCE_GROUP = "sentences"
 SENTENCE_LABEL = "SENTENCE"
 # span groups whose spans are not mentions and get no cue annotation
@@ -47,20 +49,15 @@ class Cue:
     np_scope: bool = False
 
 
-@lru_cache(maxsize=1)
-def load_rules() -> ContextRules:
-    data = load_json(FILE)
-    require_keys(data, {"_doc", "negation", "hedge", "pseudo_negation", "clause_breaks", "soft_breaks"},
-                 {"negation", "hedge", "pseudo_negation", "clause_breaks", "soft_breaks"}, FILE)
-    cues = {}
-    for kind in ("negation", "hedge"):
-        cues[kind] = {}
-        for i, record in enumerate(data[kind]):
-            require_keys(record, {"phrase", "np_scope"}, {"phrase"}, f"{FILE} {kind}[{i}]")
-            phrase = record["phrase"]
-            if not isinstance(phrase, str) or phrase != phrase.lower() or not phrase.strip():
-                raise PatternFileError(f"{FILE} {kind}[{i}]: phrase must be a non-empty lower-case string")
-            cues[kind][phrase] = bool(record.get("np_scope", False))
+@lru_cache(maxsize=8)
+def load_rules(rules_path: str | Path | None = None) -> ContextRules:
+    """The shipped cues, or those in `rules_path` (a folder holding context.json, or that file)."""
+    return rules_from_data(read_rules(FILES, rules_path))
+
+
+def rules_from_data(files: dict) -> ContextRules:
+    data = files[FILE]
+    cues = {kind: {r["phrase"]: bool(r.get("np_scope", False)) for r in data[kind]} for kind in ("negation", "hedge")}
     return ContextRules(
         negation=cues["negation"], hedge=cues["hedge"],
         pseudo_negation=frozenset(data["pseudo_negation"]),
@@ -151,14 +148,23 @@ def sentence_context(scoped: list[tuple[Cue, int, int]]) -> dict:
     return result
 
 
-class ContextAnnotator(BatchPipe):
+class ContextAnnotator(RulesPipe):
     """Thin component: finds cues, scopes them, annotates mentions and `doc.spans["sentences"]`."""
 
-    def __init__(self, nlp: Language, name: str = "claimx_context"):
+    FILES = FILES
+
+    def __init__(self, nlp: Language, name: str = "claimx_context", rules_path: str | Path | None = None):
         register_extensions()
         self.name = name
-        self.rules = load_rules()
+        self.nlp = nlp
+        self.rules_data = read_rules(FILES, rules_path)
+        self.rules = load_rules(rules_path)
         self.matcher = build_matcher(nlp, self.rules)
+
+    def _use_rules(self, data: dict) -> None:
+        self.rules_data = data
+        self.rules = rules_from_data(data)
+        self.matcher = build_matcher(self.nlp, self.rules)
 
     def __call__(self, doc: Doc) -> Doc:
         cues = find_cues(doc, self.matcher, self.rules)
@@ -197,6 +203,9 @@ def _sentence_index(starts: list[int], token: int) -> int:
     "claimx_context",
     assigns=["doc.spans", "span._.negated", "span._.hedged", "span._.negation_cue", "span._.hedge_cue",
              "span._.cue_scopes"],
+    default_config={"rules_path": None},
 )
-def make_context(nlp: Language, name: str) -> ContextAnnotator:
-    return ContextAnnotator(nlp, name)
+def make_context(nlp: Language, name: str, rules_path: str | None) -> ContextAnnotator:
+    """Negation and hedge cues, their scopes, on mentions and doc.spans["sentences"]; `rules_path`:
+    a folder holding a context.json, or that file (null: the shipped one)."""
+    return ContextAnnotator(nlp, name, rules_path)

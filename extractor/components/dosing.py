@@ -21,8 +21,16 @@ from extractor.components.batching import BatchPipe
 from extractor.errors import PatternFileError
 from extractor.pipeline.doctext import doc_text
 from extractor.pipeline.extensions import set_attrs
-from extractor.rules.loader import load_json, load_jsonl, require_keys
+from extractor.rules.loader import load_data
 from extractor.rules.numbers import POWER_OF_TEN, number_words, parse_number
+from extractor.rules.schemas import (
+    DoseLevel,
+    DoseUnitsFile,
+    DosingContextFile,
+    Frequency,
+    FrequencyMultipliersFile,
+    Route,
+)
 from extractor.rules.units import convert
 
 GROUP = "dosing"
@@ -77,14 +85,10 @@ def _check_regex(pattern: str, where: str, flags: int = 0) -> re.Pattern:
 @lru_cache(maxsize=1)
 def rules() -> _Rules:
     """Compile the data files once per process; errors name the file and record."""
-    units = load_json("dose_units.json")
-    where = "extractor/rules/data/dose_units.json"
-    require_keys(units, {"amounts", "per", "percent_needs_drug", "not_per", "comment"}, {"amounts", "per"}, where)
+    units = load_data("dose_units.json", DoseUnitsFile)
     amounts, pers = {}, {}
     for kind, table in (("amounts", amounts), ("per", pers)):
-        for i, rec in enumerate(units[kind], 1):
-            require_keys(rec, {"surfaces", "pint", "canonical"}, {"surfaces", "pint", "canonical"},
-                         f"{where} {kind}[{i}]")
+        for rec in units[kind]:
             for surface in rec["surfaces"]:
                 table[_squash(surface)] = rec
     amount_re = _alternation([s for rec in units["amounts"] for s in rec["surfaces"]])
@@ -102,15 +106,13 @@ def rules() -> _Rules:
     unit_part = re.compile(rf"(?P<amount>^(?:{amount_re}))|(?P<per>{per_re})")
 
     levels = []
-    for i, rec in enumerate(load_jsonl("dose_levels.jsonl"), 1):
-        w = f"extractor/rules/data/dose_levels.jsonl record {i}"
-        require_keys(rec, {"pattern", "value"}, {"pattern", "value"}, w)
+    for i, rec in enumerate(load_data("dose_levels.jsonl", DoseLevel), 1):
+        w = f"extractor/rules/data/dose_levels.jsonl line {i}"
         levels.append((_check_regex(rec["pattern"], w, re.I).pattern, ("DOSE", rec["value"]), None))
 
     routes = []
-    for i, rec in enumerate(load_jsonl("routes.jsonl"), 1):
-        w = f"extractor/rules/data/routes.jsonl record {i}"
-        require_keys(rec, {"value", "patterns", "case_sensitive"}, {"value", "patterns"}, w)
+    for i, rec in enumerate(load_data("routes.jsonl", Route), 1):
+        w = f"extractor/rules/data/routes.jsonl line {i}"
         for p in rec["patterns"]:
             routes.append((_check_regex(p, w, re.I).pattern, ("ROUTE", rec["value"]), None))
         for p in rec.get("case_sensitive", []):
@@ -119,9 +121,8 @@ def rules() -> _Rules:
     numbers = _frequency_numbers()
     number_re = "|".join([r"\d+(?:\.\d+)?"] + sorted(map(re.escape, numbers), key=len, reverse=True))
     frequencies = []
-    for i, rec in enumerate(load_jsonl("frequencies.jsonl"), 1):
-        w = f"extractor/rules/data/frequencies.jsonl record {i}"
-        require_keys(rec, {"pattern", "value", "per_day"}, {"pattern", "value", "per_day"}, w)
+    for i, rec in enumerate(load_data("frequencies.jsonl", Frequency), 1):
+        w = f"extractor/rules/data/frequencies.jsonl line {i}"
         pattern = _check_regex(rec["pattern"].replace("NUMBER", number_re), w, re.I).pattern
         frequencies.append((pattern, ("FREQUENCY", rec["value"]), rec["per_day"]))
     return _Rules(dose, list_head, amounts, pers, unit_part, bool(units.get("percent_needs_drug", True)),
@@ -292,13 +293,8 @@ def _extend(items, open_: set[str], k: int, c) -> tuple[set[str], set[str]]:
 
 
 def _context() -> dict[str, frozenset[str]]:
-    where = "extractor/rules/data/dosing_context.json"
-    data = load_json("dosing_context.json")
-    keys = {"route_not_after", "route_not_before", "frequency_not_before", "route_acts", "route_gap_stop",
-            "frequency_context_after", "not_list_after", "dose_upper_bounds", "dose_lower_bounds",
-            "frequency_not_after", "dose_level_not_before", "dose_not_after"}
-    require_keys(data, keys | {"comment"}, keys, where)
-    return {k: frozenset(w.lower() for w in data[k]) for k in keys}
+    data = load_data("dosing_context.json", DosingContextFile)
+    return {k: frozenset(w.lower() for w in v) for k, v in data.items() if k != "comment"}
 
 
 def _word_after(text: str, end: int) -> str:
@@ -439,7 +435,7 @@ def _dose_phrase_around(text: str, start: int, end: int, r: _Rules) -> Mention |
 
 @lru_cache(maxsize=1)
 def _multipliers() -> frozenset[str]:
-    return frozenset(k.lower() for k in load_json("frequency_multipliers.json"))
+    return frozenset(k.lower() for k in load_data("frequency_multipliers.json", FrequencyMultipliersFile))
 
 
 _LEVEL_WINDOW = 3  # words either side of a level word without `dose` that may name what it qualifies
@@ -530,7 +526,8 @@ def _frequency_numbers() -> dict[str, float]:
     words = number_words()
     numbers = {w: float(v) for group in (words.ones, words.teens, words.tens) for w, v in group.items()}
     numbers.update({f"{t}-{o}": float(tv + ov) for t, tv in words.tens.items() for o, ov in words.ones.items()})
-    numbers.update({k.lower(): float(v) for k, v in load_json("frequency_multipliers.json").items()})
+    multipliers = load_data("frequency_multipliers.json", FrequencyMultipliersFile)
+    numbers.update({k.lower(): float(v) for k, v in multipliers.items()})
     return numbers
 
 
@@ -597,15 +594,12 @@ def _near_drug(doc: Doc, span: Span, drugs: list[Span]) -> bool:
                                                                   or not doc[span.end + 1].like_num):
         return False  # "2% of the patients", "2% of imipenem administrations": a proportion
     return any(span.start == d.end or d.start == span.end
-               or (d.start - span.end == 1 and doc[span.end].lower_ not in _NOT_BETWEEN_PERCENT_AND_DRUG)
+               or (d.start - span.end == 1 and doc[span.end].lower_
+                   not in rules().context["not_between_percent_and_drug"])
                for d in drugs)
 
 
 # `57.5% for infliximab`, `12% in the placebo group`: a proportion about a drug's arm, not its dose
-_NOT_BETWEEN_PERCENT_AND_DRUG = frozenset({"for", "in", "with", "vs", "vs.", "versus", "and", "or", "on", "to",
-                                           "at", "by", "from", "than", "after", "of"})
-
-
 # what a frequency word without a rate (`continuous`, `repeated`, `intermittent`) needs to be
 # about dosing: a drug, dose or route within _STRAY_WINDOW tokens either side, or a
 # `frequency_context_after` word right after it

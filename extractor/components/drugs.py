@@ -13,10 +13,11 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from extractor.components.batching import BatchPipe
+from extractor.components.batching import RulesPipe
 from extractor.pipeline.doctext import doc_text, token_offsets
 from extractor.pipeline.extensions import set_attrs
-from extractor.rules.drug_lexicon import MAX_TOKENS, DrugConcept, DrugLexicon, load_lexicon
+from extractor.rules.drug_lexicon import FILES, MAX_TOKENS, DrugConcept, DrugLexicon, lexicon_from_rules
+from extractor.rules.loader import read_rules
 
 GROUP = "drugs"
 
@@ -108,10 +109,19 @@ def _overlaps(span: Span, others: list[Span]) -> bool:
     return any(o.start < span.end and span.start < o.end for o in others)
 
 
-class DrugRecognizer(BatchPipe):
-    def __init__(self, lexicon: DrugLexicon, ner_labels: list[str]):
+class DrugRecognizer(RulesPipe):
+    FILES = FILES
+
+    def __init__(self, lexicon: DrugLexicon, ner_labels: list[str], dictionary: str | None = None,
+                 rules_data: dict | None = None):
         self.lexicon = lexicon
+        self.dictionary = dictionary
+        self.rules_data = rules_data if rules_data is not None else read_rules(FILES)
         self.ner_labels = set(ner_labels)
+
+    def _use_rules(self, data: dict) -> None:
+        self.rules_data = data
+        self.lexicon = lexicon_from_rules(self.dictionary, data)
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
@@ -162,10 +172,15 @@ class DrugRecognizer(BatchPipe):
 
 @Language.factory(
     "claimx_drugs", assigns=["doc.spans"],
-    default_config={"dictionary": None, "ner_labels": ["CHEMICAL", "Chemical"]},
+    default_config={"dictionary": None, "ner_labels": ["CHEMICAL", "Chemical"], "rules_path": None},
 )
-def make_drugs(nlp: Language, name: str, dictionary: str | None, ner_labels: list[str]) -> DrugRecognizer:
+def make_drugs(nlp: Language, name: str, dictionary: str | None, ner_labels: list[str],
+               rules_path: str | None) -> DrugRecognizer:
     """`dictionary`: path of a drug-named-entity-recognition dictionary file (default: the
-    installed package's). Building the lexicon here makes a missing or corrupt dictionary an
+    installed package's). `rules_path`: a folder holding some of claimx's drug word lists
+    (drug_classes.jsonl, drug_stoplist.json, drug_salts.json, drug_suffixes.json,
+    drug_abbreviations.json, drug_spellings.json; the others stay shipped), or one of those files
+    (null: the shipped ones). Building the lexicon here makes a missing or corrupt dictionary an
     error when the pipeline is loaded."""
-    return DrugRecognizer(load_lexicon(dictionary), ner_labels)
+    rules = read_rules(FILES, rules_path)
+    return DrugRecognizer(lexicon_from_rules(dictionary, rules), ner_labels, dictionary, rules)

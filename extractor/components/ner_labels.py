@@ -11,21 +11,18 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from extractor.components.batching import BatchPipe
-from extractor.errors import PatternFileError
-from extractor.rules.loader import load_json, require_keys
+from extractor.components.batching import RulesPipe
+from extractor.rules.loader import read_rules
+from extractor.rules.schemas import NerLabelsFile
 
 LABELS_FILE = "ner_labels.json"
+FILES = {LABELS_FILE: NerLabelsFile}
 
 
-@lru_cache(maxsize=1)
-def default_mapping() -> dict[str, str | None]:
-    data = load_json(LABELS_FILE)
-    require_keys(data, {"_comment", "labels"}, {"labels"}, LABELS_FILE)
-    labels = data["labels"]
-    if not isinstance(labels, dict) or not all(isinstance(v, str | None) for v in labels.values()):
-        raise PatternFileError(f"{LABELS_FILE}: 'labels' must map each label to a label or null")
-    return dict(labels)
+@lru_cache(maxsize=8)
+def default_mapping(rules_path: str | None = None) -> dict[str, str | None]:
+    """The shipped label table, or the one in `rules_path` (a folder holding ner_labels.json, or that file)."""
+    return dict(read_rules(FILES, rules_path)[LABELS_FILE]["labels"])
 
 
 def map_entities(doc: Doc, mapping: dict[str, str | None]) -> list[Span]:
@@ -39,10 +36,19 @@ def map_entities(doc: Doc, mapping: dict[str, str | None]) -> list[Span]:
     return ents
 
 
-class NerLabels(BatchPipe):
-    def __init__(self, name: str, mapping: dict[str, str | None] | None):
+class NerLabels(RulesPipe):
+    FILES = FILES
+
+    def __init__(self, name: str, mapping: dict[str, str | None] | None, rules_path: str | None = None):
         self.name = name
-        self.mapping = default_mapping() if mapping is None else dict(mapping)
+        self.rules_data = read_rules(FILES, rules_path)
+        if mapping is not None:  # the config's own table wins, and is what to_disk saves
+            self.rules_data = {LABELS_FILE: {"labels": dict(mapping)}}
+        self.mapping = dict(self.rules_data[LABELS_FILE]["labels"])
+
+    def _use_rules(self, data: dict) -> None:
+        self.rules_data = data
+        self.mapping = dict(data[LABELS_FILE]["labels"])
 
     def __call__(self, doc: Doc) -> Doc:
         if doc.ents and any(mapping_changes(e.label_, self.mapping) for e in doc.ents):
@@ -54,7 +60,10 @@ def mapping_changes(label: str, mapping: dict[str, str | None]) -> bool:
     return label in mapping and mapping[label] != label
 
 
-@Language.factory("claimx_ner_labels", assigns=["doc.ents"], default_config={"mapping": None})
-def make_ner_labels(nlp: Language, name: str, mapping: dict[str, str | None] | None) -> NerLabels:
-    """Relabel doc.ents from a third-party NER; `mapping` overrides the shipped label table."""
-    return NerLabels(name, mapping)
+@Language.factory("claimx_ner_labels", assigns=["doc.ents"], default_config={"mapping": None, "rules_path": None})
+def make_ner_labels(nlp: Language, name: str, mapping: dict[str, str | None] | None,
+                    rules_path: str | None) -> NerLabels:
+    """Relabel doc.ents from a third-party NER; `mapping` overrides the label table, which is
+    otherwise read from `rules_path` (a folder holding ner_labels.json, or that file; null: the
+    shipped one)."""
+    return NerLabels(name, mapping, rules_path)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from spacy.attrs import IS_ALPHA, IS_STOP, LOWER
 from spacy.language import Language
@@ -16,13 +17,14 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from extractor.components.batching import BatchPipe
-from extractor.errors import PatternFileError
+from extractor.components.batching import RulesPipe
 from extractor.pipeline.extensions import register_extensions, set_attrs
-from extractor.rules.loader import load_json, require_keys
+from extractor.rules.loader import read_rules
+from extractor.rules.schemas import OutcomesFile, OutcomeTermsFile
 
 RULES_FILE = "outcomes.json"
 TERMS_FILE = "outcome_terms.json"
+FILES = {RULES_FILE: OutcomesFile, TERMS_FILE: OutcomeTermsFile}
 GROUP = "outcomes"
 LABEL = "OUTCOME"
 
@@ -35,20 +37,16 @@ class OutcomeRules:
     max_modifiers: int
 
 
-@lru_cache(maxsize=1)
-def load_rules() -> OutcomeRules:
-    rules = load_json(RULES_FILE)
-    require_keys(rules, {"_doc", "terms", "heads", "max_modifiers", "not_modifiers", "not_terms"},
-                 {"terms", "heads", "max_modifiers", "not_modifiers"}, RULES_FILE)
-    derived = load_json(TERMS_FILE)
-    require_keys(derived, {"_doc", "terms"}, {"terms"}, TERMS_FILE)
-    for name, data in ((RULES_FILE, rules), (TERMS_FILE, derived)):
-        bad = [t for t in data["terms"] if not isinstance(t, str) or not t.strip() or t != t.lower()]
-        if bad:
-            raise PatternFileError(f"{name}: terms must be non-empty lower-case strings, got {bad[:3]}")
+@lru_cache(maxsize=8)
+def load_rules(rules_path: str | Path | None = None) -> OutcomeRules:
+    """The shipped rules, or those in `rules_path` (a folder holding outcomes.json and/or
+    outcome_terms.json, or one of those files)."""
+    return rules_from_data(read_rules(FILES, rules_path))
+
+
+def rules_from_data(files: dict) -> OutcomeRules:
+    rules, derived = files[RULES_FILE], files[TERMS_FILE]
     maximum = rules["max_modifiers"]
-    if not isinstance(maximum, int) or not 0 <= maximum <= 6:
-        raise PatternFileError(f"{RULES_FILE}: max_modifiers must be an integer 0..6, got {maximum!r}")
     skip = set(rules.get("not_terms", []))
     terms = sorted((set(rules["terms"]) | set(derived["terms"])) - skip)
     return OutcomeRules(tuple(terms), frozenset(rules["heads"]), frozenset(rules["not_modifiers"]), maximum)
@@ -92,14 +90,23 @@ def outcome_spans(doc: Doc, phrases: PhraseMatcher, rules: OutcomeRules) -> list
     return filter_spans(candidates)
 
 
-class OutcomeRecognizer(BatchPipe):
+class OutcomeRecognizer(RulesPipe):
     """Thin component: match, keep the longest, write `doc.spans["outcomes"]`."""
 
-    def __init__(self, nlp: Language, name: str = "claimx_outcomes"):
+    FILES = FILES
+
+    def __init__(self, nlp: Language, name: str = "claimx_outcomes", rules_path: str | Path | None = None):
         register_extensions()
         self.name = name
-        self.rules = load_rules()
+        self.nlp = nlp
+        self.rules_data = read_rules(FILES, rules_path)
+        self.rules = load_rules(rules_path)
         self.phrases = build_phrase_matcher(nlp, self.rules)
+
+    def _use_rules(self, data: dict) -> None:
+        self.rules_data = data
+        self.rules = rules_from_data(data)
+        self.phrases = build_phrase_matcher(self.nlp, self.rules)
 
     def __call__(self, doc: Doc) -> Doc:
         spans = outcome_spans(doc, self.phrases, self.rules)
@@ -109,6 +116,8 @@ class OutcomeRecognizer(BatchPipe):
         return doc
 
 
-@Language.factory("claimx_outcomes", assigns=["doc.spans"])
-def make_outcomes(nlp: Language, name: str) -> OutcomeRecognizer:
-    return OutcomeRecognizer(nlp, name)
+@Language.factory("claimx_outcomes", assigns=["doc.spans"], default_config={"rules_path": None})
+def make_outcomes(nlp: Language, name: str, rules_path: str | None) -> OutcomeRecognizer:
+    """Outcome phrases into doc.spans["outcomes"]; `rules_path`: a folder holding outcomes.json
+    and/or outcome_terms.json, or one of them (null: the shipped ones)."""
+    return OutcomeRecognizer(nlp, name, rules_path)

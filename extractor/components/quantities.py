@@ -9,7 +9,6 @@ the matches to spans in `doc.spans["quantities"]` and sets their attributes.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -19,11 +18,11 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractor.components.batching import BatchPipe
+from extractor.components.batching import RulesPipe
 from extractor.errors import PatternFileError
 from extractor.pipeline.doctext import doc_text
 from extractor.pipeline.extensions import set_attrs
-from extractor.rules.loader import load_json
+from extractor.rules.loader import read_rules, validate
 from extractor.rules.numbers import (
     digit_pattern,
     first_chars,
@@ -35,6 +34,7 @@ from extractor.rules.numbers import (
     parse_ordinal,
     trie_pattern,
 )
+from extractor.rules.schemas import QuantitiesFile
 from extractor.rules.units import to_days
 
 SOURCE = "claimx_quantities"
@@ -42,28 +42,7 @@ LABELS = ("SAMPLE_SIZE", "DURATION", "TIMEPOINT", "STATISTIC")
 _FILE = "quantities.json"
 _FRACTIONS = "½¼¾⅓⅔"
 _WHERE = f"extractor/rules/data/{_FILE}"
-
-# data file layout: key -> (type, required). Nested objects are checked one level down.
-_TOP_KEYS = {
-    "_doc": (str, False), "time_units": (dict, True), "time_lead_words": (dict, True), "timepoint": (dict, True),
-    "duration": (dict, True), "fillers": (list, True), "time_not_before": (list, True),
-    "time_not_after": (list, True), "time_unit_modifiers": (list, True), "sample_size": (dict, True),
-    "statistics": (list, True),
-    "statistic_connectors": (list, True), "ci_names": (list, True), "p_comparators": (list, True),
-    "percent_words": (list, True), "percent_not_before": (list, True), "seconds_not_before": (list, False),
-}
-_TIMEPOINT_KEYS = {"cues_before": (list, True), "adjective_cues_before": (list, True),
-                   "cues_after": (list, True), "baseline_cues": (list, True)}
-_DURATION_KEYS = {"cues_before": (list, True)}
-_SAMPLE_KEYS = {
-    "nouns": (list, True), "verbs": (list, True), "n_symbols": (list, True), "total_cues": (list, True),
-    "not_before": (list, True), "not_nouns": (list, True), "modifier_stop_words": (list, True),
-    "max_modifiers": (int, True), "event_words": (list, True), "modifier_phrases": (list, True),
-    "active_verbs": (list, True),
-}
-_STATISTIC_KEYS = {"unit": (str, True), "abbreviations": (list, True), "phrases": (list, True),
-                   "signed": (bool, False)}
-
+FILES = {_FILE: QuantitiesFile}
 
 @dataclass(frozen=True)
 class Quantity:
@@ -88,28 +67,6 @@ class Quantity:
 # ---------------------------------------------------------------------------------------------
 # rules: validated data -> compiled regexes
 # ---------------------------------------------------------------------------------------------
-
-def _check(record: Any, keys: dict[str, tuple[type, bool]], where: str) -> None:
-    if not isinstance(record, dict):
-        raise PatternFileError(f"{where}: expected an object, got {type(record).__name__}")
-    unknown = set(record) - set(keys)
-    if unknown:
-        raise PatternFileError(f"{where}: unknown keys {sorted(unknown)}; allowed: {sorted(keys)}")
-    for key, (kind, required) in keys.items():
-        if key not in record:
-            if required:
-                raise PatternFileError(f"{where}: missing key {key!r}")
-            continue
-        value = record[key]
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise PatternFileError(f"{where}.{key}: expected {kind.__name__}, got {type(value).__name__}")
-        if kind is list and not all(isinstance(v, str) and v.strip() for v in value) and key != "statistics":
-            raise PatternFileError(f"{where}.{key}: every entry must be a non-empty string")
-        if kind is list and key != "statistics":
-            dupes = sorted({v for v in value if value.count(v) > 1})
-            if dupes:
-                raise PatternFileError(f"{where}.{key}: duplicate entries {dupes}")
-
 
 def _words(surfaces, exact_if_upper: bool = True) -> str:
     """Alternation of surfaces. Lower-case entries match in lower case or with a capital first letter
@@ -170,17 +127,13 @@ class QuantityRules:
 
 def rules_from_dict(data: Any, where: str = _WHERE) -> QuantityRules:
     """Validate a quantities data file (allowed keys, types, duplicates) and compile its regexes."""
-    _check(data, _TOP_KEYS, where)
-    _check(data["timepoint"], _TIMEPOINT_KEYS, f"{where}: timepoint")
-    _check(data["duration"], _DURATION_KEYS, f"{where}: duration")
-    _check(data["sample_size"], _SAMPLE_KEYS, f"{where}: sample_size")
+    validate(data, QuantitiesFile, where)
     unit_of = _unit_table(data["time_units"], f"{where}: time_units", check_pint=True)
     lead_unit_of = _unit_table(data["time_lead_words"], f"{where}: time_lead_words", check_pint=False)
     stat_unit_of: dict[str, str] = {}
     signed = set()
     for i, record in enumerate(data["statistics"]):
-        rwhere = f"{where}: statistics[{i}]"
-        _check(record, _STATISTIC_KEYS, rwhere)
+        rwhere = f"{where}, field 'statistics[{i}]'"
         for surface in record["abbreviations"]:
             key = surface if surface != surface.lower() else surface.lower()
             if key in stat_unit_of:
@@ -196,8 +149,6 @@ def rules_from_dict(data: Any, where: str = _WHERE) -> QuantityRules:
         if record.get("signed"):
             signed.add(record["unit"])
     sample = data["sample_size"]
-    if sample["max_modifiers"] < 0 or sample["max_modifiers"] > 6:
-        raise PatternFileError(f"{where}: sample_size.max_modifiers must be between 0 and 6")
     if not set(data["p_comparators"]) <= {"<=", ">=", "=<", "=>", "≤", "≥", "<", ">", "="}:
         raise PatternFileError(f"{where}: p_comparators: only <, >, =, <=, >=, =<, =>, ≤, ≥ are understood")
     try:
@@ -329,21 +280,14 @@ def _compile(data: dict, unit_of, lead_unit_of, stat_unit_of) -> dict[str, re.Pa
 
 @lru_cache(maxsize=1)
 def default_rules() -> QuantityRules:
-    return rules_from_dict(load_json(_FILE), _WHERE)
+    return rules_from_dict(read_rules(FILES)[_FILE], _WHERE)
 
 
 def load_rules(path: str | Path | None = None) -> QuantityRules:
-    """The shipped rules, or a user's rules file in the same format."""
+    """The shipped rules, or those in `path`: a folder holding quantities.json, or a file in its format."""
     if path is None:
         return default_rules()
-    path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as e:
-        raise PatternFileError(f"rules file {path} does not exist") from e
-    except json.JSONDecodeError as e:
-        raise PatternFileError(f"rules file {path} is not valid JSON: {e}") from e
-    return rules_from_dict(data, str(path))
+    return rules_from_dict(read_rules(FILES, path)[_FILE], str(path))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -635,7 +579,7 @@ def parse_duration(text: str, rules: QuantityRules | None = None) -> Quantity | 
 # the spaCy component
 # ---------------------------------------------------------------------------------------------
 
-class QuantityRecognizer(BatchPipe):
+class QuantityRecognizer(RulesPipe):
     """Thin component: run `find_quantities` over the text, add the spans to a span group."""
 
     def __init__(self, name: str = "claimx_quantities", spans_key: str = "quantities",
@@ -643,6 +587,13 @@ class QuantityRecognizer(BatchPipe):
         self.name = name
         self.spans_key = spans_key
         self.rules = load_rules(rules_path)
+        self.rules_data = {_FILE: self.rules.data}
+
+    FILES = FILES
+
+    def _use_rules(self, data: dict) -> None:
+        self.rules_data = data
+        self.rules = rules_from_dict(data[_FILE], _FILE)
 
     def __call__(self, doc: Doc) -> Doc:
         spans = list(doc.spans[self.spans_key]) if self.spans_key in doc.spans else []
@@ -655,20 +606,6 @@ class QuantityRecognizer(BatchPipe):
         doc.spans[self.spans_key] = spans
         return doc
 
-    def to_disk(self, path: str | Path, exclude=()) -> None:
-        """Save the active rules, so a pipeline with customised rules travels as one folder."""
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        (path / _FILE).write_text(json.dumps(self.rules.data, ensure_ascii=False, indent=1), encoding="utf-8")
-
-    def from_disk(self, path: str | Path, exclude=()) -> QuantityRecognizer:
-        """Load saved rules; a pipeline folder without them (the shipped config-only default) keeps
-        the rules this component was built with."""
-        file = Path(path) / _FILE
-        if file.is_file():
-            self.rules = load_rules(file)
-        return self
-
 
 @Language.factory(
     "claimx_quantities",
@@ -676,7 +613,8 @@ class QuantityRecognizer(BatchPipe):
     default_config={"spans_key": "quantities", "rules_path": None},
 )
 def make_quantities(nlp: Language, name: str, spans_key: str, rules_path: str | None) -> QuantityRecognizer:
-    """Sample sizes, durations, time points and statistics into doc.spans[spans_key]."""
+    """Sample sizes, durations, time points and statistics into doc.spans[spans_key]; `rules_path`:
+    a folder holding a quantities.json, or a file in its format (null: the shipped one)."""
     return QuantityRecognizer(name, spans_key, rules_path)
 
 

@@ -20,7 +20,6 @@ regimens on the Doc (`doc_regimens` reads them back); the `regimens` table only 
 
 from __future__ import annotations
 
-import json
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -33,12 +32,12 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from extractor.components.batching import BatchPipe
-from extractor.errors import PatternFileError
+from extractor.components.batching import RulesPipe
 from extractor.pipeline.doctext import lower_words
 from extractor.pipeline.extensions import get_attrs, set_attrs
 from extractor.pipeline.spans import labelled_spans
-from extractor.rules.loader import load_json, require_keys
+from extractor.rules.loader import DATA_FOLDER, read_rules, validate
+from extractor.rules.schemas import RegimensFile
 
 ATTRIBUTE_LABELS = ("DOSE", "ROUTE", "FREQUENCY", "DURATION", "SAMPLE_SIZE")
 REGIMEN_COLUMNS = {
@@ -63,24 +62,27 @@ class _Config:
     elapsed_window: int
     elapsed_treatments: frozenset[str] = frozenset()
     elapsed_articles: frozenset[str] = frozenset()
+    # `X, a Y drug` renames X (an appositive): a renaming word, an article, no word that starts another part
+    articles: frozenset[str] = frozenset()
+    renaming: frozenset[str] = frozenset()
+    not_in_appositive: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
 def config() -> _Config:
     """The shipped rules (extractor/rules/data/regimens.json)."""
-    return rules_from_dict(load_json("regimens.json"), "extractor/rules/data/regimens.json")
+    return load_rules()[0]
 
 
 def rules_from_dict(data: Any, where: str) -> _Config:
     """A regimens rules file's content, checked (`where` names it in errors)."""
-    keys = {"barriers", "coordinators", "shared_labels", "barrier_cost", "paren_cost", "max_gap",
-            "elapsed_joiners", "elapsed_not", "elapsed_window", "elapsed_treatments", "elapsed_articles"}
-    require_keys(data, keys | {"comment"}, keys, where)
+    validate(data, RegimensFile, where)
     return _Config(frozenset(data["barriers"]), frozenset(data["coordinators"]),
                    frozenset(data["shared_labels"]), int(data["barrier_cost"]), int(data["paren_cost"]),
                    int(data["max_gap"]), frozenset(data["elapsed_joiners"]), frozenset(data["elapsed_not"]),
                    int(data["elapsed_window"]), frozenset(data["elapsed_treatments"]),
-                   frozenset(data["elapsed_articles"]))
+                   frozenset(data["elapsed_articles"]), frozenset(data["articles"]), frozenset(data["renaming"]),
+                   frozenset(data["not_in_appositive"]))
 
 
 def _paren_depths(words: list[str]) -> list[int]:
@@ -225,7 +227,7 @@ def _aliases(words: list[str], drugs: list[tuple[int, int]], groups: list[int] |
     for k in range(1, len(drugs)):
         gap = words[drugs[k - 1][1]:drugs[k][0]]
         combination = gap in (["-"], ["/"]) and "placebo" not in (words[drugs[k - 1][0]], words[drugs[k][0]])
-        if gap == ["("] or combination or _appositive(gap):
+        if gap == ["("] or combination or _appositive(gap, cfg or config()):
             out[k - 1].append(k)
             out[k].insert(0, k - 1)
         elif (k - 1 in classes and cfg is not None and groups is not None and len(gap) == 2
@@ -236,19 +238,12 @@ def _aliases(words: list[str], drugs: list[tuple[int, int]], groups: list[int] |
     return out
 
 
-_ARTICLES = frozenset({"a", "an"})
-_NOT_IN_APPOSITIVE = frozenset({",", ";", "(", ")", "and", "or", "with", "of", "to", "than", "vs", "vs.", "versus"})
-
-
-_RENAMING = frozenset({",", "is", "was"})
-
-
-def _appositive(gap: list[str]) -> bool:
+def _appositive(gap: list[str], cfg: _Config) -> bool:
     """`clozapine, an atypical antipsychotic`, `iloprost, a stable prostacyclin analogue`,
     `ticlopidine is an oral antiplatelet agent`: a comma (or `is`/`was`), `a`/`an` and at most
     three more words (no punctuation, no `and`/`of`/`with`/`to`/`than`)."""
-    return (2 <= len(gap) <= 5 and gap[0] in _RENAMING and gap[1] in _ARTICLES
-            and not any(w in _NOT_IN_APPOSITIVE for w in gap[2:]))
+    return (2 <= len(gap) <= 5 and gap[0] in cfg.renaming and gap[1] in cfg.articles
+            and not any(w in cfg.not_in_appositive for w in gap[2:]))
 
 
 @dataclass
@@ -352,23 +347,16 @@ def _is_qualitative(x: dict[str, Any]) -> bool:
 # ---------------------------------------------------------------- the component: regimens on the Doc
 
 RULES_FILE = "regimens.json"
+FILES = {RULES_FILE: RegimensFile}
 SPANS_KEY = "regimens"
 
 
+@lru_cache(maxsize=8)
 def load_rules(path: str | Path | None = None) -> tuple[_Config, dict[str, Any]]:
-    """The shipped rules (path None) or a rules file in the same format, with the data read."""
-    if path is None:
-        return config(), load_json(RULES_FILE)
-    path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as e:
-        raise PatternFileError(f"rules file {path} does not exist") from e
-    except json.JSONDecodeError as e:
-        raise PatternFileError(f"rules file {path} is not valid JSON: {e}") from e
-    if not isinstance(data, dict):
-        raise PatternFileError(f"rules file {path}: a JSON {type(data).__name__}, not an object")
-    return rules_from_dict(data, str(path)), data
+    """The shipped rules (path None) or those in `path` (a folder holding regimens.json, or a
+    file in its format), with the data read."""
+    data = read_rules(FILES, path)[RULES_FILE]
+    return rules_from_dict(data, str(path) if path is not None else f"{DATA_FOLDER}/{RULES_FILE}"), data
 
 
 def set_regimens(doc: Doc, regimens: list[Regimen]) -> None:
@@ -396,33 +384,29 @@ def doc_regimens(doc: Doc) -> list[Regimen]:
     return regimens
 
 
-class RegimenLinker(BatchPipe):
+class RegimenLinker(RulesPipe):
     """Thin component: `link_regimens` over the Doc, the regimens stored on it (`set_regimens`)."""
+
+    FILES = FILES
 
     def __init__(self, name: str = "claimx_regimens", rules_path: str | Path | None = None):
         self.name = name
         self.rules, self.data = load_rules(rules_path)
+        self.rules_data = {RULES_FILE: self.data}
+
+    def _use_rules(self, data: dict) -> None:
+        self.rules_data = data
+        self.data = data[RULES_FILE]
+        self.rules = rules_from_dict(self.data, RULES_FILE)
 
     def __call__(self, doc: Doc) -> Doc:
         set_regimens(doc, link_regimens(doc, cfg=self.rules))
         return doc
 
-    def to_disk(self, path: str | Path, exclude=()) -> None:
-        """Save the active rules, so a pipeline with customised rules travels as one folder."""
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        (path / RULES_FILE).write_text(json.dumps(self.data, ensure_ascii=False, indent=1), encoding="utf-8")
-
-    def from_disk(self, path: str | Path, exclude=()) -> RegimenLinker:
-        """Load saved rules; a folder without them keeps the rules this component was built with."""
-        file = Path(path) / RULES_FILE
-        if file.is_file():
-            self.rules, self.data = load_rules(file)
-        return self
-
 
 @Language.factory("claimx_regimens", assigns=["doc.spans", "span._.links"], default_config={"rules_path": None})
 def make_regimens(nlp: Language, name: str, rules_path: str | None) -> RegimenLinker:
     """Each DRUG mention with the dose, route, frequency, duration and sample size linked to it,
-    into doc.spans["regimens"]; `rules_path`: a rules file like regimens.json (null: the shipped one)."""
+    into doc.spans["regimens"]; `rules_path`: a folder holding a regimens.json, or a file in its
+    format (null: the shipped one)."""
     return RegimenLinker(name, rules_path)

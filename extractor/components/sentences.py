@@ -7,21 +7,40 @@ from the normaliser are hard boundaries.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy
 from spacy.attrs import IS_SPACE, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractor.components.batching import BatchPipe
-from extractor.rules.loader import load_json
+from extractor.components.batching import RulesPipe
+from extractor.rules.loader import read_rules
+from extractor.rules.schemas import SentencesFile
+
+FILES = {"sentences.json": SentencesFile}
 
 
-@lru_cache(maxsize=1)
-def _rules() -> tuple[frozenset, frozenset, frozenset]:
-    data = load_json("sentences.json")
-    return frozenset(data["abbreviations"]), frozenset(data["closers"]), frozenset(data["enders"])
+@dataclass(frozen=True)
+class SentenceRules:
+    abbreviations: frozenset[str]  # lower-cased, with their full stop: not a sentence end
+    closers: frozenset[str]  # quotes and brackets that stay with the sentence before
+    enders: frozenset[str]  # tokens that end a sentence
+    capital_units: frozenset[str]  # `U.`, `L.`: after a number a unit, not an initial
+
+
+def rules_from_data(data: dict) -> SentenceRules:
+    d = data["sentences.json"]
+    return SentenceRules(frozenset(d["abbreviations"]), frozenset(d["closers"]), frozenset(d["enders"]),
+                         frozenset(d["capital_units"]))
+
+
+@lru_cache(maxsize=8)
+def load_rules(rules_path: str | Path | None = None) -> SentenceRules:
+    """The shipped rules, or those in `rules_path` (a folder holding sentences.json, or that file)."""
+    return rules_from_data(read_rules(FILES, rules_path))
 
 
 def _starts_sentence(text: str) -> bool:
@@ -29,13 +48,14 @@ def _starts_sentence(text: str) -> bool:
     return first.isupper() or first.isdigit() or first in "\"'([“‘"
 
 
-def sentence_starts(doc: Doc) -> list[bool]:
+def sentence_starts(doc: Doc, rules: SentenceRules | None = None) -> list[bool]:
     """Return is_sent_start for each token (pure function, testable alone).
 
     Token texts and flags are read as arrays once: a Token object per look-up made this
     splitter cost as much as three other rule components.
     """
-    abbreviations, closers, enders = _rules()
+    rules = rules or load_rules()
+    abbreviations, closers, enders = rules.abbreviations, rules.closers, rules.enders
     n = len(doc)
     starts = [False] * n
     if not n:
@@ -57,7 +77,7 @@ def sentence_starts(doc: Doc) -> list[bool]:
             continue
         ends_here = text in enders or (
             len(text) > 1 and text[-1] == "." and text.lower() not in abbreviations
-            and not (_is_initial(text) and not _is_unit_after_number(texts, i))
+            and not (_is_initial(text) and not _is_unit_after_number(texts, i, rules.capital_units))
         )
         if text.lower() in abbreviations or not ends_here:
             i += 1
@@ -96,17 +116,15 @@ def _is_initial(text: str) -> bool:
     return len(core) <= 2 and core.isalpha() and core[:1].isupper()
 
 
-def _is_unit_after_number(texts: list[str], i: int) -> bool:
+def _is_unit_after_number(texts: list[str], i: int, capital_units: frozenset[str]) -> bool:
     """`100 U.`, `2 L.`, `0.5 M.`: units, litres or molar right after a number (the tokenizer keeps
     a capital letter's full stop, for initials), so the stop can end a sentence. A year before
     an initial (`In 2019 J. Smith`) is not such a number."""
-    if texts[i] not in _CAPITAL_UNITS or i == 0:
+    if texts[i] not in capital_units or i == 0:
         return False
     number = texts[i - 1]
     return number[-1:].isdigit() and not (len(number) == 4 and number.isdigit() and number[:2] in ("19", "20"))
 
-
-_CAPITAL_UNITS = frozenset({"U.", "L.", "M."})
 
 
 def _decimal_gap(texts: list[str], spaced: list[bool], i: int) -> bool:
@@ -116,18 +134,30 @@ def _decimal_gap(texts: list[str], spaced: list[bool], i: int) -> bool:
                 and not spaced[i] and nxt[:1].isdigit())
 
 
-class SentenceSplitter(BatchPipe):
+class SentenceSplitter(RulesPipe):
     """Thin component: computes boundaries with `sentence_starts` and sets them."""
+
+    FILES = FILES
+
+    def __init__(self, name: str = "claimx_sentences", rules_path: str | Path | None = None):
+        self.name = name
+        self._use_rules(read_rules(FILES, rules_path))
+
+    def _use_rules(self, data: dict) -> None:
+        self.rules_data = data
+        self.rules = rules_from_data(data)
 
     def __call__(self, doc: Doc) -> Doc:
         # one array write: setting token.is_sent_start re-checks the whole doc per token (quadratic)
         if len(doc):
-            values = numpy.fromiter((1 if start else -1 for start in sentence_starts(doc)), dtype="int64",
+            values = numpy.fromiter((1 if start else -1 for start in sentence_starts(doc, self.rules)), dtype="int64",
                                     count=len(doc))
             doc.from_array([SENT_START], values.reshape(-1, 1).astype("uint64"))
         return doc
 
 
-@Language.factory("claimx_sentences", assigns=["token.is_sent_start"])
-def make_sentences(nlp: Language, name: str) -> SentenceSplitter:
-    return SentenceSplitter()
+@Language.factory("claimx_sentences", assigns=["token.is_sent_start"], default_config={"rules_path": None})
+def make_sentences(nlp: Language, name: str, rules_path: str | None) -> SentenceSplitter:
+    """Rule-based sentence starts; `rules_path`: a folder holding a sentences.json, or that file
+    (null: the shipped one)."""
+    return SentenceSplitter(name, rules_path)

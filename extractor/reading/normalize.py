@@ -15,7 +15,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from extractor.rules.loader import load_json
+from extractor.rules.loader import load_data
+from extractor.rules.schemas import NormalizeFile
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class NormalizedText:
 
 @lru_cache(maxsize=1)
 def _rules():
-    data = load_json("normalize.json")
+    data = load_data("normalize.json", NormalizeFile)
     single = {**data["ligatures"], **{k: v for k, v in data["quotes"].items() if len(k) == 1}}
     single.update({c: " " for c in data["spaces"]})
     single["\u00ad"] = ""  # soft hyphen

@@ -23,17 +23,25 @@ import bz2
 import hashlib
 import importlib.util
 import io
+import json
 import os
 import pickle
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from extractor.errors import DrugLexiconError
-from extractor.rules.loader import load_json, load_jsonl, require_keys
+from extractor.rules.loader import read_rules
+from extractor.rules.schemas import (
+    DrugAbbreviationsFile,
+    DrugClass,
+    DrugSaltsFile,
+    DrugSpellingsFile,
+    DrugStoplistFile,
+    DrugSuffixesFile,
+)
 
 DICTIONARY_PACKAGE = "drug_named_entity_recognition"
 DICTIONARY_FILE = "drug_ner_dictionary.pkl.bz2"
@@ -229,18 +237,10 @@ def compile_lexicon(data: dict, classes: list[dict], stoplist: set[str], salts: 
                        frozenset(w.lower() for w in not_before), short_forms, dict(stats), frozenset(stoplist))
 
 
-def _load_classes() -> list[dict]:
-    records = load_jsonl("drug_classes.jsonl")
-    for i, record in enumerate(records, 1):
-        where = f"extractor/rules/data/drug_classes.jsonl record {i}"
-        require_keys(record, {"name", "surfaces", "concept_id", "is_class"}, {"name", "surfaces"}, where)
-        if not isinstance(record["surfaces"], list) or not all(isinstance(s, str) and s for s in record["surfaces"]):
-            raise DrugLexiconError(f"{where}: 'surfaces' must be a list of non-empty strings")
-    return records
-
-
-_DATA_FILES = ("drug_classes.jsonl", "drug_stoplist.json", "drug_salts.json", "drug_suffixes.json",
-               "drug_abbreviations.json", "drug_spellings.json")
+# claimx's own word lists (file name -> schema); the dictionary is the package's, not checked here
+FILES = {"drug_classes.jsonl": DrugClass, "drug_stoplist.json": DrugStoplistFile, "drug_salts.json": DrugSaltsFile,
+         "drug_suffixes.json": DrugSuffixesFile, "drug_abbreviations.json": DrugAbbreviationsFile,
+         "drug_spellings.json": DrugSpellingsFile}
 # bump when compile_lexicon or the cached layout changes
 CACHE_VERSION = "4"
 
@@ -254,12 +254,11 @@ def cache_dir() -> Path:
     return Path(base) / "claimx"
 
 
-def _cache_key(source: Path) -> str:
-    """Changes whenever the dictionary, one of our data files or the compiler changes."""
+def _cache_key(source: Path, rules: dict) -> str:
+    """Changes whenever the dictionary, one of our word lists or the compiler changes."""
     digest = hashlib.sha256(CACHE_VERSION.encode())
     digest.update(source.read_bytes())
-    for name in _DATA_FILES:
-        digest.update(resources.files("extractor.rules.data").joinpath(name).read_bytes())
+    digest.update(json.dumps(rules, sort_keys=True, ensure_ascii=False).encode())
     return digest.hexdigest()[:32]
 
 
@@ -313,45 +312,49 @@ def _write_cache(path: Path, lexicon: DrugLexicon) -> None:
         pass
 
 
-def build_lexicon(source: Path) -> DrugLexicon:
-    """Read the dictionary and our data files and compile them (no cache)."""
+def build_lexicon(source: Path, rules: dict | None = None) -> DrugLexicon:
+    """Read the dictionary and compile it with our word lists (`rules`: file name -> content,
+    from `read_rules(FILES, ...)`; None: the shipped ones), no cache."""
     data = read_dictionary(source)
-    stop = load_json("drug_stoplist.json")
-    salts = load_json("drug_salts.json")
-    suffixes = load_json("drug_suffixes.json")
-    abbreviations = load_json("drug_abbreviations.json")
-    spellings = load_json("drug_spellings.json")
-    require_keys(stop, {"comment", "terms", "not_before", "canonical_trees"}, {"terms"},
-                 "extractor/rules/data/drug_stoplist.json")
-    require_keys(abbreviations, {"comment", "abbreviations"}, {"abbreviations"},
-                 "extractor/rules/data/drug_abbreviations.json")
-    require_keys(spellings, {"comment", "spellings"}, {"spellings"}, "extractor/rules/data/drug_spellings.json")
-    if not isinstance(spellings["spellings"], dict) or not all(
-            isinstance(k, str) and k and isinstance(v, str) and v for k, v in spellings["spellings"].items()):
-        raise DrugLexiconError("extractor/rules/data/drug_spellings.json: 'spellings' must map non-empty strings "
-                               "to non-empty strings")
-    require_keys(salts, {"salts"}, {"salts"}, "extractor/rules/data/drug_salts.json")
-    require_keys(suffixes, {"suffixes", "min_length"}, {"suffixes", "min_length"},
-                 "extractor/rules/data/drug_suffixes.json")
-    return compile_lexicon(data, _load_classes(), {_key(t) for t in stop["terms"]}, salts["salts"],
+    rules = rules or read_rules(FILES)
+    stop, salts, suffixes = rules["drug_stoplist.json"], rules["drug_salts.json"], rules["drug_suffixes.json"]
+    abbreviations, spellings = rules["drug_abbreviations.json"], rules["drug_spellings.json"]
+    return compile_lexicon(data, rules["drug_classes.jsonl"], {_key(t) for t in stop["terms"]}, salts["salts"],
                            suffixes["suffixes"], int(suffixes["min_length"]), set(stop.get("not_before", [])),
                            abbreviations["abbreviations"], tuple(stop.get("canonical_trees", ())),
                            spellings["spellings"])
 
 
+def load_lexicon(path: str | None = None, use_cache: bool = True, rules_path: str | None = None) -> DrugLexicon:
+    """The compiled lexicon, once per process and word lists: from the on-disk cache when the
+    dictionary and word lists are unchanged, else compiled (~2 s) and cached. `rules_path`: a
+    folder holding some of our word lists (FILES; the others stay shipped), or one of them. A
+    missing or corrupt dictionary is a DrugLexiconError either way (it is read for the cache key)."""
+    return lexicon_from_rules(path, read_rules(FILES, rules_path), use_cache)
+
+
+def lexicon_from_rules(path: str | None, rules: dict, use_cache: bool = True) -> DrugLexicon:
+    """The lexicon of the dictionary at `path` (None: the package's) and our word lists `rules`."""
+    key = json.dumps(rules, sort_keys=True, ensure_ascii=False)
+    return _lexicon(path, key, use_cache)
+
+
 @lru_cache(maxsize=4)
-def load_lexicon(path: str | None = None, use_cache: bool = True) -> DrugLexicon:
-    """The compiled lexicon, once per process: from the on-disk cache when the dictionary and
-    data files are unchanged, else compiled (~2 s) and cached. A missing or corrupt dictionary
-    is a DrugLexiconError either way (the dictionary is read to compute the cache key)."""
+def _lexicon(path: str | None, rules_json: str, use_cache: bool) -> DrugLexicon:
+    return read_or_compile(path, json.loads(rules_json), use_cache)
+
+
+def read_or_compile(path: str | None = None, rules: dict | None = None, use_cache: bool = True) -> DrugLexicon:
+    """The lexicon from the on-disk cache, else compiled and cached (no per-process cache)."""
+    rules = rules or read_rules(FILES)
     source = Path(path) if path else dictionary_path()
     if not source.is_file():
         raise DrugLexiconError(f"drug dictionary {source} is missing; reinstall drug-named-entity-recognition")
     if not use_cache:
-        return build_lexicon(source)
-    cached = cache_dir() / f"drug_lexicon-{_cache_key(source)}.pkl"
+        return build_lexicon(source, rules)
+    cached = cache_dir() / f"drug_lexicon-{_cache_key(source, rules)}.pkl"
     lexicon = _read_cache(cached)
     if lexicon is None:
-        lexicon = build_lexicon(source)
+        lexicon = build_lexicon(source, rules)
         _write_cache(cached, lexicon)
     return lexicon

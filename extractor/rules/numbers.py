@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from extractor.errors import PatternFileError
-from extractor.rules.loader import load_json
+from extractor.rules.loader import load_data, validate
+from extractor.rules.schemas import NumbersFile
 
 _FILE = "numbers.json"
 _GROUPS = ("ones", "teens", "tens", "scales", "ordinals", "fractions")
@@ -32,20 +33,14 @@ class NumberWords:
 
 def number_words_from_dict(data: dict, where: str = _FILE) -> NumberWords:
     """Validate the number-word data (allowed keys, lower-case words, numeric values, no duplicates)."""
-    if not isinstance(data, dict):
-        raise PatternFileError(f"{where}: expected an object with keys {list(_GROUPS)}")
-    unknown = set(data) - set(_GROUPS) - {"_doc"}
-    if unknown:
-        raise PatternFileError(f"{where}: unknown keys {sorted(unknown)}; allowed: {list(_GROUPS)}")
+    validate(data, NumbersFile, where)
     seen: dict[str, str] = {}
     groups = {}
     for group in _GROUPS:
-        table = data.get(group)
-        if not isinstance(table, dict) or not table:
+        table = data[group]
+        if not table:
             raise PatternFileError(f"{where}: {group!r} must be a non-empty object of word -> number")
-        for word, value in table.items():
-            if not isinstance(value, (int, float)) or isinstance(value, bool):
-                raise PatternFileError(f"{where}: {group}.{word}: value must be a number, got {value!r}")
+        for word in table:
             if word != word.lower() or not word.strip():
                 raise PatternFileError(f"{where}: {group}.{word!r}: words must be lower-case and non-empty")
             if word in seen:
@@ -60,7 +55,7 @@ def number_words_from_dict(data: dict, where: str = _FILE) -> NumberWords:
 
 @lru_cache(maxsize=1)
 def number_words() -> NumberWords:
-    return number_words_from_dict(load_json(_FILE))
+    return number_words_from_dict(load_data(_FILE, NumbersFile), f"extractor/rules/data/{_FILE}")
 
 
 def _alt(words) -> str:

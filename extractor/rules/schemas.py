@@ -1,0 +1,335 @@
+"""One pydantic model per data file in extractor/rules/data (a `.jsonl` file: one per record).
+
+`extractor.rules.loader.load_data` checks a file against its model; every model forbids keys it
+does not name, so a misspelt key is an error rather than a silently ignored rule. Checks that need
+more than one field (regexes that compile, units pint knows, surfaces listed twice) stay with the
+component that compiles the rules.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    NonNegativeInt,
+    PositiveInt,
+    StrictFloat,
+    StrictInt,
+)
+
+
+def _non_empty(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must be a non-empty string")
+    return value
+
+
+Word = Annotated[str, AfterValidator(_non_empty)]  # a non-empty, not all-space string
+
+
+def _lower_case(value: str) -> str:
+    if value != value.lower():
+        raise ValueError("must be lower-case")
+    return value
+
+
+def _unique(values: list[str]) -> list[str]:
+    dupes = sorted({v for v in values if values.count(v) > 1})
+    if dupes:
+        raise ValueError(f"duplicate entries {dupes}")
+    return values
+
+
+Patterns = Annotated[list[str], Field(min_length=1)]  # regular expressions, at least one
+LowerWord = Annotated[Word, AfterValidator(_lower_case)]
+UniqueWords = Annotated[list[Word], AfterValidator(_unique)]
+
+
+class Schema(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True, populate_by_name=True)
+
+    doc: str | None = Field(None, alias="_doc")
+    comment: str | None = None
+
+
+# ---------------------------------------------------------------- claimx_sentences
+
+class SentencesFile(Schema):
+    abbreviations: list[str]
+    closers: list[str]
+    enders: list[str]
+    capital_units: list[str]
+
+
+# ---------------------------------------------------------------- claimx_citations
+
+class NumericCitations(Schema):
+    max_ref: PositiveInt
+    max_range: PositiveInt
+    range_dashes: list[str]
+    item_separators: list[str]
+    group_separators: list[str]
+    leaders: list[str]
+    locator_max_chars: PositiveInt
+    not_after: list[str]
+
+
+class AuthorYearCitations(Schema):
+    min_year: PositiveInt
+    max_year: PositiveInt
+    name_particles: list[str]
+    max_name_words: PositiveInt
+    et_al: list[str]
+    conjunctions: list[str]
+    year_words: list[str]
+    leaders: list[str]
+    not_names: list[str]
+
+
+class CitationsFile(Schema):
+    numeric: NumericCitations
+    author_year: AuthorYearCitations
+
+
+# ---------------------------------------------------------------- claimx_quantities
+
+class Timepoint(Schema):
+    cues_before: UniqueWords
+    adjective_cues_before: UniqueWords
+    cues_after: UniqueWords
+    baseline_cues: UniqueWords
+
+
+class Duration(Schema):
+    cues_before: UniqueWords
+
+
+class SampleSize(Schema):
+    nouns: UniqueWords
+    verbs: UniqueWords
+    active_verbs: UniqueWords
+    event_words: UniqueWords
+    modifier_phrases: UniqueWords
+    n_symbols: UniqueWords
+    total_cues: UniqueWords
+    not_before: UniqueWords
+    not_nouns: UniqueWords
+    modifier_stop_words: UniqueWords
+    max_modifiers: Annotated[int, Field(ge=0, le=6)]
+
+
+class Statistic(Schema):
+    unit: str
+    abbreviations: list[str]
+    phrases: list[str]
+    signed: bool = False
+
+
+class QuantitiesFile(Schema):
+    time_units: dict[str, list[str] | str]  # unit -> surfaces (and `_doc`)
+    time_lead_words: dict[str, list[str] | str]
+    timepoint: Timepoint
+    duration: Duration
+    fillers: UniqueWords
+    time_not_before: UniqueWords
+    seconds_not_before: UniqueWords = []
+    time_not_after: UniqueWords
+    time_unit_modifiers: UniqueWords
+    sample_size: SampleSize
+    statistics: list[Statistic]
+    statistic_connectors: UniqueWords
+    ci_names: UniqueWords
+    p_comparators: UniqueWords
+    percent_words: UniqueWords
+    percent_not_before: UniqueWords
+
+
+# ---------------------------------------------------------------- claimx_drugs (the claimx word lists)
+
+class DrugClass(Schema):
+    name: Word
+    surfaces: list[Word]
+    concept_id: str | None = None
+    is_class: bool = True
+
+
+class DrugStoplistFile(Schema):
+    terms: list[str]
+    not_before: list[str] = []
+    canonical_trees: list[str] = []
+
+
+class DrugSaltsFile(Schema):
+    salts: list[str]
+
+
+class DrugSuffixesFile(Schema):
+    suffixes: list[str]
+    min_length: NonNegativeInt
+
+
+class DrugAbbreviationsFile(Schema):
+    abbreviations: dict[str, str]
+
+
+class DrugSpellingsFile(Schema):
+    spellings: dict[Word, Word]
+
+
+# ---------------------------------------------------------------- claimx_dosing
+
+class DoseUnit(Schema):
+    surfaces: list[str]
+    pint: str | None
+    canonical: str | None
+
+
+class DoseUnitsFile(Schema):
+    amounts: list[DoseUnit]
+    per: list[DoseUnit]
+    percent_needs_drug: bool = True
+    not_per: list[str] = []
+
+
+class DoseLevel(Schema):
+    pattern: str
+    value: str
+
+
+class Route(Schema):
+    value: str
+    patterns: list[str]
+    case_sensitive: list[str] = []
+
+
+class Frequency(Schema):
+    pattern: str
+    value: str
+    per_day: float | Literal["count", "interval"] | None  # times a day, or how to read it from the match
+
+
+class DosingContextFile(Schema):
+    route_not_after: list[str]
+    route_not_before: list[str]
+    frequency_not_before: list[str]
+    route_acts: list[str]
+    route_gap_stop: list[str]
+    frequency_context_after: list[str]
+    not_list_after: list[str]
+    dose_upper_bounds: list[str]
+    dose_lower_bounds: list[str]
+    frequency_not_after: list[str]
+    dose_level_not_before: list[str]
+    dose_not_after: list[str]
+    not_between_percent_and_drug: list[str]
+
+
+class FrequencyMultipliersFile(BaseModel):
+    model_config = ConfigDict(extra="allow", defer_build=True)  # word -> how many times: any word is a key
+
+
+# ---------------------------------------------------------------- claimx_outcomes
+
+class OutcomesFile(Schema):
+    terms: list[LowerWord]
+    heads: list[str]
+    max_modifiers: Annotated[int, Field(ge=0, le=6)]
+    not_modifiers: list[str]
+    not_terms: list[str] = []
+
+
+class OutcomeTermsFile(Schema):
+    terms: list[LowerWord]
+
+
+# ---------------------------------------------------------------- claimx_context
+
+class Cue(Schema):
+    phrase: LowerWord
+    np_scope: bool = False
+
+
+class ContextFile(Schema):
+    negation: list[Cue]
+    hedge: list[Cue]
+    pseudo_negation: list[str]
+    clause_breaks: list[str]
+    soft_breaks: list[str]
+
+
+# ---------------------------------------------------------------- claimx_claims
+
+class ClaimTypes(Schema):
+    recommendation: Patterns
+    hypothesis: Patterns
+    finding: Patterns
+
+
+class ArmValues(Schema):
+    treated_first: Word
+    control_first: Word
+
+
+class ClaimsFile(Schema):
+    claim_type: ClaimTypes
+    no_change: Patterns
+    not_significant: Patterns
+    significant: Patterns
+    increase: Patterns
+    decrease: Patterns
+    flip: Patterns
+    arm_values: ArmValues
+    comparison: Patterns
+    alpha: Annotated[float, Field(gt=0, lt=1)]
+
+
+# ---------------------------------------------------------------- claimx_regimens
+
+class RegimensFile(Schema):
+    barriers: list[str]
+    coordinators: list[str]
+    shared_labels: list[str]
+    barrier_cost: int
+    paren_cost: int
+    max_gap: int
+    elapsed_joiners: list[str]
+    elapsed_not: list[str]
+    elapsed_window: int
+    elapsed_treatments: list[str]
+    elapsed_articles: list[str]
+    articles: list[str]
+    renaming: list[str]
+    not_in_appositive: list[str]
+
+
+# ---------------------------------------------------------------- claimx_ner_labels
+
+class NerLabelsFile(Schema):
+    comment: str | None = Field(None, alias="_comment")
+    labels: dict[str, str | None]
+
+
+# ---------------------------------------------------------------- shared: numbers, normalisation, tokenizer
+
+Number = StrictInt | StrictFloat  # not a bool, not a string
+
+
+class NumbersFile(Schema):
+    ones: dict[str, Number]
+    teens: dict[str, Number]
+    tens: dict[str, Number]
+    scales: dict[str, Number]
+    ordinals: dict[str, Number]
+    fractions: dict[str, Number]
+
+
+class NormalizeFile(Schema):
+    ligatures: dict[str, str]
+    quotes: dict[str, str]
+    spaces: list[str]
+    keep_hyphen_prefixes: list[str]
+
