@@ -4,24 +4,35 @@ from __future__ import annotations
 
 import re
 import warnings
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.symbols import ORTH
 from spacy.util import registry
 
 from extractor.pipeline.chunk_cache import ChunkCachedTokenizer
+from extractor.rules.loader import load_data
+from extractor.rules.schemas import TokenizerFile
 
-_UNIT_ABBREVIATIONS = ("h", "hr", "hrs", "d", "min", "mins", "sec", "wk", "wks", "mo", "mos", "y", "yr", "yrs")
+
+@lru_cache(maxsize=1)
+def _words():
+    """The tokenizer's word lists (extractor/rules/data/tokenizer.json)."""
+    return load_data("tokenizer.json", TokenizerFile)
+
+
 _EXTRA_INFIXES = r"|(?<=[A-Za-z0-9)])\.(?=\[\d)|(?<=\d)\](?=\[)"
 # "studies[12]", "[63]–TUBG1", "2012):": keep a citation apart from the word or sign it touches
 _EXTRA_INFIXES += r"|(?:(?<=[^\W\d_])|(?<=\)))(?=\[\d)|(?<=\d\])(?=[–—/,(])|(?<=\w\))(?=[:–—])"
 # "Paclitaxel(N = 59)", "metformin(n = 135)" (PMC table headers): the group size's bracket is not
 # part of the name
 _EXTRA_INFIXES += r"|(?<=[A-Za-z]{2})\((?=[nN](?:\s?=|$))"
-# split `amiodarone-induced` and `imipenem/cilastatin` so a drug name is a token of its own
-_EXTRA_INFIXES += (r"|(?<=[A-Za-z]{2})-(?=(?:induced|associated|related|based|dependent|mediated|treated|"
-                   r"resistant|containing|exposed|naive|sparing|refractory|responsive)\b)"
-                   r"|(?<=[a-z]{4})/(?=[a-z]{4})")
+
+
+def _extra_infixes() -> str:
+    # split `amiodarone-induced` and `imipenem/cilastatin` so a drug name is a token of its own
+    heads = "|".join(re.escape(w) for w in _words()["compound_heads"])
+    return _EXTRA_INFIXES + rf"|(?<=[A-Za-z]{{2}})-(?=(?:{heads})\b)" + r"|(?<=[a-z]{4})/(?=[a-z]{4})"
 
 
 @registry.tokenizers("claimx.scispacy_tokenizer.v1")
@@ -37,10 +48,10 @@ def create_scispacy_tokenizer():
             warnings.simplefilter("ignore", FutureWarning)  # scispaCy's regexes
             tokenizer = ChunkCachedTokenizer.like(combined_rule_tokenizer(nlp))
             # split "trials.[8]" so the full stop and the citation are tokens of their own
-            infixes = tokenizer.infix_finditer.__self__.pattern + _EXTRA_INFIXES
+            infixes = tokenizer.infix_finditer.__self__.pattern + _extra_infixes()
             tokenizer.infix_finditer = re.compile(infixes).finditer
         # "for 48 h." keeps "h." whole; split it so a quantity's span can end at its unit
-        for unit in _UNIT_ABBREVIATIONS:
+        for unit in _words()["unit_abbreviations"]:
             tokenizer.add_special_case(f"{unit}.", [{ORTH: unit}, {ORTH: "."}])
         return tokenizer
 
@@ -51,16 +62,13 @@ def create_scispacy_tokenizer():
 # such compounds are whole tokens (BC5CDR: 10% of the gold entities end inside a v1 token, 1.6% with v2).
 # Digits before a hyphen ("4.2-day", "5-HT3") and short units around a slash ("mg/kg", "ng/mL") stay whole.
 # Common prefixes and modifiers stay attached ("placebo-controlled", "short-term", "non-Hodgkin").
-_V2_KEEP = ("anti", "non", "post", "pre", "multi", "long", "short", "open", "placebo", "double", "single", "triple",
-            "self", "well", "low", "high", "co", "re", "semi", "sub", "over", "under", "extra", "intra", "inter",
-            "dose", "time", "half", "full", "first", "second", "third", "day", "week", "year")
 # The hyphen is matched before the prefix look-behinds (which then include it): the regex engine
 # tries each alternative at every character, and 74 look-behinds first made this a fifth of the
 # tokenizer's time. Same splits.
-_V2_INFIXES = (
-    r"|(?<=[A-Za-z)\]])-" + "".join(f"(?<!\\b{p}-)(?<!\\b{p.capitalize()}-)" for p in _V2_KEEP)
-    + r"(?=[A-Za-z]{2})|(?<=[A-Za-z]{3})/(?=[A-Za-z]{3})"
-)
+def _v2_infixes() -> str:
+    keep = _words()["keep_prefixes"]
+    return (r"|(?<=[A-Za-z)\]])-" + "".join(f"(?<!\\b{p}-)(?<!\\b{p.capitalize()}-)" for p in keep)
+            + r"(?=[A-Za-z]{2})|(?<=[A-Za-z]{3})/(?=[A-Za-z]{3})")
 
 
 @registry.tokenizers("claimx.scispacy_tokenizer.v2")
@@ -70,7 +78,7 @@ def create_scispacy_tokenizer_v2():
 
     def make(nlp: Language):
         tokenizer = make_v1(nlp)
-        tokenizer.infix_finditer = re.compile(tokenizer.infix_finditer.__self__.pattern + _V2_INFIXES).finditer
+        tokenizer.infix_finditer = re.compile(tokenizer.infix_finditer.__self__.pattern + _v2_infixes()).finditer
         return tokenizer
 
     return make

@@ -333,3 +333,9 @@ class NormalizeFile(Schema):
     spaces: list[str]
     keep_hyphen_prefixes: list[str]
 
+
+
+class TokenizerFile(Schema):
+    unit_abbreviations: UniqueWords
+    compound_heads: UniqueWords
+    keep_prefixes: UniqueWords
