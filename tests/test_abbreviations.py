@@ -12,7 +12,7 @@ from scispacy.abbreviation import AbbreviationDetector
 from spacy.matcher import Matcher
 
 from extractor.components.abbreviations import FastAbbreviationDetector, bracket_candidates, occurrences
-from tests.conftest import DATA
+from tests.conftest import DATA, require_shared
 
 
 def _pairs(doc) -> list[tuple[str, str]]:
@@ -80,9 +80,7 @@ def test_serializable_short_forms(nlp):
 
 @pytest.mark.parametrize("corpus", ["claims/dev.jsonl", "bc5cdr/dev.jsonl"])
 def test_same_as_scispacy_on_dev_abstracts(nlp, corpus):
-    path = DATA / corpus
-    if not path.exists():
-        pytest.skip(f"{path} not found (../shared/data is not checked out)")
+    path = require_shared(DATA / corpus)
     texts = [json.loads(line)["text"] for line in path.open(encoding="utf-8")]
     theirs, ours = AbbreviationDetector(nlp), FastAbbreviationDetector(nlp)
     found = 0

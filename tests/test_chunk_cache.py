@@ -11,7 +11,7 @@ from spacy.tokenizer import Tokenizer
 
 from extractor.pipeline.chunk_cache import ChunkCachedTokenizer
 from extractor.pipeline.load import load
-from tests.conftest import DATA, SHARED
+from tests.conftest import DATA, SHARED, shared_reason
 
 
 def _plain(tokenizer: Tokenizer) -> Tokenizer:
@@ -112,7 +112,7 @@ def _corpus_texts() -> list[str]:
 def test_same_tokens_on_the_corpora(tokenizers):
     texts = _corpus_texts()
     if not texts:
-        pytest.skip("../shared/data is not checked out")
+        pytest.skip(shared_reason(DATA))
     cached, plain = tokenizers
     for text in texts + texts:  # the second round from a warm cache
         assert _same(cached(text), plain(text)), text[:80]

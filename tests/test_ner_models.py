@@ -117,11 +117,9 @@ def test_folder_without_config_is_refused(tmp_path):
 @pytest.mark.slow
 def test_default_pipeline_dev_scores_do_not_regress():
     """Strict BC5CDR dev F1 of the shipped pipeline (model card: CHEMICAL 0.848, DISEASE 0.772)."""
-    from tests.conftest import DATA
+    from tests.conftest import DATA, require_shared
 
-    dev = DATA / "bc5cdr" / "dev.jsonl"
-    if not dev.is_file():
-        pytest.skip(f"BC5CDR dev split not found at {dev} (needs ../shared beside the checkout)")
+    dev = require_shared(DATA / "bc5cdr" / "dev.jsonl")
     import importlib.util
 
     from tests.conftest import ROOT
