@@ -37,7 +37,7 @@ def require_shared(path: Path) -> Path:
 
 
 @cache
-def shared_pipeline(name: str = "default"):
+def shared_pipeline(name: str):
     """`load(name)` once per process. A module function, so `extract(..., loader=shared_pipeline)`
     runs a job in this process on the session's pipeline instead of loading another."""
     from extractor.pipeline.load import load
@@ -58,3 +58,14 @@ def nlp_rules():
 @pytest.fixture(scope="session")
 def seed_text() -> str:
     return require_shared(SEED).read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def extract_here(monkeypatch):
+    """`extract` (and `claimx extract` under CliRunner) without `--workers` runs in this process,
+    on the session's pipelines, instead of starting a worker process per core that loads its own:
+    for tests of what is written, not of the worker pool (tests/test_batch.py tests that)."""
+    from extractor.running import job
+
+    monkeypatch.setattr(job, "default_workers", lambda: 0)
+    monkeypatch.setitem(job.extract.__kwdefaults__, "loader", shared_pipeline)
