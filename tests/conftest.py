@@ -60,8 +60,7 @@ def seed_text() -> str:
     return require_shared(SEED).read_text(encoding="utf-8")
 
 
-@pytest.fixture
-def extract_here(monkeypatch):
+def extract_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
     """`extract` (and `claimx extract` under CliRunner) without `--workers` runs in this process,
     on the session's pipelines, instead of starting a worker process per core that loads its own:
     for tests of what is written, not of the worker pool (tests/test_batch.py tests that)."""
@@ -69,3 +68,9 @@ def extract_here(monkeypatch):
 
     monkeypatch.setattr(job, "default_workers", lambda: 0)
     monkeypatch.setitem(job.extract.__kwdefaults__, "loader", shared_pipeline)
+
+
+@pytest.fixture
+def extract_here(monkeypatch):
+    """extract_in_this_process for one test."""
+    extract_in_this_process(monkeypatch)
