@@ -56,6 +56,16 @@ def nlp_rules():
 
 
 @pytest.fixture(scope="session")
+def nlp_saved(nlp, tmp_path_factory):
+    """The default pipeline written by `to_disk` and read back by `spacy.load`, once: (folder, pipeline)."""
+    import spacy
+
+    path = tmp_path_factory.mktemp("saved") / "pipe"
+    nlp.to_disk(path)
+    return path, spacy.load(path)
+
+
+@pytest.fixture(scope="session")
 def seed_text() -> str:
     return require_shared(SEED).read_text(encoding="utf-8")
 

@@ -10,7 +10,6 @@ from spacy.attrs import IDX, NORM, ORTH, SPACY
 from spacy.tokenizer import Tokenizer
 
 from extractor.pipeline.chunk_cache import ChunkCachedTokenizer
-from extractor.pipeline.load import load
 from tests.conftest import DATA, SHARED, shared_reason
 
 
@@ -83,9 +82,9 @@ def test_changing_rules_empties_the_cache(nlp):
     assert [t.text for t in cached("take qwk.")] == ["take", "qwk."]
 
 
-def test_shipped_pipelines_load_it():
-    for name in ("default", "rules"):
-        assert isinstance(load(name).tokenizer, ChunkCachedTokenizer)
+def test_shipped_pipelines_load_it(nlp, nlp_rules):  # load("default"), load("rules")
+    for pipeline in (nlp, nlp_rules):
+        assert isinstance(pipeline.tokenizer, ChunkCachedTokenizer)
 
 
 def test_serialises_like_spacys(nlp):

@@ -185,10 +185,9 @@ def test_shipped_classifier_prefers_conclusions():
 
 # --- component, table and pipeline -------------------------------------------------------
 
-def test_claims_component_round_trip(nlp, tmp_path):
-    nlp.to_disk(tmp_path / "pipe")
-    assert (tmp_path / "pipe" / "claimx_claims" / "classifier.json").is_file()
-    again = spacy.load(tmp_path / "pipe")
+def test_claims_component_round_trip(nlp, nlp_saved):
+    path, again = nlp_saved  # nlp.to_disk(path), then spacy.load(path)
+    assert (path / "claimx_claims" / "classifier.json").is_file()
     text = "Larger trials are needed. Pain fell significantly (p < 0.01)."
     first, second = nlp(text), again(text)
     assert [(c.text, c._.claim_type) for c in first.spans["claims"]] == \
@@ -363,7 +362,7 @@ def test_span_keys_do_not_collide(nlp):
     assert Span(doc, claim.start, claim.end, label="SENTENCE")._.claim_type is None
 
 
-def test_extract_writes_the_claims_table(tmp_path):
+def test_extract_writes_the_claims_table(tmp_path, extract_here):
     import pandas as pd
 
     from tests.conftest import ROOT

@@ -350,7 +350,7 @@ def test_markdown_report_lists_every_error(imperfect):
     assert "[[intranasally]]" in text
 
 
-def test_model_and_tables_give_the_same_scores(tmp_path, nlp):
+def test_model_and_tables_give_the_same_scores(tmp_path, nlp, extract_here):
     """--model runs the same code path as extract: scoring extract's tables gives the same result."""
     from extractor.running.job import extract
 
