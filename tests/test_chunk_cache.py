@@ -108,11 +108,19 @@ def _corpus_texts() -> list[str]:
     return texts
 
 
-def test_same_tokens_on_the_corpora(tokenizers):
+@pytest.fixture(scope="module")
+def corpus_tokens(nlp):
+    """The corpus texts and spaCy's own Doc of each, made once for the three paths."""
     texts = _corpus_texts()
     if not texts:
         pytest.skip(shared_reason(DATA))
-    cached, plain = tokenizers
-    for text in texts + texts:  # the second round from a warm cache
-        assert _same(cached(text), plain(text)), text[:80]
+    plain = _plain(nlp.tokenizer)
+    return texts, [plain(text) for text in texts]
+
+
+def test_same_tokens_on_the_corpora(tokenizers, corpus_tokens):
+    texts, plain_docs = corpus_tokens
+    cached, _ = tokenizers
+    for text, plain_doc in zip(texts + texts, plain_docs + plain_docs):  # the second round from a warm cache
+        assert _same(cached(text), plain_doc), text[:80]
     assert len(cached._chunk_cache()) > 1000  # the cache was used
