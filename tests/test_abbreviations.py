@@ -43,23 +43,28 @@ def test_shipped_pipelines_use_it(nlp):
     assert isinstance(nlp.get_pipe("abbreviation_detector"), FastAbbreviationDetector)
 
 
-def _matcher_order(words: list[str]) -> list[tuple[int, int]]:
-    vocab_nlp = spacy.blank("en")
+def _matcher_order(vocab_nlp, words: list[str]) -> list[tuple[int, int]]:
     matcher = Matcher(vocab_nlp.vocab)
     matcher.add("parenthesis", [[{"ORTH": "("}, {"OP": "+"}, {"ORTH": ")"}]])
     doc = spacy.tokens.Doc(vocab_nlp.vocab, words=words)
     return [(s + 1, e - 1) for _, s, e in matcher(doc) if e - s - 2 <= 8]
 
 
+@pytest.fixture(scope="module")
+def blank_en():
+    """spacy.blank("en"), once for the random cases below (each builds only Docs and a Matcher)."""
+    return spacy.blank("en")
+
+
 @pytest.mark.parametrize("seed", range(20))
-def test_bracket_candidates_in_matcher_order(seed):
+def test_bracket_candidates_in_matcher_order(blank_en, seed):
     rng = random.Random(seed)
     words = [rng.choice(["(", ")", "a", "b", "c"]) for _ in range(rng.randint(0, 40))]
-    nlp = spacy.blank("en")
+    nlp = blank_en
     doc = spacy.tokens.Doc(nlp.vocab, words=words or ["x"])
     orths = [t.orth for t in doc]
     got = [(s, e) for _, s, e in bracket_candidates(orths, nlp.vocab.strings["("], nlp.vocab.strings[")"])]
-    assert got == _matcher_order(words or ["x"])
+    assert got == _matcher_order(nlp, words or ["x"])
 
 
 @pytest.mark.parametrize(
