@@ -12,7 +12,7 @@ from scispacy.abbreviation import AbbreviationDetector
 from spacy.matcher import Matcher
 
 from extractor.components.abbreviations import FastAbbreviationDetector, bracket_candidates, occurrences
-from tests.conftest import DATA
+from tests.conftest import DATA, require_shared
 
 
 def _pairs(doc) -> list[tuple[str, str]]:
@@ -43,23 +43,28 @@ def test_shipped_pipelines_use_it(nlp):
     assert isinstance(nlp.get_pipe("abbreviation_detector"), FastAbbreviationDetector)
 
 
-def _matcher_order(words: list[str]) -> list[tuple[int, int]]:
-    vocab_nlp = spacy.blank("en")
+def _matcher_order(vocab_nlp, words: list[str]) -> list[tuple[int, int]]:
     matcher = Matcher(vocab_nlp.vocab)
     matcher.add("parenthesis", [[{"ORTH": "("}, {"OP": "+"}, {"ORTH": ")"}]])
     doc = spacy.tokens.Doc(vocab_nlp.vocab, words=words)
     return [(s + 1, e - 1) for _, s, e in matcher(doc) if e - s - 2 <= 8]
 
 
+@pytest.fixture(scope="module")
+def blank_en():
+    """spacy.blank("en"), once for the random cases below (each builds only Docs and a Matcher)."""
+    return spacy.blank("en")
+
+
 @pytest.mark.parametrize("seed", range(20))
-def test_bracket_candidates_in_matcher_order(seed):
+def test_bracket_candidates_in_matcher_order(blank_en, seed):
     rng = random.Random(seed)
     words = [rng.choice(["(", ")", "a", "b", "c"]) for _ in range(rng.randint(0, 40))]
-    nlp = spacy.blank("en")
+    nlp = blank_en
     doc = spacy.tokens.Doc(nlp.vocab, words=words or ["x"])
     orths = [t.orth for t in doc]
     got = [(s, e) for _, s, e in bracket_candidates(orths, nlp.vocab.strings["("], nlp.vocab.strings[")"])]
-    assert got == _matcher_order(words or ["x"])
+    assert got == _matcher_order(nlp, words or ["x"])
 
 
 @pytest.mark.parametrize(
@@ -80,9 +85,7 @@ def test_serializable_short_forms(nlp):
 
 @pytest.mark.parametrize("corpus", ["claims/dev.jsonl", "bc5cdr/dev.jsonl"])
 def test_same_as_scispacy_on_dev_abstracts(nlp, corpus):
-    path = DATA / corpus
-    if not path.exists():
-        pytest.skip(f"{path} not found (../shared/data is not checked out)")
+    path = require_shared(DATA / corpus)
     texts = [json.loads(line)["text"] for line in path.open(encoding="utf-8")]
     theirs, ours = AbbreviationDetector(nlp), FastAbbreviationDetector(nlp)
     found = 0

@@ -10,8 +10,7 @@ from spacy.attrs import IDX, NORM, ORTH, SPACY
 from spacy.tokenizer import Tokenizer
 
 from extractor.pipeline.chunk_cache import ChunkCachedTokenizer
-from extractor.pipeline.load import load
-from tests.conftest import DATA, SHARED
+from tests.conftest import DATA, SHARED, shared_reason
 
 
 def _plain(tokenizer: Tokenizer) -> Tokenizer:
@@ -83,9 +82,9 @@ def test_changing_rules_empties_the_cache(nlp):
     assert [t.text for t in cached("take qwk.")] == ["take", "qwk."]
 
 
-def test_shipped_pipelines_load_it():
-    for name in ("default", "rules"):
-        assert isinstance(load(name).tokenizer, ChunkCachedTokenizer)
+def test_shipped_pipelines_load_it(nlp, nlp_rules):  # load("default"), load("rules")
+    for pipeline in (nlp, nlp_rules):
+        assert isinstance(pipeline.tokenizer, ChunkCachedTokenizer)
 
 
 def test_serialises_like_spacys(nlp):
@@ -109,11 +108,19 @@ def _corpus_texts() -> list[str]:
     return texts
 
 
-def test_same_tokens_on_the_corpora(tokenizers):
+@pytest.fixture(scope="module")
+def corpus_tokens(nlp):
+    """The corpus texts and spaCy's own Doc of each, made once for the three paths."""
     texts = _corpus_texts()
     if not texts:
-        pytest.skip("../shared/data is not checked out")
-    cached, plain = tokenizers
-    for text in texts + texts:  # the second round from a warm cache
-        assert _same(cached(text), plain(text)), text[:80]
+        pytest.skip(shared_reason(DATA))
+    plain = _plain(nlp.tokenizer)
+    return texts, [plain(text) for text in texts]
+
+
+def test_same_tokens_on_the_corpora(tokenizers, corpus_tokens):
+    texts, plain_docs = corpus_tokens
+    cached, _ = tokenizers
+    for text, plain_doc in zip(texts + texts, plain_docs + plain_docs):  # the second round from a warm cache
+        assert _same(cached(text), plain_doc), text[:80]
     assert len(cached._chunk_cache()) > 1000  # the cache was used

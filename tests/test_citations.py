@@ -13,7 +13,6 @@ from extractor.components.citations import (
 )
 from extractor.errors import PatternFileError
 from extractor.rules.loader import load_json
-from tests.test_cli import run_cli
 
 # (text, expected [(marker text, refs, style)])
 CASES = [
@@ -126,12 +125,11 @@ def test_component_works_alone():
     ]
 
 
-def test_round_trip_to_disk(tmp_path, nlp):
+def test_round_trip_to_disk(nlp, nlp_saved):
     text = "Prior work [1,11] and (Lee 2011)."
     doc = nlp(text)
     before = [(s.start_char, s.end_char, s._.refs) for s in doc.spans["citations"]]
-    nlp.to_disk(tmp_path / "pipe")
-    loaded = spacy.load(tmp_path / "pipe")
+    _, loaded = nlp_saved  # nlp.to_disk, then spacy.load
     assert "claimx_citations" in loaded.pipe_names
     doc = loaded(text)
     after = [(s.start_char, s.end_char, s._.refs) for s in doc.spans["citations"]]
@@ -149,11 +147,15 @@ def test_default_pipeline_on_seed(nlp, seed_text):
     assert [s._.refs for s in spans if s.text == "[1,11]"] == [[1, 11]]
 
 
-def test_extract_citation_rows_point_into_original(tmp_path, seed_text):
+def test_extract_citation_rows_point_into_original(tmp_path, seed_text, extract_here):
+    from typer.testing import CliRunner
+
+    from extractor.cli import app
+
     src = tmp_path / "seed.txt"
     src.write_text(seed_text, encoding="utf-8")
-    r = run_cli("extract", str(src), "--out", str(tmp_path / "out"), "--format", "jsonl")
-    assert r.returncode == 0, r.stderr
+    result = CliRunner().invoke(app, ["extract", str(src), "--out", str(tmp_path / "out"), "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
     rows = pd.read_json(tmp_path / "out" / "citations.jsonl", lines=True)
     assert len(rows) == 19
     for row in rows.itertuples():

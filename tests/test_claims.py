@@ -12,7 +12,7 @@ from extractor.learning.claim_classifier import ClaimClassifier, paragraph_featu
 from extractor.reading.document import Document
 from extractor.reading.normalize import normalize
 from extractor.tables.rows import CLAIM_COLUMNS, doc_tables
-from tests.conftest import DATA
+from tests.conftest import DATA, require_shared
 
 # (sentence, claim_type, direction, significant)
 ASSESS_CASES = [
@@ -108,9 +108,7 @@ def test_states_claim_agrees_with_assess(text):
 
 
 def test_states_claim_agrees_with_assess_on_claims_dev():
-    path = DATA / "claims" / "dev.jsonl"
-    if not path.is_file():
-        pytest.skip(f"{path} not found (../shared/data is not checked out)")
+    path = require_shared(DATA / "claims" / "dev.jsonl")
     rules = load_rules()
     with open(path, encoding="utf-8") as f:
         records = [json.loads(line) for line in f]
@@ -179,10 +177,9 @@ def test_shipped_classifier_prefers_conclusions():
 
 # --- component, table and pipeline -------------------------------------------------------
 
-def test_claims_component_round_trip(nlp, tmp_path):
-    nlp.to_disk(tmp_path / "pipe")
-    assert (tmp_path / "pipe" / "claimx_claims" / "classifier.json").is_file()
-    again = spacy.load(tmp_path / "pipe")
+def test_claims_component_round_trip(nlp, nlp_saved):
+    path, again = nlp_saved  # nlp.to_disk(path), then spacy.load(path)
+    assert (path / "claimx_claims" / "classifier.json").is_file()
     text = "Larger trials are needed. Pain fell significantly (p < 0.01)."
     first, second = nlp(text), again(text)
     assert [(c.text, c._.claim_type) for c in first.spans["claims"]] == \
@@ -333,17 +330,13 @@ def test_train_claims_small_corpus(tmp_path):
 def test_shipped_classifier_dev_f1():
     from extractor.learning.claim_classifier import evaluate, read_corpus
 
-    dev = DATA / "claims" / "dev.jsonl"
-    if not dev.exists():
-        pytest.skip(f"claims dev split not found at {dev}")
+    dev = require_shared(DATA / "claims" / "dev.jsonl")
     assert evaluate(ClaimClassifier.load(shipped_path()), read_corpus(dev))["f1"] >= 0.77
 
 
 @pytest.mark.slow
 def test_direction_accuracy_on_evidence_inference_dev():
-    path = DATA / "evidence_inference" / "dev.jsonl"
-    if not path.exists():
-        pytest.skip(f"evidence_inference dev split not found at {path}")
+    path = require_shared(DATA / "evidence_inference" / "dev.jsonl")
     gold = {"significantly_increased": "increase", "significantly_decreased": "decrease",
             "no_significant_difference": "no_change"}
     seen, ok = set(), 0
@@ -361,7 +354,7 @@ def test_span_keys_do_not_collide(nlp):
     assert Span(doc, claim.start, claim.end, label="SENTENCE")._.claim_type is None
 
 
-def test_extract_writes_the_claims_table(tmp_path):
+def test_extract_writes_the_claims_table(tmp_path, extract_here):
     import pandas as pd
 
     from tests.conftest import ROOT

@@ -10,7 +10,7 @@ from extractor.cli import app
 from extractor.components.claims import assess, clause_context, direction_features, direction_parts, load_rules
 from extractor.errors import PatternFileError, UsageError
 from extractor.learning.direction_model import CLASSES, DirectionModel, read_passages, shipped_path
-from tests.conftest import DATA
+from tests.conftest import DATA, require_shared
 
 
 # (sentence, direction with the shipped model, direction of the rules alone)
@@ -170,9 +170,7 @@ def test_clause_context(anchors, scopes, expected):
 
 @pytest.mark.slow
 def test_direction_accuracy_with_the_model_on_evidence_inference_dev():
-    path = DATA / "evidence_inference" / "dev.jsonl"
-    if not path.exists():
-        pytest.skip(f"evidence_inference dev split not found at {path}")
+    path = require_shared(DATA / "evidence_inference" / "dev.jsonl")
     rows = read_passages(path)
     assert sum(assess(text).direction == gold for text, gold in rows) / len(rows) >= 0.75
 

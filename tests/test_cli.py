@@ -9,11 +9,11 @@ from extractor.cli import app
 from tests.conftest import ROOT
 
 runner = CliRunner()
+pytestmark = pytest.mark.usefixtures("extract_here")  # the worker pool is tested in test_batch.py
 
 
-def run_cli(*args, stdin=None):
-    return subprocess.run([sys.executable, str(ROOT / "cli.py"), *args], capture_output=True,
-                          text=True, input=stdin, cwd=ROOT)
+def run_cli(*args):
+    return subprocess.run([sys.executable, str(ROOT / "cli.py"), *args], capture_output=True, text=True, cwd=ROOT)
 
 
 @pytest.mark.parametrize("verb", ["extract", "models"])
@@ -60,9 +60,9 @@ def test_oversized_file_is_an_error_row(tmp_path):
     assert "too large" in pd.read_csv(out / "documents.csv")["error"][0]
 
 
-def test_stdin(tmp_path):
-    r = run_cli("extract", "-", "--out", str(tmp_path), stdin="Pain fell at 12 weeks (n = 30).")
-    assert r.returncode == 0, r.stderr
+def test_stdin(tmp_path):  # standard input of a real process: test_batch.py::test_stdin_records_with_text_field
+    result = runner.invoke(app, ["extract", "-", "--out", str(tmp_path)], input="Pain fell at 12 weeks (n = 30).")
+    assert result.exit_code == 0, result.output
     assert pd.read_csv(tmp_path / "documents.csv")["doc_id"].tolist() == ["stdin"]
 
 

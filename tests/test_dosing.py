@@ -161,16 +161,10 @@ def test_bad_regex_in_data_file_names_the_record():
         _check_regex("intra(venous", "routes.jsonl record 3")
 
 
-def test_round_trip_to_disk(tmp_path):
-    import spacy
-
-    from extractor.pipeline.load import load
-
-    nlp = load("default")
+def test_round_trip_to_disk(nlp, nlp_saved):
     text = "Ketamine (KET) 0.5 mg/kg/h i.v. twice daily; KET helped."
     expected = nlp(text)
-    nlp.to_disk(tmp_path / "pipe")
-    again = spacy.load(tmp_path / "pipe")
+    _, again = nlp_saved  # nlp.to_disk, then spacy.load
     doc = again(text)
     for group in ("drugs", "dosing"):
         assert [(s.text, s.label_) for s in doc.spans[group]] == [(s.text, s.label_) for s in expected.spans[group]]

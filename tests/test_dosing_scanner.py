@@ -9,7 +9,7 @@ import re
 import pytest
 
 from extractor.components.dosing import _Alternation, _prefixes, _trie_regex, rules
-from tests.conftest import DATA
+from tests.conftest import DATA, require_shared
 
 
 @pytest.mark.parametrize("pattern,k,heads", [
@@ -60,9 +60,7 @@ def test_matches_one_regex_of_all_records_on_written_cases():
 
 @pytest.mark.parametrize("corpus", ["phee/dev.jsonl", "bc5cdr/dev.jsonl"])
 def test_matches_one_regex_of_all_records_on_a_corpus(corpus):
-    path = DATA / corpus
-    if not path.exists():
-        pytest.skip(f"{path} not found (needs ../shared beside the checkout)")
+    path = require_shared(DATA / corpus)
     words = rules().words
     texts = [json.loads(line)["text"] for line in path.open(encoding="utf-8")][:400]
     found = 0

@@ -19,7 +19,7 @@ from extractor.evaluation import (
     to_markdown,
 )
 from extractor.evaluation.mapping import parse_label_map
-from tests.conftest import DATA
+from tests.conftest import DATA, require_shared
 from tests.evaluation_helpers import BRAT, GOLD, gold_records, write_gold, write_predictions
 
 
@@ -260,9 +260,7 @@ CORPORA = [
 
 @pytest.mark.parametrize("corpus,labels,attribute", CORPORA, ids=[c[0] for c in CORPORA])
 def test_shipped_map_reads_its_corpus(corpus, labels, attribute):
-    path = DATA / corpus / "dev.jsonl"
-    if not path.exists():
-        pytest.skip(f"{path} not found (needs ../shared/data beside the checkout)")
+    path = require_shared(DATA / corpus / "dev.jsonl")
     label_map = load_label_map(corpus)
     gold = read_gold([path], label_map, limit=40)
     assert labels <= gold.labels <= label_map.targets()
@@ -352,7 +350,7 @@ def test_markdown_report_lists_every_error(imperfect):
     assert "[[intranasally]]" in text
 
 
-def test_model_and_tables_give_the_same_scores(tmp_path, nlp):
+def test_model_and_tables_give_the_same_scores(tmp_path, nlp, extract_here):
     """--model runs the same code path as extract: scoring extract's tables gives the same result."""
     from extractor.running.job import extract
 

@@ -71,8 +71,14 @@ def third_party(tmp_path_factory):
     return path
 
 
-def test_third_party_pipeline_gets_claimx_components_and_mapped_labels(third_party):
-    nlp = load(str(third_party))
+@pytest.fixture(scope="module")
+def third_party_loaded(third_party):
+    """load(str(third_party)), once for the tests that only read it."""
+    return load(str(third_party))
+
+
+def test_third_party_pipeline_gets_claimx_components_and_mapped_labels(third_party_loaded):
+    nlp = third_party_loaded
     assert nlp.pipe_names[0] == "claimx_sentences"
     assert nlp.pipe_names.index("claimx_ner_labels") == nlp.pipe_names.index("ner") + 1
     assert "abbreviation_detector" in nlp.pipe_names
@@ -82,11 +88,10 @@ def test_third_party_pipeline_gets_claimx_components_and_mapped_labels(third_par
     assert len(list(doc.sents)) == 2
 
 
-def test_third_party_pipeline_keeps_its_tokenizer(third_party):
-    nlp = load(str(third_party))
+def test_third_party_pipeline_keeps_its_tokenizer(third_party_loaded, nlp):
     # spaCy's English tokenizer splits "5-HT6"; claimx's (scispaCy's) keeps it whole
-    assert [t.text for t in nlp.make_doc("5-HT6")] == ["5", "-", "HT6"]
-    assert [t.text for t in load("default").make_doc("5-HT6")] == ["5-HT6"]
+    assert [t.text for t in third_party_loaded.make_doc("5-HT6")] == ["5", "-", "HT6"]
+    assert [t.text for t in nlp.make_doc("5-HT6")] == ["5-HT6"]  # load("default")
 
 
 @pytest.mark.parametrize("mapping, expected", [
@@ -115,13 +120,11 @@ def test_folder_without_config_is_refused(tmp_path):
 
 
 @pytest.mark.slow
-def test_default_pipeline_dev_scores_do_not_regress():
+def test_default_pipeline_dev_scores_do_not_regress(nlp):
     """Strict BC5CDR dev F1 of the shipped pipeline (model card: CHEMICAL 0.848, DISEASE 0.772)."""
-    from tests.conftest import DATA
+    from tests.conftest import DATA, require_shared
 
-    dev = DATA / "bc5cdr" / "dev.jsonl"
-    if not dev.is_file():
-        pytest.skip(f"BC5CDR dev split not found at {dev} (needs ../shared beside the checkout)")
+    dev = require_shared(DATA / "bc5cdr" / "dev.jsonl")
     import importlib.util
 
     from tests.conftest import ROOT
@@ -132,7 +135,7 @@ def test_default_pipeline_dev_scores_do_not_regress():
     from extractor.learning.ner_training import read_ner_jsonl
 
     records = read_ner_jsonl(dev)
-    docs = load("default").pipe([r["text"] for r in records])
+    docs = nlp.pipe([r["text"] for r in records])
     pred = [{(e.start_char, e.end_char, e.label_) for e in d.ents} for d in docs]
     scores = ner_dev.score([set(r["spans"]) for r in records], pred)
     assert scores["CHEMICAL"]["f"] >= 0.84 and scores["DISEASE"]["f"] >= 0.76

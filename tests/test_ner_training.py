@@ -31,6 +31,12 @@ def tiny(tmp_path):
     return write_jsonl(tmp_path / "tiny.jsonl", TINY)
 
 
+@pytest.fixture(scope="module")
+def blank():
+    """blank_claimx(), once for the tests that only tokenize with it."""
+    return blank_claimx()
+
+
 def test_labels_are_mapped_and_other_labels_ignored(tmp_path):
     rec = {"text": "Aspirin and pain.", "spans": [{"start": 0, "end": 7, "label": "Chemical"},
                                                  {"start": 12, "end": 16, "label": "Symptom"}]}
@@ -43,8 +49,8 @@ def test_labels_are_mapped_and_other_labels_ignored(tmp_path):
     ("ergotamine/caffeine in migraine", (11, 19), "caffeine"),
     ("renin-angiotensin system", (6, 17), "angiotensin"),
 ], ids=["hyphen-induced", "slash-pair", "hyphen-compound"])
-def test_entities_inside_compounds_align_to_tokens(text, span, expected):
-    stats_docs = make_docs(blank_claimx(), [{"text": text, "spans": [(*span, "CHEMICAL")]}])
+def test_entities_inside_compounds_align_to_tokens(blank, text, span, expected):
+    stats_docs = make_docs(blank, [{"text": text, "spans": [(*span, "CHEMICAL")]}])
     assert [e.text for e in stats_docs[0].ents] == [expected]
 
 
@@ -162,5 +168,5 @@ def test_train_vectors_missing_text_is_usage_error(tmp_path):
     ("mg/kg/h", ["mg/kg/h"]),
     ("5-HT3", ["5-HT3"]),
 ], ids=["word-hyphen-word", "word-slash-word", "placebo-prefix", "modifier-prefixes", "number-unit", "units", "code"])
-def test_tokenizer_v2(text, tokens):
-    assert [t.text for t in blank_claimx().make_doc(text)] == tokens
+def test_tokenizer_v2(blank, text, tokens):
+    assert [t.text for t in blank.make_doc(text)] == tokens

@@ -20,7 +20,7 @@ from extractor.review import build_payload, json_for_html, load_labels, render_h
 from extractor.tables.read import read_table
 from extractor.tables.rows import MENTION_LABELS
 from extractor.tables.writers import write_frame
-from tests.conftest import ROOT
+from tests.conftest import ROOT, extract_in_this_process
 
 runner = CliRunner()
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -89,9 +89,10 @@ def run(tmp_path_factory) -> Path:
     (src / "broken.txt").write_bytes(b"")  # an error row: listed, no text
     (src / f"{HOSTILE_ID}.txt").write_text("A file name with markup.", encoding="utf-8")
     out = base / "run"
-    r = subprocess.run([sys.executable, str(ROOT / "cli.py"), "extract", str(src), "--out", str(out)],
-                       capture_output=True, text=True, cwd=base)
-    assert r.returncode == 1, r.stderr  # 1: the empty file failed, the rest was written
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        extract_in_this_process(monkeypatch)
+        result = runner.invoke(app, ["extract", str(src), "--out", str(out)])
+    assert result.exit_code == 1, result.output  # 1: the empty file failed, the rest was written
     mentions = []
     for doc, needle, label, attrs in EXTRA_MENTIONS:
         start, end = _offsets(TEXTS[doc], needle)
@@ -171,7 +172,7 @@ def test_every_output_format_reads_back(tmp_path, fmt):
     assert texts == [text] and payload["tables"]["mentions"] is None
 
 
-def test_missing_tables_are_none(tmp_path):
+def test_missing_tables_are_none(tmp_path, extract_here):
     (tmp_path / "a.txt").write_text("Naloxone was given.", encoding="utf-8")
     result = runner.invoke(app, ["extract", str(tmp_path / "a.txt"), "--out", str(tmp_path / "o")])
     assert result.exit_code == 0, result.output
@@ -195,7 +196,7 @@ def test_unreadable_source_is_a_problem_not_a_failure(tmp_path, source, reason):
     assert reason in payload["documents"][0]["problem"]
 
 
-def test_changed_source_text_is_flagged(tmp_path):
+def test_changed_source_text_is_flagged(tmp_path, extract_here):
     (tmp_path / "a.txt").write_text("Naloxone was given.", encoding="utf-8")
     runner.invoke(app, ["extract", str(tmp_path / "a.txt"), "--out", str(tmp_path / "o")])
     (tmp_path / "a.txt").write_text("Naloxone was given twice.", encoding="utf-8")
