@@ -124,3 +124,28 @@ def test_shipped_files_load_once(name):
               schemas.QuantitiesFile, "regimens.json": schemas.RegimensFile, "claims.json": schemas.ClaimsFile,
               "context.json": schemas.ContextFile}[name]
     assert load_data(name, schema) is load_data(name, schema)
+
+
+# the tokenizer's word lists came out of its code into tokenizer.json: the compiled patterns must be
+# the ones the code built before (a change of these lists changes tokens, and so every table)
+_HEADS_BEFORE = (r"|(?<=[A-Za-z]{2})-(?=(?:induced|associated|related|based|dependent|mediated|treated|"
+                 r"resistant|containing|exposed|naive|sparing|refractory|responsive)\b)"
+                 r"|(?<=[a-z]{4})/(?=[a-z]{4})")
+
+
+def test_tokenizer_word_lists_build_the_same_infixes():
+    from extractor.pipeline import tokenizer
+
+    assert tokenizer._extra_infixes() == tokenizer._EXTRA_INFIXES + _HEADS_BEFORE
+    keep = tokenizer._v2_infixes()
+    assert keep.startswith(r"|(?<=[A-Za-z)\]])-(?<!\banti-)(?<!\bAnti-)(?<!\bnon-)")
+    assert keep.endswith(r"(?<!\byear-)(?<!\bYear-)(?=[A-Za-z]{2})|(?<=[A-Za-z]{3})/(?=[A-Za-z]{3})")
+
+
+@pytest.mark.parametrize(("text", "tokens"), [
+    ("amiodarone-induced", ["amiodarone", "-", "induced"]),
+    ("placebo-controlled", ["placebo-controlled"]),
+    ("for 48 h.", ["for", "48", "h", "."]),
+], ids=["compound-head", "kept-prefix", "unit-abbreviation"])
+def test_tokenizer_word_lists_take_effect(nlp, text, tokens):
+    assert [t.text for t in nlp.tokenizer(text)] == tokens
