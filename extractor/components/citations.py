@@ -22,6 +22,7 @@ from extractor.errors import PatternFileError
 from extractor.pipeline.doctext import doc_text
 from extractor.pipeline.extensions import register_extensions, set_attrs
 from extractor.rules.loader import load_json, require_keys
+from extractor.rules.regex import alternation
 
 GROUP = "citations"
 LABEL = "CITATION"
@@ -42,11 +43,6 @@ class Citation:
     end: int
     refs: tuple
     style: str  # numeric | author_year
-
-
-def _alternation(words: list[str]) -> str:
-    """Regex alternation of literal words, longest first (so `see also` wins over `see`)."""
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
 class CitationRules:
@@ -71,7 +67,7 @@ class CitationRules:
         dash = "[" + "".join(re.escape(d) for d in num["range_dashes"]) + "]"
         item_sep = "[" + "".join(re.escape(s) for s in num["item_separators"]) + "]"
         group_sep = "".join(re.escape(s) for s in num["group_separators"] if s)
-        leader = rf"(?:(?:{_alternation(num['leaders'])})\s*)?"
+        leader = rf"(?:(?:{alternation(num['leaders'])})\s*)?"
         item = rf"\d{{1,4}}(?:\s*{dash}\s*\d{{1,4}})?"
         locator = rf"(?:\s*:\s*[^\[\]\n]{{1,{num['locator_max_chars']}}}?)?"
         bracket = rf"\[\s*{leader}{item}(?:\s*{item_sep}\s*{item})*{locator}\s*\]"
@@ -80,22 +76,22 @@ class CitationRules:
         )
         # `F[1,12]` (degrees of freedom), `the interval [10, 20]`: not citations
         self.single_letter_before = re.compile(r"(?<![^\W\d_])[^\W\d_]$")
-        self.interval_cue = re.compile(rf"\b(?:{_alternation(num['not_after'])})\s*$", re.IGNORECASE)
+        self.interval_cue = re.compile(rf"\b(?:{alternation(num['not_after'])})\s*$", re.IGNORECASE)
         self.interval = re.compile(r"\[\s*\d+\s*,\s*\d+\s*\]")
         self.numbers = re.compile(rf"(\d{{1,4}})(?:[\s\[\]]*{dash}[\s\[\]]*(\d{{1,4}}))?")
 
         upper = "A-ZÀ-ÖØ-ÞĀĆČĎĐĘĚĹĽŁŃŇŐŒŔŘŚŞŠŢŤŮŰŹŻŽ"
         word = rf"[{upper}](?:[^\W\d_]|['’\-](?=[^\W\d_]))*"
-        particle = rf"(?:(?:{_alternation(ay['name_particles'])})\s+)"
+        particle = rf"(?:(?:{alternation(ay['name_particles'])})\s+)"
         name = rf"{particle}{{0,3}}{word}(?:\s+{particle}{{0,3}}{word}){{0,{ay['max_name_words'] - 1}}}"
         surname = rf"{particle}{{0,2}}{word}"
         et_al = r"\s+et\s+al\b\.?"
-        conj = rf"(?:{_alternation(ay['conjunctions'])})"
-        year = rf"(?:(?:1[89]|20)\d\d[a-z]?(?![\d])|{_alternation(ay['year_words'])})"
+        conj = rf"(?:{alternation(ay['conjunctions'])})"
+        year = rf"(?:(?:1[89]|20)\d\d[a-z]?(?![\d])|{alternation(ay['year_words'])})"
         years = rf"{year}(?:\s*,\s*(?:{year}|[a-z](?![\w])))*"
         authors = rf"{name}(?:{et_al}|(?:\s*,\s*{name})*\s*,?\s+{conj}\s+{name}(?:{et_al})?)?"
         self.item = re.compile(rf"(?P<authors>{authors})\s*,?\s+(?P<years>{years})")
-        self.leader = re.compile(rf"^(?:(?:{_alternation(ay['leaders'])})\s+)+")
+        self.leader = re.compile(rf"^(?:(?:{alternation(ay['leaders'])})\s+)+")
         self.year = re.compile(year)
         # parentheses / square brackets with no nesting of their own kind (searched separately,
         # so `[e.g., X (Smith 1996)]` and `(..., [Lee, 2008])` are both seen)

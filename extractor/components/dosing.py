@@ -23,6 +23,7 @@ from extractor.pipeline.doctext import doc_text
 from extractor.pipeline.extensions import set_attrs
 from extractor.rules.loader import load_json, load_jsonl, require_keys
 from extractor.rules.numbers import POWER_OF_TEN, number_words, parse_number
+from extractor.rules.regex import WordScanner, alternation
 from extractor.rules.units import convert
 
 GROUP = "dosing"
@@ -31,6 +32,7 @@ _DASH = r"\s*(?:-|–|—|‐|to)\s*"
 # a character only a power of ten (`3 x 10^6`, `2.5 × 10(6)`, `10⁶`) has among dose numbers
 _POWER_MARKS = frozenset("x×^*(⁰¹²³⁴⁵⁶⁷⁸⁹")
 _INVERSE = r"(?:-1|−1|–1|⁻¹)"
+_SPACE = r"\s*"  # a space in a unit or cue word matches white space or none (`mg kg`, `mgkg`)
 
 
 @dataclass(frozen=True)
@@ -48,11 +50,6 @@ class Mention:
     max_value: float | None = None
 
 
-def _alternation(surfaces: list[str]) -> str:
-    parts = sorted({s for s in surfaces}, key=len, reverse=True)
-    return "|".join(re.escape(s).replace(r"\ ", r"\s*") for s in parts)
-
-
 @dataclass(frozen=True)
 class _Rules:
     dose: re.Pattern
@@ -61,7 +58,7 @@ class _Rules:
     pers: dict[str, dict]
     unit_part: re.Pattern
     percent_needs_drug: bool
-    words: _Alternation  # qualitative doses, routes and frequencies: one scan
+    words: WordScanner  # qualitative doses, routes and frequencies: one scan
     context: dict[str, frozenset[str]]  # dosing_context.json
     numbers: dict[str, float]
     not_list: re.Pattern  # a number after these words is not a list dose
@@ -87,16 +84,17 @@ def rules() -> _Rules:
                          f"{where} {kind}[{i}]")
             for surface in rec["surfaces"]:
                 table[_squash(surface)] = rec
-    amount_re = _alternation([s for rec in units["amounts"] for s in rec["surfaces"]])
-    per_re = _alternation([s for rec in units["per"] for s in rec["surfaces"]])
+    amount_re = alternation([s for rec in units["amounts"] for s in rec["surfaces"]], spaces=_SPACE)
+    per_re = alternation([s for rec in units["per"] for s in rec["surfaces"]], spaces=_SPACE)
     per = (rf"(?:\s*/\s*(?:{per_re})|\s+per\s+(?:{per_re})|\s*[·.]?\s*(?:{per_re}){_INVERSE})")
     unit = rf"(?:{amount_re})(?:{per})*"
     context = _context()
-    bounds = _alternation(list(context["dose_upper_bounds"] | context["dose_lower_bounds"])).replace(r"\s*", r"\s+")
+    bounds = alternation(context["dose_upper_bounds"] | context["dose_lower_bounds"], spaces=r"\s+")
+    not_per = alternation(units.get("not_per", []), spaces=_SPACE)
     dose = re.compile(
         rf"(?<![\w.,\-−–^])(?:(?P<cmp>{bounds})\s*)?(?:(?P<mult>\d+)\s*[×x]\s*(?!10\s*[\^*(⁰¹²³⁴⁵⁶⁷⁸⁹⁻]))?"
         rf"(?P<lo>{POWER_OF_TEN}|{_NUM})(?:{_DASH}(?P<hi>{_NUM}))?(?:\s*|-)"
-        rf"(?P<unit>{unit})(?![\w])(?!\s*/\s*(?:{_alternation(units.get('not_per', []))})(?![\w]))"
+        rf"(?P<unit>{unit})(?![\w])(?!\s*/\s*(?:{not_per})(?![\w]))"
     )
     list_head = re.compile(rf"(?<![\w.,\-−–])(?P<num>{_NUM})\s*(?:,\s*(?:and|or)?|and|or|&)\s*$")
     unit_part = re.compile(rf"(?P<amount>^(?:{amount_re}))|(?P<per>{per_re})")
@@ -117,178 +115,17 @@ def rules() -> _Rules:
             routes.append((f"(?-i:{_check_regex(p, w).pattern})", ("ROUTE", rec["value"]), None))
 
     numbers = _frequency_numbers()
-    number_re = "|".join([r"\d+(?:\.\d+)?"] + sorted(map(re.escape, numbers), key=len, reverse=True))
+    number_re = rf"\d+(?:\.\d+)?|{alternation(numbers)}"
     frequencies = []
     for i, rec in enumerate(load_jsonl("frequencies.jsonl"), 1):
         w = f"extractor/rules/data/frequencies.jsonl record {i}"
         require_keys(rec, {"pattern", "value", "per_day"}, {"pattern", "value", "per_day"}, w)
         pattern = _check_regex(rec["pattern"].replace("NUMBER", number_re), w, re.I).pattern
         frequencies.append((pattern, ("FREQUENCY", rec["value"]), rec["per_day"]))
+    not_list = alternation(context["not_list_after"], spaces=_SPACE)
     return _Rules(dose, list_head, amounts, pers, unit_part, bool(units.get("percent_needs_drug", True)),
-                  _Alternation(levels + routes + frequencies), context, numbers,
-                  re.compile(rf"\b(?:{_alternation(list(context['not_list_after']))})\s*$", re.I))
-
-
-# characters of a record's start used to pick the records tried at a word start
-HEAD_CHARS = 4
-
-
-class _Alternation:
-    """Many records as one leftmost-match scanner. Every record starts at a word start, so
-    the text is scanned only for word starts that begin with a record's head (its first
-    HEAD_CHARS characters, read off the regex), and at each one only the records with that
-    head are tried (one `match` of a small alternation, records in their file order).
-    Record k is group `r{k}`; its inner groups `n`/`unit` become `n_{k}`/`unit_{k}`."""
-
-    def __init__(self, records: list[tuple[str, Any, Any]], k: int = HEAD_CHARS):
-        self.by_group = {}
-        parts: list[str] = []
-        heads: list[set[str] | None] = []
-        for i, (pattern, value, extra) in enumerate(records):
-            inner = pattern.replace("(?P<n>", f"(?P<n_{i}>").replace("(?P<unit>", f"(?P<unit_{i}>")
-            parts.append(f"(?P<r{i}>{inner})")
-            self.by_group[f"r{i}"] = (value, extra, str(i))
-            heads.append(_prefixes(inner, k))
-        self.parts = parts  # every record, in file order
-        anywhere = [part for part, h in zip(parts, heads) if h is None]
-        every = sorted({h for hs in heads if hs for h in hs})
-        compiled: dict[tuple[int, ...], re.Pattern] = {}
-
-        def scanner(key: str) -> re.Pattern:
-            # the records with a head that the key starts with, in file order
-            chosen = tuple(i for i, hs in enumerate(heads)
-                           if hs is not None and any(key.startswith(h) for h in hs))
-            if chosen not in compiled:
-                alternation = "|".join([parts[i] for i in chosen] + anywhere)
-                compiled[chosen] = re.compile(f"(?:{alternation})(?![\\w-])", re.I)
-            return compiled[chosen]
-
-        # keyed by a head: the lower-cased first k characters or fewer
-        self.k = k
-        self.table = {key: scanner(key) for key in every}
-        self.fallback = re.compile(f"(?:{'|'.join(anywhere)})(?![\\w-])", re.I) if anywhere else None
-        # candidate word starts: any, if some record can start anywhere, else those that
-        # begin with a head (a lookahead: a head can hold the start of the next word)
-        head = "[^\\s-]" if anywhere else _trie_regex(every)
-        self.starts = re.compile(f"(?<![\\w-])(?={head})", re.I)
-
-    def finditer(self, text: str):
-        end = 0
-        table, fallback, k = self.table, self.fallback, self.k
-        for w in self.starts.finditer(text):
-            pos = w.start()
-            if pos < end:
-                continue
-            key = text[pos:pos + k].lower()
-            pattern = table.get(key)
-            while pattern is None and len(key) > 1:
-                key = key[:-1]
-                pattern = table.get(key)
-            if pattern is None:
-                pattern = fallback
-            m = pattern.match(text, pos) if pattern is not None else None
-            if m is not None and m.end() > pos:
-                end = m.end()
-                yield m
-
-
-def _trie_regex(words: list[str]) -> str:
-    """A regex matching any of `words` as a prefix, shared beginnings written once (`in(?:f|t)`)."""
-    tree: dict = {}
-    for word in words:
-        node = tree
-        for ch in word:
-            if "" in node:
-                break  # a shorter word already matches everything that follows
-            node = node.setdefault(ch, {})
-        node.clear()
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        if "" in node:
-            return ""
-        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items())]
-        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-
-    return emit(tree)
-
-
-def _prefixes(pattern: str, k: int) -> set[str] | None:
-    """Lower-cased strings of at most `k` characters that every match of `pattern` starts
-    with one of (a shorter one where the next character can be anything); None if a match
-    can start with any character or be empty."""
-    try:
-        import re._constants as c
-        import re._parser as sre_parse  # Python >= 3.11
-    except ImportError:  # pragma: no cover - Python 3.10
-        import sre_constants as c
-        import sre_parse
-    done, open_ = _extend(sre_parse.parse(pattern, re.I), {""}, k, c)
-    heads = done | open_
-    if "" in heads:
-        return None
-    if len(heads) > 500:  # too many to list: the first characters will do
-        heads = {h[:1] for h in heads}
-    return heads
-
-
-def _chars(op, av, c) -> set[str] | None:
-    """The lower-cased characters one item matches, or None if it is not a small set."""
-    if op == c.LITERAL:
-        return {chr(av).lower()}
-    if op != c.IN:
-        return None
-    out: set[str] = set()
-    for op2, av2 in av:
-        if op2 == c.LITERAL:
-            out.add(chr(av2).lower())
-        elif op2 == c.RANGE and av2[1] - av2[0] < 80:
-            out.update(chr(x).lower() for x in range(av2[0], av2[1] + 1))
-        elif op2 == c.CATEGORY and av2 == c.CATEGORY_DIGIT:
-            out.update("0123456789")
-        else:
-            return None
-    return out
-
-
-def _extend(items, open_: set[str], k: int, c) -> tuple[set[str], set[str]]:
-    """Extend each open prefix through the parsed `items`. Returns (done, open): prefixes
-    that reached `k` characters or an item of unknown characters, and those still shorter
-    when the items end (the next item extends them)."""
-    done: set[str] = set()
-    for op, av in items:
-        if not open_:
-            break
-        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
-            continue  # zero-width; lookaheads only narrow what matches
-        if op == c.SUBPATTERN:
-            d, open_ = _extend(av[-1], open_, k, c)
-            done |= d
-        elif op == c.BRANCH:
-            still: set[str] = set()
-            for alt in av[1]:
-                d, o = _extend(alt, open_, k, c)
-                done |= d
-                still |= o
-            open_ = still
-        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
-            low, high, sub = av
-            d, once = _extend(sub, open_, k, c)
-            done |= d
-            if high != 1:
-                done |= once  # more repeats may follow: stop listing characters here
-                once = set()
-            open_ = (open_ if low == 0 else set()) | once
-        else:
-            chars = _chars(op, av, c)
-            if chars is None:
-                done |= open_  # any character may come next
-                open_ = set()
-                break
-            grown = {h + ch for h in open_ for ch in chars}
-            done |= {h for h in grown if len(h) >= k}
-            open_ = {h for h in grown if len(h) < k}
-    return done, open_
+                  WordScanner((p, (found, extra)) for p, found, extra in levels + routes + frequencies),
+                  context, numbers, re.compile(rf"\b(?:{not_list})\s*$", re.I))
 
 
 def _context() -> dict[str, frozenset[str]]:
@@ -462,9 +299,7 @@ def scan_words(text: str) -> list[Mention]:
     """Qualitative doses, routes and frequencies, leftmost-longest, in one scan of `text`."""
     r = rules()
     out = []
-    by_group = r.words.by_group
-    for m in r.words.finditer(text):
-        (label, value), per_day, k = by_group[m.lastgroup]
+    for m, ((label, value), per_day) in r.words.finditer(text):
         if label == "ROUTE":
             before = text[max(0, m.start() - 12):m.start()].split()
             if m.group(0).isupper() and before and before[-1].lower().strip("(,") in r.context["route_not_after"]:
@@ -488,8 +323,8 @@ def scan_words(text: str) -> list[Mention]:
             continue  # "monitored every 6 months"
         rate = per_day
         if per_day in ("count", "interval"):
-            n = m.groupdict().get(f"n_{k}") or "1"
-            unit = m.groupdict().get(f"unit_{k}") or "day"
+            n = r.words.group(m, "n") or "1"
+            unit = r.words.group(m, "unit") or "day"
             n = r.numbers.get(n.lower()) if n.lower() in r.numbers else float(n)
             days = _unit_days(unit)
             if not n or days is None:

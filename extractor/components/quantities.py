@@ -26,15 +26,14 @@ from extractor.pipeline.extensions import set_attrs
 from extractor.rules.loader import load_json
 from extractor.rules.numbers import (
     digit_pattern,
-    first_chars,
     number_guard,
     number_pattern,
     number_words,
     ordinal_pattern,
     parse_number,
     parse_ordinal,
-    trie_pattern,
 )
+from extractor.rules.regex import alternation, first_chars, guard, trie
 from extractor.rules.units import to_days
 
 SOURCE = "claimx_quantities"
@@ -123,16 +122,10 @@ def _words(surfaces, exact_if_upper: bool = True) -> str:
             folded.append(" ".join(s.lower().split()))
     parts = []
     if folded:
-        parts.append(trie_pattern(folded))
+        parts.append(trie(folded, fold_first=True, spaces=r"\s+"))
     if exact:
-        parts.append(trie_pattern(exact, fold_first=False))
+        parts.append(trie(exact, spaces=r"\s+"))
     return "(?:" + "|".join(parts) + ")" if parts else "(?!)"
-
-
-def _guard(surfaces, extra: str = "") -> str:
-    """Look-ahead for the first character of any surface (both cases): patterns start with it so the
-    regex engine leaves most positions after one test."""
-    return rf"(?=[{re.escape(extra + first_chars(surfaces))}])"
 
 
 def _cue_words(cues) -> str:
@@ -267,34 +260,34 @@ def _compile(data: dict, unit_of, lead_unit_of, stat_unit_of) -> dict[str, re.Pa
         ),
         "a_unit": re.compile(rf"(?=[Aa])\b(?P<a>[Aa]n?)\s+(?P<unit>{units})(?![\w])"),
         "lead": re.compile(
-            rf"{_guard(lead_unit_of)}(?<![\w/-])(?P<unit>{lead})\s*(?P<lo>\d+(?:\.\d+)?)"
+            rf"{guard(lead_unit_of)}(?<![\w/-])(?P<unit>{lead})\s*(?P<lo>\d+(?:\.\d+)?)"
             rf"(?:\s*(?:{dash}|\b(?i:to)\b)\s*(?:{lead}\s*)?(?P<hi>\d+(?:\.\d+)?)"
             r"|(?P<more>(?:\s*,\s*\d+(?![\d.]))*\s*,?\s+(?:and|or)\s+\d+(?![\d.])))?"  # `days 1, 8 and 15`
             r"(?![\w]|[.,]\d)"
         ),
         "digits": re.compile(r"\d+"),
-        "ordinal": re.compile(rf"{_guard(number_words().ordinals, '0123456789' + first_chars(number_words().tens))}"
+        "ordinal": re.compile(rf"{guard(number_words().ordinals, '0123456789' + first_chars(number_words().tens))}"
                               rf"(?<![\w-])(?P<ord>{ordinal})\s+(?P<unit>{lead})\b"),
         "baseline": re.compile(
-            rf"{_guard(data['timepoint']['baseline_cues'])}\b(?i:{_cue_words(data['timepoint']['baseline_cues'])})"
+            rf"{guard(data['timepoint']['baseline_cues'])}\b(?i:{_cue_words(data['timepoint']['baseline_cues'])})"
             r"\s+(?P<bl>(?i:baseline))\b"
         ),
         "n": re.compile(
-            rf"{_guard(sample['n_symbols'])}(?<![\w])(?P<sym>{'|'.join(map(re.escape, sample['n_symbols']))})"
+            rf"{guard(sample['n_symbols'])}(?<![\w])(?P<sym>{'|'.join(map(re.escape, sample['n_symbols']))})"
             rf"\s*[=:]\s*(?P<num>{dnum})"
             r"(?![\d.,]\d|\s*%)"
         ),
         "total": re.compile(
-            rf"{_guard(sample['total_cues'])}\b(?i:{_cue_words(sample['total_cues'])})\s+(?P<num>{num})"
+            rf"{guard(sample['total_cues'])}\b(?i:{_cue_words(sample['total_cues'])})\s+(?P<num>{num})"
             r"(?=\s*[.,;:)]|\s+(?i:were|was|in|from|at|with)\b)"
         ),
         "p": re.compile(
             r"(?=[pP])(?<![\w])(?P<p>[pP])(?:\s*[-‐]?\s*(?i:values?))?(?:\s*(?i:for\s+trend|for\s+interaction))?"
-            rf"\s*(?P<cmp>{'|'.join(map(re.escape, sorted(data['p_comparators'], key=len, reverse=True)))})"
+            rf"\s*(?P<cmp>{alternation(data['p_comparators'])})"
             rf"\s*(?P<num>{sci}|(?i:n\.s\.|ns)(?![\w]))"
         ),
         "ci": re.compile(
-            rf"{_guard(data['ci_names'], '0123456789')}"
+            rf"{guard(data['ci_names'], '0123456789')}"
             rf"(?:(?P<level>\d{{2}}(?:\.\d+)?)\s*%\s*)?(?<![\w])(?P<name>{_words(data['ci_names'])})"
             rf"\s*(?:[:=,]\s*|(?i:of|was|is)\s+)?(?:(?P<open>[\[(])\s*)?(?P<lo>{signed})\s*%?\s*"
             rf"(?:{dash}|,|;|\b(?i:to)\b)\s*(?P<hi>{signed})(?:\s*%)?(?(open)\s*[\])]|)"
@@ -305,7 +298,7 @@ def _compile(data: dict, unit_of, lead_unit_of, stat_unit_of) -> dict[str, re.Pa
             rf"\s*(?P<pct>{_words(data['percent_words'])})(?![\w])"
         ),
         "stat": re.compile(
-            rf"{_guard(stat_unit_of)}(?<![\w])(?P<name>{stat_names})(?![\w])(?:\s*\((?P<abbr>[A-Za-z]{{2,5}})\))?"
+            rf"{guard(stat_unit_of)}(?<![\w])(?P<name>{stat_names})(?![\w])(?:\s*\((?P<abbr>[A-Za-z]{{2,5}})\))?"
             rf"(?:\s*(?i:{_cue_words(data['statistic_connectors'])})){{0,2}}\s*(?P<num>{signed})(?![\d.,]\d|\w)"
         ),
         "tp_before": _before(data["timepoint"]["cues_before"], data["fillers"]),
