@@ -11,7 +11,6 @@ Regexes run once over `doc.text`; spans are snapped to tokens with `alignment_mo
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 from spacy.language import Language
@@ -21,6 +20,7 @@ from extractor.components.batching import BatchPipe
 from extractor.errors import PatternFileError
 from extractor.pipeline.doctext import doc_text
 from extractor.pipeline.extensions import register_extensions, set_attrs
+from extractor.pipeline.spans import Found, char_spans
 from extractor.rules.loader import load_json, require_keys
 from extractor.rules.regex import alternation
 
@@ -33,16 +33,6 @@ _NUMERIC_KEYS = {"max_ref", "max_range", "range_dashes", "item_separators", "gro
                  "locator_max_chars", "not_after"}
 _AUTHOR_KEYS = {"min_year", "max_year", "name_particles", "max_name_words", "et_al", "conjunctions",
                 "year_words", "leaders", "not_names"}
-
-
-@dataclass(frozen=True)
-class Citation:
-    """A citation group found in text: character offsets, expanded refs and style."""
-
-    start: int
-    end: int
-    refs: tuple
-    style: str  # numeric | author_year
 
 
 class CitationRules:
@@ -158,7 +148,7 @@ def _valid_authors(authors: str, years: str, rules: CitationRules) -> bool:
     return True
 
 
-def find_numeric(text: str, rules: CitationRules | None = None) -> list[Citation]:
+def find_numeric(text: str, rules: CitationRules | None = None) -> list[Found]:
     rules = rules or default_rules()
     found = []
     for m in rules.numeric.finditer(text):
@@ -168,11 +158,11 @@ def find_numeric(text: str, rules: CitationRules | None = None) -> list[Citation
             continue
         refs = expand_numeric(m.group(), rules)
         if refs:
-            found.append(Citation(m.start(), m.end(), tuple(refs), "numeric"))
+            found.append(Found(m.start(), m.end(), LABEL, refs=tuple(refs), style="numeric"))
     return found
 
 
-def _enclosed_items(text: str, start: int, end: int, rules: CitationRules) -> list[Citation]:
+def _enclosed_items(text: str, start: int, end: int, rules: CitationRules) -> list[Found]:
     """Author-year groups inside one parenthesis/bracket whose content is text[start:end]."""
     parts, pos = [], start
     for piece in text[start:end].split(";"):
@@ -208,20 +198,21 @@ def _enclosed_items(text: str, start: int, end: int, rules: CitationRules) -> li
         items.append((offset + m.start(), offset + m.end(), refs, bool(leader) or prefixed))
     if items and all(items) and not any(i[3] for i in items):
         refs = [r for i in items for r in i[2]]
-        return [Citation(start - 1, end + 1, tuple(refs), "author_year")]
-    groups: list[Citation] = []
+        return [Found(start - 1, end + 1, LABEL, refs=tuple(refs), style="author_year")]
+    groups: list[Found] = []
     run: list[tuple] = []
     for item in [*items, None]:
         if item is not None and (not run or not item[3]):
             run.append(item)
             continue
         if run:
-            groups.append(Citation(run[0][0], run[-1][1], tuple(r for i in run for r in i[2]), "author_year"))
+            groups.append(Found(run[0][0], run[-1][1], LABEL, refs=tuple(r for i in run for r in i[2]),
+                                    style="author_year"))
         run = [item] if item is not None else []
     return groups
 
 
-def find_author_year(text: str, rules: CitationRules | None = None) -> list[Citation]:
+def find_author_year(text: str, rules: CitationRules | None = None) -> list[Found]:
     rules = rules or default_rules()
     found = []
     for enclosure in rules.enclosures:
@@ -232,16 +223,16 @@ def find_author_year(text: str, rules: CitationRules | None = None) -> list[Cita
         if _valid_authors(m.group("authors"), m.group("years"), rules):
             refs = author_year_refs(m.group("authors"), m.group("years"), rules)
             if refs:
-                found.append(Citation(m.start(), m.end(), tuple(refs), "author_year"))
+                found.append(Found(m.start(), m.end(), LABEL, refs=tuple(refs), style="author_year"))
     return found
 
 
-def find_citations(text: str, rules: CitationRules | None = None) -> list[Citation]:
+def find_citations(text: str, rules: CitationRules | None = None) -> list[Found]:
     """All citation groups in `text`, sorted, without overlaps (the earlier, then longer, wins)."""
     rules = rules or default_rules()
     candidates = sorted(find_numeric(text, rules) + find_author_year(text, rules),
                         key=lambda c: (c.start, -c.end))
-    kept: list[Citation] = []
+    kept: list[Found] = []
     for c in candidates:
         if kept and c.start < kept[-1].end:
             continue
@@ -257,11 +248,8 @@ class CitationFinder(BatchPipe):
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
-        for c in find_citations(doc_text(doc), self.rules):
-            span = doc.char_span(c.start, c.end, label=LABEL, alignment_mode="expand")
-            if span is None:
-                continue
-            set_attrs(span, refs=list(c.refs), style=c.style, source=SOURCE)
+        for c, span in char_spans(doc, find_citations(doc_text(doc), self.rules)):
+            set_attrs(span, **c.attrs(), source=SOURCE)
             spans.append(span)
         doc.spans[GROUP] = spans
         return doc

@@ -10,9 +10,8 @@ widened to token boundaries. Parsing lives in pure functions (`find_doses`, `fin
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -21,6 +20,7 @@ from extractor.components.batching import BatchPipe
 from extractor.errors import PatternFileError
 from extractor.pipeline.doctext import doc_text
 from extractor.pipeline.extensions import set_attrs
+from extractor.pipeline.spans import Found, char_spans
 from extractor.rules.loader import load_json, load_jsonl, require_keys
 from extractor.rules.numbers import POWER_OF_TEN, number_words, parse_number
 from extractor.rules.regex import WordScanner, alternation
@@ -33,21 +33,6 @@ _DASH = r"\s*(?:-|–|—|‐|to)\s*"
 _POWER_MARKS = frozenset("x×^*(⁰¹²³⁴⁵⁶⁷⁸⁹")
 _INVERSE = r"(?:-1|−1|–1|⁻¹)"
 _SPACE = r"\s*"  # a space in a unit or cue word matches white space or none (`mg kg`, `mgkg`)
-
-
-@dataclass(frozen=True)
-class Mention:
-    """A mention found in a text: character offsets and the attributes of its span."""
-
-    start: int
-    end: int
-    label: str
-    value: Any = None
-    unit: str | None = None
-    norm_value: float | None = None
-    norm_unit: str | None = None
-    min_value: float | None = None
-    max_value: float | None = None
 
 
 @dataclass(frozen=True)
@@ -194,7 +179,7 @@ def _normalise(value: float, pint_expr: str | None, canonical: str | None) -> fl
         return None
 
 
-def find_doses(text: str) -> list[Mention]:
+def find_doses(text: str) -> list[Found]:
     """Numeric and qualitative doses in `text`. `5 and 10 mg` gives two doses (5 mg, 10 mg)."""
     out = find_numeric_doses(text)
     out.extend(m for m in scan_words(text) if m.label == "DOSE")
@@ -206,11 +191,11 @@ def find_doses(text: str) -> list[Mention]:
 _RATIO = re.compile(r"1(?<![\w.:,]1)\s?:\s?(?P<n>\d{1,3}(?:,\d{3})+|\d{2,7})(?![\w.:]|,\d)")
 
 
-def find_numeric_doses(text: str) -> list[Mention]:
+def find_numeric_doses(text: str) -> list[Found]:
     r = rules()
-    out: list[Mention] = [Mention(m.start(), m.end(), "DOSE", value=f"1:{m['n']}", unit="ratio",
-                                  norm_value=round(100 / _number(m["n"]), 10), norm_unit="%")
-                          for m in _RATIO.finditer(text) if _number(m["n"]) >= 10]
+    out: list[Found] = [Found(m.start(), m.end(), "DOSE", value=f"1:{m['n']}", unit="ratio",
+                              norm_value=round(100 / _number(m["n"]), 10), norm_unit="%")
+                      for m in _RATIO.finditer(text) if _number(m["n"]) >= 10]
     for m in r.dose.finditer(text):
         unit, pint_expr, canonical = parse_dose_unit(m.group("unit"))
         if canonical is not None and canonical.startswith("mL/") and _after_measure(text, m.start(), r):
@@ -222,11 +207,11 @@ def find_numeric_doses(text: str) -> list[Mention]:
         bound = re.sub(r"\s+", " ", m.group("cmp").lower()) if m.group("cmp") else None
         if bound is not None and hi is None:  # a one-sided range: the number is its min or max
             upper = bound in r.context["dose_upper_bounds"]
-            out.append(Mention(m.start(), m.end(), "DOSE", value=f"{'<' if upper else '>'}{_fmt(lo)}", unit=unit,
-                               norm_unit=canonical if norm_lo is not None else None,
-                               min_value=None if upper else norm_lo, max_value=norm_lo if upper else None))
+            out.append(Found(m.start(), m.end(), "DOSE", value=f"{'<' if upper else '>'}{_fmt(lo)}", unit=unit,
+                             norm_unit=canonical if norm_lo is not None else None,
+                             min_value=None if upper else norm_lo, max_value=norm_lo if upper else None))
             continue
-        out.append(Mention(
+        out.append(Found(
             m.start(), m.end(), "DOSE", value=value, unit=unit,
             norm_value=norm_lo if hi is None else None, norm_unit=canonical if norm_lo is not None else None,
             min_value=norm_lo if hi is not None else None, max_value=norm_hi,
@@ -240,8 +225,8 @@ def find_numeric_doses(text: str) -> list[Mention]:
                 break  # "on day 1 and 6.6 mg": a day, not a dose
             v = _number(head.group("num"))
             norm = _normalise(v, pint_expr, canonical)
-            out.append(Mention(head.start("num"), head.end("num"), "DOSE", value=v, unit=unit, norm_value=norm,
-                               norm_unit=canonical if norm is not None else None))
+            out.append(Found(head.start("num"), head.end("num"), "DOSE", value=v, unit=unit, norm_value=norm,
+                             norm_unit=canonical if norm is not None else None))
             start = head.start("num")
     return out
 
@@ -256,7 +241,7 @@ _SINGLE_BEFORE = re.compile(r"(?<![\w-])((?:(?:a|one)\s+)?single)\s+$", re.I)
 _DOSE_AFTER = re.compile(r"\s+dos(e|es|ages)(?![\w-])", re.I)
 
 
-def _dose_phrase_around(text: str, start: int, end: int, r: _Rules) -> Mention | None:
+def _dose_phrase_around(text: str, start: int, end: int, r: _Rules) -> Found | None:
     """A route inside a dose phrase; the route stays a ROUTE of its own and the phrase is one
     more mention: `2 oral doses`, `three intravenous doses` -> a DOSE, value `count`;
     `a single oral dose` -> the FREQUENCY `single`, as `a single dose` is."""
@@ -266,12 +251,12 @@ def _dose_phrase_around(text: str, start: int, end: int, r: _Rules) -> Mention |
     lookback = max(0, start - 20)
     if after.group(1).lower() == "e":
         single = _SINGLE_BEFORE.search(text, lookback, start)
-        return Mention(single.start(1), after.end(), "FREQUENCY", value="single") if single else None
+        return Found(single.start(1), after.end(), "FREQUENCY", value="single") if single else None
     before = _COUNT_BEFORE.search(text, lookback, start)
     word = before.group(1).lower() if before else ""
     if not (word.isdigit() or (word in r.numbers and word not in _multipliers())):
         return None  # "once oral doses" is not a count of doses
-    return Mention(before.start(1), after.end(), "DOSE", value="count")
+    return Found(before.start(1), after.end(), "DOSE", value="count")
 
 
 @lru_cache(maxsize=1)
@@ -295,7 +280,7 @@ def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 
 
-def scan_words(text: str) -> list[Mention]:
+def scan_words(text: str) -> list[Found]:
     """Qualitative doses, routes and frequencies, leftmost-longest, in one scan of `text`."""
     r = rules()
     out = []
@@ -306,7 +291,7 @@ def scan_words(text: str) -> list[Mention]:
                 continue  # "stage IV", "type IV"
             if _word_after(text, m.end()) in r.context["route_not_before"]:
                 continue  # "subcutaneous fat", "oral mucositis"
-            out.append(Mention(m.start(), m.end(), "ROUTE", value=value))
+            out.append(Found(m.start(), m.end(), "ROUTE", value=value))
             phrase = _dose_phrase_around(text, m.start(), m.end(), r)
             if phrase is not None:
                 out.append(phrase)
@@ -314,7 +299,7 @@ def scan_words(text: str) -> list[Mention]:
         if label == "DOSE":
             if "dos" not in m.group(0).lower() and _measured_level(text, m.start(), m.end(), r):
                 continue  # "subtherapeutic INR", "supratherapeutic plasma concentrations" (not "low dosage levels")
-            out.append(Mention(m.start(), m.end(), "DOSE", value=value))
+            out.append(Found(m.start(), m.end(), "DOSE", value=value))
             continue
         if _word_after(text, m.end()) in r.context["frequency_not_before"]:
             continue  # "intermittent porphyria", "continuous hemodialysis"
@@ -331,17 +316,17 @@ def scan_words(text: str) -> list[Mention]:
                 continue
             rate = n / days if per_day == "count" else 1 / (n * days)
             value = value.format(n=_fmt(n), unit=_singular(unit))
-        out.append(Mention(m.start(), m.end(), "FREQUENCY", value=value,
-                           norm_value=round(rate, 6) if isinstance(rate, (int, float)) else None,
-                           norm_unit="/d" if isinstance(rate, (int, float)) else None))
+        out.append(Found(m.start(), m.end(), "FREQUENCY", value=value,
+                         norm_value=round(rate, 6) if isinstance(rate, (int, float)) else None,
+                         norm_unit="/d" if isinstance(rate, (int, float)) else None))
     return out
 
 
-def find_routes(text: str) -> list[Mention]:
+def find_routes(text: str) -> list[Found]:
     return [m for m in scan_words(text) if m.label == "ROUTE"]
 
 
-def find_frequencies(text: str) -> list[Mention]:
+def find_frequencies(text: str) -> list[Found]:
     return [m for m in scan_words(text) if m.label == "FREQUENCY"]
 
 
@@ -369,7 +354,7 @@ def _frequency_numbers() -> dict[str, float]:
     return numbers
 
 
-def find_dosing(text: str) -> list[Mention]:
+def find_dosing(text: str) -> list[Found]:
     """All DOSE, ROUTE and FREQUENCY mentions; a word mention inside a numeric dose
     (`/day` in `mg/day`) is dropped; a route and the act named after it are one ROUTE
     (`intravitreal bevacizumab injection`, see `merge_routes`)."""
@@ -381,17 +366,16 @@ def find_dosing(text: str) -> list[Mention]:
 _IN_VOLUME = re.compile(r"\s+in\s+")
 
 
-def merge_volumes(text: str, doses: list[Mention]) -> list[Mention]:
+def merge_volumes(text: str, doses: list[Found]) -> list[Found]:
     """`1.25 mg in 0.1 ml`: an amount given in a volume is one DOSE (the amount's values),
     not a dose and a spurious volume dose."""
     doses = sorted(doses, key=lambda x: (x.start, x.end))
-    out: list[Mention] = []
+    out: list[Found] = []
     for d in doses:
         prev = out[-1] if out else None
         if (prev is not None and d.norm_unit == "mL" and prev.norm_unit not in (None, "mL")
                 and _IN_VOLUME.fullmatch(text[prev.end:d.start])):
-            out[-1] = Mention(prev.start, d.end, "DOSE", value=prev.value, unit=prev.unit, norm_value=prev.norm_value,
-                              norm_unit=prev.norm_unit, min_value=prev.min_value, max_value=prev.max_value)
+            out[-1] = replace(prev, end=d.end)
             continue
         out.append(d)
     return out
@@ -401,7 +385,7 @@ def merge_volumes(text: str, doses: list[Mention]) -> list[Mention]:
 _ROUTE_GAP = re.compile(r"(?:\s+[\w\-]+){0,3}\s+|\s*-\s*|\s+")
 
 
-def merge_routes(text: str, mentions: list[Mention]) -> list[Mention]:
+def merge_routes(text: str, mentions: list[Found]) -> list[Found]:
     """`intravenous mannitol infusion`, `subcutaneous injection`, `intravitreal pegaptanib
     injection`: a specific route followed (within three words, no punctuation, no phrase
     word) by an act of giving (infusion, injection, instillation, infiltration) is one
@@ -418,7 +402,7 @@ def merge_routes(text: str, mentions: list[Mention]) -> list[Mention]:
         if not _ROUTE_GAP.fullmatch(gap) or any(w.lower() in stop for w in re.findall(r"[\w\-]+", gap)):
             continue
         drop.update((id(a), id(b)))
-        merged.append(Mention(a.start, b.end if not gap.strip(" -") else a.end, "ROUTE", value=a.value))
+        merged.append(Found(a.start, b.end if not gap.strip(" -") else a.end, "ROUTE", value=a.value))
     if not merged:
         return mentions
     kept = [m for m in mentions if id(m) not in drop]
@@ -471,15 +455,11 @@ class DosingRecognizer(BatchPipe):
     def __call__(self, doc: Doc) -> Doc:
         drugs = list(doc.spans.get(self.drug_group, []))
         spans = []
-        for m in find_dosing(doc_text(doc)):
-            span = doc.char_span(m.start, m.end, label=m.label, alignment_mode="expand")
-            if span is None:
-                continue
+        for m, span in char_spans(doc, find_dosing(doc_text(doc))):
             if (m.label == "DOSE" and m.unit in ("%", "ratio") and rules().percent_needs_drug
                     and not _near_drug(doc, span, drugs)):
                 continue
-            set_attrs(span, value=m.value, unit=m.unit, norm_value=m.norm_value, norm_unit=m.norm_unit,
-                      min_value=m.min_value, max_value=m.max_value, source="claimx_dosing")
+            set_attrs(span, **m.attrs(), source="claimx_dosing")
             spans.append(span)
         doc.spans[GROUP] = [s for s in spans if not _stray_frequency(s, spans, drugs)]
         return doc

@@ -23,6 +23,7 @@ from extractor.components.batching import BatchPipe
 from extractor.errors import PatternFileError
 from extractor.pipeline.doctext import doc_text
 from extractor.pipeline.extensions import set_attrs
+from extractor.pipeline.spans import Found, char_spans
 from extractor.rules.loader import load_json
 from extractor.rules.numbers import (
     digit_pattern,
@@ -62,26 +63,6 @@ _SAMPLE_KEYS = {
 }
 _STATISTIC_KEYS = {"unit": (str, True), "abbreviations": (list, True), "phrases": (list, True),
                    "signed": (bool, False)}
-
-
-@dataclass(frozen=True)
-class Quantity:
-    """One quantity found in a text; offsets are into that text, end exclusive."""
-
-    start: int
-    end: int
-    label: str
-    value: float | str | None
-    unit: str | None = None
-    norm_value: float | None = None
-    norm_unit: str | None = None
-    min_value: float | None = None
-    max_value: float | None = None
-
-    def attrs(self) -> dict[str, Any]:
-        return {"value": self.value, "unit": self.unit, "norm_value": self.norm_value,
-                "norm_unit": self.norm_unit, "min_value": self.min_value, "max_value": self.max_value,
-                "source": SOURCE}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -346,7 +327,7 @@ def load_rules(path: str | Path | None = None) -> QuantityRules:
 _WINDOW = 48
 
 
-def find_quantities(text: str, rules: QuantityRules | None = None) -> list[Quantity]:
+def find_quantities(text: str, rules: QuantityRules | None = None) -> list[Found]:
     """Every sample size, duration, time point and statistic in `text`, sorted by offset.
 
     Spans of one label never overlap (the longer, then earlier, wins); different labels may.
@@ -360,8 +341,8 @@ def find_quantities(text: str, rules: QuantityRules | None = None) -> list[Quant
     return _resolve([*times, *sizes, *find_statistics(text, rules)])
 
 
-def _resolve(found: list[Quantity]) -> list[Quantity]:
-    kept: list[Quantity] = []
+def _resolve(found: list[Found]) -> list[Found]:
+    kept: list[Found] = []
     taken: dict[str, list[tuple[int, int]]] = {}
     for q in sorted(found, key=lambda q: (-(q.end - q.start), q.start)):
         spans = taken.setdefault(q.label, [])
@@ -381,12 +362,12 @@ def _range_value(lo: float, hi: float) -> str:
     return f"{a}-{b}" if lo >= 0 and hi >= 0 else f"{a} to {b}"
 
 
-def _time_quantity(start: int, end: int, label: str, lo: float, hi: float | None, unit: str) -> Quantity:
+def _time_quantity(start: int, end: int, label: str, lo: float, hi: float | None, unit: str) -> Found:
     if hi is None:
-        return Quantity(start, end, label, _num_value(lo), unit, to_days(lo, unit), "d")
+        return Found(start, end, label, _num_value(lo), unit, to_days(lo, unit), "d")
     lo_d, hi_d = to_days(lo, unit), to_days(hi, unit)
     # a range's single figure is its midpoint; min/max keep the bounds
-    return Quantity(start, end, label, _range_value(lo, hi), unit, (lo_d + hi_d) / 2, "d", lo_d, hi_d)
+    return Found(start, end, label, _range_value(lo, hi), unit, (lo_d + hi_d) / 2, "d", lo_d, hi_d)
 
 
 def classify_time(text: str, start: int, end: int, adjective: bool = False,
@@ -408,12 +389,12 @@ def classify_time(text: str, start: int, end: int, adjective: bool = False,
 
 
 def find_times(text: str, rules: QuantityRules | None = None,
-               number_led: list[re.Match] | None = None) -> list[Quantity]:
+               number_led: list[re.Match] | None = None) -> list[Found]:
     """Durations (`for 2 to 3 weeks`, `a 4-day infusion`) and time points (`at 12 weeks`,
     `6 weeks post treatment`, `week 12`, `the third day`, `at baseline`), in days."""
     rules = rules or default_rules()
     p = rules.patterns
-    out: list[Quantity] = []
+    out: list[Found] = []
     for m in p["number_led"].finditer(text) if number_led is None else number_led:
         if not m["unit"]:
             continue
@@ -447,7 +428,7 @@ def find_times(text: str, rules: QuantityRules | None = None,
         if lo_unit != unit:  # `24 hours to three days`
             lo_d, hi_d = to_days(lo, lo_unit), to_days(hi, unit)
             value = f"{_num_value(lo)} {lo_unit} to {_num_value(hi)} {unit}"
-            out.append(Quantity(start, m.end(), label, value, unit, (lo_d + hi_d) / 2, "d", lo_d, hi_d))
+            out.append(Found(start, m.end(), label, value, unit, (lo_d + hi_d) / 2, "d", lo_d, hi_d))
         else:
             out.append(_time_quantity(start, m.end(), label, lo, hi, unit))
         for item_start, item_end, value in items:
@@ -485,7 +466,7 @@ def find_times(text: str, rules: QuantityRules | None = None,
             out.append(_time_quantity(m.start(), m.end(), "TIMEPOINT", float(n), None,
                                       rules.lead_unit_of[m["unit"].lower()]))
     for m in p["baseline"].finditer(text):
-        out.append(Quantity(m.start("bl"), m.end("bl"), "TIMEPOINT", "baseline", None, 0.0, "d"))
+        out.append(Found(m.start("bl"), m.end("bl"), "TIMEPOINT", "baseline", None, 0.0, "d"))
     return out
 
 
@@ -536,17 +517,17 @@ def _count(text: str) -> int | None:
 
 
 def find_sample_sizes(text: str, rules: QuantityRules | None = None,
-                      number_led: list[re.Match] | None = None) -> list[Quantity]:
+                      number_led: list[re.Match] | None = None) -> list[Found]:
     """`n = 30`, `N=60`, `30 patients`, `sixty participants`, `120 adults were randomised`,
     `a total of 1,204 subjects`, `21 were assigned`. value = norm_value = the count."""
     rules = rules or default_rules()
     p = rules.patterns
-    out: list[Quantity] = []
+    out: list[Found] = []
 
     def add(start: int, end: int, num: str, unit: str | None) -> None:
         count = _count(num)
         if count is not None:
-            out.append(Quantity(start, end, "SAMPLE_SIZE", count, unit, float(count), "participants"))
+            out.append(Found(start, end, "SAMPLE_SIZE", count, unit, float(count), "participants"))
 
     for m in p["n"].finditer(text):
         word = p["word"].match(text, m.end())
@@ -572,30 +553,30 @@ def find_sample_sizes(text: str, rules: QuantityRules | None = None,
     return out
 
 
-def find_statistics(text: str, rules: QuantityRules | None = None) -> list[Quantity]:
+def find_statistics(text: str, rules: QuantityRules | None = None) -> list[Found]:
     """p-values, confidence intervals, percentages, NNT/NNH, odds/hazard/risk ratios, mean differences.
     unit = the kind (`p`, `CI`, `%`, `OR` ...); value = the number (p-values: with their comparator
     when it is not `=`, e.g. `<0.001`); norm_value = the number; CIs carry min/max."""
     rules = rules or default_rules()
     p = rules.patterns
-    out: list[Quantity] = []
+    out: list[Found] = []
     for m in p["p"].finditer(text):
         raw = m["num"]
         cmp = {"=<": "≤", "<=": "≤", "=>": "≥", ">=": "≥"}.get(m["cmp"], m["cmp"])
         if raw.replace(".", "").lower() == "ns":
-            out.append(Quantity(m.start(), m.end(), "STATISTIC", "NS", "p"))
+            out.append(Found(m.start(), m.end(), "STATISTIC", "NS", "p"))
             continue
         value = parse_number(raw)
         if value is None or not 0 <= value <= 1:
             continue
         shown = _num_value(value) if cmp == "=" else f"{cmp}{_num_value(value)}"
-        out.append(Quantity(m.start(), m.end(), "STATISTIC", shown, "p", value))
+        out.append(Found(m.start(), m.end(), "STATISTIC", shown, "p", value))
     for m in p["ci"].finditer(text):
         lo, hi = parse_number(m["lo"]), parse_number(m["hi"])
         if lo is None or hi is None or lo > hi:
             continue
         start = m.start("level") if m["level"] else m.start("name")
-        out.append(Quantity(start, m.end(), "STATISTIC", _range_value(lo, hi), "CI", None, None, lo, hi))
+        out.append(Found(start, m.end(), "STATISTIC", _range_value(lo, hi), "CI", None, None, lo, hi))
     for m in p["percent"].finditer(text):
         if p["percent_not_before"].match(text, m.end()):
             continue  # `95% CI`, `0.9% saline`
@@ -604,21 +585,21 @@ def find_statistics(text: str, rules: QuantityRules | None = None) -> list[Quant
         if lo is None or (m["hi"] and (hi is None or hi <= lo)):
             continue
         if hi is None:
-            out.append(Quantity(m.start(), m.end(), "STATISTIC", _num_value(lo), "%", lo))
+            out.append(Found(m.start(), m.end(), "STATISTIC", _num_value(lo), "%", lo))
         else:
-            out.append(Quantity(m.start(), m.end(), "STATISTIC", _range_value(lo, hi), "%", (lo + hi) / 2,
-                                None, lo, hi))
+            out.append(Found(m.start(), m.end(), "STATISTIC", _range_value(lo, hi), "%", (lo + hi) / 2,
+                             None, lo, hi))
     for m in p["stat"].finditer(text):
         name = " ".join(m["name"].split())
         unit = rules.stat_unit_of.get(name) or rules.stat_unit_of.get(name.lower())
         value = parse_number(m["num"])
         if unit is None or value is None or (value < 0 and unit not in rules.signed_stats):
             continue
-        out.append(Quantity(m.start(), m.end(), "STATISTIC", _num_value(value), unit, value))
+        out.append(Found(m.start(), m.end(), "STATISTIC", _num_value(value), unit, value))
     return out
 
 
-def parse_duration(text: str, rules: QuantityRules | None = None) -> Quantity | None:
+def parse_duration(text: str, rules: QuantityRules | None = None) -> Found | None:
     """The first duration or time point in a short text: `for 2 to 3 weeks`, `at day 28`."""
     times = _resolve(find_times(text, rules or default_rules()))
     return times[0] if times else None
@@ -639,11 +620,8 @@ class QuantityRecognizer(BatchPipe):
 
     def __call__(self, doc: Doc) -> Doc:
         spans = list(doc.spans[self.spans_key]) if self.spans_key in doc.spans else []
-        for q in find_quantities(doc_text(doc), self.rules):
-            span = doc.char_span(q.start, q.end, label=q.label, alignment_mode="expand")
-            if span is None:
-                continue
-            set_attrs(span, **q.attrs())
+        for q, span in char_spans(doc, find_quantities(doc_text(doc), self.rules)):
+            set_attrs(span, **q.attrs(), source=SOURCE)
             spans.append(span)
         doc.spans[self.spans_key] = spans
         return doc
@@ -674,7 +652,7 @@ def make_quantities(nlp: Language, name: str, spans_key: str, rules_path: str | 
 
 
 __all__ = [
-    "LABELS", "Quantity", "QuantityRecognizer", "QuantityRules", "classify_time", "default_rules",
+    "LABELS", "QuantityRecognizer", "QuantityRules", "classify_time", "default_rules",
     "find_quantities", "find_sample_sizes", "find_statistics", "find_times", "load_rules",
     "make_quantities", "parse_duration", "rules_from_dict",
 ]
