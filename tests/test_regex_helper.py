@@ -62,6 +62,11 @@ def test_alternation_folds_case_with_the_flag():
     assert found(alternation(["once daily"]), "Once Daily once daily", re.I) == ["Once Daily", "once daily"]
 
 
+def test_alternation_is_the_same_for_any_order_of_the_words():
+    words = ["c", "ba", "ab", "see also"]
+    assert alternation(words) == alternation(reversed(words)) == r"see\ also|ab|ba|c"
+
+
 def test_trie_shares_beginnings():
     assert trie(["two", "ten", "three"]) == "t(?:en|hree|wo)"
     assert trie(["a", "ab"]) == "a(?:b|)"

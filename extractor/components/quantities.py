@@ -34,7 +34,7 @@ from extractor.rules.numbers import (
     parse_number,
     parse_ordinal,
 )
-from extractor.rules.regex import alternation, first_chars, guard, trie
+from extractor.rules.regex import alternation, first_chars, guard, longest_first, trie
 from extractor.rules.units import to_days
 
 SOURCE = "claimx_quantities"
@@ -112,7 +112,7 @@ def _words(surfaces, exact_if_upper: bool = True) -> str:
 def _cue_words(cues) -> str:
     """Alternation of cue words; `post*` is a prefix, other cues end at a word boundary."""
     parts = []
-    for cue in sorted(set(cues), key=len, reverse=True):
+    for cue in longest_first(cues):
         prefix = cue.endswith("*")
         word = cue.rstrip("*")
         pattern = r"\s+".join(re.escape(p) for p in word.split())

@@ -3,7 +3,7 @@
 The rule components build their regexes from the word lists of their data files; every list
 of literal words becomes a regex here, so that all of them escape, order and fold case alike:
 
-* `alternation(words)`: literal words, longest first (`see also` before `see`);
+* `alternation(words)`: literal words, longest first (`see also` before `see`, `longest_first`);
 * `trie(words)`: the same as a trie, shared beginnings written once (`t(?:en|hree|wo)`): for
   patterns tried at nearly every position of a text, where one character test rejects most;
 * `first_chars(words)`, `guard(words)`: a look-ahead for the first character, put in front of
@@ -29,13 +29,19 @@ NOTHING = "(?!)"  # the regex of no words: it matches nowhere
 
 
 def alternation(words: Iterable[str], *, spaces: str | None = None) -> str:
-    r"""Literal `words` as one alternation without a group, each once, longest first so that the
+    r"""Literal `words` as one alternation without a group, in `longest_first` order, so that the
     longest word that fits wins (`see also` over `see`). `spaces`: the regex that stands for each
     space (`\s*`, `\s+`); without it a space matches a space."""
-    parts = [re.escape(w) for w in sorted(set(words), key=len, reverse=True)]
+    parts = [re.escape(w) for w in longest_first(words)]
     if spaces is not None:
         parts = [p.replace(r"\ ", spaces) for p in parts]
     return "|".join(parts) if parts else NOTHING
+
+
+def longest_first(words: Iterable[str]) -> list[str]:
+    """Each word once, longest first, words of one length in alphabetical order (so that a regex
+    built from a set is the same in every process)."""
+    return sorted(set(words), key=lambda w: (-len(w), w))
 
 
 def trie(words: Iterable[str], *, fold_first: bool = False, spaces: str | None = None,
