@@ -6,7 +6,7 @@ from spacy.tokens import Span
 from typer.testing import CliRunner
 
 from extractor.cli import app
-from extractor.components.claims import _prepare, _word_led, assess, load_rules, p_values, rule_claim, states_claim
+from extractor.components.claims import _prepare, assess, load_rules, p_values, rule_claim, states_claim
 from extractor.errors import PatternFileError
 from extractor.learning.claim_classifier import ClaimClassifier, paragraph_features, shipped_path, words
 from extractor.reading.document import Document
@@ -87,16 +87,6 @@ def test_bad_regex_in_rules(tmp_path):
 
 def test_rules_load():
     assert 0 < load_rules().alpha < 1
-
-
-@pytest.mark.parametrize("source,expected", [
-    ("increased?", True), ("(?:greater|larger) (?:\\w+ )?loss", True), ("n\\.?s\\.?\\b(?!\\w)", True),
-    ("versus\\b|\\bvs\\.?\\s", False), ("a?b", False), ("(?:a|-b)", False), ("[a-z]+", False),
-    ("(?:ab)?c", False), ("-fold", False), ("(?:ab", False)],
-    ids=["word", "group", "optional-dots", "bounded-branch", "optional-first", "dash-branch", "char-class",
-         "optional-group", "dash", "unbalanced"])
-def test_word_led(source, expected):
-    assert _word_led(source) is expected
 
 
 @pytest.mark.parametrize("text", [getattr(case, "values", case)[0] for case in ASSESS_CASES] + [

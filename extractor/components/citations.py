@@ -11,7 +11,6 @@ Regexes run once over `doc.text`; spans are snapped to tokens with `alignment_mo
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,7 +20,9 @@ from spacy.tokens import Doc
 from extractor.components.batching import RulesPipe
 from extractor.pipeline.doctext import doc_text
 from extractor.pipeline.extensions import register_extensions, set_attrs
+from extractor.pipeline.spans import Found, char_spans
 from extractor.rules.loader import DATA_FOLDER, read_rules, validate
+from extractor.rules.regex import alternation
 from extractor.rules.schemas import CitationsFile
 
 GROUP = "citations"
@@ -29,21 +30,6 @@ LABEL = "CITATION"
 SOURCE = "claimx_citations"
 DATA_FILE = "citations.json"
 FILES = {DATA_FILE: CitationsFile}
-
-
-@dataclass(frozen=True)
-class Citation:
-    """A citation group found in text: character offsets, expanded refs and style."""
-
-    start: int
-    end: int
-    refs: tuple
-    style: str  # numeric | author_year
-
-
-def _alternation(words: list[str]) -> str:
-    """Regex alternation of literal words, longest first (so `see also` wins over `see`)."""
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
 class CitationRules:
@@ -61,7 +47,7 @@ class CitationRules:
         dash = "[" + "".join(re.escape(d) for d in num["range_dashes"]) + "]"
         item_sep = "[" + "".join(re.escape(s) for s in num["item_separators"]) + "]"
         group_sep = "".join(re.escape(s) for s in num["group_separators"] if s)
-        leader = rf"(?:(?:{_alternation(num['leaders'])})\s*)?"
+        leader = rf"(?:(?:{alternation(num['leaders'])})\s*)?"
         item = rf"\d{{1,4}}(?:\s*{dash}\s*\d{{1,4}})?"
         locator = rf"(?:\s*:\s*[^\[\]\n]{{1,{num['locator_max_chars']}}}?)?"
         bracket = rf"\[\s*{leader}{item}(?:\s*{item_sep}\s*{item})*{locator}\s*\]"
@@ -70,22 +56,22 @@ class CitationRules:
         )
         # `F[1,12]` (degrees of freedom), `the interval [10, 20]`: not citations
         self.single_letter_before = re.compile(r"(?<![^\W\d_])[^\W\d_]$")
-        self.interval_cue = re.compile(rf"\b(?:{_alternation(num['not_after'])})\s*$", re.IGNORECASE)
+        self.interval_cue = re.compile(rf"\b(?:{alternation(num['not_after'])})\s*$", re.IGNORECASE)
         self.interval = re.compile(r"\[\s*\d+\s*,\s*\d+\s*\]")
         self.numbers = re.compile(rf"(\d{{1,4}})(?:[\s\[\]]*{dash}[\s\[\]]*(\d{{1,4}}))?")
 
         upper = "A-ZÀ-ÖØ-ÞĀĆČĎĐĘĚĹĽŁŃŇŐŒŔŘŚŞŠŢŤŮŰŹŻŽ"
         word = rf"[{upper}](?:[^\W\d_]|['’\-](?=[^\W\d_]))*"
-        particle = rf"(?:(?:{_alternation(ay['name_particles'])})\s+)"
+        particle = rf"(?:(?:{alternation(ay['name_particles'])})\s+)"
         name = rf"{particle}{{0,3}}{word}(?:\s+{particle}{{0,3}}{word}){{0,{ay['max_name_words'] - 1}}}"
         surname = rf"{particle}{{0,2}}{word}"
         et_al = r"\s+et\s+al\b\.?"
-        conj = rf"(?:{_alternation(ay['conjunctions'])})"
-        year = rf"(?:(?:1[89]|20)\d\d[a-z]?(?![\d])|{_alternation(ay['year_words'])})"
+        conj = rf"(?:{alternation(ay['conjunctions'])})"
+        year = rf"(?:(?:1[89]|20)\d\d[a-z]?(?![\d])|{alternation(ay['year_words'])})"
         years = rf"{year}(?:\s*,\s*(?:{year}|[a-z](?![\w])))*"
         authors = rf"{name}(?:{et_al}|(?:\s*,\s*{name})*\s*,?\s+{conj}\s+{name}(?:{et_al})?)?"
         self.item = re.compile(rf"(?P<authors>{authors})\s*,?\s+(?P<years>{years})")
-        self.leader = re.compile(rf"^(?:(?:{_alternation(ay['leaders'])})\s+)+")
+        self.leader = re.compile(rf"^(?:(?:{alternation(ay['leaders'])})\s+)+")
         self.year = re.compile(year)
         # parentheses / square brackets with no nesting of their own kind (searched separately,
         # so `[e.g., X (Smith 1996)]` and `(..., [Lee, 2008])` are both seen)
@@ -152,7 +138,7 @@ def _valid_authors(authors: str, years: str, rules: CitationRules) -> bool:
     return True
 
 
-def find_numeric(text: str, rules: CitationRules | None = None) -> list[Citation]:
+def find_numeric(text: str, rules: CitationRules | None = None) -> list[Found]:
     rules = rules or default_rules()
     found = []
     for m in rules.numeric.finditer(text):
@@ -162,11 +148,11 @@ def find_numeric(text: str, rules: CitationRules | None = None) -> list[Citation
             continue
         refs = expand_numeric(m.group(), rules)
         if refs:
-            found.append(Citation(m.start(), m.end(), tuple(refs), "numeric"))
+            found.append(Found(m.start(), m.end(), LABEL, refs=tuple(refs), style="numeric"))
     return found
 
 
-def _enclosed_items(text: str, start: int, end: int, rules: CitationRules) -> list[Citation]:
+def _enclosed_items(text: str, start: int, end: int, rules: CitationRules) -> list[Found]:
     """Author-year groups inside one parenthesis/bracket whose content is text[start:end]."""
     parts, pos = [], start
     for piece in text[start:end].split(";"):
@@ -202,20 +188,21 @@ def _enclosed_items(text: str, start: int, end: int, rules: CitationRules) -> li
         items.append((offset + m.start(), offset + m.end(), refs, bool(leader) or prefixed))
     if items and all(items) and not any(i[3] for i in items):
         refs = [r for i in items for r in i[2]]
-        return [Citation(start - 1, end + 1, tuple(refs), "author_year")]
-    groups: list[Citation] = []
+        return [Found(start - 1, end + 1, LABEL, refs=tuple(refs), style="author_year")]
+    groups: list[Found] = []
     run: list[tuple] = []
     for item in [*items, None]:
         if item is not None and (not run or not item[3]):
             run.append(item)
             continue
         if run:
-            groups.append(Citation(run[0][0], run[-1][1], tuple(r for i in run for r in i[2]), "author_year"))
+            groups.append(Found(run[0][0], run[-1][1], LABEL, refs=tuple(r for i in run for r in i[2]),
+                                    style="author_year"))
         run = [item] if item is not None else []
     return groups
 
 
-def find_author_year(text: str, rules: CitationRules | None = None) -> list[Citation]:
+def find_author_year(text: str, rules: CitationRules | None = None) -> list[Found]:
     rules = rules or default_rules()
     found = []
     for enclosure in rules.enclosures:
@@ -226,16 +213,16 @@ def find_author_year(text: str, rules: CitationRules | None = None) -> list[Cita
         if _valid_authors(m.group("authors"), m.group("years"), rules):
             refs = author_year_refs(m.group("authors"), m.group("years"), rules)
             if refs:
-                found.append(Citation(m.start(), m.end(), tuple(refs), "author_year"))
+                found.append(Found(m.start(), m.end(), LABEL, refs=tuple(refs), style="author_year"))
     return found
 
 
-def find_citations(text: str, rules: CitationRules | None = None) -> list[Citation]:
+def find_citations(text: str, rules: CitationRules | None = None) -> list[Found]:
     """All citation groups in `text`, sorted, without overlaps (the earlier, then longer, wins)."""
     rules = rules or default_rules()
     candidates = sorted(find_numeric(text, rules) + find_author_year(text, rules),
                         key=lambda c: (c.start, -c.end))
-    kept: list[Citation] = []
+    kept: list[Found] = []
     for c in candidates:
         if kept and c.start < kept[-1].end:
             continue
@@ -261,11 +248,8 @@ class CitationFinder(RulesPipe):
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
-        for c in find_citations(doc_text(doc), self.rules):
-            span = doc.char_span(c.start, c.end, label=LABEL, alignment_mode="expand")
-            if span is None:
-                continue
-            set_attrs(span, refs=list(c.refs), style=c.style, source=SOURCE)
+        for c, span in char_spans(doc, find_citations(doc_text(doc), self.rules)):
+            set_attrs(span, **c.attrs(), source=SOURCE)
             spans.append(span)
         doc.spans[GROUP] = spans
         return doc

@@ -25,6 +25,7 @@ from extractor.learning.direction_model import DirectionModel
 from extractor.pipeline.doctext import doc_text
 from extractor.pipeline.extensions import get_attrs, register_extensions, set_attrs
 from extractor.rules.loader import read_rules
+from extractor.rules.regex import at_word_start, word_led
 from extractor.rules.schemas import ClaimsFile
 
 FILE = "claims.json"
@@ -66,59 +67,6 @@ class Assessment:
     cues: Cues | None = field(default=None, compare=False, repr=False)
 
 
-def _marks(source: str) -> list[tuple[int, str, int]] | None:
-    """(index, character, group depth before it) of each `(`, `)` and `|` of a regex that is not
-    escaped or inside a `[...]` class; None when a class is not closed."""
-    marks, depth, i = [], 0, 0
-    while i < len(source):
-        ch = source[i]
-        if ch == "\\":
-            i += 1
-        elif ch == "[":
-            i = source.find("]", i + 2)
-            if i < 0:
-                return None
-        elif ch in "()|":
-            marks.append((i, ch, depth))
-            depth += (ch == "(") - (ch == ")")
-        i += 1
-    return marks
-
-
-def _branches(source: str) -> list[str] | None:
-    """`source` split at its top-level `|` (None when a bracket or group is unbalanced)."""
-    marks = _marks(source)
-    if marks is None or sum((ch == "(") - (ch == ")") for _, ch, _ in marks) != 0:
-        return None
-    cuts = [i for i, ch, depth in marks if ch == "|" and depth == 0]
-    return [source[start + 1:end] for start, end in zip([-1] + cuts, cuts + [len(source)])]
-
-
-def _group_end(source: str) -> int:
-    """Index of the `)` closing the group that opens `source` (-1 if none)."""
-    for i, ch, depth in _marks(source) or []:
-        if ch == ")" and depth == 1:
-            return i
-    return -1
-
-
-def _word_led(source: str) -> bool:
-    """True when every match of `source` starts with a letter or digit (checked conservatively: a
-    literal letter/digit not made optional, or a `(?:...)` group of such branches)."""
-    branches = _branches(source)
-    if not branches:
-        return False
-    for branch in branches:
-        if branch[:1].isascii() and branch[:1].isalnum():
-            if branch[1:2] in ("?", "*", "{"):
-                return False
-        elif branch.startswith("(?:"):
-            close = _group_end(branch)
-            if close < 0 or branch[close + 1:close + 2] in ("?", "*", "{") or not _word_led(branch[3:close]):
-                return False
-        else:
-            return False
-    return True
 
 
 def _parts(patterns: list[str], words: bool) -> tuple[list[str], list[str]]:
@@ -128,18 +76,11 @@ def _parts(patterns: list[str], words: bool) -> tuple[list[str], list[str]]:
     return [p[2:] for p in patterns if p.startswith(r"\b")], [p for p in patterns if not p.startswith(r"\b")]
 
 
-def _bounded(alternatives: list[str]) -> str:
-    r"""`\b(?:a|b)`; with a `(?=\w)` lookahead when every alternative starts with a word character,
-    so that the alternatives are not tried at word ends (same matches, about half the work)."""
-    lead = r"\b(?=\w)" if all(_word_led(a) for a in alternatives) else r"\b"
-    return f"{lead}(?:{'|'.join(alternatives)})"
-
-
 def _compile(patterns: list[str], where: str, words: bool = False) -> re.Pattern:
     """One regex for a list, matched on LOWER-CASED text (faster than re.IGNORECASE); a shared
     leading `\\b` is factored out so the engine tries the alternatives only at word starts."""
     bounded, rest = _parts(patterns, words)
-    body = "|".join(([_bounded(bounded)] if bounded else []) + [f"(?:{p})" for p in rest])
+    body = "|".join(([at_word_start(bounded)] if bounded else []) + [f"(?:{p})" for p in rest])
     try:
         return re.compile(body)
     except re.error as e:
@@ -181,9 +122,10 @@ def _either(lists: list[tuple[list[str], list[str]]]) -> re.Pattern:
     """One pattern that matches where any of several lists (their _parts) does: one scan instead of
     several, the word-led alternatives of all lists behind one word-start test."""
     bounded = [a for b, _ in lists for a in b]
-    led = [a for a in bounded if _word_led(a)]
-    others = [a for a in bounded if not _word_led(a)]
-    parts = [_bounded(led)] + ([_bounded(others)] if others else []) + [f"(?:{p})" for _, r in lists for p in r]
+    led = [a for a in bounded if word_led(a)]
+    others = [a for a in bounded if not word_led(a)]
+    parts = [at_word_start(led)] + ([at_word_start(others)] if others else [])
+    parts += [f"(?:{p})" for _, r in lists for p in r]
     return re.compile("|".join(parts))
 
 

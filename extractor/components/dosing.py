@@ -10,9 +10,8 @@ widened to token boundaries. Parsing lives in pure functions (`find_doses`, `fin
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -21,8 +20,10 @@ from extractor.components.batching import BatchPipe
 from extractor.errors import PatternFileError
 from extractor.pipeline.doctext import doc_text
 from extractor.pipeline.extensions import set_attrs
+from extractor.pipeline.spans import Found, char_spans
 from extractor.rules.loader import load_data
 from extractor.rules.numbers import POWER_OF_TEN, number_words, parse_number
+from extractor.rules.regex import WordScanner, alternation
 from extractor.rules.schemas import (
     DoseLevel,
     DoseUnitsFile,
@@ -39,26 +40,7 @@ _DASH = r"\s*(?:-|–|—|‐|to)\s*"
 # a character only a power of ten (`3 x 10^6`, `2.5 × 10(6)`, `10⁶`) has among dose numbers
 _POWER_MARKS = frozenset("x×^*(⁰¹²³⁴⁵⁶⁷⁸⁹")
 _INVERSE = r"(?:-1|−1|–1|⁻¹)"
-
-
-@dataclass(frozen=True)
-class Mention:
-    """A mention found in a text: character offsets and the attributes of its span."""
-
-    start: int
-    end: int
-    label: str
-    value: Any = None
-    unit: str | None = None
-    norm_value: float | None = None
-    norm_unit: str | None = None
-    min_value: float | None = None
-    max_value: float | None = None
-
-
-def _alternation(surfaces: list[str]) -> str:
-    parts = sorted({s for s in surfaces}, key=len, reverse=True)
-    return "|".join(re.escape(s).replace(r"\ ", r"\s*") for s in parts)
+_SPACE = r"\s*"  # a space in a unit or cue word matches white space or none (`mg kg`, `mgkg`)
 
 
 @dataclass(frozen=True)
@@ -69,7 +51,7 @@ class _Rules:
     pers: dict[str, dict]
     unit_part: re.Pattern
     percent_needs_drug: bool
-    words: _Alternation  # qualitative doses, routes and frequencies: one scan
+    words: WordScanner  # qualitative doses, routes and frequencies: one scan
     context: dict[str, frozenset[str]]  # dosing_context.json
     numbers: dict[str, float]
     not_list: re.Pattern  # a number after these words is not a list dose
@@ -91,16 +73,17 @@ def rules() -> _Rules:
         for rec in units[kind]:
             for surface in rec["surfaces"]:
                 table[_squash(surface)] = rec
-    amount_re = _alternation([s for rec in units["amounts"] for s in rec["surfaces"]])
-    per_re = _alternation([s for rec in units["per"] for s in rec["surfaces"]])
+    amount_re = alternation([s for rec in units["amounts"] for s in rec["surfaces"]], spaces=_SPACE)
+    per_re = alternation([s for rec in units["per"] for s in rec["surfaces"]], spaces=_SPACE)
     per = (rf"(?:\s*/\s*(?:{per_re})|\s+per\s+(?:{per_re})|\s*[·.]?\s*(?:{per_re}){_INVERSE})")
     unit = rf"(?:{amount_re})(?:{per})*"
     context = _context()
-    bounds = _alternation(list(context["dose_upper_bounds"] | context["dose_lower_bounds"])).replace(r"\s*", r"\s+")
+    bounds = alternation(context["dose_upper_bounds"] | context["dose_lower_bounds"], spaces=r"\s+")
+    not_per = alternation(units.get("not_per", []), spaces=_SPACE)
     dose = re.compile(
         rf"(?<![\w.,\-−–^])(?:(?P<cmp>{bounds})\s*)?(?:(?P<mult>\d+)\s*[×x]\s*(?!10\s*[\^*(⁰¹²³⁴⁵⁶⁷⁸⁹⁻]))?"
         rf"(?P<lo>{POWER_OF_TEN}|{_NUM})(?:{_DASH}(?P<hi>{_NUM}))?(?:\s*|-)"
-        rf"(?P<unit>{unit})(?![\w])(?!\s*/\s*(?:{_alternation(units.get('not_per', []))})(?![\w]))"
+        rf"(?P<unit>{unit})(?![\w])(?!\s*/\s*(?:{not_per})(?![\w]))"
     )
     list_head = re.compile(rf"(?<![\w.,\-−–])(?P<num>{_NUM})\s*(?:,\s*(?:and|or)?|and|or|&)\s*$")
     unit_part = re.compile(rf"(?P<amount>^(?:{amount_re}))|(?P<per>{per_re})")
@@ -119,177 +102,16 @@ def rules() -> _Rules:
             routes.append((f"(?-i:{_check_regex(p, w).pattern})", ("ROUTE", rec["value"]), None))
 
     numbers = _frequency_numbers()
-    number_re = "|".join([r"\d+(?:\.\d+)?"] + sorted(map(re.escape, numbers), key=len, reverse=True))
+    number_re = rf"\d+(?:\.\d+)?|{alternation(numbers)}"
     frequencies = []
     for i, rec in enumerate(load_data("frequencies.jsonl", Frequency), 1):
         w = f"extractor/rules/data/frequencies.jsonl line {i}"
         pattern = _check_regex(rec["pattern"].replace("NUMBER", number_re), w, re.I).pattern
         frequencies.append((pattern, ("FREQUENCY", rec["value"]), rec["per_day"]))
+    not_list = alternation(context["not_list_after"], spaces=_SPACE)
     return _Rules(dose, list_head, amounts, pers, unit_part, bool(units.get("percent_needs_drug", True)),
-                  _Alternation(levels + routes + frequencies), context, numbers,
-                  re.compile(rf"\b(?:{_alternation(list(context['not_list_after']))})\s*$", re.I))
-
-
-# characters of a record's start used to pick the records tried at a word start
-HEAD_CHARS = 4
-
-
-class _Alternation:
-    """Many records as one leftmost-match scanner. Every record starts at a word start, so
-    the text is scanned only for word starts that begin with a record's head (its first
-    HEAD_CHARS characters, read off the regex), and at each one only the records with that
-    head are tried (one `match` of a small alternation, records in their file order).
-    Record k is group `r{k}`; its inner groups `n`/`unit` become `n_{k}`/`unit_{k}`."""
-
-    def __init__(self, records: list[tuple[str, Any, Any]], k: int = HEAD_CHARS):
-        self.by_group = {}
-        parts: list[str] = []
-        heads: list[set[str] | None] = []
-        for i, (pattern, value, extra) in enumerate(records):
-            inner = pattern.replace("(?P<n>", f"(?P<n_{i}>").replace("(?P<unit>", f"(?P<unit_{i}>")
-            parts.append(f"(?P<r{i}>{inner})")
-            self.by_group[f"r{i}"] = (value, extra, str(i))
-            heads.append(_prefixes(inner, k))
-        self.parts = parts  # every record, in file order
-        anywhere = [part for part, h in zip(parts, heads) if h is None]
-        every = sorted({h for hs in heads if hs for h in hs})
-        compiled: dict[tuple[int, ...], re.Pattern] = {}
-
-        def scanner(key: str) -> re.Pattern:
-            # the records with a head that the key starts with, in file order
-            chosen = tuple(i for i, hs in enumerate(heads)
-                           if hs is not None and any(key.startswith(h) for h in hs))
-            if chosen not in compiled:
-                alternation = "|".join([parts[i] for i in chosen] + anywhere)
-                compiled[chosen] = re.compile(f"(?:{alternation})(?![\\w-])", re.I)
-            return compiled[chosen]
-
-        # keyed by a head: the lower-cased first k characters or fewer
-        self.k = k
-        self.table = {key: scanner(key) for key in every}
-        self.fallback = re.compile(f"(?:{'|'.join(anywhere)})(?![\\w-])", re.I) if anywhere else None
-        # candidate word starts: any, if some record can start anywhere, else those that
-        # begin with a head (a lookahead: a head can hold the start of the next word)
-        head = "[^\\s-]" if anywhere else _trie_regex(every)
-        self.starts = re.compile(f"(?<![\\w-])(?={head})", re.I)
-
-    def finditer(self, text: str):
-        end = 0
-        table, fallback, k = self.table, self.fallback, self.k
-        for w in self.starts.finditer(text):
-            pos = w.start()
-            if pos < end:
-                continue
-            key = text[pos:pos + k].lower()
-            pattern = table.get(key)
-            while pattern is None and len(key) > 1:
-                key = key[:-1]
-                pattern = table.get(key)
-            if pattern is None:
-                pattern = fallback
-            m = pattern.match(text, pos) if pattern is not None else None
-            if m is not None and m.end() > pos:
-                end = m.end()
-                yield m
-
-
-def _trie_regex(words: list[str]) -> str:
-    """A regex matching any of `words` as a prefix, shared beginnings written once (`in(?:f|t)`)."""
-    tree: dict = {}
-    for word in words:
-        node = tree
-        for ch in word:
-            if "" in node:
-                break  # a shorter word already matches everything that follows
-            node = node.setdefault(ch, {})
-        node.clear()
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        if "" in node:
-            return ""
-        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items())]
-        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-
-    return emit(tree)
-
-
-def _prefixes(pattern: str, k: int) -> set[str] | None:
-    """Lower-cased strings of at most `k` characters that every match of `pattern` starts
-    with one of (a shorter one where the next character can be anything); None if a match
-    can start with any character or be empty."""
-    try:
-        import re._constants as c
-        import re._parser as sre_parse  # Python >= 3.11
-    except ImportError:  # pragma: no cover - Python 3.10
-        import sre_constants as c
-        import sre_parse
-    done, open_ = _extend(sre_parse.parse(pattern, re.I), {""}, k, c)
-    heads = done | open_
-    if "" in heads:
-        return None
-    if len(heads) > 500:  # too many to list: the first characters will do
-        heads = {h[:1] for h in heads}
-    return heads
-
-
-def _chars(op, av, c) -> set[str] | None:
-    """The lower-cased characters one item matches, or None if it is not a small set."""
-    if op == c.LITERAL:
-        return {chr(av).lower()}
-    if op != c.IN:
-        return None
-    out: set[str] = set()
-    for op2, av2 in av:
-        if op2 == c.LITERAL:
-            out.add(chr(av2).lower())
-        elif op2 == c.RANGE and av2[1] - av2[0] < 80:
-            out.update(chr(x).lower() for x in range(av2[0], av2[1] + 1))
-        elif op2 == c.CATEGORY and av2 == c.CATEGORY_DIGIT:
-            out.update("0123456789")
-        else:
-            return None
-    return out
-
-
-def _extend(items, open_: set[str], k: int, c) -> tuple[set[str], set[str]]:
-    """Extend each open prefix through the parsed `items`. Returns (done, open): prefixes
-    that reached `k` characters or an item of unknown characters, and those still shorter
-    when the items end (the next item extends them)."""
-    done: set[str] = set()
-    for op, av in items:
-        if not open_:
-            break
-        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
-            continue  # zero-width; lookaheads only narrow what matches
-        if op == c.SUBPATTERN:
-            d, open_ = _extend(av[-1], open_, k, c)
-            done |= d
-        elif op == c.BRANCH:
-            still: set[str] = set()
-            for alt in av[1]:
-                d, o = _extend(alt, open_, k, c)
-                done |= d
-                still |= o
-            open_ = still
-        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
-            low, high, sub = av
-            d, once = _extend(sub, open_, k, c)
-            done |= d
-            if high != 1:
-                done |= once  # more repeats may follow: stop listing characters here
-                once = set()
-            open_ = (open_ if low == 0 else set()) | once
-        else:
-            chars = _chars(op, av, c)
-            if chars is None:
-                done |= open_  # any character may come next
-                open_ = set()
-                break
-            grown = {h + ch for h in open_ for ch in chars}
-            done |= {h for h in grown if len(h) >= k}
-            open_ = {h for h in grown if len(h) < k}
-    return done, open_
+                  WordScanner((p, (found, extra)) for p, found, extra in levels + routes + frequencies),
+                  context, numbers, re.compile(rf"\b(?:{not_list})\s*$", re.I))
 
 
 def _context() -> dict[str, frozenset[str]]:
@@ -353,7 +175,7 @@ def _normalise(value: float, pint_expr: str | None, canonical: str | None) -> fl
         return None
 
 
-def find_doses(text: str) -> list[Mention]:
+def find_doses(text: str) -> list[Found]:
     """Numeric and qualitative doses in `text`. `5 and 10 mg` gives two doses (5 mg, 10 mg)."""
     out = find_numeric_doses(text)
     out.extend(m for m in scan_words(text) if m.label == "DOSE")
@@ -365,11 +187,11 @@ def find_doses(text: str) -> list[Mention]:
 _RATIO = re.compile(r"1(?<![\w.:,]1)\s?:\s?(?P<n>\d{1,3}(?:,\d{3})+|\d{2,7})(?![\w.:]|,\d)")
 
 
-def find_numeric_doses(text: str) -> list[Mention]:
+def find_numeric_doses(text: str) -> list[Found]:
     r = rules()
-    out: list[Mention] = [Mention(m.start(), m.end(), "DOSE", value=f"1:{m['n']}", unit="ratio",
-                                  norm_value=round(100 / _number(m["n"]), 10), norm_unit="%")
-                          for m in _RATIO.finditer(text) if _number(m["n"]) >= 10]
+    out: list[Found] = [Found(m.start(), m.end(), "DOSE", value=f"1:{m['n']}", unit="ratio",
+                              norm_value=round(100 / _number(m["n"]), 10), norm_unit="%")
+                      for m in _RATIO.finditer(text) if _number(m["n"]) >= 10]
     for m in r.dose.finditer(text):
         unit, pint_expr, canonical = parse_dose_unit(m.group("unit"))
         if canonical is not None and canonical.startswith("mL/") and _after_measure(text, m.start(), r):
@@ -381,11 +203,11 @@ def find_numeric_doses(text: str) -> list[Mention]:
         bound = re.sub(r"\s+", " ", m.group("cmp").lower()) if m.group("cmp") else None
         if bound is not None and hi is None:  # a one-sided range: the number is its min or max
             upper = bound in r.context["dose_upper_bounds"]
-            out.append(Mention(m.start(), m.end(), "DOSE", value=f"{'<' if upper else '>'}{_fmt(lo)}", unit=unit,
-                               norm_unit=canonical if norm_lo is not None else None,
-                               min_value=None if upper else norm_lo, max_value=norm_lo if upper else None))
+            out.append(Found(m.start(), m.end(), "DOSE", value=f"{'<' if upper else '>'}{_fmt(lo)}", unit=unit,
+                             norm_unit=canonical if norm_lo is not None else None,
+                             min_value=None if upper else norm_lo, max_value=norm_lo if upper else None))
             continue
-        out.append(Mention(
+        out.append(Found(
             m.start(), m.end(), "DOSE", value=value, unit=unit,
             norm_value=norm_lo if hi is None else None, norm_unit=canonical if norm_lo is not None else None,
             min_value=norm_lo if hi is not None else None, max_value=norm_hi,
@@ -399,8 +221,8 @@ def find_numeric_doses(text: str) -> list[Mention]:
                 break  # "on day 1 and 6.6 mg": a day, not a dose
             v = _number(head.group("num"))
             norm = _normalise(v, pint_expr, canonical)
-            out.append(Mention(head.start("num"), head.end("num"), "DOSE", value=v, unit=unit, norm_value=norm,
-                               norm_unit=canonical if norm is not None else None))
+            out.append(Found(head.start("num"), head.end("num"), "DOSE", value=v, unit=unit, norm_value=norm,
+                             norm_unit=canonical if norm is not None else None))
             start = head.start("num")
     return out
 
@@ -415,7 +237,7 @@ _SINGLE_BEFORE = re.compile(r"(?<![\w-])((?:(?:a|one)\s+)?single)\s+$", re.I)
 _DOSE_AFTER = re.compile(r"\s+dos(e|es|ages)(?![\w-])", re.I)
 
 
-def _dose_phrase_around(text: str, start: int, end: int, r: _Rules) -> Mention | None:
+def _dose_phrase_around(text: str, start: int, end: int, r: _Rules) -> Found | None:
     """A route inside a dose phrase; the route stays a ROUTE of its own and the phrase is one
     more mention: `2 oral doses`, `three intravenous doses` -> a DOSE, value `count`;
     `a single oral dose` -> the FREQUENCY `single`, as `a single dose` is."""
@@ -425,12 +247,12 @@ def _dose_phrase_around(text: str, start: int, end: int, r: _Rules) -> Mention |
     lookback = max(0, start - 20)
     if after.group(1).lower() == "e":
         single = _SINGLE_BEFORE.search(text, lookback, start)
-        return Mention(single.start(1), after.end(), "FREQUENCY", value="single") if single else None
+        return Found(single.start(1), after.end(), "FREQUENCY", value="single") if single else None
     before = _COUNT_BEFORE.search(text, lookback, start)
     word = before.group(1).lower() if before else ""
     if not (word.isdigit() or (word in r.numbers and word not in _multipliers())):
         return None  # "once oral doses" is not a count of doses
-    return Mention(before.start(1), after.end(), "DOSE", value="count")
+    return Found(before.start(1), after.end(), "DOSE", value="count")
 
 
 @lru_cache(maxsize=1)
@@ -454,20 +276,18 @@ def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 
 
-def scan_words(text: str) -> list[Mention]:
+def scan_words(text: str) -> list[Found]:
     """Qualitative doses, routes and frequencies, leftmost-longest, in one scan of `text`."""
     r = rules()
     out = []
-    by_group = r.words.by_group
-    for m in r.words.finditer(text):
-        (label, value), per_day, k = by_group[m.lastgroup]
+    for m, ((label, value), per_day) in r.words.finditer(text):
         if label == "ROUTE":
             before = text[max(0, m.start() - 12):m.start()].split()
             if m.group(0).isupper() and before and before[-1].lower().strip("(,") in r.context["route_not_after"]:
                 continue  # "stage IV", "type IV"
             if _word_after(text, m.end()) in r.context["route_not_before"]:
                 continue  # "subcutaneous fat", "oral mucositis"
-            out.append(Mention(m.start(), m.end(), "ROUTE", value=value))
+            out.append(Found(m.start(), m.end(), "ROUTE", value=value))
             phrase = _dose_phrase_around(text, m.start(), m.end(), r)
             if phrase is not None:
                 out.append(phrase)
@@ -475,7 +295,7 @@ def scan_words(text: str) -> list[Mention]:
         if label == "DOSE":
             if "dos" not in m.group(0).lower() and _measured_level(text, m.start(), m.end(), r):
                 continue  # "subtherapeutic INR", "supratherapeutic plasma concentrations" (not "low dosage levels")
-            out.append(Mention(m.start(), m.end(), "DOSE", value=value))
+            out.append(Found(m.start(), m.end(), "DOSE", value=value))
             continue
         if _word_after(text, m.end()) in r.context["frequency_not_before"]:
             continue  # "intermittent porphyria", "continuous hemodialysis"
@@ -484,25 +304,25 @@ def scan_words(text: str) -> list[Mention]:
             continue  # "monitored every 6 months"
         rate = per_day
         if per_day in ("count", "interval"):
-            n = m.groupdict().get(f"n_{k}") or "1"
-            unit = m.groupdict().get(f"unit_{k}") or "day"
+            n = r.words.group(m, "n") or "1"
+            unit = r.words.group(m, "unit") or "day"
             n = r.numbers.get(n.lower()) if n.lower() in r.numbers else float(n)
             days = _unit_days(unit)
             if not n or days is None:
                 continue
             rate = n / days if per_day == "count" else 1 / (n * days)
             value = value.format(n=_fmt(n), unit=_singular(unit))
-        out.append(Mention(m.start(), m.end(), "FREQUENCY", value=value,
-                           norm_value=round(rate, 6) if isinstance(rate, (int, float)) else None,
-                           norm_unit="/d" if isinstance(rate, (int, float)) else None))
+        out.append(Found(m.start(), m.end(), "FREQUENCY", value=value,
+                         norm_value=round(rate, 6) if isinstance(rate, (int, float)) else None,
+                         norm_unit="/d" if isinstance(rate, (int, float)) else None))
     return out
 
 
-def find_routes(text: str) -> list[Mention]:
+def find_routes(text: str) -> list[Found]:
     return [m for m in scan_words(text) if m.label == "ROUTE"]
 
 
-def find_frequencies(text: str) -> list[Mention]:
+def find_frequencies(text: str) -> list[Found]:
     return [m for m in scan_words(text) if m.label == "FREQUENCY"]
 
 
@@ -531,7 +351,7 @@ def _frequency_numbers() -> dict[str, float]:
     return numbers
 
 
-def find_dosing(text: str) -> list[Mention]:
+def find_dosing(text: str) -> list[Found]:
     """All DOSE, ROUTE and FREQUENCY mentions; a word mention inside a numeric dose
     (`/day` in `mg/day`) is dropped; a route and the act named after it are one ROUTE
     (`intravitreal bevacizumab injection`, see `merge_routes`)."""
@@ -543,17 +363,16 @@ def find_dosing(text: str) -> list[Mention]:
 _IN_VOLUME = re.compile(r"\s+in\s+")
 
 
-def merge_volumes(text: str, doses: list[Mention]) -> list[Mention]:
+def merge_volumes(text: str, doses: list[Found]) -> list[Found]:
     """`1.25 mg in 0.1 ml`: an amount given in a volume is one DOSE (the amount's values),
     not a dose and a spurious volume dose."""
     doses = sorted(doses, key=lambda x: (x.start, x.end))
-    out: list[Mention] = []
+    out: list[Found] = []
     for d in doses:
         prev = out[-1] if out else None
         if (prev is not None and d.norm_unit == "mL" and prev.norm_unit not in (None, "mL")
                 and _IN_VOLUME.fullmatch(text[prev.end:d.start])):
-            out[-1] = Mention(prev.start, d.end, "DOSE", value=prev.value, unit=prev.unit, norm_value=prev.norm_value,
-                              norm_unit=prev.norm_unit, min_value=prev.min_value, max_value=prev.max_value)
+            out[-1] = replace(prev, end=d.end)
             continue
         out.append(d)
     return out
@@ -563,7 +382,7 @@ def merge_volumes(text: str, doses: list[Mention]) -> list[Mention]:
 _ROUTE_GAP = re.compile(r"(?:\s+[\w\-]+){0,3}\s+|\s*-\s*|\s+")
 
 
-def merge_routes(text: str, mentions: list[Mention]) -> list[Mention]:
+def merge_routes(text: str, mentions: list[Found]) -> list[Found]:
     """`intravenous mannitol infusion`, `subcutaneous injection`, `intravitreal pegaptanib
     injection`: a specific route followed (within three words, no punctuation, no phrase
     word) by an act of giving (infusion, injection, instillation, infiltration) is one
@@ -580,7 +399,7 @@ def merge_routes(text: str, mentions: list[Mention]) -> list[Mention]:
         if not _ROUTE_GAP.fullmatch(gap) or any(w.lower() in stop for w in re.findall(r"[\w\-]+", gap)):
             continue
         drop.update((id(a), id(b)))
-        merged.append(Mention(a.start, b.end if not gap.strip(" -") else a.end, "ROUTE", value=a.value))
+        merged.append(Found(a.start, b.end if not gap.strip(" -") else a.end, "ROUTE", value=a.value))
     if not merged:
         return mentions
     kept = [m for m in mentions if id(m) not in drop]
@@ -630,15 +449,11 @@ class DosingRecognizer(BatchPipe):
     def __call__(self, doc: Doc) -> Doc:
         drugs = list(doc.spans.get(self.drug_group, []))
         spans = []
-        for m in find_dosing(doc_text(doc)):
-            span = doc.char_span(m.start, m.end, label=m.label, alignment_mode="expand")
-            if span is None:
-                continue
+        for m, span in char_spans(doc, find_dosing(doc_text(doc))):
             if (m.label == "DOSE" and m.unit in ("%", "ratio") and rules().percent_needs_drug
                     and not _near_drug(doc, span, drugs)):
                 continue
-            set_attrs(span, value=m.value, unit=m.unit, norm_value=m.norm_value, norm_unit=m.norm_unit,
-                      min_value=m.min_value, max_value=m.max_value, source="claimx_dosing")
+            set_attrs(span, **m.attrs(), source="claimx_dosing")
             spans.append(span)
         doc.spans[GROUP] = [s for s in spans if not _stray_frequency(s, spans, drugs)]
         return doc

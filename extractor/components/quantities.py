@@ -22,18 +22,18 @@ from extractor.components.batching import RulesPipe
 from extractor.errors import PatternFileError
 from extractor.pipeline.doctext import doc_text
 from extractor.pipeline.extensions import set_attrs
+from extractor.pipeline.spans import Found, char_spans
 from extractor.rules.loader import read_rules, validate
 from extractor.rules.numbers import (
     digit_pattern,
-    first_chars,
     number_guard,
     number_pattern,
     number_words,
     ordinal_pattern,
     parse_number,
     parse_ordinal,
-    trie_pattern,
 )
+from extractor.rules.regex import alternation, first_chars, guard, longest_first, trie
 from extractor.rules.schemas import QuantitiesFile
 from extractor.rules.units import to_days
 
@@ -43,26 +43,6 @@ _FILE = "quantities.json"
 _FRACTIONS = "½¼¾⅓⅔"
 _WHERE = f"extractor/rules/data/{_FILE}"
 FILES = {_FILE: QuantitiesFile}
-
-@dataclass(frozen=True)
-class Quantity:
-    """One quantity found in a text; offsets are into that text, end exclusive."""
-
-    start: int
-    end: int
-    label: str
-    value: float | str | None
-    unit: str | None = None
-    norm_value: float | None = None
-    norm_unit: str | None = None
-    min_value: float | None = None
-    max_value: float | None = None
-
-    def attrs(self) -> dict[str, Any]:
-        return {"value": self.value, "unit": self.unit, "norm_value": self.norm_value,
-                "norm_unit": self.norm_unit, "min_value": self.min_value, "max_value": self.max_value,
-                "source": SOURCE}
-
 
 # ---------------------------------------------------------------------------------------------
 # rules: validated data -> compiled regexes
@@ -80,22 +60,16 @@ def _words(surfaces, exact_if_upper: bool = True) -> str:
             folded.append(" ".join(s.lower().split()))
     parts = []
     if folded:
-        parts.append(trie_pattern(folded))
+        parts.append(trie(folded, fold_first=True, spaces=r"\s+"))
     if exact:
-        parts.append(trie_pattern(exact, fold_first=False))
+        parts.append(trie(exact, spaces=r"\s+"))
     return "(?:" + "|".join(parts) + ")" if parts else "(?!)"
-
-
-def _guard(surfaces, extra: str = "") -> str:
-    """Look-ahead for the first character of any surface (both cases): patterns start with it so the
-    regex engine leaves most positions after one test."""
-    return rf"(?=[{re.escape(extra + first_chars(surfaces))}])"
 
 
 def _cue_words(cues) -> str:
     """Alternation of cue words; `post*` is a prefix, other cues end at a word boundary."""
     parts = []
-    for cue in sorted(set(cues), key=len, reverse=True):
+    for cue in longest_first(cues):
         prefix = cue.endswith("*")
         word = cue.rstrip("*")
         pattern = r"\s+".join(re.escape(p) for p in word.split())
@@ -218,34 +192,34 @@ def _compile(data: dict, unit_of, lead_unit_of, stat_unit_of) -> dict[str, re.Pa
         ),
         "a_unit": re.compile(rf"(?=[Aa])\b(?P<a>[Aa]n?)\s+(?P<unit>{units})(?![\w])"),
         "lead": re.compile(
-            rf"{_guard(lead_unit_of)}(?<![\w/-])(?P<unit>{lead})\s*(?P<lo>\d+(?:\.\d+)?)"
+            rf"{guard(lead_unit_of)}(?<![\w/-])(?P<unit>{lead})\s*(?P<lo>\d+(?:\.\d+)?)"
             rf"(?:\s*(?:{dash}|\b(?i:to)\b)\s*(?:{lead}\s*)?(?P<hi>\d+(?:\.\d+)?)"
             r"|(?P<more>(?:\s*,\s*\d+(?![\d.]))*\s*,?\s+(?:and|or)\s+\d+(?![\d.])))?"  # `days 1, 8 and 15`
             r"(?![\w]|[.,]\d)"
         ),
         "digits": re.compile(r"\d+"),
-        "ordinal": re.compile(rf"{_guard(number_words().ordinals, '0123456789' + first_chars(number_words().tens))}"
+        "ordinal": re.compile(rf"{guard(number_words().ordinals, '0123456789' + first_chars(number_words().tens))}"
                               rf"(?<![\w-])(?P<ord>{ordinal})\s+(?P<unit>{lead})\b"),
         "baseline": re.compile(
-            rf"{_guard(data['timepoint']['baseline_cues'])}\b(?i:{_cue_words(data['timepoint']['baseline_cues'])})"
+            rf"{guard(data['timepoint']['baseline_cues'])}\b(?i:{_cue_words(data['timepoint']['baseline_cues'])})"
             r"\s+(?P<bl>(?i:baseline))\b"
         ),
         "n": re.compile(
-            rf"{_guard(sample['n_symbols'])}(?<![\w])(?P<sym>{'|'.join(map(re.escape, sample['n_symbols']))})"
+            rf"{guard(sample['n_symbols'])}(?<![\w])(?P<sym>{'|'.join(map(re.escape, sample['n_symbols']))})"
             rf"\s*[=:]\s*(?P<num>{dnum})"
             r"(?![\d.,]\d|\s*%)"
         ),
         "total": re.compile(
-            rf"{_guard(sample['total_cues'])}\b(?i:{_cue_words(sample['total_cues'])})\s+(?P<num>{num})"
+            rf"{guard(sample['total_cues'])}\b(?i:{_cue_words(sample['total_cues'])})\s+(?P<num>{num})"
             r"(?=\s*[.,;:)]|\s+(?i:were|was|in|from|at|with)\b)"
         ),
         "p": re.compile(
             r"(?=[pP])(?<![\w])(?P<p>[pP])(?:\s*[-‐]?\s*(?i:values?))?(?:\s*(?i:for\s+trend|for\s+interaction))?"
-            rf"\s*(?P<cmp>{'|'.join(map(re.escape, sorted(data['p_comparators'], key=len, reverse=True)))})"
+            rf"\s*(?P<cmp>{alternation(data['p_comparators'])})"
             rf"\s*(?P<num>{sci}|(?i:n\.s\.|ns)(?![\w]))"
         ),
         "ci": re.compile(
-            rf"{_guard(data['ci_names'], '0123456789')}"
+            rf"{guard(data['ci_names'], '0123456789')}"
             rf"(?:(?P<level>\d{{2}}(?:\.\d+)?)\s*%\s*)?(?<![\w])(?P<name>{_words(data['ci_names'])})"
             rf"\s*(?:[:=,]\s*|(?i:of|was|is)\s+)?(?:(?P<open>[\[(])\s*)?(?P<lo>{signed})\s*%?\s*"
             rf"(?:{dash}|,|;|\b(?i:to)\b)\s*(?P<hi>{signed})(?:\s*%)?(?(open)\s*[\])]|)"
@@ -256,7 +230,7 @@ def _compile(data: dict, unit_of, lead_unit_of, stat_unit_of) -> dict[str, re.Pa
             rf"\s*(?P<pct>{_words(data['percent_words'])})(?![\w])"
         ),
         "stat": re.compile(
-            rf"{_guard(stat_unit_of)}(?<![\w])(?P<name>{stat_names})(?![\w])(?:\s*\((?P<abbr>[A-Za-z]{{2,5}})\))?"
+            rf"{guard(stat_unit_of)}(?<![\w])(?P<name>{stat_names})(?![\w])(?:\s*\((?P<abbr>[A-Za-z]{{2,5}})\))?"
             rf"(?:\s*(?i:{_cue_words(data['statistic_connectors'])})){{0,2}}\s*(?P<num>{signed})(?![\d.,]\d|\w)"
         ),
         "tp_before": _before(data["timepoint"]["cues_before"], data["fillers"]),
@@ -297,7 +271,7 @@ def load_rules(path: str | Path | None = None) -> QuantityRules:
 _WINDOW = 48
 
 
-def find_quantities(text: str, rules: QuantityRules | None = None) -> list[Quantity]:
+def find_quantities(text: str, rules: QuantityRules | None = None) -> list[Found]:
     """Every sample size, duration, time point and statistic in `text`, sorted by offset.
 
     Spans of one label never overlap (the longer, then earlier, wins); different labels may.
@@ -311,8 +285,8 @@ def find_quantities(text: str, rules: QuantityRules | None = None) -> list[Quant
     return _resolve([*times, *sizes, *find_statistics(text, rules)])
 
 
-def _resolve(found: list[Quantity]) -> list[Quantity]:
-    kept: list[Quantity] = []
+def _resolve(found: list[Found]) -> list[Found]:
+    kept: list[Found] = []
     taken: dict[str, list[tuple[int, int]]] = {}
     for q in sorted(found, key=lambda q: (-(q.end - q.start), q.start)):
         spans = taken.setdefault(q.label, [])
@@ -332,12 +306,12 @@ def _range_value(lo: float, hi: float) -> str:
     return f"{a}-{b}" if lo >= 0 and hi >= 0 else f"{a} to {b}"
 
 
-def _time_quantity(start: int, end: int, label: str, lo: float, hi: float | None, unit: str) -> Quantity:
+def _time_quantity(start: int, end: int, label: str, lo: float, hi: float | None, unit: str) -> Found:
     if hi is None:
-        return Quantity(start, end, label, _num_value(lo), unit, to_days(lo, unit), "d")
+        return Found(start, end, label, _num_value(lo), unit, to_days(lo, unit), "d")
     lo_d, hi_d = to_days(lo, unit), to_days(hi, unit)
     # a range's single figure is its midpoint; min/max keep the bounds
-    return Quantity(start, end, label, _range_value(lo, hi), unit, (lo_d + hi_d) / 2, "d", lo_d, hi_d)
+    return Found(start, end, label, _range_value(lo, hi), unit, (lo_d + hi_d) / 2, "d", lo_d, hi_d)
 
 
 def classify_time(text: str, start: int, end: int, adjective: bool = False,
@@ -359,12 +333,12 @@ def classify_time(text: str, start: int, end: int, adjective: bool = False,
 
 
 def find_times(text: str, rules: QuantityRules | None = None,
-               number_led: list[re.Match] | None = None) -> list[Quantity]:
+               number_led: list[re.Match] | None = None) -> list[Found]:
     """Durations (`for 2 to 3 weeks`, `a 4-day infusion`) and time points (`at 12 weeks`,
     `6 weeks post treatment`, `week 12`, `the third day`, `at baseline`), in days."""
     rules = rules or default_rules()
     p = rules.patterns
-    out: list[Quantity] = []
+    out: list[Found] = []
     for m in p["number_led"].finditer(text) if number_led is None else number_led:
         if not m["unit"]:
             continue
@@ -398,7 +372,7 @@ def find_times(text: str, rules: QuantityRules | None = None,
         if lo_unit != unit:  # `24 hours to three days`
             lo_d, hi_d = to_days(lo, lo_unit), to_days(hi, unit)
             value = f"{_num_value(lo)} {lo_unit} to {_num_value(hi)} {unit}"
-            out.append(Quantity(start, m.end(), label, value, unit, (lo_d + hi_d) / 2, "d", lo_d, hi_d))
+            out.append(Found(start, m.end(), label, value, unit, (lo_d + hi_d) / 2, "d", lo_d, hi_d))
         else:
             out.append(_time_quantity(start, m.end(), label, lo, hi, unit))
         for item_start, item_end, value in items:
@@ -436,7 +410,7 @@ def find_times(text: str, rules: QuantityRules | None = None,
             out.append(_time_quantity(m.start(), m.end(), "TIMEPOINT", float(n), None,
                                       rules.lead_unit_of[m["unit"].lower()]))
     for m in p["baseline"].finditer(text):
-        out.append(Quantity(m.start("bl"), m.end("bl"), "TIMEPOINT", "baseline", None, 0.0, "d"))
+        out.append(Found(m.start("bl"), m.end("bl"), "TIMEPOINT", "baseline", None, 0.0, "d"))
     return out
 
 
@@ -487,17 +461,17 @@ def _count(text: str) -> int | None:
 
 
 def find_sample_sizes(text: str, rules: QuantityRules | None = None,
-                      number_led: list[re.Match] | None = None) -> list[Quantity]:
+                      number_led: list[re.Match] | None = None) -> list[Found]:
     """`n = 30`, `N=60`, `30 patients`, `sixty participants`, `120 adults were randomised`,
     `a total of 1,204 subjects`, `21 were assigned`. value = norm_value = the count."""
     rules = rules or default_rules()
     p = rules.patterns
-    out: list[Quantity] = []
+    out: list[Found] = []
 
     def add(start: int, end: int, num: str, unit: str | None) -> None:
         count = _count(num)
         if count is not None:
-            out.append(Quantity(start, end, "SAMPLE_SIZE", count, unit, float(count), "participants"))
+            out.append(Found(start, end, "SAMPLE_SIZE", count, unit, float(count), "participants"))
 
     for m in p["n"].finditer(text):
         word = p["word"].match(text, m.end())
@@ -523,30 +497,30 @@ def find_sample_sizes(text: str, rules: QuantityRules | None = None,
     return out
 
 
-def find_statistics(text: str, rules: QuantityRules | None = None) -> list[Quantity]:
+def find_statistics(text: str, rules: QuantityRules | None = None) -> list[Found]:
     """p-values, confidence intervals, percentages, NNT/NNH, odds/hazard/risk ratios, mean differences.
     unit = the kind (`p`, `CI`, `%`, `OR` ...); value = the number (p-values: with their comparator
     when it is not `=`, e.g. `<0.001`); norm_value = the number; CIs carry min/max."""
     rules = rules or default_rules()
     p = rules.patterns
-    out: list[Quantity] = []
+    out: list[Found] = []
     for m in p["p"].finditer(text):
         raw = m["num"]
         cmp = {"=<": "≤", "<=": "≤", "=>": "≥", ">=": "≥"}.get(m["cmp"], m["cmp"])
         if raw.replace(".", "").lower() == "ns":
-            out.append(Quantity(m.start(), m.end(), "STATISTIC", "NS", "p"))
+            out.append(Found(m.start(), m.end(), "STATISTIC", "NS", "p"))
             continue
         value = parse_number(raw)
         if value is None or not 0 <= value <= 1:
             continue
         shown = _num_value(value) if cmp == "=" else f"{cmp}{_num_value(value)}"
-        out.append(Quantity(m.start(), m.end(), "STATISTIC", shown, "p", value))
+        out.append(Found(m.start(), m.end(), "STATISTIC", shown, "p", value))
     for m in p["ci"].finditer(text):
         lo, hi = parse_number(m["lo"]), parse_number(m["hi"])
         if lo is None or hi is None or lo > hi:
             continue
         start = m.start("level") if m["level"] else m.start("name")
-        out.append(Quantity(start, m.end(), "STATISTIC", _range_value(lo, hi), "CI", None, None, lo, hi))
+        out.append(Found(start, m.end(), "STATISTIC", _range_value(lo, hi), "CI", None, None, lo, hi))
     for m in p["percent"].finditer(text):
         if p["percent_not_before"].match(text, m.end()):
             continue  # `95% CI`, `0.9% saline`
@@ -555,21 +529,21 @@ def find_statistics(text: str, rules: QuantityRules | None = None) -> list[Quant
         if lo is None or (m["hi"] and (hi is None or hi <= lo)):
             continue
         if hi is None:
-            out.append(Quantity(m.start(), m.end(), "STATISTIC", _num_value(lo), "%", lo))
+            out.append(Found(m.start(), m.end(), "STATISTIC", _num_value(lo), "%", lo))
         else:
-            out.append(Quantity(m.start(), m.end(), "STATISTIC", _range_value(lo, hi), "%", (lo + hi) / 2,
-                                None, lo, hi))
+            out.append(Found(m.start(), m.end(), "STATISTIC", _range_value(lo, hi), "%", (lo + hi) / 2,
+                             None, lo, hi))
     for m in p["stat"].finditer(text):
         name = " ".join(m["name"].split())
         unit = rules.stat_unit_of.get(name) or rules.stat_unit_of.get(name.lower())
         value = parse_number(m["num"])
         if unit is None or value is None or (value < 0 and unit not in rules.signed_stats):
             continue
-        out.append(Quantity(m.start(), m.end(), "STATISTIC", _num_value(value), unit, value))
+        out.append(Found(m.start(), m.end(), "STATISTIC", _num_value(value), unit, value))
     return out
 
 
-def parse_duration(text: str, rules: QuantityRules | None = None) -> Quantity | None:
+def parse_duration(text: str, rules: QuantityRules | None = None) -> Found | None:
     """The first duration or time point in a short text: `for 2 to 3 weeks`, `at day 28`."""
     times = _resolve(find_times(text, rules or default_rules()))
     return times[0] if times else None
@@ -597,11 +571,8 @@ class QuantityRecognizer(RulesPipe):
 
     def __call__(self, doc: Doc) -> Doc:
         spans = list(doc.spans[self.spans_key]) if self.spans_key in doc.spans else []
-        for q in find_quantities(doc_text(doc), self.rules):
-            span = doc.char_span(q.start, q.end, label=q.label, alignment_mode="expand")
-            if span is None:
-                continue
-            set_attrs(span, **q.attrs())
+        for q, span in char_spans(doc, find_quantities(doc_text(doc), self.rules)):
+            set_attrs(span, **q.attrs(), source=SOURCE)
             spans.append(span)
         doc.spans[self.spans_key] = spans
         return doc
@@ -619,7 +590,7 @@ def make_quantities(nlp: Language, name: str, spans_key: str, rules_path: str | 
 
 
 __all__ = [
-    "LABELS", "Quantity", "QuantityRecognizer", "QuantityRules", "classify_time", "default_rules",
+    "LABELS", "QuantityRecognizer", "QuantityRules", "classify_time", "default_rules",
     "find_quantities", "find_sample_sizes", "find_statistics", "find_times", "load_rules",
     "make_quantities", "parse_duration", "rules_from_dict",
 ]

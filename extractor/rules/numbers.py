@@ -13,12 +13,14 @@ from functools import lru_cache
 
 from extractor.errors import PatternFileError
 from extractor.rules.loader import load_data, validate
+from extractor.rules.regex import guard, trie
 from extractor.rules.schemas import NumbersFile
 
 _FILE = "numbers.json"
 _GROUPS = ("ones", "teens", "tens", "scales", "ordinals", "fractions")
 _MINUS = "-\u2212"  # hyphen-minus, minus sign
 _FRACTION_CHARS = "½¼¾⅓⅔"
+_SPACES = r"\s+"  # a space inside a number word matches any run of white space
 
 
 @dataclass(frozen=True)
@@ -58,45 +60,6 @@ def number_words() -> NumberWords:
     return number_words_from_dict(load_data(_FILE, NumbersFile), f"extractor/rules/data/{_FILE}")
 
 
-def _alt(words) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
-
-def trie_pattern(words, fold_first: bool = True) -> str:
-    """A regex alternation of lower-case `words` shaped as a trie (`t(?:wo|hree|en)`), which Python's
-    regex engine rejects in one character test at most positions; a flat alternation of many words
-    is several times slower. With `fold_first`, the first letter also matches upper case (`Sixty`)."""
-    root: dict = {}
-    for word in words:
-        node = root
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def emit(node: dict, top: bool) -> str:
-        branches = []
-        for char in sorted(k for k in node if k):
-            if char == " ":
-                head = r"\s+"
-            elif top and fold_first and char.isalpha() and char.upper() != char:
-                head = f"[{char}{char.upper()}]"
-            else:
-                head = re.escape(char)
-            branches.append(head + emit(node[char], False))
-        if "" in node:
-            branches.append("")
-        if len(branches) == 1:
-            return branches[0]
-        return "(?:" + "|".join(branches) + ")"
-
-    return emit(root, True)
-
-
-def first_chars(words) -> str:
-    """Characters a word from `words` can start with, both cases (for a cheap look-ahead guard)."""
-    return "".join(sorted({c for w in words for c in (w[:1].lower(), w[:1].upper())}))
-
-
 @lru_cache(maxsize=1)
 def digit_pattern() -> str:
     """Regex source (no groups) for a written-in-digits number, unsigned."""
@@ -112,7 +75,7 @@ def digit_pattern() -> str:
 def word_pattern() -> str:
     """Regex source (no groups, case-insensitive) for a cardinal written in words."""
     w = number_words()
-    ones, teens, tens = (rf"{trie_pattern(g)}\b" for g in (w.ones, w.teens, w.tens))
+    ones, teens, tens = (rf"{trie(g, fold_first=True, spaces=_SPACES)}\b" for g in (w.ones, w.teens, w.tens))
     small = rf"(?:{tens}(?:[\s-]+{ones})?|{teens}|{ones})"
     hundreds = rf"(?:{small}[\s-]+[Hh]undred\b(?:[\s-]+(?:and[\s-]+)?{small})?|{small})"
     return rf"(?:\b{hundreds}(?:[\s-]+[Tt]housand\b(?:[\s-]+(?:and[\s-]+)?{hundreds})?)?)"
@@ -122,7 +85,7 @@ def word_pattern() -> str:
 def number_guard() -> str:
     """A look-ahead for the first character of a number: put it first, so most positions fail fast."""
     w = number_words()
-    return rf"(?=[{re.escape('0123456789.' + _FRACTION_CHARS + first_chars([*w.ones, *w.teens, *w.tens]))}])"
+    return guard([*w.ones, *w.teens, *w.tens], extra="0123456789." + _FRACTION_CHARS)
 
 
 @lru_cache(maxsize=1)
@@ -135,8 +98,8 @@ def number_pattern() -> str:
 def ordinal_pattern() -> str:
     """Regex source (no groups) for an ordinal: `third`, `twenty-first`, `21st`, `2nd`."""
     w = number_words()
-    ords = rf"{trie_pattern(w.ordinals)}\b"
-    return rf"(?:\d+(?:st|nd|rd|th)\b|\b(?:{trie_pattern(w.tens)}[\s-]+)?{ords})"
+    ords = rf"{trie(w.ordinals, fold_first=True, spaces=_SPACES)}\b"
+    return rf"(?:\d+(?:st|nd|rd|th)\b|\b(?:{trie(w.tens, fold_first=True, spaces=_SPACES)}[\s-]+)?{ords})"
 
 
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
