@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from importlib.resources import files
 
 import pytest
 import spacy
@@ -16,8 +17,8 @@ TEXT = ("Ketamine 0.5 mg/kg was given intravenously twice daily for 4 weeks to 6
         "Pain scores did not decrease with ketamine compared with placebo (p = 0.04; Smith et al., 2009). "
         "Clozapine, an atypical antipsychotic, may reduce relapse.")
 
-RULE_COMPONENTS = ["claimx_sentences", "claimx_citations", "claimx_quantities", "claimx_drugs", "claimx_outcomes",
-                   "claimx_context", "claimx_claims", "claimx_regimens"]
+RULE_COMPONENTS = ["claimx_sentences", "claimx_citations", "claimx_quantities", "claimx_drugs", "claimx_dosing",
+                   "claimx_outcomes", "claimx_context", "claimx_claims", "claimx_regimens"]
 
 
 def _spans(doc):
@@ -95,6 +96,26 @@ def test_custom_stoplist_changes_the_drugs(tmp_path):
     doc, custom_doc = shipped(text), custom(text)
     assert [s.text for s in doc.spans["drugs"]] == ["Clozapine"]
     assert [s.text for s in custom_doc.spans["drugs"]] == []
+
+
+def test_custom_route_changes_the_dosing(tmp_path):
+    routes = (ROUTES := files("extractor.rules.data") / "routes.jsonl").read_text(encoding="utf-8")
+    (tmp_path / ROUTES.name).write_text(routes + json.dumps({"value": "nasogastric", "patterns": ["via NG tube"]})
+                                        + "\n", encoding="utf-8")
+    text = "Ketamine 10 mg was given via NG tube twice daily."
+    shipped = spacy.blank("en")
+    shipped.add_pipe("claimx_dosing")
+    custom = spacy.blank("en")
+    custom.add_pipe("claimx_dosing", config={"rules_path": str(tmp_path)})
+
+    def routes_of(nlp):
+        doc = nlp(text)
+        return [(s.text, s._.value) for s in doc.spans["dosing"] if s.label_ == "ROUTE"]
+
+    assert routes_of(shipped) == []
+    assert routes_of(custom) == [("via NG tube", "nasogastric")]
+    custom.to_disk(tmp_path / "saved")
+    assert routes_of(spacy.load(tmp_path / "saved")) == [("via NG tube", "nasogastric")]
 
 
 @pytest.mark.parametrize(("name", "schema", "content", "message"), [

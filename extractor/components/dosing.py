@@ -12,16 +12,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from extractor.components.batching import BatchPipe
+from extractor.components.batching import RulesPipe
 from extractor.errors import PatternFileError
 from extractor.pipeline.doctext import doc_text
 from extractor.pipeline.extensions import set_attrs
 from extractor.pipeline.spans import Found, char_spans
-from extractor.rules.loader import load_data
+from extractor.rules.loader import read_rules
 from extractor.rules.numbers import POWER_OF_TEN, number_words, parse_number
 from extractor.rules.regex import WordScanner, alternation
 from extractor.rules.schemas import (
@@ -43,7 +45,7 @@ _INVERSE = r"(?:-1|−1|–1|⁻¹)"
 _SPACE = r"\s*"  # a space in a unit or cue word matches white space or none (`mg kg`, `mgkg`)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: parse_dose_unit caches per rule set
 class _Rules:
     dose: re.Pattern
     list_head: re.Pattern
@@ -55,6 +57,15 @@ class _Rules:
     context: dict[str, frozenset[str]]  # dosing_context.json
     numbers: dict[str, float]
     not_list: re.Pattern  # a number after these words is not a list dose
+    multipliers: frozenset[str]  # `once`, `twice`: frequency words that are not a count of doses
+
+
+# the data files the dosing rules are compiled from (a `rules_path` may replace any of them)
+FILES = {
+    "dose_units.json": DoseUnitsFile, "dose_levels.jsonl": DoseLevel, "routes.jsonl": Route,
+    "frequencies.jsonl": Frequency, "dosing_context.json": DosingContextFile,
+    "frequency_multipliers.json": FrequencyMultipliersFile,
+}
 
 
 def _check_regex(pattern: str, where: str, flags: int = 0) -> re.Pattern:
@@ -66,8 +77,17 @@ def _check_regex(pattern: str, where: str, flags: int = 0) -> re.Pattern:
 
 @lru_cache(maxsize=1)
 def rules() -> _Rules:
-    """Compile the data files once per process; errors name the file and record."""
-    units = load_data("dose_units.json", DoseUnitsFile)
+    """The shipped rules, compiled once per process; errors name the file and record."""
+    return rules_from_data(read_rules(FILES))
+
+
+def load_rules(rules_path: str | Path | None = None) -> _Rules:
+    """The shipped rules, or those in `rules_path` (a folder holding any of FILES, or one of them)."""
+    return rules() if rules_path is None else rules_from_data(read_rules(FILES, rules_path))
+
+
+def rules_from_data(files: dict[str, Any]) -> _Rules:
+    units = files["dose_units.json"]
     amounts, pers = {}, {}
     for kind, table in (("amounts", amounts), ("per", pers)):
         for rec in units[kind]:
@@ -77,7 +97,7 @@ def rules() -> _Rules:
     per_re = alternation([s for rec in units["per"] for s in rec["surfaces"]], spaces=_SPACE)
     per = (rf"(?:\s*/\s*(?:{per_re})|\s+per\s+(?:{per_re})|\s*[·.]?\s*(?:{per_re}){_INVERSE})")
     unit = rf"(?:{amount_re})(?:{per})*"
-    context = _context()
+    context = {k: frozenset(w.lower() for w in v) for k, v in files["dosing_context.json"].items() if k != "comment"}
     bounds = alternation(context["dose_upper_bounds"] | context["dose_lower_bounds"], spaces=r"\s+")
     not_per = alternation(units.get("not_per", []), spaces=_SPACE)
     dose = re.compile(
@@ -89,34 +109,31 @@ def rules() -> _Rules:
     unit_part = re.compile(rf"(?P<amount>^(?:{amount_re}))|(?P<per>{per_re})")
 
     levels = []
-    for i, rec in enumerate(load_data("dose_levels.jsonl", DoseLevel), 1):
+    for i, rec in enumerate(files["dose_levels.jsonl"], 1):
         w = f"extractor/rules/data/dose_levels.jsonl line {i}"
         levels.append((_check_regex(rec["pattern"], w, re.I).pattern, ("DOSE", rec["value"]), None))
 
     routes = []
-    for i, rec in enumerate(load_data("routes.jsonl", Route), 1):
+    for i, rec in enumerate(files["routes.jsonl"], 1):
         w = f"extractor/rules/data/routes.jsonl line {i}"
         for p in rec["patterns"]:
             routes.append((_check_regex(p, w, re.I).pattern, ("ROUTE", rec["value"]), None))
         for p in rec.get("case_sensitive", []):
             routes.append((f"(?-i:{_check_regex(p, w).pattern})", ("ROUTE", rec["value"]), None))
 
-    numbers = _frequency_numbers()
+    multipliers = files["frequency_multipliers.json"]
+    numbers = _frequency_numbers(multipliers)
     number_re = rf"\d+(?:\.\d+)?|{alternation(numbers)}"
     frequencies = []
-    for i, rec in enumerate(load_data("frequencies.jsonl", Frequency), 1):
+    for i, rec in enumerate(files["frequencies.jsonl"], 1):
         w = f"extractor/rules/data/frequencies.jsonl line {i}"
         pattern = _check_regex(rec["pattern"].replace("NUMBER", number_re), w, re.I).pattern
         frequencies.append((pattern, ("FREQUENCY", rec["value"]), rec["per_day"]))
     not_list = alternation(context["not_list_after"], spaces=_SPACE)
     return _Rules(dose, list_head, amounts, pers, unit_part, bool(units.get("percent_needs_drug", True)),
                   WordScanner((p, (found, extra)) for p, found, extra in levels + routes + frequencies),
-                  context, numbers, re.compile(rf"\b(?:{not_list})\s*$", re.I))
-
-
-def _context() -> dict[str, frozenset[str]]:
-    data = load_data("dosing_context.json", DosingContextFile)
-    return {k: frozenset(w.lower() for w in v) for k, v in data.items() if k != "comment"}
+                  context, numbers, re.compile(rf"\b(?:{not_list})\s*$", re.I),
+                  frozenset(k.lower() for k in multipliers))
 
 
 def _word_after(text: str, end: int) -> str:
@@ -136,11 +153,14 @@ def _number(text: str) -> float:
     return float(text.replace(",", "").replace("·", "."))
 
 
-@lru_cache(maxsize=4096)
-def parse_dose_unit(unit: str) -> tuple[str, str | None, str | None]:
+def parse_dose_unit(unit: str, r: _Rules | None = None) -> tuple[str, str | None, str | None]:
     """Unit as written -> (unit in our spelling, pint expression, canonical unit), e.g.
     `mg kg−1 h−1` -> ("mg/kg/h", "milligram / kilogram / hour", "mg/kg/h")."""
-    r = rules()
+    return _parse_dose_unit(unit, r or rules())
+
+
+@lru_cache(maxsize=4096)
+def _parse_dose_unit(unit: str, r: _Rules) -> tuple[str, str | None, str | None]:
     amount, pers = None, []
     for m in r.unit_part.finditer(unit):
         if m.group("amount") and amount is None:
@@ -175,10 +195,10 @@ def _normalise(value: float, pint_expr: str | None, canonical: str | None) -> fl
         return None
 
 
-def find_doses(text: str) -> list[Found]:
+def find_doses(text: str, r: _Rules | None = None) -> list[Found]:
     """Numeric and qualitative doses in `text`. `5 and 10 mg` gives two doses (5 mg, 10 mg)."""
-    out = find_numeric_doses(text)
-    out.extend(m for m in scan_words(text) if m.label == "DOSE")
+    out = find_numeric_doses(text, r)
+    out.extend(m for m in scan_words(text, r) if m.label == "DOSE")
     return sorted(out, key=lambda x: (x.start, x.end))
 
 
@@ -187,13 +207,13 @@ def find_doses(text: str) -> list[Found]:
 _RATIO = re.compile(r"1(?<![\w.:,]1)\s?:\s?(?P<n>\d{1,3}(?:,\d{3})+|\d{2,7})(?![\w.:]|,\d)")
 
 
-def find_numeric_doses(text: str) -> list[Found]:
-    r = rules()
+def find_numeric_doses(text: str, r: _Rules | None = None) -> list[Found]:
+    r = r or rules()
     out: list[Found] = [Found(m.start(), m.end(), "DOSE", value=f"1:{m['n']}", unit="ratio",
                               norm_value=round(100 / _number(m["n"]), 10), norm_unit="%")
                       for m in _RATIO.finditer(text) if _number(m["n"]) >= 10]
     for m in r.dose.finditer(text):
-        unit, pint_expr, canonical = parse_dose_unit(m.group("unit"))
+        unit, pint_expr, canonical = _parse_dose_unit(m.group("unit"), r)
         if canonical is not None and canonical.startswith("mL/") and _after_measure(text, m.start(), r):
             continue  # "creatinine clearances 4 to 10 ml/min": a measurement, not a dose
         lo, hi = _number(m.group("lo")), _number(m.group("hi")) if m.group("hi") else None
@@ -250,14 +270,9 @@ def _dose_phrase_around(text: str, start: int, end: int, r: _Rules) -> Found | N
         return Found(single.start(1), after.end(), "FREQUENCY", value="single") if single else None
     before = _COUNT_BEFORE.search(text, lookback, start)
     word = before.group(1).lower() if before else ""
-    if not (word.isdigit() or (word in r.numbers and word not in _multipliers())):
+    if not (word.isdigit() or (word in r.numbers and word not in r.multipliers)):
         return None  # "once oral doses" is not a count of doses
     return Found(before.start(1), after.end(), "DOSE", value="count")
-
-
-@lru_cache(maxsize=1)
-def _multipliers() -> frozenset[str]:
-    return frozenset(k.lower() for k in load_data("frequency_multipliers.json", FrequencyMultipliersFile))
 
 
 _LEVEL_WINDOW = 3  # words either side of a level word without `dose` that may name what it qualifies
@@ -276,9 +291,9 @@ def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 
 
-def scan_words(text: str) -> list[Found]:
+def scan_words(text: str, r: _Rules | None = None) -> list[Found]:
     """Qualitative doses, routes and frequencies, leftmost-longest, in one scan of `text`."""
-    r = rules()
+    r = r or rules()
     out = []
     for m, ((label, value), per_day) in r.words.finditer(text):
         if label == "ROUTE":
@@ -318,12 +333,12 @@ def scan_words(text: str) -> list[Found]:
     return out
 
 
-def find_routes(text: str) -> list[Found]:
-    return [m for m in scan_words(text) if m.label == "ROUTE"]
+def find_routes(text: str, r: _Rules | None = None) -> list[Found]:
+    return [m for m in scan_words(text, r) if m.label == "ROUTE"]
 
 
-def find_frequencies(text: str) -> list[Found]:
-    return [m for m in scan_words(text) if m.label == "FREQUENCY"]
+def find_frequencies(text: str, r: _Rules | None = None) -> list[Found]:
+    return [m for m in scan_words(text, r) if m.label == "FREQUENCY"]
 
 
 _DAYS = {"h": 1 / 24, "hr": 1 / 24, "hrs": 1 / 24, "hour": 1 / 24, "hours": 1 / 24, "d": 1.0, "day": 1.0,
@@ -340,24 +355,24 @@ def _singular(unit: str) -> str:
             "w": "weeks"}.get(unit, unit)
 
 
-def _frequency_numbers() -> dict[str, float]:
+def _frequency_numbers(multipliers: dict[str, float]) -> dict[str, float]:
     """Words that count doses: the cardinals of extractor.rules.numbers (`two`, `twenty-four`) plus
     the multiplicative words only frequencies use (`once`, `twice`, `thrice`)."""
     words = number_words()
     numbers = {w: float(v) for group in (words.ones, words.teens, words.tens) for w, v in group.items()}
     numbers.update({f"{t}-{o}": float(tv + ov) for t, tv in words.tens.items() for o, ov in words.ones.items()})
-    multipliers = load_data("frequency_multipliers.json", FrequencyMultipliersFile)
     numbers.update({k.lower(): float(v) for k, v in multipliers.items()})
     return numbers
 
 
-def find_dosing(text: str) -> list[Found]:
+def find_dosing(text: str, r: _Rules | None = None) -> list[Found]:
     """All DOSE, ROUTE and FREQUENCY mentions; a word mention inside a numeric dose
     (`/day` in `mg/day`) is dropped; a route and the act named after it are one ROUTE
     (`intravitreal bevacizumab injection`, see `merge_routes`)."""
-    doses = find_numeric_doses(text)
-    words = [w for w in scan_words(text) if not any(d.start <= w.start and w.end <= d.end for d in doses)]
-    return merge_routes(text, sorted(merge_volumes(text, doses) + words, key=lambda x: (x.start, x.end)))
+    r = r or rules()
+    doses = find_numeric_doses(text, r)
+    words = [w for w in scan_words(text, r) if not any(d.start <= w.start and w.end <= d.end for d in doses)]
+    return merge_routes(text, sorted(merge_volumes(text, doses) + words, key=lambda x: (x.start, x.end)), r)
 
 
 _IN_VOLUME = re.compile(r"\s+in\s+")
@@ -382,7 +397,7 @@ def merge_volumes(text: str, doses: list[Found]) -> list[Found]:
 _ROUTE_GAP = re.compile(r"(?:\s+[\w\-]+){0,3}\s+|\s*-\s*|\s+")
 
 
-def merge_routes(text: str, mentions: list[Found]) -> list[Found]:
+def merge_routes(text: str, mentions: list[Found], r: _Rules | None = None) -> list[Found]:
     """`intravenous mannitol infusion`, `subcutaneous injection`, `intravitreal pegaptanib
     injection`: a specific route followed (within three words, no punctuation, no phrase
     word) by an act of giving (infusion, injection, instillation, infiltration) is one
@@ -390,7 +405,8 @@ def merge_routes(text: str, mentions: list[Found]) -> list[Found]:
     words between (usually the drug) the specific route alone stays, so a ROUTE span never
     swallows the drug's name (PHEE marks the whole phrase; we do not)."""
     routes = [m for m in mentions if m.label == "ROUTE"]
-    acts, stop = rules().context["route_acts"], rules().context["route_gap_stop"]
+    context = (r or rules()).context
+    acts, stop = context["route_acts"], context["route_gap_stop"]
     drop, merged = set(), []
     for a, b in zip(routes, routes[1:]):
         if id(a) in drop or a.value in acts or b.value not in acts or b.start < a.end:
@@ -406,7 +422,7 @@ def merge_routes(text: str, mentions: list[Found]) -> list[Found]:
     return sorted(kept + merged, key=lambda x: (x.start, x.end))
 
 
-def _near_drug(doc: Doc, span: Span, drugs: list[Span]) -> bool:
+def _near_drug(doc: Doc, span: Span, drugs: list[Span], r: _Rules) -> bool:
     """A percentage is a dose only right beside a drug: just before it (`0.1% capsaicin`,
     `5% lidocaine cream`) or right after it (`lidocaine 5%`)."""
     if span.end < len(doc) and doc[span.end].lower_ == "of" and (span.end + 1 >= len(doc)
@@ -414,7 +430,7 @@ def _near_drug(doc: Doc, span: Span, drugs: list[Span]) -> bool:
         return False  # "2% of the patients", "2% of imipenem administrations": a proportion
     return any(span.start == d.end or d.start == span.end
                or (d.start - span.end == 1 and doc[span.end].lower_
-                   not in rules().context["not_between_percent_and_drug"])
+                   not in r.context["not_between_percent_and_drug"])
                for d in drugs)
 
 
@@ -425,7 +441,7 @@ def _near_drug(doc: Doc, span: Span, drugs: list[Span]) -> bool:
 _STRAY_WINDOW = 4
 
 
-def _stray_frequency(span: Span, spans: list[Span], drugs: list[Span]) -> bool:
+def _stray_frequency(span: Span, spans: list[Span], drugs: list[Span], r: _Rules) -> bool:
     """A FREQUENCY with no rate that is not about giving something: `intermittent spotting`,
     `repeated episodes`, `continuous EEG monitoring` (kept: `continuous infusion`,
     `repeated doses`, `intermittent rifampin therapy`)."""
@@ -433,32 +449,42 @@ def _stray_frequency(span: Span, spans: list[Span], drugs: list[Span]) -> bool:
         return False
     doc = span.doc
     after = doc[span.end:min(len(doc), span.end + _STRAY_WINDOW)]
-    if len(after) and after[0].lower_ in rules().context["frequency_context_after"]:
+    if len(after) and after[0].lower_ in r.context["frequency_context_after"]:
         return False
     lo, hi = span.start - _STRAY_WINDOW, span.end + _STRAY_WINDOW
     return not any(o.end > lo and o.start < hi for o in drugs + [s for s in spans if s.label_ != "FREQUENCY"])
 
 
-class DosingRecognizer(BatchPipe):
+class DosingRecognizer(RulesPipe):
     """Thin component: finds mentions with the pure functions and sets spans."""
 
-    def __init__(self, drug_group: str = "drugs"):
+    FILES = FILES
+
+    def __init__(self, drug_group: str = "drugs", rules_path: str | Path | None = None):
         self.drug_group = drug_group
-        rules()  # a broken data file fails when the pipeline is built, not on the first document
+        # a broken data file fails when the pipeline is built, not on the first document
+        self._use_rules(read_rules(FILES, rules_path))
+
+    def _use_rules(self, data: dict[str, Any]) -> None:
+        self.rules_data = data
+        self.rules = rules() if data == read_rules(FILES) else rules_from_data(data)
 
     def __call__(self, doc: Doc) -> Doc:
         drugs = list(doc.spans.get(self.drug_group, []))
         spans = []
-        for m, span in char_spans(doc, find_dosing(doc_text(doc))):
-            if (m.label == "DOSE" and m.unit in ("%", "ratio") and rules().percent_needs_drug
-                    and not _near_drug(doc, span, drugs)):
+        r = self.rules
+        for m, span in char_spans(doc, find_dosing(doc_text(doc), r)):
+            if (m.label == "DOSE" and m.unit in ("%", "ratio") and r.percent_needs_drug
+                    and not _near_drug(doc, span, drugs, r)):
                 continue
             set_attrs(span, **m.attrs(), source="claimx_dosing")
             spans.append(span)
-        doc.spans[GROUP] = [s for s in spans if not _stray_frequency(s, spans, drugs)]
+        doc.spans[GROUP] = [s for s in spans if not _stray_frequency(s, spans, drugs, r)]
         return doc
 
 
-@Language.factory("claimx_dosing", assigns=["doc.spans"], default_config={"drug_group": "drugs"})
-def make_dosing(nlp: Language, name: str, drug_group: str) -> DosingRecognizer:
-    return DosingRecognizer(drug_group)
+@Language.factory("claimx_dosing", assigns=["doc.spans"], default_config={"drug_group": "drugs", "rules_path": None})
+def make_dosing(nlp: Language, name: str, drug_group: str, rules_path: str | None) -> DosingRecognizer:
+    """DOSE, ROUTE and FREQUENCY spans into doc.spans["dosing"]; `rules_path`: a folder holding any
+    of the dosing data files (FILES), or one of them (null: the shipped ones)."""
+    return DosingRecognizer(drug_group, rules_path)
