@@ -1,9 +1,9 @@
 """Claim sentences: which sentences assert something, of what kind, in which direction, how sure.
 
-A sentence is a claim when the classifier (claimx.claim_classifier, trained on the claims corpus)
+A sentence is a claim when the classifier (extractor.learning.claim_classifier, trained on the claims corpus)
 scores it at or above its threshold, or when the rules see a hypothesis, a recommendation or a
 finding that states an effect in it. claim_type, direction and significance are rules over cue words and
-p-values (patterns/claims.json); negation and hedging come from claimx_context's sentence spans.
+p-values (extractor/rules/data/claims.json); negation and hedging come from claimx_context's sentence spans.
 """
 
 from __future__ import annotations

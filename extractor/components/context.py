@@ -1,7 +1,7 @@
 """Negation and hedging (ConText-style cue + scope rules) on every mention and sentence.
 
 A cue's scope is its clause, not its sentence: `While the authors did not address X, they did
-show Y` negates X but not Y. Cues and clause breaks live in patterns/context.json. We measured
+show Y` negates X but not Y. Cues and clause breaks live in extractor/rules/data/context.json. We measured
 negspacy and medspaCy's ConText on PHEE and chose these rules (docs/claims.md says why).
 """
 
