@@ -162,7 +162,8 @@ def test_jats_title_abstract_sections_and_citations_as_shown():
                           "Opioid use after knee surgery remains high."]
     assert "Regional blocks reduce pain early [1, 2], although effects fade (Smith et al., 2019)." in blocks
     assert ["Methods", "Dosing"] == blocks[-3:-1]
-    for left_out in ("Flow of participants", "cell text", "Reference one", "Journal of Sample Studies"):
+    assert "Flow of participants." in blocks  # a figure's caption (label and image left out)
+    for left_out in ("Figure 1", "cell text", "Reference one", "Journal of Sample Studies"):
         assert left_out not in text
 
 

@@ -1,52 +1,107 @@
-"""PMC/JATS XML input: title, abstract, section titles and body paragraphs as text.
+"""PMC/JATS XML input: the article's prose as text, one block per paragraph.
+
+Read: the article title; the abstracts (not graphical ones or teasers); the body: section titles
+and every paragraph, at any depth of `<sec>`, also inside lists, definition lists, quotes, boxes,
+statements, verse and speech; the captions (title and paragraphs) of figures and tables and the
+tables' footnotes, without the table cells; floats collected in `<floats-group>`; from the back
+matter the acknowledgements and the appendices.
+
+A formula (`<inline-formula>`, or a `<disp-formula>` inside a paragraph) becomes the one word
+`FORMULA_PLACEHOLDER`, so the sentence around it stays readable (`Let [formula] be a set of
+points`). A display formula standing between paragraphs has no sentence to keep and is left out.
+
+A block-level element inside a `<p>` (a figure, a list, a quote ...) splits the paragraph where
+it stands: the text before it, its own blocks, the text after it.
+
+Left out: labels (`Fig 1`, `(2)`, list bullets), table cells, graphics, media and supplementary
+material, code, footnote groups, the reference list, glossaries, back sections (eLife's
+"Additional information": funding, author contributions), and sub-articles (decision letters,
+author responses).
 
 Parsed without network access, DTD loading or entity expansion (no XXE).
 """
 
 from __future__ import annotations
 
-_JATS_SKIP = frozenset({"fig", "table-wrap", "table", "disp-formula", "inline-formula", "fn-group",
-                        "supplementary-material", "graphic", "media", "ref-list", "alternatives"})
+FORMULA_PLACEHOLDER = "[formula]"
+
+# elements whose text is one block (a `<p>` can hold blocks of its own, which split it)
+_TEXT_BLOCKS = frozenset({"p", "title", "term", "speaker", "verse-line", "attrib"})
+# elements that hold blocks: read child by child; anything not listed here is left out
+_CONTAINERS = frozenset({
+    "sec", "abstract", "body", "ack", "app-group", "app", "floats-group",
+    "list", "list-item", "def-list", "def-item", "def", "disp-quote", "boxed-text", "statement",
+    "verse-group", "speech", "question-wrap", "question", "answer", "explanation",
+    "fig", "fig-group", "table-wrap", "table-wrap-group", "caption", "table-wrap-foot", "fn",
+})
+# formulas: one placeholder each, inside a paragraph
+_FORMULAS = frozenset({"inline-formula", "disp-formula", "disp-formula-group", "chem-struct"})
+# left out wherever they are, also inside a paragraph
+_LEFT_OUT = frozenset({
+    "label", "table", "alternatives", "graphic", "inline-graphic", "media", "supplementary-material",
+    "fn-group", "ref-list", "glossary", "code", "preformat", "chem-struct-wrap", "object-id",
+    "sec-meta", "permissions", "array",
+})
+# from <back>: the rest (references, footnotes, glossary, notes, back <sec>) is left out
+_BACK_READ = frozenset({"ack", "app-group", "app"})
 
 
 def _local(tag) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
-def _inline_text(element) -> str:
-    """Visible text of a paragraph or title; xrefs keep their text, figures/tables are left out."""
+def _blocks(element, out: list[str]) -> None:
+    """The blocks of a container, in document order."""
+    in_foot = _local(element.tag) == "table-wrap-foot"
+    for child in element:
+        name = _local(child.tag)
+        if name in _TEXT_BLOCKS:
+            _paragraph(child, out)
+        elif name in _CONTAINERS or (in_foot and name == "fn-group"):
+            _blocks(child, out)
+
+
+def _paragraph(element, out: list[str]) -> None:
+    """A paragraph's visible text as one block; xrefs keep their text, formulas become the
+    placeholder, and a block-level element inside it splits it where it stands."""
     parts: list[str] = []
 
-    def visit(node):
+    def flush() -> None:
+        text = " ".join("".join(parts).split())
+        if text:
+            out.append(text)
+        parts.clear()
+
+    def visit(node) -> None:
         if node.text:
             parts.append(node.text)
         for child in node:
-            # unexpanded entity references (never resolved) and left-out elements add nothing
-            if isinstance(child.tag, str) and _local(child.tag) not in _JATS_SKIP:
-                visit(child)
+            # unexpanded entity references (never resolved), comments and PIs add nothing
+            if isinstance(child.tag, str):
+                name = _local(child.tag)
+                if name in _FORMULAS:
+                    parts.append(FORMULA_PLACEHOLDER)
+                elif name in _LEFT_OUT:
+                    pass
+                elif name in _TEXT_BLOCKS:
+                    flush()
+                    _paragraph(child, out)
+                elif name in _CONTAINERS:
+                    flush()
+                    _blocks(child, out)
+                elif name == "break":
+                    parts.append(" ")
+                else:
+                    visit(child)
             if child.tail:
                 parts.append(child.tail)
 
     visit(element)
-    return " ".join("".join(parts).split())
-
-
-def _jats_blocks(element, out: list[str]) -> None:
-    """Section titles and paragraphs in document order."""
-    for child in element:
-        name = _local(child.tag)
-        if name in _JATS_SKIP:
-            continue
-        if name in ("title", "p"):
-            text = _inline_text(child)
-            if text:
-                out.append(text)
-        elif name in ("sec", "abstract", "boxed-text", "list", "list-item", "def-list", "def-item", "def"):
-            _jats_blocks(child, out)
+    flush()
 
 
 def jats_text(data: bytes) -> str:
-    """Title, abstract and body of a PMC/JATS article, one block per line pair.
+    """Title, abstract, body and back-matter prose of a PMC/JATS article, one block per line pair.
 
     Parsed without network access, DTD loading or entity expansion (no XXE).
     """
@@ -66,14 +121,20 @@ def jats_text(data: bytes) -> str:
         meta = root.find(".//article-meta")
     if meta is not None:
         title = meta.find(".//{*}title-group/{*}article-title")
-        if title is not None and _inline_text(title):
-            blocks.append(_inline_text(title))
+        if title is not None:
+            _paragraph(title, blocks)
         for abstract in meta.iterfind("{*}abstract"):
             if abstract.get("abstract-type") in ("graphical", "teaser"):
                 continue
-            _jats_blocks(abstract, blocks)
+            _blocks(abstract, blocks)
     for body in root.iterfind("{*}body"):
-        _jats_blocks(body, blocks)
+        _blocks(body, blocks)
+    for floats in root.iterfind("{*}floats-group"):
+        _blocks(floats, blocks)
+    for back in root.iterfind("{*}back"):
+        for child in back:
+            if _local(child.tag) in _BACK_READ:
+                _blocks(child, blocks)
     if not blocks:
         raise ValueError("JATS article without title, abstract or body text")
     return "\n\n".join(blocks) + "\n"
