@@ -6,9 +6,10 @@ statements, verse and speech; the captions (title and paragraphs) of figures and
 tables' footnotes, without the table cells; floats collected in `<floats-group>`; from the back
 matter the acknowledgements and the appendices.
 
-A formula (`<inline-formula>`, or a `<disp-formula>` inside a paragraph) becomes the one word
-`FORMULA_PLACEHOLDER`, so the sentence around it stays readable (`Let [formula] be a set of
-points`). A display formula standing between paragraphs has no sentence to keep and is left out.
+A formula (`<inline-formula>`, or a `<disp-formula>` inside a paragraph) becomes the fixed word
+`[formula]` (FORMULA_PLACEHOLDER), so that the sentence around it stays readable (`Let [formula]
+be a set of points`). A display formula standing between paragraphs has no sentence to keep and
+is left out.
 
 A block-level element inside a `<p>` (a figure, a list, a quote ...) splits the paragraph where
 it stands: the text before it, its own blocks, the text after it.
