@@ -107,3 +107,39 @@ def test_a_failing_piece_fails_its_document_only(nlp_rules, monkeypatch):
     assert by_id["long"]["documents"][0]["error"].startswith("pipeline failed: ValueError")
     assert list(by_id["long"]) == ["documents"]
     assert by_id["short"]["documents"][0]["status"] == "ok" and by_id["short"]["mentions"]
+
+
+def test_fewer_documents_than_a_batch_start_no_worker_processes(tmp_path, monkeypatch):
+    from extractor.running import job
+    from tests.conftest import shared_pipeline
+
+    def no_pool(*args, **kwargs):
+        raise AssertionError("a worker pool was started")
+
+    monkeypatch.setattr(job, "WorkerPool", no_pool)
+    monkeypatch.setattr(job, "default_workers", lambda: 4)
+    (tmp_path / "one.txt").write_text(PARAGRAPHS[0], encoding="utf-8")
+    summary = job.extract([str(tmp_path / "one.txt")], tmp_path / "out", fmt="jsonl", model="rules",
+                          loader=shared_pipeline)
+    assert (summary.documents, summary.failed, summary.workers) == (1, 0, 0)
+
+
+def test_a_full_batch_still_goes_to_the_worker_pool(tmp_path, monkeypatch):
+    from extractor.running import job
+
+    started = []
+
+    class Pool:
+        def __init__(self, n, *args, **kwargs):
+            started.append(n)
+
+        def run(self, batches):
+            raise RuntimeError("stop here")
+
+    monkeypatch.setattr(job, "WorkerPool", Pool)
+    monkeypatch.setattr(job, "default_workers", lambda: 4)
+    for i in range(2):
+        (tmp_path / f"{i}.txt").write_text(PARAGRAPHS[i], encoding="utf-8")
+    with pytest.raises(RuntimeError, match="stop here"):
+        job.extract([str(tmp_path)], tmp_path / "out", fmt="jsonl", model="rules", batch_size=2)
+    assert started == [4]
