@@ -4,7 +4,6 @@ process) computes it; and all rows of a few documents in memory."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from contextlib import nullcontext
 
 from spacy.language import Language
 
@@ -19,15 +18,14 @@ def process_items(nlp: Language, items: list[Item], max_bytes: int = DEFAULT_MAX
                   batch_size: int = 32, memory_note: str = "") -> list[DocRows]:
     """Items -> rows, one dict per item, in order.
 
-    Inside a spaCy memory zone (spaCy >= 3.8): the words first seen in these documents leave
-    the vocabulary afterwards, and the freed heap goes back to the system, so a worker's memory
-    does not grow with the number of documents. `memory_note` (the worker's memory limit) names
+    Each pipeline batch runs inside a spaCy memory zone (spaCy >= 3.8): the words first seen in
+    it leave the vocabulary afterwards (also between the pieces of one long document), and the
+    freed heap goes back to the system, so a worker's memory does not grow with the number or
+    the length of the documents. `memory_note` (the worker's memory limit) names
     the limit in the error of a document that ran out of memory.
     """
     documents = [to_document(item, max_bytes) for item in items]
-    zone = nlp.memory_zone() if hasattr(nlp, "memory_zone") else nullcontext()
-    with zone:
-        out = [rows for _, rows in table_rows(nlp, documents, batch_size)]
+    out = [rows for _, rows in table_rows(nlp, documents, batch_size, memory_zone=True)]
     if memory_note:
         for rows in out:
             row = rows["documents"][0]

@@ -17,6 +17,7 @@ Where each step lives: `running.batches` (a batch of items -> rows, in a memory 
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -75,6 +76,17 @@ def _batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
         yield batch
 
 
+def _fewer_than_a_batch(batches: Iterator[list[Item]], batch_size: int, n_workers: int,
+                        ) -> tuple[Iterator[list[Item]], int]:
+    """The batches, and 0 workers when they are one short batch: starting worker processes
+    (each loading the pipeline) for one document costs more than analysing it here. Reads the
+    first batch to know."""
+    first = next(batches, None)
+    if first is None or len(first) < batch_size:
+        return iter([first] if first else []), 0
+    return itertools.chain([first], batches), n_workers
+
+
 def extract(paths: list[str], out_dir: Path, fmt: str = "csv", model: str = "default",
             max_bytes: int = DEFAULT_MAX_BYTES, batch_size: int = 32, *,
             workers: int | None = None, resume: bool = False, text_field: str = "text",
@@ -84,7 +96,8 @@ def extract(paths: list[str], out_dir: Path, fmt: str = "csv", model: str = "def
             on_progress: Callable[[int], None] | None = None) -> ExtractSummary:
     """Read `paths`, analyse each document, write the tables into `out_dir` batch by batch.
 
-    workers: worker processes (None: one per core; 0: in this process, no per-document limits).
+    workers: worker processes (None: one per core, or none when the inputs are fewer documents
+    than a batch; 0: in this process, no per-document limits).
     resume: keep what `out_dir` holds and analyse only documents not yet there (same id and
     content hash); a changed document's old rows are replaced.
     scheduler / dask: run on a Dask cluster at that address (or a local one when only `dask`).
@@ -117,6 +130,8 @@ def extract(paths: list[str], out_dir: Path, fmt: str = "csv", model: str = "def
 
     batches = _batches(todo(), batch_size)
     n_workers = default_workers() if workers is None else workers
+    if workers is None and not (scheduler or dask):
+        batches, n_workers = _fewer_than_a_batch(batches, batch_size, n_workers)
     pool = None
     if scheduler or dask:
         results = run_dask(batches, scheduler, n_workers, loader, model, max_bytes, batch_size, summary)

@@ -65,21 +65,34 @@ MENTION_LABELS = (
 class DocContext:
     """What every row builder needs: the document, its Doc, offsets and sentence index."""
 
-    def __init__(self, document: Document, doc: Doc):
+    def __init__(self, document: Document, doc: Doc, char_offset: int = 0, sent_offset: int = 0):
+        """char_offset / sent_offset: where the Doc starts in the document's clean text and in
+        its sentences (a piece of a long document; 0 for a whole one)."""
         self.document = document
         self.doc = doc
         offsets = doc._.claimx_offsets
         self.offsets = OffsetMap(None, None, len(document.text)) if offsets is None else offsets
+        self.char_offset = char_offset
+        self.sent_offset = sent_offset
         self._sent_starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
         self._mentions: list[Span] | None = None
         self._entity_keys: set[tuple[int, int, int]] | None = None
 
+    @property
+    def n_sent_ids(self) -> int:
+        """How many sentence ids this Doc uses (the next piece's sent_offset is this much more)."""
+        return len(self._sent_starts)
+
     def sent_id(self, span: Span) -> int:
-        return max(0, bisect_right(self._sent_starts, span.start_char) - 1)
+        return self.sent_offset + max(0, bisect_right(self._sent_starts, span.start_char) - 1)
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Doc char offsets -> offsets into the original text."""
+        return self.offsets.to_original(start + self.char_offset, end + self.char_offset)
 
     def locate(self, span: Span) -> dict[str, Any]:
         """doc_id, sent_id, original start/end and original text of a span."""
-        start, end = self.offsets.to_original(span.start_char, span.end_char)
+        start, end = self.to_original(span.start_char, span.end_char)
         return {
             "doc_id": self.document.id, "sent_id": self.sent_id(span), "start": start,
             "end": end, "text": self.document.text[start:end],
@@ -177,7 +190,7 @@ def abbreviation_rows(ctx: DocContext) -> Iterable[dict[str, Any]]:
     # in text order: the abbreviation detector collects them in sets, whose order changes from run to run
     for short in sorted(ctx.doc._.abbreviations, key=lambda span: (span.start, span.end)):
         long = short._.long_form
-        long_start, long_end = ctx.offsets.to_original(long.start_char, long.end_char)
+        long_start, long_end = ctx.to_original(long.start_char, long.end_char)
         yield {**ctx.locate(short), "long_form": ctx.document.text[long_start:long_end],
                "long_start": long_start, "long_end": long_end}
 
@@ -263,11 +276,64 @@ DocRows = dict[str, list[dict[str, Any]]]  # one document's rows, per table
 def doc_tables(document: Document, doc: Doc) -> DocRows:
     """All table rows of one analysed document, in text order. Offsets go through the Doc's
     `claimx_offsets` (none set: the Doc's text is the document's)."""
-    ctx = DocContext(document, doc)
-    rows = {"documents": [document_row(document, doc)]}
+    return _in_text_order(_piece_tables(DocContext(document, doc)))
+
+
+def _piece_tables(ctx: DocContext) -> DocRows:
+    rows = {"documents": [document_row(ctx.document, ctx.doc)]}
     for name, (_, build) in TABLES.items():
         rows[name] = list(build(ctx))
-    return _in_text_order(rows)
+    return rows
+
+
+class DocumentRows:
+    """The rows of one document analysed in pieces (a long text; a short one is one piece),
+    added piece by piece in text order, so no piece's Doc has to outlive its rows: offsets are
+    shifted by the piece's start in the clean text, sentence ids continue from the pieces before,
+    the `documents` row sums the words and sentences. `done()` gives what `document_tables`
+    gives for a whole Doc: the rows in text order, or only the `documents` row (status `error`)
+    when a piece has no Doc or its rows cannot be built."""
+
+    def __init__(self) -> None:
+        self.rows: DocRows | None = None
+        self.document: Document | None = None
+        self.sent_offset = 0
+        self.failed = False
+
+    def add(self, document: Document, doc: Doc | None, char_offset: int = 0) -> None:
+        self.document = document
+        if self.failed:
+            return
+        if doc is None:
+            self.failed = True
+            return
+        try:
+            ctx = DocContext(document, doc, char_offset, self.sent_offset)
+            piece = _piece_tables(ctx)
+        except Exception as e:  # noqa: BLE001 - recorded as that document's error
+            document.error = f"building tables failed: {type(e).__name__}: {e}".splitlines()[0]
+            self.failed = True
+            return
+        self.sent_offset += ctx.n_sent_ids
+        if self.rows is None:
+            self.rows = piece
+            return
+        row, more = self.rows["documents"][0], piece["documents"][0]
+        row["n_words"] += more["n_words"]
+        row["n_sentences"] += more["n_sentences"]
+        for name, table in piece.items():
+            if name != "documents":
+                self.rows[name].extend(table)
+
+    def done(self) -> DocRows:
+        assert self.document is not None, "no piece added"
+        if self.failed or self.rows is None:
+            return error_rows(self.document)
+        try:
+            return _in_text_order(self.rows)
+        except Exception as e:  # noqa: BLE001 - recorded as that document's error
+            self.document.error = f"building tables failed: {type(e).__name__}: {e}".splitlines()[0]
+            return error_rows(self.document)
 
 
 def _in_text_order(rows: DocRows) -> DocRows:
