@@ -129,8 +129,33 @@ class Statistic(Schema):
     signed: bool = False
 
 
+class TimeUnitMultiple(Schema):
+    surfaces: UniqueWords  # `fortnight`, `decades`
+    times: Annotated[float, Field(gt=0)]
+    unit: str  # a pint unit of time (a key of time_units)
+
+
+class TimeAmounts(Schema):
+    counted: dict[LowerWord, Annotated[float, Field(gt=0)]] = {}  # `a couple of` -> 2
+    vague: UniqueWords = []  # `several`, `a few`: a DURATION with no value
+
+
+Comparator = Literal[">", ">=", "<=", "<"]
+
+
+class Qualifiers(Schema):
+    gt: UniqueWords = Field([], alias=">")
+    ge: UniqueWords = Field([], alias=">=")
+    le: UniqueWords = Field([], alias="<=")
+    lt: UniqueWords = Field([], alias="<")
+
+
 class QuantitiesFile(Schema):
     time_units: dict[str, list[str] | str]  # unit -> surfaces (and `_doc`)
+    time_unit_multiples: list[TimeUnitMultiple] = []
+    time_amounts: TimeAmounts = TimeAmounts()
+    qualifiers: Qualifiers = Qualifiers()  # `more than` -> `>` before a duration or time point
+    qualifiers_after_cue: Qualifiers = Qualifiers()  # `for over 6 months`; `over 12 weeks` alone is not one
     time_lead_words: dict[str, list[str] | str]
     timepoint: Timepoint
     duration: Duration
