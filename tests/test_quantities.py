@@ -162,9 +162,24 @@ CASES = [
     ("for 1 year 14 months", [("DURATION", "1 year", 1, 365.25), ("DURATION", "14 months", 14, 14 * M)]),
     ("for 3 months 2 years", [("DURATION", "3 months", 3, 3 * M), ("DURATION", "2 years", 2, 730.5)]),
     ("half of the patients", []),
+    ("10 half-hour sessions", []),
+    ("a half-day workshop", [("DURATION", "half-day", 0.5, 0.5)]),
     ("a couple of patients", []),
     ("several times", []),
     ("a few h later", []),
+    # sample sizes count people or animals (issue 18)
+    ("30 patients", [("SAMPLE_SIZE", "30 patients", 30, 30)]),
+    ("120 rats", [("SAMPLE_SIZE", "120 rats", 120, 120)]),
+    ("in the ketamine group (n = 30)", [("SAMPLE_SIZE", "n = 30", 30, 30)]),
+    ("women (n = 41) and men (n = 39)", [("SAMPLE_SIZE", "n = 41", 41, 41), ("SAMPLE_SIZE", "n = 39", 39, 39)]),
+    ("20 cases and 20 controls", [("SAMPLE_SIZE", "20 cases", 20, 20), ("SAMPLE_SIZE", "20 controls", 20, 20)]),
+    ("nine test cases", []),
+    ("shared mutations (n = 71)", []),
+    ("in 13 out of 34 analyzed pedigrees", []),
+    ("biopsies (n = 12) were taken", []),
+    ("patients with BRCA mutations (n = 12)", [("SAMPLE_SIZE", "n = 12", 12, 12)]),
+    ("the placebo group (n = 28)", [("SAMPLE_SIZE", "n = 28", 28, 28)]),
+    ("ten schools (n = 10)", []),
 ]
 
 
@@ -378,6 +393,7 @@ BAD_RULES = [
     (lambda d: d["qualifiers"]["<"].append("up to"), "'up to' already means <="),
     (lambda d: d["qualifiers"].update({"~": ["about"]}), "field 'qualifiers.~': unknown key"),
     (lambda d: d["time_amounts"]["counted"].update({"a trio of": 0}), "time_amounts.counted"),
+    (lambda d: d["sample_size"]["population_heads"].append("mutations"), "both population and non-population"),
 ]
 
 

@@ -101,6 +101,9 @@ class QuantityRules:
     unit_factor: dict[str, float] = field(default_factory=dict)  # `fortnight` -> 2 (weeks)
     counted_amounts: dict[str, float] = field(default_factory=dict)  # `a couple of` -> 2
     qualifier_of: dict[str, str] = field(default_factory=dict)  # `more than` -> `>`
+    not_noun_phrases: frozenset = frozenset()
+    non_population_heads: frozenset = frozenset()
+    population_words: frozenset = frozenset()  # population heads and participant nouns
 
 
 @dataclass(frozen=True)
@@ -169,6 +172,9 @@ def rules_from_dict(data: Any, where: str = _WHERE) -> QuantityRules:
         if record.get("signed"):
             signed.add(record["unit"])
     sample = data["sample_size"]
+    if both := {w.lower() for w in sample.get("population_heads", [])} & {
+            w.lower() for w in sample.get("non_population_heads", [])}:
+        raise PatternFileError(f"{where}: sample_size: {sorted(both)} are both population and non-population heads")
     if not set(data["p_comparators"]) <= {"<=", ">=", "=<", "=>", "≤", "≥", "<", ">", "="}:
         raise PatternFileError(f"{where}: p_comparators: only <, >, =, <=, >=, =<, =>, ≤, ≥ are understood")
     try:
@@ -182,6 +188,9 @@ def rules_from_dict(data: Any, where: str = _WHERE) -> QuantityRules:
         counted_amounts={" ".join(k.split()): float(v)
                          for k, v in data.get("time_amounts", {}).get("counted", {}).items()},
         qualifier_of={**qualifier_of, **cue_qualifier_of},
+        not_noun_phrases=frozenset(" ".join(w.lower().split()) for w in sample.get("not_noun_phrases", [])),
+        non_population_heads=frozenset(w.lower() for w in sample.get("non_population_heads", [])),
+        population_words=frozenset(w.lower() for w in [*sample.get("population_heads", []), *sample["nouns"]]),
     )
 
 
@@ -247,7 +256,8 @@ def _compile(data: dict, unit_of, lead_unit_of, stat_unit_of) -> dict[str, re.Pa
         ),
         "a_unit": re.compile(rf"(?=[Aa])\b(?P<a>[Aa]n?)\s+(?P<unit>{units})(?![\w])"),
         # `half an hour`, `half-day`; `an hour and a half`, `one year and a half`
-        "half_unit": re.compile(rf"(?=[Hh])\b[Hh]alf(?:\s+an?\s+|-)(?P<unit>{long_units})(?![\w])"),
+        # (not `10 half-hour sessions`: ten of them)
+        "half_unit": re.compile(rf"(?=[Hh])(?<!\d\s)\b[Hh]alf(?:\s+an?\s+|-)(?P<unit>{long_units})(?![\w])"),
         "unit_and_half": re.compile(
             rf"(?=[Aa]|{number_guard()})(?<![\w.,/])(?P<lo>[Aa]n?|{num})\s+(?P<unit>{long_units}){AND_A_HALF}"
         ),
@@ -260,6 +270,7 @@ def _compile(data: dict, unit_of, lead_unit_of, stat_unit_of) -> dict[str, re.Pa
         "cue_qualifier": re.compile(
             rf"(?:^|(?<=[^\w]))(?i:{_cue_words(time_cues)})\s+(?P<q>(?i:{_cue_words(cue_qualifiers)}))\s*$"
         ),
+        "n_head": re.compile(r"([A-Za-z][\w-]*)\s*[(\[]\s*$"),
         "lead": re.compile(
             rf"{guard(lead_unit_of)}(?<![\w/-])(?P<unit>{lead})\s*(?P<lo>\d+(?:\.\d+)?)"
             rf"(?:\s*(?:{dash}|\b(?i:to)\b)\s*(?:{lead}\s*)?(?P<hi>\d+(?:\.\d+)?)"
@@ -625,6 +636,9 @@ def find_sample_sizes(text: str, rules: QuantityRules | None = None,
         word = p["word"].match(text, m.end())
         if word and word.group(1).lower() in rules.not_nouns:
             continue  # `n = 3 studies`
+        head = p["n_head"].search(text, max(0, m.start() - _WINDOW), m.start())
+        if head and head.group(1).lower() in rules.non_population_heads and not _people_before(text, head, rules):
+            continue  # `shared mutations (n = 71)`: a count of things; `patients with mutations (n = 12)` are people
         add(m.start(), m.end(), m["num"], "n")
     for m in p["number_led"].finditer(text) if number_led is None else number_led:
         if m["unit"]:
@@ -637,12 +651,20 @@ def find_sample_sizes(text: str, rules: QuantityRules | None = None,
         if p["sample_event_after"].match(text, m.end()):
             continue  # `21 patients (2.9%)`, `3 patients developed a rash`: counts of events, not samples
         noun = " ".join(m["noun"].lower().split())
+        if m["mods"].split() and f"{m['mods'].split()[-1].lower()} {noun}" in rules.not_noun_phrases:
+            continue  # `nine test cases`
         add(m.start("lo"), m.end(), m["lo"], noun)
         for item_start, item_end, _ in _items_before(text, m.start("lo"), rules)[1]:
             add(item_start, item_end, text[item_start:item_end], noun)
     for m in p["total"].finditer(text):
         add(m.start("num"), m.end("num"), m["num"], None)
     return out
+
+
+def _people_before(text: str, head: re.Match, rules: QuantityRules) -> bool:
+    """A population word in the phrase before a non-population head: `patients with BRCA mutations (n = 12)`."""
+    phrase = re.split(r"[.;:()\[\]]", text[head.pos:head.start(1)])[-1]
+    return any(w.lower() in rules.population_words for w in re.findall(r"[A-Za-z][\w-]*", phrase))
 
 
 def find_statistics(text: str, rules: QuantityRules | None = None) -> list[Found]:

@@ -120,6 +120,9 @@ class SampleSize(Schema):
     not_nouns: UniqueWords
     modifier_stop_words: UniqueWords
     max_modifiers: Annotated[int, Field(ge=0, le=6)]
+    not_noun_phrases: UniqueWords = []  # `nine test cases`: a participant noun after a word that makes it a thing
+    population_heads: UniqueWords = []  # `the ketamine group (n = 30)`: a count of people
+    non_population_heads: UniqueWords = []  # `shared mutations (n = 71)`: a count of things, not a sample size
 
 
 class Statistic(Schema):
