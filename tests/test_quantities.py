@@ -132,14 +132,81 @@ CASES = [
     ("with a prothrombin time of 19 s", []),
     ("the PT) of 21 seconds", []),
     ("treated for 21 days", [("DURATION", "21 days", 21, 21)]),
-    # known misses
-    pytest.param("twice a week for a few weeks", [("DURATION", "a few weeks", None, None)],
-                 marks=pytest.mark.xfail(reason="vague quantities are not extracted", strict=True)),
-    pytest.param("several weeks after", [("TIMEPOINT", "several weeks", None, None)],
-                 marks=pytest.mark.xfail(reason="vague quantities are not extracted", strict=True)),
-    pytest.param("one and a half years", [("DURATION", "one and a half years", 1.5, 1.5 * 365.25)],
-                 marks=pytest.mark.xfail(reason="'and a half' is not parsed", strict=True)),
+    # durations as people write them (issue 18): one span each, norm_value in days
+    ("followed for 1 year 2 months", [("DURATION", "1 year 2 months", "1 year 2 month", 365.25 + 2 * M)]),
+    ("for 1 year and 2 months", [("DURATION", "1 year and 2 months", "1 year 2 month", 365.25 + 2 * M)]),
+    ("infused over 2 h 30 min", [("DURATION", "2 h 30 min", "2 hour 30 minute", 2.5 / 24)]),
+    ("for 3 years, 4 months", [("DURATION", "3 years, 4 months", "3 year 4 month", 3 * 365.25 + 4 * M)]),
+    ("relapsed 1 year 2 months later", [("TIMEPOINT", "1 year 2 months", "1 year 2 month", 365.25 + 2 * M)]),
+    ("for an hour and a half", [("DURATION", "an hour and a half", 1.5, 1.5 / 24)]),
+    ("lasted two and a half hours", [("DURATION", "two and a half hours", 2.5, 2.5 / 24)]),
+    ("for 2 and a half weeks", [("DURATION", "2 and a half weeks", 2.5, 17.5)]),
+    ("one and a half years", [("DURATION", "one and a half years", 1.5, 1.5 * 365.25)]),
+    ("a year and a half later", [("TIMEPOINT", "a year and a half", 1.5, 1.5 * 365.25)]),
+    ("after half an hour", [("TIMEPOINT", "half an hour", 0.5, 0.5 / 24)]),
+    ("rested for half a day", [("DURATION", "half a day", 0.5, 0.5)]),
+    ("for a fortnight", [("DURATION", "a fortnight", 2, 14)]),
+    ("healed within a fortnight", [("TIMEPOINT", "a fortnight", 2, 14)]),
+    pytest.param("relapsed a fortnight later", [("TIMEPOINT", "a fortnight", 2, 14)],
+                 marks=pytest.mark.xfail(reason="`a <unit>` needs a cue word before it", strict=True)),
+    ("used for two decades", [("DURATION", "two decades", 20, 20 * 365.25)]),
+    ("over a couple of weeks", [("DURATION", "a couple of weeks", 2, 14)]),
+    ("several days", [("DURATION", "several days", None, None)]),
+    ("twice a week for a few weeks", [("DURATION", "a few weeks", None, None)]),
+    ("several weeks after", [("TIMEPOINT", "several weeks", None, None)]),
+    ("treated with metformin for some weeks", [("DURATION", "some weeks", None, None)]),
+    ("for more than 6 months", [("DURATION", "6 months", 6, 6 * M)]),
+    ("up to 12 weeks", [("DURATION", "12 weeks", 12, 84)]),
+    # near misses: not one compound, not a duration
+    ("at 12 months and 6 weeks", [("TIMEPOINT", "12 months", 12, 12 * M), ("DURATION", "6 weeks", 6, 42)]),
+    ("for 1 year 14 months", [("DURATION", "1 year", 1, 365.25), ("DURATION", "14 months", 14, 14 * M)]),
+    ("for 3 months 2 years", [("DURATION", "3 months", 3, 3 * M), ("DURATION", "2 years", 2, 730.5)]),
+    ("half of the patients", []),
+    ("10 half-hour sessions", []),
+    ("a half-day workshop", [("DURATION", "half-day", 0.5, 0.5)]),
+    ("a couple of patients", []),
+    ("several times", []),
+    ("a few h later", []),
+    # sample sizes count people or animals (issue 18)
+    ("30 patients", [("SAMPLE_SIZE", "30 patients", 30, 30)]),
+    ("120 rats", [("SAMPLE_SIZE", "120 rats", 120, 120)]),
+    ("in the ketamine group (n = 30)", [("SAMPLE_SIZE", "n = 30", 30, 30)]),
+    ("women (n = 41) and men (n = 39)", [("SAMPLE_SIZE", "n = 41", 41, 41), ("SAMPLE_SIZE", "n = 39", 39, 39)]),
+    ("20 cases and 20 controls", [("SAMPLE_SIZE", "20 cases", 20, 20), ("SAMPLE_SIZE", "20 controls", 20, 20)]),
+    ("nine test cases", []),
+    ("shared mutations (n = 71)", []),
+    ("in 13 out of 34 analyzed pedigrees", []),
+    ("biopsies (n = 12) were taken", []),
+    ("patients with BRCA mutations (n = 12)", [("SAMPLE_SIZE", "n = 12", 12, 12)]),
+    ("the placebo group (n = 28)", [("SAMPLE_SIZE", "n = 28", 28, 28)]),
+    ("ten schools (n = 10)", []),
 ]
+
+
+# (text, the time's text, its qualifier)
+QUALIFIED = [
+    ("for more than 6 months", "6 months", ">"),
+    ("for over 6 months", "6 months", ">"),
+    ("after > 2 years", "2 years", ">"),
+    ("up to 12 weeks", "12 weeks", "<="),
+    ("at most 3 days", "3 days", "<="),
+    ("at least 2 years", "2 years", ">="),
+    ("for ≥4 weeks", "4 weeks", ">="),
+    ("less than 1 week", "1 week", "<"),
+    ("for under 10 minutes", "10 minutes", "<"),
+    ("no more than 2 h 30 min", "2 h 30 min", "<="),
+    # not qualified
+    ("pain was followed over 12 weeks", "12 weeks", None),
+    ("within 72 hours", "72 hours", None),
+    ("for 6 months", "6 months", None),
+    ("more than 30 patients received it for 6 months", "6 months", None),
+]
+
+
+@pytest.mark.parametrize("text,span,qualifier", QUALIFIED, ids=[q[0] for q in QUALIFIED])
+def test_qualifiers(text, span, qualifier):
+    (q,) = [q for q in find_quantities(text) if q.label in ("DURATION", "TIMEPOINT")]
+    assert (text[q.start:q.end], q.attrs().get("qualifier")) == (span, qualifier)
 
 
 def _ids(cases):
@@ -204,6 +271,14 @@ def test_parse_duration():
     assert parse_duration("no time here") is None
 
 
+@pytest.mark.parametrize("text,value", [("two and a half", 2.5), ("2 and a half", 2.5), ("One and a half", 1.5),
+                                        ("2.5 and a half", None), ("and a half", None)])
+def test_and_a_half(text, value):
+    from extractor.rules.numbers import parse_number
+
+    assert parse_number(text) == value
+
+
 def test_units_are_pint_units():
     (q,) = find_quantities("infused over 48 hrs")
     assert (q.unit, q.norm_unit, q.norm_value) == ("hour", "d", 2)
@@ -227,6 +302,17 @@ def test_component_alone(blank):
     assert (duration._.value, duration._.unit, duration._.norm_value, duration._.norm_unit) == (4.2, "day", 4.2, "d")
     assert duration._.source == "claimx_quantities"
     assert spans["SAMPLE_SIZE", "n = 30"]._.value == 30
+
+
+def test_qualifier_is_a_span_attribute(blank):
+    doc = blank("treated for more than 6 months, then for 2 weeks")
+    assert [(s.text, s._.qualifier) for s in doc.spans["quantities"]] == [("6 months", ">"), ("2 weeks", None)]
+
+
+def test_qualifier_is_a_mentions_column():
+    from extractor.tables.rows import MENTION_COLUMNS
+
+    assert list(MENTION_COLUMNS)[-1] == "qualifier"
 
 
 def test_component_keeps_spans_already_in_the_group(blank):
@@ -300,6 +386,14 @@ BAD_RULES = [
     (lambda d: d["timepoint"]["cues_before"].append(""), "non-empty string"),
     (lambda d: d.update(p_comparators=["<<"]), "p_comparators"),
     (lambda d: d.update(seconds_not_before="aptt"), "field 'seconds_not_before': Input should be a valid list"),
+    (lambda d: d["time_unit_multiples"].append({"surfaces": ["lustrum"], "times": 5, "unit": "olympiad"}),
+     "time_unit_multiples\\[2\\]': unit 'olympiad'"),
+    (lambda d: d["time_unit_multiples"].append({"surfaces": ["weeks"], "times": 5, "unit": "week"}),
+     "'weeks' already listed"),
+    (lambda d: d["qualifiers"]["<"].append("up to"), "'up to' already means <="),
+    (lambda d: d["qualifiers"].update({"~": ["about"]}), "field 'qualifiers.~': unknown key"),
+    (lambda d: d["time_amounts"]["counted"].update({"a trio of": 0}), "time_amounts.counted"),
+    (lambda d: d["sample_size"]["population_heads"].append("mutations"), "both population and non-population"),
 ]
 
 

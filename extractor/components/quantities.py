@@ -10,7 +10,7 @@ the matches to spans in `doc.spans["quantities"]` and sets their attributes.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from extractor.pipeline.extensions import set_attrs
 from extractor.pipeline.spans import Found, char_spans
 from extractor.rules.loader import read_rules, validate
 from extractor.rules.numbers import (
+    AND_A_HALF,
     digit_pattern,
     number_guard,
     number_pattern,
@@ -97,12 +98,60 @@ class QuantityRules:
     signed_stats: frozenset
     not_nouns: frozenset
     patterns: dict[str, re.Pattern] = field(repr=False)
+    unit_factor: dict[str, float] = field(default_factory=dict)  # `fortnight` -> 2 (weeks)
+    counted_amounts: dict[str, float] = field(default_factory=dict)  # `a couple of` -> 2
+    qualifier_of: dict[str, str] = field(default_factory=dict)  # `more than` -> `>`
+    not_noun_phrases: frozenset = frozenset()
+    non_population_heads: frozenset = frozenset()
+    population_words: frozenset = frozenset()  # population heads and participant nouns
+
+
+@dataclass(frozen=True)
+class TimeFound(Found):
+    """A duration or time point with a qualifier before it: `more than 6 months` is `>` 6 months."""
+
+    qualifier: str | None = None  # `>`, `>=`, `<=`, `<`
+
+    def attrs(self) -> dict[str, Any]:
+        return {**super().attrs(), "qualifier": self.qualifier}
+
+
+_QUALIFIER_KEYS = {"gt": ">", "ge": ">=", "le": "<=", "lt": "<"}
+
+
+def _qualifier_table(table: dict, where: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for symbol, surfaces in table.items():
+        if symbol == "_doc":
+            continue
+        symbol = _QUALIFIER_KEYS.get(symbol, symbol)
+        for surface in surfaces:
+            key = " ".join(surface.lower().split())
+            if key in out:
+                raise PatternFileError(f"{where}.{symbol}: {surface!r} already means {out[key]}")
+            out[key] = symbol
+    return out
 
 
 def rules_from_dict(data: Any, where: str = _WHERE) -> QuantityRules:
     """Validate a quantities data file (allowed keys, types, duplicates) and compile its regexes."""
     validate(data, QuantitiesFile, where)
     unit_of = _unit_table(data["time_units"], f"{where}: time_units", check_pint=True)
+    unit_factor: dict[str, float] = {}
+    for i, record in enumerate(data.get("time_unit_multiples", [])):
+        rwhere = f"{where}, field 'time_unit_multiples[{i}]'"
+        if record["unit"] not in unit_of.values():
+            raise PatternFileError(f"{rwhere}: unit {record['unit']!r} is not a key of time_units")
+        for surface in record["surfaces"]:
+            key = surface if len(surface) == 1 else surface.lower()
+            if key in unit_of:
+                raise PatternFileError(f"{rwhere}: {surface!r} already listed under {unit_of[key]}")
+            unit_of[key] = record["unit"]
+            unit_factor[key] = float(record["times"])
+    qualifier_of = _qualifier_table(data.get("qualifiers", {}), f"{where}: qualifiers")
+    cue_qualifier_of = _qualifier_table(data.get("qualifiers_after_cue", {}), f"{where}: qualifiers_after_cue")
+    if clash := set(qualifier_of) & set(cue_qualifier_of):
+        raise PatternFileError(f"{where}: qualifiers_after_cue: {sorted(clash)} also listed in qualifiers")
     lead_unit_of = _unit_table(data["time_lead_words"], f"{where}: time_lead_words", check_pint=False)
     stat_unit_of: dict[str, str] = {}
     signed = set()
@@ -123,6 +172,9 @@ def rules_from_dict(data: Any, where: str = _WHERE) -> QuantityRules:
         if record.get("signed"):
             signed.add(record["unit"])
     sample = data["sample_size"]
+    if both := {w.lower() for w in sample.get("population_heads", [])} & {
+            w.lower() for w in sample.get("non_population_heads", [])}:
+        raise PatternFileError(f"{where}: sample_size: {sorted(both)} are both population and non-population heads")
     if not set(data["p_comparators"]) <= {"<=", ">=", "=<", "=>", "≤", "≥", "<", ">", "="}:
         raise PatternFileError(f"{where}: p_comparators: only <, >, =, <=, >=, =<, =>, ≤, ≥ are understood")
     try:
@@ -132,7 +184,13 @@ def rules_from_dict(data: Any, where: str = _WHERE) -> QuantityRules:
     return QuantityRules(
         data=data, unit_of=unit_of, lead_unit_of=lead_unit_of, stat_unit_of=stat_unit_of,
         signed_stats=frozenset(signed), not_nouns=frozenset(w.lower() for w in sample["not_nouns"]),
-        patterns=patterns,
+        patterns=patterns, unit_factor=unit_factor,
+        counted_amounts={" ".join(k.split()): float(v)
+                         for k, v in data.get("time_amounts", {}).get("counted", {}).items()},
+        qualifier_of={**qualifier_of, **cue_qualifier_of},
+        not_noun_phrases=frozenset(" ".join(w.lower().split()) for w in sample.get("not_noun_phrases", [])),
+        non_population_heads=frozenset(w.lower() for w in sample.get("non_population_heads", [])),
+        population_words=frozenset(w.lower() for w in [*sample.get("population_heads", []), *sample["nouns"]]),
     )
 
 
@@ -172,11 +230,17 @@ def _compile(data: dict, unit_of, lead_unit_of, stat_unit_of) -> dict[str, re.Pa
     # Looked for behind a match only: inside the main patterns they would double their cost.
     items = rf"(?:{start}{num}\s*,\s*)*{start}{num}\s*,?\s+(?:and|or)\s+$"
     modifier_phrases = _words([w.lower() for w in sample["modifier_phrases"]], exact_if_upper=False)
+    long_units = _words([u for u in unit_of if len(u) > 1])
+    amounts = data.get("time_amounts", {})
+    amount_words = [*amounts.get("counted", {}), *amounts.get("vague", [])]
+    time_cues = [*data["timepoint"]["cues_before"], *data["duration"]["cues_before"]]
+    qualifiers = [w for k, v in data.get("qualifiers", {}).items() if k != "_doc" for w in v]
+    cue_qualifiers = [w for k, v in data.get("qualifiers_after_cue", {}).items() if k != "_doc" for w in v]
     return {
         # every quantity that starts with a number, in one pass: a time (`2 to 3 weeks`), a head count
         # (`30 healthy volunteers`) or a count that was randomised (`21 were assigned`)
         "number_led": re.compile(
-            rf"{start}(?P<lo>{num})(?:"
+            rf"{start}(?P<lo>{num}(?:{AND_A_HALF})?)(?:"
             rf"(?:(?P<lounit>\s?{units}(?![\w]))?\s*-?\s*(?:{dash}|\b[Tt]o\b)\s*(?P<hi>{num}))?"
             rf"(?:\s*(?:±|\+/-|\+/\u2212)\s*(?P<sd>{num}))?"  # mean ± SD: the mean is the value
             rf"(?P<sep>\s*{dash}\s*|\s?)(?:(?P<mod>{_words(data['time_unit_modifiers'])})\s+)?"
@@ -191,6 +255,22 @@ def _compile(data: dict, unit_of, lead_unit_of, stat_unit_of) -> dict[str, re.Pa
             rf"|(?P<active>{_words([v.lower() for v in sample['active_verbs']], exact_if_upper=False)}))\b)"
         ),
         "a_unit": re.compile(rf"(?=[Aa])\b(?P<a>[Aa]n?)\s+(?P<unit>{units})(?![\w])"),
+        # `half an hour`, `half-day`; `an hour and a half`, `one year and a half`
+        # (not `10 half-hour sessions`: ten of them)
+        "half_unit": re.compile(rf"(?=[Hh])(?<!\d\s)\b[Hh]alf(?:\s+an?\s+|-)(?P<unit>{long_units})(?![\w])"),
+        "unit_and_half": re.compile(
+            rf"(?=[Aa]|{number_guard()})(?<![\w.,/])(?P<lo>[Aa]n?|{num})\s+(?P<unit>{long_units}){AND_A_HALF}"
+        ),
+        # `a couple of weeks` (2 weeks), `several days` (no value)
+        "amount": re.compile(
+            rf"{guard(amount_words)}(?<![\w])(?P<amt>{_words(amount_words, exact_if_upper=False)})\s+"
+            rf"(?:(?P<mod>{_words(data['time_unit_modifiers'])})\s+)?(?P<unit>{long_units})(?![\w])"
+        ) if amount_words else re.compile("(?!)"),
+        "qualifier": re.compile(rf"(?:^|(?<=[^\w]))(?P<q>(?i:{_cue_words(qualifiers)}))\s*$"),
+        "cue_qualifier": re.compile(
+            rf"(?:^|(?<=[^\w]))(?i:{_cue_words(time_cues)})\s+(?P<q>(?i:{_cue_words(cue_qualifiers)}))\s*$"
+        ),
+        "n_head": re.compile(r"([A-Za-z][\w-]*)\s*[(\[]\s*$"),
         "lead": re.compile(
             rf"{guard(lead_unit_of)}(?<![\w/-])(?P<unit>{lead})\s*(?P<lo>\d+(?:\.\d+)?)"
             rf"(?:\s*(?:{dash}|\b(?i:to)\b)\s*(?:{lead}\s*)?(?P<hi>\d+(?:\.\d+)?)"
@@ -348,6 +428,9 @@ def find_times(text: str, rules: QuantityRules | None = None,
         lo_unit = _unit(rules.unit_of, m["lounit"].strip()) if m["lounit"] else unit
         if lo is None or unit is None or lo_unit is None or (m["hi"] and hi is None):
             continue
+        factor = _factor(rules, m["unit"])  # `two decades`: 20 years
+        lo *= _factor(rules, m["lounit"].strip()) if m["lounit"] else factor
+        hi = None if hi is None else hi * factor
         if unit == "hour" and _CLOCK.fullmatch(m["lo"]):
             continue  # `at 0730 hours`, `1400 h`: a time of day
         if unit == "second" and p["seconds_not_before"].search(text, max(0, m.start() - _WINDOW), m.start()):
@@ -361,6 +444,7 @@ def find_times(text: str, rules: QuantityRules | None = None,
             lo_unit = _unit(rules.unit_of, b["lounit"].strip()) if b["lounit"] else unit
             if lo is None or lo_unit is None:
                 continue
+            lo *= _factor(rules, b["lounit"].strip()) if b["lounit"] else factor
         elif hi is None:
             context, items = _items_before(text, start, rules, below=lo)
         if hi is not None and to_days(hi, unit) <= to_days(lo, lo_unit):
@@ -377,7 +461,7 @@ def find_times(text: str, rules: QuantityRules | None = None,
             out.append(_time_quantity(start, m.end(), label, lo, hi, unit))
         for item_start, item_end, value in items:
             if not (unit == "hour" and _CLOCK.fullmatch(text[item_start:item_end])):
-                out.append(_time_quantity(item_start, item_end, label, value, None, unit))
+                out.append(_time_quantity(item_start, item_end, label, value * factor, None, unit))
     for m in p["a_unit"].finditer(text):
         # `for a week`, `after a month`: "a" counts as one only right after a cue word
         unit = _unit(rules.unit_of, m["unit"])
@@ -388,7 +472,8 @@ def find_times(text: str, rules: QuantityRules | None = None,
             continue  # `after a second dose`, `for a second time`: the ordinal, not one second
         label = classify_time(text, m.start(), m.end(), False, rules)
         if label:
-            out.append(_time_quantity(m.start(), m.end(), label, 1.0, None, unit))
+            out.append(_time_quantity(m.start(), m.end(), label, _factor(rules, m["unit"]), None, unit))
+    out.extend(_halves_and_amounts(text, rules))
     for m in p["lead"].finditer(text):
         before = text[max(0, m.start() - 12):m.start()]
         if re.search(r"\d\s*$", before):
@@ -411,7 +496,81 @@ def find_times(text: str, rules: QuantityRules | None = None,
                                       rules.lead_unit_of[m["unit"].lower()]))
     for m in p["baseline"].finditer(text):
         out.append(Found(m.start("bl"), m.end("bl"), "TIMEPOINT", "baseline", None, 0.0, "d"))
+    return [_qualify(text, q, rules) for q in _compounds(text, out, rules)]
+
+
+def _factor(rules: QuantityRules, surface: str) -> float:
+    return rules.unit_factor.get(surface) or rules.unit_factor.get(surface.lower()) or 1.0
+
+
+def _halves_and_amounts(text: str, rules: QuantityRules) -> list[Found]:
+    """`half an hour`, `an hour and a half`, `a couple of weeks` (2 weeks), `several days` (no value)."""
+    p = rules.patterns
+    out: list[Found] = []
+    for pattern in ("half_unit", "unit_and_half"):
+        for m in p[pattern].finditer(text):
+            unit = _unit(rules.unit_of, m["unit"])
+            if pattern == "half_unit":
+                whole = 0.0
+            else:
+                whole = 1.0 if m["lo"].lower() in ("a", "an") else parse_number(m["lo"])
+            label = classify_time(text, m.start(), m.end(), False, rules)
+            if unit and whole is not None and label:
+                out.append(_time_quantity(m.start(), m.end(), label, (whole + 0.5) * _factor(rules, m["unit"]),
+                                          None, unit))
+    for m in p["amount"].finditer(text):
+        unit = _unit(rules.unit_of, m["unit"])
+        label = classify_time(text, m.start(), m.end(), False, rules)
+        if not unit or not label:
+            continue
+        count = rules.counted_amounts.get(" ".join(m["amt"].lower().split()))
+        if count is None:
+            out.append(Found(m.start(), m.end(), label, None, unit))
+        else:
+            out.append(_time_quantity(m.start(), m.end(), label, count * _factor(rules, m["unit"]), None, unit))
     return out
+
+
+_COMPOUND_GAP = re.compile(r"\s+(?:and\s+)?|\s*,\s*(?:and\s+)?")
+
+
+def _compounds(text: str, found: list[Found], rules: QuantityRules) -> list[Found]:
+    """`1 year 2 months`, `2 h 30 min`, `3 years and 4 months`: one span, the sum of its parts. Parts
+    are single values in falling units, each after the first shorter than one of the unit before it."""
+    found = sorted(found, key=lambda q: (q.start, -q.end))
+    out: list[Found] = []
+    for q in found:
+        prev = out[-1] if out else None
+        if (prev is not None and _single(prev) and _single(q) and prev.label in ("DURATION", "TIMEPOINT")
+                and q.label in ("DURATION", "TIMEPOINT") and _COMPOUND_GAP.fullmatch(text, prev.end, q.start)):
+            last_unit = prev.unit if not isinstance(prev.value, str) else prev.value.split()[-1]
+            one = to_days(1.0, last_unit)
+            if to_days(1.0, q.unit) < one and q.norm_value < one:
+                label = classify_time(text, prev.start, q.end, False, rules) or prev.label
+                head = prev.value if isinstance(prev.value, str) else f"{_num_value(prev.value)} {prev.unit}"
+                out[-1] = Found(prev.start, q.end, label, f"{head} {_num_value(q.value)} {q.unit}", prev.unit,
+                                prev.norm_value + q.norm_value, "d")
+                continue
+        out.append(q)
+    return out
+
+
+def _single(q: Found) -> bool:
+    """One amount of one unit (or a compound made here), not a range, a list's bare number or a vague amount."""
+    return q.norm_value is not None and q.min_value is None and q.unit is not None and q.value != "baseline"
+
+
+def _qualify(text: str, q: Found, rules: QuantityRules) -> Found:
+    """`more than 6 months`: the words right before the time bound it (span attribute `qualifier`)."""
+    if q.label not in ("DURATION", "TIMEPOINT"):
+        return q
+    p = rules.patterns
+    before = text[max(0, q.start - _WINDOW):q.start]
+    m = p["qualifier"].search(before) or p["cue_qualifier"].search(before)
+    if not m:
+        return q
+    symbol = rules.qualifier_of.get(" ".join(m["q"].lower().split()))
+    return TimeFound(**{f.name: getattr(q, f.name) for f in fields(Found)}, qualifier=symbol) if symbol else q
 
 
 def _ordinal_second(text: str, end: int, p: dict[str, re.Pattern]) -> bool:
@@ -477,6 +636,9 @@ def find_sample_sizes(text: str, rules: QuantityRules | None = None,
         word = p["word"].match(text, m.end())
         if word and word.group(1).lower() in rules.not_nouns:
             continue  # `n = 3 studies`
+        head = p["n_head"].search(text, max(0, m.start() - _WINDOW), m.start())
+        if head and head.group(1).lower() in rules.non_population_heads and not _people_before(text, head, rules):
+            continue  # `shared mutations (n = 71)`: a count of things; `patients with mutations (n = 12)` are people
         add(m.start(), m.end(), m["num"], "n")
     for m in p["number_led"].finditer(text) if number_led is None else number_led:
         if m["unit"]:
@@ -489,12 +651,20 @@ def find_sample_sizes(text: str, rules: QuantityRules | None = None,
         if p["sample_event_after"].match(text, m.end()):
             continue  # `21 patients (2.9%)`, `3 patients developed a rash`: counts of events, not samples
         noun = " ".join(m["noun"].lower().split())
+        if m["mods"].split() and f"{m['mods'].split()[-1].lower()} {noun}" in rules.not_noun_phrases:
+            continue  # `nine test cases`
         add(m.start("lo"), m.end(), m["lo"], noun)
         for item_start, item_end, _ in _items_before(text, m.start("lo"), rules)[1]:
             add(item_start, item_end, text[item_start:item_end], noun)
     for m in p["total"].finditer(text):
         add(m.start("num"), m.end("num"), m["num"], None)
     return out
+
+
+def _people_before(text: str, head: re.Match, rules: QuantityRules) -> bool:
+    """A population word in the phrase before a non-population head: `patients with BRCA mutations (n = 12)`."""
+    phrase = re.split(r"[.;:()\[\]]", text[head.pos:head.start(1)])[-1]
+    return any(w.lower() in rules.population_words for w in re.findall(r"[A-Za-z][\w-]*", phrase))
 
 
 def find_statistics(text: str, rules: QuantityRules | None = None) -> list[Found]:

@@ -21,6 +21,7 @@ SPAN_ATTRIBUTES: dict[str, Any] = {
     "norm_unit": None,  # canonical unit: "d" for time, "mg", "mg/kg" ... for doses
     "min_value": None,  # ranges: lower bound (norm unit)
     "max_value": None,  # ranges: upper bound (norm unit)
+    "qualifier": None,  # durations, time points: `>`, `>=`, `<=`, `<` (`more than 6 months`)
     "concept_id": None,
     "concept_name": None,
     "negated": False,

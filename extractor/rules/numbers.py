@@ -1,5 +1,5 @@
 """Numbers as papers write them: `30`, `1,204`, `4.2`, `.03`, `−0.5`, `4½`, `4 1/2`, `sixty`,
-`Thirty three`, `one hundred and twenty`, `1.2 × 10−4`; ordinals `third`, `21st`.
+`Thirty three`, `one hundred and twenty`, `1.2 × 10−4`, `two and a half`; ordinals `third`, `21st`.
 
 Pure functions over the word lists in `extractor/rules/data/numbers.json`; the regex sources
 built here are what the quantity rules embed, so what the rules match is what parses.
@@ -120,9 +120,17 @@ _FROM_SUPERSCRIPT = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789
 _ORDINAL_DIGITS = re.compile(r"(\d+)(?:st|nd|rd|th)")
 
 
+# `two and a half`, `2 and a half` (regex source to put after a number; parse_number reads it)
+AND_A_HALF = r"\s+and\s+a\s+half(?![\w-])"
+_AND_A_HALF = re.compile(r"(.+) and a half", re.IGNORECASE)
+
+
 def parse_number(text: str) -> float | None:
     """The value of a number as written, or None if `text` is not one number."""
     t = " ".join(text.split())
+    if m := _AND_A_HALF.fullmatch(t):
+        whole = parse_number(m.group(1))
+        return None if whole is None or whole < 0 or not whole.is_integer() else whole + 0.5
     sign = 1.0
     if t[:1] in _MINUS:
         sign, t = -1.0, t[1:].lstrip()

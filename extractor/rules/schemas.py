@@ -120,6 +120,9 @@ class SampleSize(Schema):
     not_nouns: UniqueWords
     modifier_stop_words: UniqueWords
     max_modifiers: Annotated[int, Field(ge=0, le=6)]
+    not_noun_phrases: UniqueWords = []  # `nine test cases`: a participant noun after a word that makes it a thing
+    population_heads: UniqueWords = []  # `the ketamine group (n = 30)`: a count of people
+    non_population_heads: UniqueWords = []  # `shared mutations (n = 71)`: a count of things, not a sample size
 
 
 class Statistic(Schema):
@@ -129,8 +132,33 @@ class Statistic(Schema):
     signed: bool = False
 
 
+class TimeUnitMultiple(Schema):
+    surfaces: UniqueWords  # `fortnight`, `decades`
+    times: Annotated[float, Field(gt=0)]
+    unit: str  # a pint unit of time (a key of time_units)
+
+
+class TimeAmounts(Schema):
+    counted: dict[LowerWord, Annotated[float, Field(gt=0)]] = {}  # `a couple of` -> 2
+    vague: UniqueWords = []  # `several`, `a few`: a DURATION with no value
+
+
+Comparator = Literal[">", ">=", "<=", "<"]
+
+
+class Qualifiers(Schema):
+    gt: UniqueWords = Field([], alias=">")
+    ge: UniqueWords = Field([], alias=">=")
+    le: UniqueWords = Field([], alias="<=")
+    lt: UniqueWords = Field([], alias="<")
+
+
 class QuantitiesFile(Schema):
     time_units: dict[str, list[str] | str]  # unit -> surfaces (and `_doc`)
+    time_unit_multiples: list[TimeUnitMultiple] = []
+    time_amounts: TimeAmounts = TimeAmounts()
+    qualifiers: Qualifiers = Qualifiers()  # `more than` -> `>` before a duration or time point
+    qualifiers_after_cue: Qualifiers = Qualifiers()  # `for over 6 months`; `over 12 weeks` alone is not one
     time_lead_words: dict[str, list[str] | str]
     timepoint: Timepoint
     duration: Duration

@@ -35,6 +35,7 @@ MENTION_COLUMNS = {
     "source": "str",
     "min_value": "float", "max_value": "float",  # ranges (`2 to 3 weeks`, a CI): bounds in the norm unit
     "negation_cue": "str", "hedge_cue": "str",
+    "qualifier": "str",  # durations, time points: `>`, `>=`, `<=`, `<` (`more than 6 months`)
 }
 CITATION_COLUMNS = {
     "doc_id": "str", "sent_id": "int", "start": "int", "end": "int", "text": "str",
@@ -154,7 +155,7 @@ def mention_rows(ctx: DocContext) -> Iterable[dict[str, Any]]:
             "concept_name": x["concept_name"], "negated": bool(x["negated"]), "hedged": bool(x["hedged"]),
             "source": x["source"] or ("ner" if ctx.is_entity(span) else None),
             "min_value": x["min_value"], "max_value": x["max_value"],
-            "negation_cue": x["negation_cue"], "hedge_cue": x["hedge_cue"],
+            "negation_cue": x["negation_cue"], "hedge_cue": x["hedge_cue"], "qualifier": x["qualifier"],
         }
 
 
