@@ -58,8 +58,8 @@ def _problems(record: dict) -> list[str]:
         if key in seen:
             problems.append(f"{where}: duplicate")
         seen.add(key)
-        if s["label"] in TIME_LABELS and s.get("norm_unit") != "d":
-            problems.append(f"{where}: durations and time points are normalised to days")
+        if s["label"] in TIME_LABELS and s.get("norm_value") is not None and s.get("norm_unit") != "d":
+            problems.append(f"{where}: durations and time points with a value are normalised to days")
         if s["label"] == "CITATION" and (s.get("style") not in ("numeric", "author_year") or not s.get("refs")):
             problems.append(f"{where}: citations need refs and a style")
         if s["label"] == "SAMPLE_SIZE" and not isinstance(s.get("value"), int):
