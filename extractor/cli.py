@@ -27,15 +27,46 @@ try:  # typer >= 0.20 vendors click
 except ImportError:  # pragma: no cover - older typer uses click itself
     from click import exceptions as click_exceptions
 
+# -h and --help on every command (click hands help_option_names down to the subcommands)
+CONTEXT = {"help_option_names": ["-h", "--help"]}
 app = typer.Typer(
     name="claimx",
     help="Turn what biomedical papers claim into tables.",
-    no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings=CONTEXT,
 )
 err = Console(stderr=True, highlight=False)
+
+
+def show_help_when_bare(ctx: typer.Context) -> None:
+    """A group called without a command prints its help to stdout and exits 0.
+
+    click's `no_args_is_help` raises a usage error instead (its help on stderr, exit 2), which
+    `main` would print as `claimx: error: Usage: ...`.
+    """
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+        raise typer.Exit(0)
+
+
+def print_version(value: bool) -> None:
+    if value:
+        from extractor import __version__
+
+        typer.echo(f"claimx {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback(invoke_without_command=True)
+def root(
+    ctx: typer.Context,
+    version: Annotated[bool, typer.Option(
+        "--version", callback=print_version, is_eager=True, help="Print the version and exit.")] = False,
+) -> None:
+    """Turn what biomedical papers claim into tables."""
+    show_help_when_bare(ctx)
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -220,8 +251,14 @@ def evaluate_cmd(
         raise typer.Exit(1)
 
 
-train_app = typer.Typer(help="Train the statistical parts of claimx.", no_args_is_help=True)
+train_app = typer.Typer(help="Train the statistical parts of claimx.", context_settings=CONTEXT)
 app.add_typer(train_app, name="train")
+
+
+@train_app.callback(invoke_without_command=True)
+def train_root(ctx: typer.Context) -> None:
+    """Train the statistical parts of claimx."""
+    show_help_when_bare(ctx)
 
 
 @train_app.command("claims")
@@ -373,7 +410,7 @@ def train_direction(
 def main(argv: list[str] | None = None) -> None:
     """Entry point: usage errors become one line on stderr and exit code 2."""
     try:
-        code = app(args=argv, standalone_mode=False)
+        code = app(args=argv, prog_name="claimx", standalone_mode=False)
     except click_exceptions.UsageError as e:
         err.print(f"claimx: error: {e.format_message()}", markup=False, soft_wrap=True)
         sys.exit(2)
