@@ -46,3 +46,34 @@ def test_bare_claimx_through_main_has_no_error_line(capsys):
     out = capsys.readouterr()
     assert out.out.startswith("Usage: claimx ")
     assert "error:" not in out.err
+
+
+@pytest.mark.parametrize("verb", ["claims", "direction"])
+@pytest.mark.parametrize(("content", "message"), [
+    (b"", "no {what} records (the file is empty)"),
+    (b"\n  \n", "no {what} records (the file is empty)"),
+    (b'{"text": "a"\n', "line 1: not a{n} {what} record"),
+    (b"[1, 2]\n", "line 1: not a{n} {what} record"),
+    (b'{"text": "a", "spans": []}\n\n{"spans": [{"start": 0}]}\n', "line 3: not a{n} {what} record"),
+    (b"\xff\xfe\x00\n", "line 1: not UTF-8 text"),
+    (b'{"text": "a", "spans": []}\n', "no "),
+])
+def test_train_on_an_empty_or_malformed_file_is_one_line_exit_2(tmp_path, verb, content, message):
+    train = tmp_path / "train.jsonl"
+    train.write_bytes(content)
+    what = "claims" if verb == "claims" else "evidence_inference"
+    expected = message.format(what=what, n="n" if what.startswith("e") else "")
+    result = runner.invoke(app, ["train", verb, "--train", str(train), "--dev", str(tmp_path / "none.jsonl"),
+                                 "--out", str(tmp_path / "model.json")])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("claimx: error: ")
+    assert str(train) in lines[0] and expected in lines[0]
+    assert not (tmp_path / "model.json").exists()
+
+
+@pytest.mark.parametrize("verb", ["claims", "direction"])
+def test_train_on_a_folder_is_one_line_exit_2(tmp_path, verb):
+    result = runner.invoke(app, ["train", verb, "--train", str(tmp_path), "--out", str(tmp_path / "m.json")])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"claimx: error: [E001] training data {tmp_path} is not a file"
