@@ -90,6 +90,9 @@ def extract(
     resume: Annotated[bool, typer.Option(
         "--resume", help="Keep the tables in --out and analyse only documents not there yet (same id and content).",
     )] = False,
+    overwrite: Annotated[bool, typer.Option(
+        "--overwrite", help="Clear the tables --out already holds first (without it or --resume, such a folder "
+        "is refused).")] = False,
     text_field: Annotated[str, typer.Option(help="JSONL: the field holding a record's text.")] = "text",
     id_field: Annotated[str, typer.Option(help="JSONL: the field holding a record's id.")] = "id",
     doc_timeout: Annotated[float, typer.Option(
@@ -114,6 +117,8 @@ def extract(
         fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if workers is not None and workers < 0:
         fail("--workers must be 0 or more")
+    if resume and overwrite:
+        fail("--resume and --overwrite exclude each other: keep the tables or replace them")
     show = err.is_terminal
     progress = None
     try:
@@ -135,7 +140,8 @@ def extract(
 
         summary = run_extract(
             paths, out, fmt=fmt, model=model, max_bytes=max_bytes, batch_size=batch_size, workers=workers,
-            resume=resume, text_field=text_field, id_field=id_field, doc_timeout=doc_timeout or None,
+            resume=resume, overwrite=overwrite, text_field=text_field, id_field=id_field,
+            doc_timeout=doc_timeout or None,
             max_memory_mb=max_memory or None, scheduler=scheduler, dask=dask,
             on_progress=advance if progress else None,
         )

@@ -77,3 +77,75 @@ def test_train_on_a_folder_is_one_line_exit_2(tmp_path, verb):
     result = runner.invoke(app, ["train", verb, "--train", str(tmp_path), "--out", str(tmp_path / "m.json")])
     assert result.exit_code == 2
     assert result.stderr.strip() == f"claimx: error: [E001] training data {tmp_path} is not a file"
+
+
+# --- extract into a folder that already holds tables ---------------------------------------------
+
+FAST = ["--model", "rules", "--workers", "0"]
+
+
+def extract_into(tmp_path, out, *args, text="Ketamine 0.5 mg/kg was given for 4 days (n = 30)."):
+    source = tmp_path / "in.txt"
+    source.write_text(text)
+    return runner.invoke(app, ["extract", str(source), "--out", str(out), *FAST, *args])
+
+
+@pytest.mark.parametrize("leftover", [
+    "documents.csv", "mentions.jsonl", "claims.parquet", "tables.xlsx", "documents", ".claimx",
+])
+def test_extract_refuses_a_folder_holding_tables(tmp_path, leftover):
+    out = tmp_path / "out"
+    out.mkdir()
+    target = out / leftover
+    target.mkdir() if "." not in leftover.lstrip(".") else target.write_text("old")
+    result = extract_into(tmp_path, out)
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("claimx: error: ")
+    assert leftover in lines[0] and "--resume" in lines[0] and "--overwrite" in lines[0]
+    assert target.exists() and sorted(p.name for p in out.iterdir()) == [leftover]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet", "xlsx"])
+def test_a_second_run_is_refused_and_overwrite_replaces_the_tables(tmp_path, fmt):
+    from extractor.tables.read import read_table
+
+    out = tmp_path / "out"
+    assert extract_into(tmp_path, out, "--format", fmt).exit_code == 0
+    first = read_table(out, "documents")
+    assert extract_into(tmp_path, out, "--format", fmt, text="Aspirin was given.").exit_code == 2
+    assert read_table(out, "documents").equals(first)
+    other = "jsonl" if fmt != "jsonl" else "csv"
+    result = extract_into(tmp_path, out, "--format", other, "--overwrite", text="Aspirin was given.")
+    assert result.exit_code == 0, result.output
+    docs = read_table(out, "documents")
+    assert len(docs) == 1 and int(docs["n_words"][0]) == 3
+    old = [p.name for p in out.iterdir() if p.suffix in (f".{fmt}", ".xlsx") or p.is_dir() and p.name != ".claimx"]
+    assert old == []
+
+
+def test_resume_keeps_the_tables_and_overwrite_with_resume_is_refused(tmp_path):
+    out = tmp_path / "out"
+    assert extract_into(tmp_path, out).exit_code == 0
+    assert extract_into(tmp_path, out, "--resume").exit_code == 0
+    both = extract_into(tmp_path, out, "--resume", "--overwrite")
+    assert both.exit_code == 2 and "exclude each other" in both.stderr
+
+
+@pytest.mark.parametrize("args", [["--overwrite"], ["--resume"]])
+def test_no_stale_review_page_beside_new_tables(tmp_path, args):
+    out = tmp_path / "out"
+    assert extract_into(tmp_path, out).exit_code == 0
+    assert runner.invoke(app, ["review", str(out)]).exit_code == 0
+    assert (out / "review.html").exists()
+    # new tables (a changed document on --resume): the old page goes
+    assert extract_into(tmp_path, out, *args, text="Aspirin was given.").exit_code == 0
+    assert not (out / "review.html").exists()
+
+
+def test_resume_with_nothing_new_keeps_the_review_page(tmp_path):
+    out = tmp_path / "out"
+    assert extract_into(tmp_path, out).exit_code == 0
+    assert runner.invoke(app, ["review", str(out)]).exit_code == 0
+    assert extract_into(tmp_path, out, "--resume").exit_code == 0
+    assert (out / "review.html").exists()

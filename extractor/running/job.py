@@ -77,7 +77,7 @@ def _batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
 
 def extract(paths: list[str], out_dir: Path, fmt: str = "csv", model: str = "default",
             max_bytes: int = DEFAULT_MAX_BYTES, batch_size: int = 32, *,
-            workers: int | None = None, resume: bool = False, text_field: str = "text",
+            workers: int | None = None, resume: bool = False, overwrite: bool = False, text_field: str = "text",
             id_field: str = "id", doc_timeout: float | None = DEFAULT_DOC_TIMEOUT,
             max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB, scheduler: str | None = None,
             dask: bool = False, loader: Callable[[str], Language] = load, recycle_growth: float | None = RECYCLE_GROWTH,
@@ -87,6 +87,7 @@ def extract(paths: list[str], out_dir: Path, fmt: str = "csv", model: str = "def
     workers: worker processes (None: one per core; 0: in this process, no per-document limits).
     resume: keep what `out_dir` holds and analyse only documents not yet there (same id and
     content hash); a changed document's old rows are replaced.
+    overwrite: clear the tables `out_dir` holds first (without it or `resume`, such a folder is an error).
     scheduler / dask: run on a Dask cluster at that address (or a local one when only `dask`).
     loader: builds the pipeline from `model` in each worker (must be picklable: a module function).
     recycle_growth: a worker whose memory grew by this fraction since its first batch is replaced.
@@ -98,7 +99,7 @@ def extract(paths: list[str], out_dir: Path, fmt: str = "csv", model: str = "def
     started = time.perf_counter()
     out_dir = Path(out_dir)
     sink = TableSink(out_dir, fmt, dict(ALL_COLUMNS))
-    done = sink.open(resume=resume)
+    done = sink.open(resume=resume, overwrite=overwrite)
     summary = ExtractSummary()
     options = ReadOptions(max_bytes=max_bytes, text_field=text_field, id_field=id_field,
                           stdin_dir=out_dir / STATE_DIR)
