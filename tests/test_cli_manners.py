@@ -149,3 +149,52 @@ def test_resume_with_nothing_new_keeps_the_review_page(tmp_path):
     assert runner.invoke(app, ["review", str(out)]).exit_code == 0
     assert extract_into(tmp_path, out, "--resume").exit_code == 0
     assert (out / "review.html").exists()
+
+
+# --- files claimx cannot read ---------------------------------------------------------------------
+
+DOCX = b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00word/document.xml\x00\x00binary"
+
+
+@pytest.mark.parametrize(("name", "suffix"), [
+    ("report.docx", ".docx"), ("Figure1.PNG", ".png"), ("table.csv.gz", ".csv.gz"), ("notes.md", ".md"),
+])
+@pytest.mark.parametrize("how", ["named", "glob"])
+def test_a_file_of_another_type_is_an_error_row_saying_so(tmp_path, name, suffix, how):
+    import pandas as pd
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / name).write_bytes(DOCX)
+    (tmp_path / "in" / "good.txt").write_text("Ketamine was given for 4 days.")
+    inputs = [str(tmp_path / "in" / name), str(tmp_path / "in" / "good.txt")] if how == "named" else [
+        f"{tmp_path}/in/*"]
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["extract", *inputs, "--out", str(out), *FAST])
+    assert result.exit_code == 1
+    docs = pd.read_csv(out / "documents.csv").set_index("doc_id")
+    assert docs.loc["good", "status"] == "ok"
+    bad = docs.drop(index="good").iloc[0]
+    assert bad["status"] == "error" and int(bad["n_words"]) == 0
+    assert bad["error"] == (f"unsupported file type {suffix}: claimx reads .txt, .pdf, .xml/.nxml, .jsonl "
+                            "(optionally .gz)")
+    assert pd.read_csv(out / "mentions.csv").empty or set(pd.read_csv(out / "mentions.csv")["doc_id"]) == {"good"}
+
+
+def test_a_folder_skips_files_of_other_types(tmp_path):
+    import pandas as pd
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "report.docx").write_bytes(DOCX)
+    (tmp_path / "in" / "good.txt").write_text("Ketamine was given for 4 days.")
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["extract", str(tmp_path / "in"), "--out", str(out), *FAST]).exit_code == 0
+    assert pd.read_csv(out / "documents.csv")["doc_id"].tolist() == ["good"]
+
+
+def test_a_file_without_suffix_is_read_as_text(tmp_path):
+    import pandas as pd
+
+    (tmp_path / "NOTES").write_text("Ketamine was given for 4 days.")
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["extract", str(tmp_path / "NOTES"), "--out", str(out), *FAST]).exit_code == 0
+    assert pd.read_csv(out / "documents.csv")["status"].tolist() == ["ok"]
