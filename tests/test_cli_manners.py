@@ -198,3 +198,62 @@ def test_a_file_without_suffix_is_read_as_text(tmp_path):
     out = tmp_path / "out"
     assert runner.invoke(app, ["extract", str(tmp_path / "NOTES"), "--out", str(out), *FAST]).exit_code == 0
     assert pd.read_csv(out / "documents.csv")["status"].tolist() == ["ok"]
+
+
+# --- a worker's unexpected failure: one line on the terminal, the trace in the error log ----------
+
+def _raise_broken_pipe():
+    raise BrokenPipeError(32, "Broken pipe")
+
+
+def _raise_array_memory_error():
+    import numpy as np
+
+    np.empty((10**8, 10**8))  # numpy's ArrayMemoryError, at once
+
+
+FAILURES = {"BrokenPipeError": _raise_broken_pipe, "ArrayMemoryError": _raise_array_memory_error}
+# what the row says: numpy shows its ArrayMemoryError as a MemoryError
+SAYS = {"BrokenPipeError": "BrokenPipeError: [Errno 32] Broken pipe",
+        "ArrayMemoryError": "MemoryError: Unable to allocate"}
+
+
+def crashing_pipeline(model: str):
+    """The pipeline `model`, whose memory zone (entered by every batch) raises the error named
+    by CLAIMX_TEST_CRASH: a failure outside any one document's pipeline run."""
+    import os
+    from contextlib import contextmanager
+
+    from extractor.pipeline.load import load
+
+    nlp = load(model)
+    fail = FAILURES[os.environ["CLAIMX_TEST_CRASH"]]
+
+    @contextmanager
+    def zone():
+        fail()
+        yield
+
+    nlp.memory_zone = zone
+    return nlp
+
+
+@pytest.mark.parametrize("error", sorted(FAILURES))
+def test_a_worker_traceback_is_one_line_and_the_trace_goes_to_the_log(tmp_path, capfd, monkeypatch, error):
+    from extractor.running.job import extract
+    from extractor.tables.read import read_table
+
+    monkeypatch.setenv("CLAIMX_TEST_CRASH", error)  # the spawned worker inherits it
+    (tmp_path / "a.txt").write_text("Ketamine was given for 4 days.")
+    out = tmp_path / "out"
+    summary = extract([str(tmp_path / "a.txt")], out, model="rules", workers=1, loader=crashing_pipeline)
+    assert summary.failed == 1
+    log = out / ".claimx" / "errors.log"
+    [row] = read_table(out, "documents").to_dict("records")
+    assert row["status"] == "error" and "\n" not in row["error"]
+    assert row["error"].startswith(f"worker failed: {SAYS[error]}") and row["error"].endswith(f"trace in {log}")
+    stderr = capfd.readouterr().err
+    assert "Traceback" not in stderr
+    assert [line for line in stderr.splitlines() if "worker failed" in line] == [f"claimx: a: {row['error']}"]
+    trace = log.read_text()
+    assert "Traceback (most recent call last)" in trace and error in trace and "worker failed on a" in trace

@@ -39,7 +39,7 @@ from extractor.running.local import (
     default_workers,
 )
 from extractor.tables.rows import ALL_COLUMNS, frames_from_rows
-from extractor.tables.writers import STATE_DIR, TableSink
+from extractor.tables.writers import ERRORS_LOG, STATE_DIR, TableSink
 
 
 @dataclass
@@ -127,7 +127,8 @@ def extract(paths: list[str], out_dir: Path, fmt: str = "csv", model: str = "def
         results = (process_items(nlp, batch, max_bytes, batch_size) for batch in batches)
     else:
         pool = WorkerPool(n_workers, loader, model, max_memory_mb=max_memory_mb, max_bytes=max_bytes,
-                          batch_size=batch_size, doc_timeout=doc_timeout, recycle_growth=recycle_growth)
+                          batch_size=batch_size, doc_timeout=doc_timeout, recycle_growth=recycle_growth,
+                          error_log=out_dir / STATE_DIR / ERRORS_LOG)
         summary.workers = n_workers
         results = pool.run(batches)
     try:
