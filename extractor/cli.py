@@ -27,15 +27,46 @@ try:  # typer >= 0.20 vendors click
 except ImportError:  # pragma: no cover - older typer uses click itself
     from click import exceptions as click_exceptions
 
+# -h and --help on every command (click hands help_option_names down to the subcommands)
+CONTEXT = {"help_option_names": ["-h", "--help"]}
 app = typer.Typer(
     name="claimx",
     help="Turn what biomedical papers claim into tables.",
-    no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings=CONTEXT,
 )
 err = Console(stderr=True, highlight=False)
+
+
+def show_help_when_bare(ctx: typer.Context) -> None:
+    """A group called without a command prints its help to stdout and exits 0.
+
+    click's `no_args_is_help` raises a usage error instead (its help on stderr, exit 2), which
+    `main` would print as `claimx: error: Usage: ...`.
+    """
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+        raise typer.Exit(0)
+
+
+def print_version(value: bool) -> None:
+    if value:
+        from extractor import __version__
+
+        typer.echo(f"claimx {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback(invoke_without_command=True)
+def root(
+    ctx: typer.Context,
+    version: Annotated[bool, typer.Option(
+        "--version", callback=print_version, is_eager=True, help="Print the version and exit.")] = False,
+) -> None:
+    """Turn what biomedical papers claim into tables."""
+    show_help_when_bare(ctx)
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -59,6 +90,9 @@ def extract(
     resume: Annotated[bool, typer.Option(
         "--resume", help="Keep the tables in --out and analyse only documents not there yet (same id and content).",
     )] = False,
+    overwrite: Annotated[bool, typer.Option(
+        "--overwrite", help="Clear the tables --out already holds first (without it or --resume, such a folder "
+        "is refused).")] = False,
     text_field: Annotated[str, typer.Option(help="JSONL: the field holding a record's text.")] = "text",
     id_field: Annotated[str, typer.Option(help="JSONL: the field holding a record's id.")] = "id",
     doc_timeout: Annotated[float, typer.Option(
@@ -83,6 +117,8 @@ def extract(
         fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if workers is not None and workers < 0:
         fail("--workers must be 0 or more")
+    if resume and overwrite:
+        fail("--resume and --overwrite exclude each other: keep the tables or replace them")
     show = err.is_terminal
     progress = None
     try:
@@ -104,7 +140,8 @@ def extract(
 
         summary = run_extract(
             paths, out, fmt=fmt, model=model, max_bytes=max_bytes, batch_size=batch_size, workers=workers,
-            resume=resume, text_field=text_field, id_field=id_field, doc_timeout=doc_timeout or None,
+            resume=resume, overwrite=overwrite, text_field=text_field, id_field=id_field,
+            doc_timeout=doc_timeout or None,
             max_memory_mb=max_memory or None, scheduler=scheduler, dask=dask,
             on_progress=advance if progress else None,
         )
@@ -220,8 +257,14 @@ def evaluate_cmd(
         raise typer.Exit(1)
 
 
-train_app = typer.Typer(help="Train the statistical parts of claimx.", no_args_is_help=True)
+train_app = typer.Typer(help="Train the statistical parts of claimx.", context_settings=CONTEXT)
 app.add_typer(train_app, name="train")
+
+
+@train_app.callback(invoke_without_command=True)
+def train_root(ctx: typer.Context) -> None:
+    """Train the statistical parts of claimx."""
+    show_help_when_bare(ctx)
 
 
 @train_app.command("claims")
@@ -373,7 +416,7 @@ def train_direction(
 def main(argv: list[str] | None = None) -> None:
     """Entry point: usage errors become one line on stderr and exit code 2."""
     try:
-        code = app(args=argv, standalone_mode=False)
+        code = app(args=argv, prog_name="claimx", standalone_mode=False)
     except click_exceptions.UsageError as e:
         err.print(f"claimx: error: {e.format_message()}", markup=False, soft_wrap=True)
         sys.exit(2)

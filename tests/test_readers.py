@@ -195,10 +195,17 @@ def test_bad_jats_is_an_error_document(tmp_path, data, reason):
     assert doc.error.startswith(reason)
 
 
-def test_explicit_file_with_unknown_suffix_is_text(tmp_path):
+def test_explicit_file_with_unknown_suffix_is_an_error(tmp_path):
     (tmp_path / "notes.md").write_text("Dose was 5 mg.")
     [doc] = documents([tmp_path / "notes.md"])
-    assert (doc.id, doc.text) == ("notes.md", "Dose was 5 mg.")
+    assert (doc.id, doc.text) == ("notes.md", "")
+    assert doc.error.startswith("unsupported file type .md: claimx reads .txt, .pdf")
+
+
+def test_explicit_file_without_suffix_is_text(tmp_path):
+    (tmp_path / "NOTES").write_text("Dose was 5 mg.")
+    [doc] = documents([tmp_path / "NOTES"])
+    assert (doc.id, doc.text, doc.error) == ("NOTES", "Dose was 5 mg.", None)
 
 
 def test_content_hash_follows_content(tmp_path):

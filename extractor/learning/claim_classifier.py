@@ -21,7 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from extractor.errors import PatternFileError, UsageError
-from extractor.learning.linear import LinearModel, check_options, fit_weights, is_number, require_sklearn
+from extractor.learning.linear import (
+    LinearModel,
+    check_options,
+    fit_weights,
+    is_number,
+    jsonl_lines,
+    require_sklearn,
+)
 
 _TOKEN = re.compile(r"[a-z]+|0|[^\sa-z0-9]")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -134,20 +141,17 @@ def shipped_path() -> Path:
 
 def read_corpus(path: Path) -> list[tuple[list[str], list[bool]]]:
     """Claims-corpus JSONL -> [(sentences, is_claim)] per abstract (spans CLAIM / NOT_CLAIM)."""
-    if not Path(path).is_file():
-        raise UsageError(f"training data {path} not found")
     docs = []
-    with open(path, encoding="utf-8") as f:
-        for i, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-                spans = sorted(record["spans"], key=lambda s: s["start"])
-                docs.append(([record["text"][s["start"]:s["end"]] for s in spans],
-                             [s["label"] == "CLAIM" for s in spans]))
-            except (json.JSONDecodeError, KeyError, TypeError) as e:
-                raise UsageError(f"{path} line {i}: not a claims record ({e})") from e
+    for i, line in jsonl_lines(path, "claims"):
+        try:
+            record = json.loads(line)
+            spans = sorted(record["spans"], key=lambda s: s["start"])
+            docs.append(([record["text"][s["start"]:s["end"]] for s in spans],
+                         [s["label"] == "CLAIM" for s in spans]))
+        except (json.JSONDecodeError, KeyError, TypeError) as e:
+            raise UsageError(f"{path} line {i}: not a claims record ({e})") from e
+    if not any(labels for _, labels in docs):
+        raise UsageError(f"{path}: no sentence spans (CLAIM / NOT_CLAIM) in any record")
     return docs
 
 

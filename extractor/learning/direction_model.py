@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from extractor.errors import UsageError
-from extractor.learning.linear import LinearModel, check_options, fit_weights, require_sklearn
+from extractor.learning.linear import LinearModel, check_options, fit_weights, jsonl_lines, require_sklearn
 
 CLASSES = ("increase", "decrease", "no_change")
 GOLD = {"significantly_increased": "increase", "significantly_decreased": "decrease",
@@ -83,23 +83,20 @@ def shipped_path() -> Path:
 
 def read_passages(path: Path) -> list[tuple[str, str]]:
     """Evidence Inference JSONL -> [(passage text, gold direction)], each (text, effect) once."""
-    if not Path(path).is_file():
-        raise UsageError(f"training data {path} not found")
     seen, rows = set(), []
-    with open(path, encoding="utf-8") as f:
-        for i, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                for span in json.loads(line)["spans"]:
-                    if span["label"] != "EVIDENCE" or (span["text"], span["effect"]) in seen:
-                        continue
-                    if span["effect"] not in GOLD:
-                        raise KeyError(f"effect {span['effect']!r}")
-                    seen.add((span["text"], span["effect"]))
-                    rows.append((span["text"], GOLD[span["effect"]]))
-            except (json.JSONDecodeError, KeyError, TypeError) as e:
-                raise UsageError(f"{path} line {i}: not an evidence_inference record ({e})") from e
+    for i, line in jsonl_lines(path, "evidence_inference"):
+        try:
+            for span in json.loads(line)["spans"]:
+                if span["label"] != "EVIDENCE" or (span["text"], span["effect"]) in seen:
+                    continue
+                if span["effect"] not in GOLD:
+                    raise KeyError(f"effect {span['effect']!r}")
+                seen.add((span["text"], span["effect"]))
+                rows.append((span["text"], GOLD[span["effect"]]))
+        except (json.JSONDecodeError, KeyError, TypeError) as e:
+            raise UsageError(f"{path} line {i}: not an evidence_inference record ({e})") from e
+    if not rows:
+        raise UsageError(f"{path}: no EVIDENCE spans with an effect in any record")
     return rows
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
@@ -131,6 +131,28 @@ def split_ngram(body: str, n: int, token: re.Pattern) -> tuple[str, ...] | None:
 
 # --- training --------------------------------------------------------------------------------
 
+def jsonl_lines(path: Path, what: str) -> Iterator[tuple[int, str]]:
+    """(line number, line) of each non-blank line of a training JSONL file of `what` records.
+
+    A missing file, a line that is not UTF-8 and a file without any record raise UsageError naming
+    the file (and the line), so `claimx train` says what is wrong in one line (exit 2)."""
+    if not Path(path).is_file():
+        raise UsageError(f"training data {path} not found" if not Path(path).exists()
+                         else f"training data {path} is not a file")
+    found = False
+    with open(path, "rb") as f:
+        for i, raw in enumerate(f, 1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as e:
+                raise UsageError(f"{path} line {i}: not UTF-8 text ({what} JSONL expected)") from e
+            if line.strip():
+                found = True
+                yield i, line
+    if not found:
+        raise UsageError(f"{path}: no {what} records (the file is empty)")
+
+
 def require_sklearn() -> None:
     try:
         import sklearn  # noqa: F401
@@ -160,7 +182,11 @@ def fit_weights(feats: Sequence[Iterable[str]], labels: Sequence[Any], *, c: flo
     feats = [list(fs) for fs in feats]
     counts = Counter(f for fs in feats for f in set(fs))
     vectorizer = DictVectorizer()
+    if not feats:
+        raise UsageError("no training examples")
     x = vectorizer.fit_transform([{f: 1 for f in fs if counts[f] >= min_count} for fs in feats])
+    if x.shape[1] == 0:
+        raise UsageError(f"no feature is seen in {min_count} training examples; give more data or a lower min_count")
     factor = scale(x, labels) if scale is not None else None
     if factor is not None:
         from scipy.sparse import diags

@@ -8,8 +8,15 @@ Two steps, so that a big batch can be spread over processes or machines:
   text layer, parse JATS XML, un-gzip. Anything unreadable becomes a Document with `error`.
 
 Supported inputs: `.txt`, `.pdf` (extra `claimx[pdf]`), PMC/JATS `.xml`/`.nxml`, `.jsonl`
-(one record per line), each optionally gzipped (`.txt.gz`, `.jsonl.gz`, ...). A file named
-directly with another suffix is read as plain text.
+(one record per line), each optionally gzipped (`.txt.gz`, `.jsonl.gz`, ...).
+
+Other files: a folder's are skipped (a PMC package holds figures, a corpus folder a README); a file
+named directly, or matched by a glob (the same list the shell would pass), with another suffix
+(`report.docx`) is an error row, `unsupported file type .docx: ...`, never decoded as text, so a
+Word file or an image does not come out as garbage words. A file without any suffix (`README`,
+`/dev/stdin`, a process substitution `<(zcat x.gz)` as `/dev/fd/63`) and standard input (`-`)
+have no type to go by and are read as text: the usual convention for unnamed streams, and a
+binary one still fails safely as text does (NUL bytes or not UTF-8 are error rows).
 
 Document ids (documents.doc_id), stable across runs and safe as file names:
 
@@ -97,6 +104,20 @@ def split_suffix(name: str) -> tuple[str, str | None, bool]:
         if core.lower().endswith(suffix):
             return core[: -len(suffix)], kind, gz
     return (core if gz else name), None, gz
+
+
+READABLE = ".txt, .pdf, .xml/.nxml, .jsonl (optionally .gz)"
+
+
+def unsupported(name: str) -> str | None:
+    """Why a file of this name cannot be read (its suffix is not one claimx reads), or None.
+
+    A name without any suffix is read as text (see the module docstring)."""
+    core, kind, gz = split_suffix(name)
+    suffix = Path(core).suffix.lower()
+    if kind is not None or not suffix:
+        return None
+    return f"unsupported file type {suffix}{'.gz' if gz else ''}: claimx reads {READABLE}"
 
 
 def document_id(path: Path, root: Path | None = None) -> str:
@@ -231,6 +252,10 @@ def _file_items(path: Path, root: Path | None, options: ReadOptions) -> Iterator
     source = str(path.resolve())
     _, kind, gz = split_suffix(path.name)
     kind = kind or "text"
+    why = unsupported(path.name)
+    if why:
+        yield Item(file_id, source, kind, None, "", gz=gz, error=why)
+        return
     try:
         if kind == "jsonl":
             yield from _record_items(_jsonl_lines(path, gz, options.max_bytes), file_id, Path(source), options)
@@ -383,6 +408,8 @@ def read_source(source: str, doc_id: str) -> str:
             raise ValueError("standard input cannot be read again")
         path = Path(source)
         _, kind, gz = split_suffix(path.name)
+        if unsupported(path.name):
+            raise ValueError(unsupported(path.name))
         data = path.read_bytes()
         item = Item(doc_id, source, kind or "text", data, "", gz=gz)
         return item_text(item, max(len(data) * 1000, DEFAULT_MAX_BYTES) if gz else max(len(data), 1))

@@ -24,6 +24,7 @@ from extractor.errors import DocumentError, OutputError, PatternFileError, Usage
 from extractor.reading import readers
 from extractor.rules.loader import require_keys
 from extractor.tables.read import read_table
+from extractor.tables.writers import REVIEW_PAGE
 
 PACKAGE = "extractor.review"
 # tables shown, in tab order; the page copes with any of them missing
@@ -191,7 +192,7 @@ def render_html(payload: dict[str, Any], texts: list[str | None]) -> str:
 def write_review(out_dir: Path, out: Path | None = None) -> tuple[Path, dict[str, Any]]:
     """Write the review page for an extract run; returns its path and the payload."""
     payload, texts = build_payload(Path(out_dir))
-    target = Path(out) if out is not None else Path(out_dir) / "review.html"
+    target = Path(out) if out is not None else Path(out_dir) / REVIEW_PAGE
     html = render_html(payload, texts)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

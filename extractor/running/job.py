@@ -40,7 +40,7 @@ from extractor.running.local import (
     default_workers,
 )
 from extractor.tables.rows import ALL_COLUMNS, frames_from_rows
-from extractor.tables.writers import STATE_DIR, TableSink
+from extractor.tables.writers import ERRORS_LOG, STATE_DIR, TableSink
 
 
 @dataclass
@@ -89,7 +89,7 @@ def _fewer_than_a_batch(batches: Iterator[list[Item]], batch_size: int, n_worker
 
 def extract(paths: list[str], out_dir: Path, fmt: str = "csv", model: str = "default",
             max_bytes: int = DEFAULT_MAX_BYTES, batch_size: int = 32, *,
-            workers: int | None = None, resume: bool = False, text_field: str = "text",
+            workers: int | None = None, resume: bool = False, overwrite: bool = False, text_field: str = "text",
             id_field: str = "id", doc_timeout: float | None = DEFAULT_DOC_TIMEOUT,
             max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB, scheduler: str | None = None,
             dask: bool = False, loader: Callable[[str], Language] = load, recycle_growth: float | None = RECYCLE_GROWTH,
@@ -100,6 +100,7 @@ def extract(paths: list[str], out_dir: Path, fmt: str = "csv", model: str = "def
     than a batch; 0: in this process, no per-document limits).
     resume: keep what `out_dir` holds and analyse only documents not yet there (same id and
     content hash); a changed document's old rows are replaced.
+    overwrite: clear the tables `out_dir` holds first (without it or `resume`, such a folder is an error).
     scheduler / dask: run on a Dask cluster at that address (or a local one when only `dask`).
     loader: builds the pipeline from `model` in each worker (must be picklable: a module function).
     recycle_growth: a worker whose memory grew by this fraction since its first batch is replaced.
@@ -111,7 +112,7 @@ def extract(paths: list[str], out_dir: Path, fmt: str = "csv", model: str = "def
     started = time.perf_counter()
     out_dir = Path(out_dir)
     sink = TableSink(out_dir, fmt, dict(ALL_COLUMNS))
-    done = sink.open(resume=resume)
+    done = sink.open(resume=resume, overwrite=overwrite)
     summary = ExtractSummary()
     options = ReadOptions(max_bytes=max_bytes, text_field=text_field, id_field=id_field,
                           stdin_dir=out_dir / STATE_DIR)
@@ -141,7 +142,8 @@ def extract(paths: list[str], out_dir: Path, fmt: str = "csv", model: str = "def
         results = (process_items(nlp, batch, max_bytes, batch_size) for batch in batches)
     else:
         pool = WorkerPool(n_workers, loader, model, max_memory_mb=max_memory_mb, max_bytes=max_bytes,
-                          batch_size=batch_size, doc_timeout=doc_timeout, recycle_growth=recycle_growth)
+                          batch_size=batch_size, doc_timeout=doc_timeout, recycle_growth=recycle_growth,
+                          error_log=out_dir / STATE_DIR / ERRORS_LOG)
         summary.workers = n_workers
         results = pool.run(batches)
     try:

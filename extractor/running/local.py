@@ -5,17 +5,26 @@ needs more fails with a MemoryError, recorded as its error); a batch that gives 
 `doc_timeout` seconds, or whose worker dies, has its worker killed and replaced and is retried
 one document at a time; a document that still hangs or kills its worker alone is recorded as an
 error. A worker whose memory keeps growing is retired and replaced (`RECYCLE_GROWTH`).
+
+A worker that raises unexpectedly (BrokenPipeError, numpy's ArrayMemoryError, a bug) sends its
+traceback to the driver and is replaced like a dead one: the full trace goes into the error log
+(`<out>/.claimx/errors.log`), the terminal gets one line, the document's row one line naming the
+log. A worker never prints a traceback itself: one that loses its pipe to the driver just stops.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import sys
 import time
+import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from multiprocessing.connection import wait
+from pathlib import Path
 
 from spacy.language import Language
 
@@ -67,23 +76,54 @@ def _worker_main(conn, loader: Callable[[str], Language], model: str, max_memory
     except Exception as e:  # noqa: BLE001 - reported to the driver as a failure to start
         conn.send(("fatal", type(e).__name__, f"cannot load pipeline {model!r}: {type(e).__name__}: {e}"))
         return
-    conn.send(("ready", os.getpid(), peak_rss_mb()))
-    baseline = None  # resident memory after the first batch
-    while True:
-        try:
+    try:
+        conn.send(("ready", os.getpid(), peak_rss_mb()))
+        baseline = None  # resident memory after the first batch
+        while True:
             message = conn.recv()
-        except EOFError:
-            return
-        if message is None:
-            return
-        task_id, items = message
-        results = process_items(nlp, items, max_bytes, batch_size, note)
-        rss = rss_mb()
-        baseline = rss if baseline is None else baseline
-        retiring = bool(recycle_growth) and rss > baseline * (1 + recycle_growth) and rss - baseline > 16
-        conn.send(("done", task_id, results, peak_rss_mb(), retiring))
-        if retiring:
-            return
+            if message is None:
+                return
+            task_id, items = message
+            try:
+                results = process_items(nlp, items, max_bytes, batch_size, note)
+            except Exception as e:  # noqa: BLE001 - reported to the driver, which replaces this worker
+                conn.send(("crashed", task_id, _one_line(e, note), _trace()))
+                return
+            rss = rss_mb()
+            baseline = rss if baseline is None else baseline
+            retiring = bool(recycle_growth) and rss > baseline * (1 + recycle_growth) and rss - baseline > 16
+            conn.send(("done", task_id, results, peak_rss_mb(), retiring))
+            if retiring:
+                return
+    except (EOFError, OSError):  # the driver closed the pipe or is gone (BrokenPipeError): stop quietly
+        return
+
+
+def _one_line(e: BaseException, memory_note: str = "") -> str:
+    """An exception as one line: its type and the first line of its message."""
+    text = f"{type(e).__name__}: {e}".splitlines()[0] if str(e) else type(e).__name__
+    if isinstance(e, MemoryError) and memory_note:
+        text += f"; out of memory ({memory_note})"
+    return text
+
+
+def _trace() -> str:
+    try:
+        return traceback.format_exc()
+    except MemoryError:  # pragma: no cover - too little memory left to format it
+        return "(traceback lost: out of memory)\n"
+
+
+def log_error(path: Path | None, what: str, trace: str) -> None:
+    """Append one failure's full traceback to the error log (`None`: no log)."""
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(f"--- {datetime.now().isoformat(timespec='seconds')} {what}\n{trace.rstrip()}\n\n")
+    except OSError:
+        pass
 
 
 @dataclass
@@ -116,8 +156,9 @@ class WorkerPool:
 
     def __init__(self, workers: int, loader: Callable[[str], Language], model: str, *,
                  max_memory_mb: int | None, max_bytes: int, batch_size: int, doc_timeout: float | None,
-                 recycle_growth: float | None = RECYCLE_GROWTH):
+                 recycle_growth: float | None = RECYCLE_GROWTH, error_log: Path | None = None):
         self.ctx = mp.get_context("spawn")
+        self.error_log = error_log  # where unexpected failures' tracebacks go
         self.args = (loader, model, max_memory_mb, max_bytes, batch_size, recycle_growth)
         self.recycled = 0
         self.doc_timeout = doc_timeout
@@ -215,6 +256,13 @@ class WorkerPool:
                 elif message[0] == "fatal":
                     self.close()
                     raise _reraise(message[1], message[2])
+                elif message[0] == "crashed":
+                    ids = ", ".join(item.id for item in worker.task.items) if worker.task else "(no batch)"
+                    log_error(self.error_log, f"worker failed on {ids}: {message[2]}", message[3])
+                    where = f"; full trace in {self.error_log}" if self.error_log else ""
+                    reason = f"worker failed: {message[2]}{where}"
+                    if worker.task and len(worker.task.items) == 1:
+                        print(f"claimx: {ids}: {reason}", file=sys.stderr, flush=True)
                 elif message[0] == "done":
                     task, worker.task, worker.deadline = worker.task, None, float("inf")
                     self.peak_rss_mb = max(self.peak_rss_mb, message[3])

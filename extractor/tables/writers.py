@@ -36,6 +36,8 @@ from extractor.errors import OutputError, UsageError
 FORMATS = ("csv", "parquet", "jsonl", "xlsx")
 LIST_SEPARATOR = ";"
 STATE_DIR = ".claimx"
+REVIEW_PAGE = "review.html"  # `claimx review`'s page, written beside the tables by default
+ERRORS_LOG = "errors.log"  # in STATE_DIR: the full traceback of each document that failed unexpectedly
 PART = re.compile(r"^part-(\d+)\.parquet$")  # a committed part's name
 
 
@@ -183,8 +185,18 @@ class TableSink:
         return self.state_dir / "state.json"
 
     # -- opening
-    def open(self, resume: bool) -> dict[str, str]:
-        """Prepare the folder; on resume return {doc_id: content_hash} of committed documents."""
+    def open(self, resume: bool, overwrite: bool = False) -> dict[str, str]:
+        """Prepare the folder; on resume return {doc_id: content_hash} of committed documents.
+
+        Without `resume`, a folder that already holds tables (any table file of any format, or the
+        state folder) is refused unless `overwrite`, which clears them first: a new run never mixes
+        its tables with an old run's, nor silently replaces them.
+        """
+        if not resume:
+            found = self.existing_tables()
+            if found is not None and not overwrite:
+                raise UsageError(f"{self.out_dir} already holds tables ({found}); add --resume to continue that "
+                                 "run or --overwrite to replace them")
         _mkdir(self.out_dir)
         _mkdir(self.state_dir)
         if not resume:
@@ -198,6 +210,12 @@ class TableSink:
         self._save_state()
         return self.done() if resume else {}
 
+    def existing_tables(self) -> str | None:
+        """The name of the first table file (any format) or state folder in the output, or None."""
+        candidates = [f"{name}.{fmt}" for name in self.columns for fmt in ("csv", "jsonl", "parquet")]
+        candidates += [*self.columns, "tables.xlsx", STATE_DIR]
+        return next((c for c in candidates if (self.out_dir / c).exists()), None)
+
     def _clear(self) -> None:
         for name in self.columns:
             for fmt in ("csv", "jsonl", "parquet"):
@@ -206,6 +224,8 @@ class TableSink:
                 if folder.is_dir() and all(PART.match(p.name) or p.name.startswith(".") for p in folder.iterdir()):
                     shutil.rmtree(folder)
         (self.out_dir / "tables.xlsx").unlink(missing_ok=True)
+        (self.out_dir / REVIEW_PAGE).unlink(missing_ok=True)
+        (self.state_dir / ERRORS_LOG).unlink(missing_ok=True)
         self._state_path().unlink(missing_ok=True)
 
     def _check_format(self) -> None:
@@ -341,7 +361,10 @@ class TableSink:
         self.sizes[name] = path.stat().st_size
 
     def write_batch(self, frames: dict[str, pd.DataFrame]) -> None:
-        """Commit one batch: every table's rows, the `documents` rows last."""
+        """Commit one batch: every table's rows, the `documents` rows last.
+
+        The review page of the tables as they were (after --resume) no longer shows them: removed."""
+        (self.out_dir / REVIEW_PAGE).unlink(missing_ok=True)
         names = self._commit_order()
         if self.appends:
             for name in names:
