@@ -51,7 +51,10 @@ def test_ranges_show_their_bounds(nlp):
 
 
 def test_only_those_durations(mentions):
-    assert sorted(_rows(mentions, "DURATION")["value"]) == ["12", "4.2"]
+    rows = _rows(mentions, "DURATION")
+    assert sorted(rows["value"].dropna()) == ["12", "4.2"]
+    # `for many years`, `for many months`: durations with no value (issue 18's definition)
+    assert sorted(rows[rows["value"].isna()]["text"]) == ["many months", "many years"]
 
 
 def test_timepoints_of_12_and_6_weeks(mentions):
