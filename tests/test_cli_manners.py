@@ -257,3 +257,14 @@ def test_a_worker_traceback_is_one_line_and_the_trace_goes_to_the_log(tmp_path, 
     assert [line for line in stderr.splitlines() if "worker failed" in line] == [f"claimx: a: {row['error']}"]
     trace = log.read_text()
     assert "Traceback (most recent call last)" in trace and error in trace and "worker failed on a" in trace
+
+
+def test_an_unknown_model_writes_nothing_so_the_next_run_is_not_refused(tmp_path):
+    text = tmp_path / "a.txt"
+    text.write_text("Ketamine 10 mg was given.", encoding="utf-8")
+    out = tmp_path / "out"
+    first = CliRunner().invoke(app, ["extract", str(text), "--out", str(out), "--model", "no-such-model"])
+    assert first.exit_code == 2
+    assert not out.exists()
+    second = CliRunner().invoke(app, ["extract", str(text), "--out", str(out), "--model", "rules", "--workers", "0"])
+    assert second.exit_code == 0, second.output

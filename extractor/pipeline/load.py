@@ -32,6 +32,27 @@ def installed_models() -> list[str]:
         return []
 
 
+def find_pipeline(name: str) -> Path | str:
+    """Where pipeline `name` comes from: a folder (shipped, or a path) or an installed package's
+    name. Raises ModelNotFound, so a job can check its --model before it writes anything."""
+    shipped = shipped_models()
+    path = Path(name)
+    if name in shipped:
+        return shipped[name]
+    if path.exists():
+        if not (path / "config.cfg").is_file():
+            raise ModelNotFound(f"{name} is not a spaCy pipeline folder (no config.cfg inside)")
+        return path
+    if spacy.util.is_package(name):
+        return name
+    raise ModelNotFound(
+        f"no pipeline named {name!r}; shipped: {', '.join(shipped) or 'none'}. "
+        "To use a scispaCy model, install it first, e.g. "
+        "pip install https://s3-us-west-2.amazonaws.com/ai2-s2-scispacy/releases/v0.5.4/"
+        f"{name}-0.5.4.tar.gz, or pass the path of a pipeline folder"
+    )
+
+
 def load(name: str = "default") -> Language:
     """Load a shipped pipeline by name, an installed package, or a pipeline folder, with the
     claimx components on top (the shipped ones too: their folders hold only tokenizer and NER).
@@ -39,23 +60,8 @@ def load(name: str = "default") -> Language:
     A pipeline keeps its own tokenizer and NER; the claimx components it lacks are added.
     """
     import_components()
-    shipped = shipped_models()
-    path = Path(name)
-    if name in shipped:
-        nlp = _load_folder(shipped[name])
-    elif path.exists():
-        if not (path / "config.cfg").is_file():
-            raise ModelNotFound(f"{name} is not a spaCy pipeline folder (no config.cfg inside)")
-        nlp = _load_folder(path)
-    elif spacy.util.is_package(name):
-        nlp = spacy.load(name)
-    else:
-        raise ModelNotFound(
-            f"no pipeline named {name!r}; shipped: {', '.join(shipped) or 'none'}. "
-            "To use a scispaCy model, install it first, e.g. "
-            "pip install https://s3-us-west-2.amazonaws.com/ai2-s2-scispacy/releases/v0.5.4/"
-            f"{name}-0.5.4.tar.gz, or pass the path of a pipeline folder"
-        )
+    found = find_pipeline(name)
+    nlp = _load_folder(found) if isinstance(found, Path) else spacy.load(found)
     add_claimx_components(nlp)
     return use_numpy_blas(cache_floret_vectors(nlp))
 

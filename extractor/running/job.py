@@ -28,7 +28,7 @@ from spacy.language import Language
 
 from extractor.errors import UsageError
 from extractor.pipeline.annotate import warm_up
-from extractor.pipeline.load import load
+from extractor.pipeline.load import find_pipeline, load
 from extractor.reading.readers import DEFAULT_MAX_BYTES, Item, ReadOptions, expand_paths, iter_items
 from extractor.running.batches import process_items
 from extractor.running.dask import run_dask
@@ -109,6 +109,8 @@ def extract(paths: list[str], out_dir: Path, fmt: str = "csv", model: str = "def
     if batch_size < 1:
         raise UsageError("--batch-size must be at least 1")
     expand_paths(paths)  # fail on a missing path before loading a model
+    if loader is load:
+        find_pipeline(model)  # and on an unknown --model before anything is written into out_dir
     started = time.perf_counter()
     out_dir = Path(out_dir)
     sink = TableSink(out_dir, fmt, dict(ALL_COLUMNS))
