@@ -405,7 +405,7 @@ def test_baseline_on_other_gold_is_flagged(tmp_path, imperfect):
     assert stale_baseline(imperfect, baseline) is None
     records = gold_records()
     records[1]["spans"].pop()
-    other = evaluate([write_gold(tmp_path / "g.jsonl", records)], pred=write_predictions(tmp_path / "p", records))
+    other = evaluate([write_gold(tmp_path / "g.jsonl", records)], pred=write_predictions(tmp_path / "p-other", records))
     assert "different gold" in stale_baseline(other, baseline)
 
 
