@@ -19,7 +19,15 @@ from typing import TYPE_CHECKING, Any
 
 from extractor.errors import UsageError
 from extractor.reading.document import Document
-from extractor.reading.readers import DEFAULT_MAX_BYTES, Item, ReadOptions, content_hash, expand_paths, iter_items
+from extractor.reading.readers import (
+    DEFAULT_MAX_BYTES,
+    Item,
+    ReadOptions,
+    content_hash,
+    expand_paths,
+    iter_items,
+    unique_ids,
+)
 from extractor.reading.readers import to_document as item_document
 from extractor.running.batches import extract_rows  # the in-memory path of `extract`
 from extractor.tables.rows import frames_from_rows
@@ -57,7 +65,7 @@ def extract_tables(inputs: Inputs, model: str = "default", *, nlp: Language | No
     for entry in entries:
         if isinstance(entry, Path):
             expand_paths([str(entry)])  # a missing path fails before a model is loaded
-    documents = list(_unique_ids(_documents(entries, options)))
+    documents = list(unique_ids(_documents(entries, options)))
     if not documents:
         return frames_from_rows({})
     if nlp is None:
@@ -118,15 +126,3 @@ def _documents(entries: list[str | Document | Path | tuple[str, str]], options: 
         else:
             doc_id, text = entry
         yield item_document(Item(doc_id, None, "record", text, content_hash(text)), options.max_bytes)
-
-
-def _unique_ids(documents: Iterable[Document]) -> Iterator[Document]:
-    """A repeated doc_id gets `~2`, `~3`, ... in input order, as the readers do with files."""
-    seen: dict[str, int] = {}
-    for document in documents:
-        count = seen.get(document.id, 0)
-        seen[document.id] = count + 1
-        if count:
-            document.id = f"{document.id}~{count + 1}"
-            seen[document.id] = seen.get(document.id, 0) + 1
-        yield document

@@ -47,6 +47,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from extractor.errors import DocumentError, UsageError
 from extractor.reading.document import Document
@@ -59,6 +60,7 @@ SUPPORTED_SUFFIXES = tuple(KINDS) + tuple(f"{s}.gz" for s in KINDS)
 TEXT_SUFFIXES = (".txt",)  # kept for callers of the first version
 MAX_ID_LENGTH = 120
 _UNSAFE = re.compile(r"[^\w.\-]")
+_WithId = TypeVar("_WithId")  # an Item or a Document: anything with a settable `id`
 
 
 @dataclass
@@ -299,17 +301,22 @@ def _stdin_items(options: ReadOptions) -> Iterator[Item]:
     yield Item("stdin", source, "text", data, content_hash(data))
 
 
+def unique_ids(documents: Iterable[_WithId]) -> Iterator[_WithId]:
+    """Items or Documents, with a repeated id given `~2`, `~3`, ... in input order."""
+    seen: dict[str, int] = {}
+    for document in documents:
+        count = seen.get(document.id, 0)
+        seen[document.id] = count + 1
+        if count:
+            document.id = f"{document.id}~{count + 1}"
+            seen[document.id] = seen.get(document.id, 0) + 1
+        yield document
+
+
 def iter_items(paths: Iterable[str], options: ReadOptions = ReadOptions()) -> Iterator[Item]:
     """Every document of every input, in a stable order, with unique ids. Streams: holds one file."""
-    seen: dict[str, int] = {}
-    for target, root in iter_files(paths):
-        items = _stdin_items(options) if target == "-" else _file_items(target, root, options)
-        for item in items:
-            count = seen.get(item.id, 0)
-            seen[item.id] = count + 1
-            if count:
-                item.id = f"{item.id}~{count + 1}"
-            yield item
+    yield from unique_ids(item for target, root in iter_files(paths)
+                          for item in (_stdin_items(options) if target == "-" else _file_items(target, root, options)))
 
 
 def count_documents(paths: Iterable[str]) -> int | None:

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from extractor.errors import OutputError
+from extractor.tables.rows import DTYPES
 from extractor.tables.writers import FORMATS, LIST_SEPARATOR, PART, STATE_DIR
 
 
@@ -101,7 +102,6 @@ def _committed_bytes(out_dir: Path, name: str, path: Path) -> bytes:
 
 # ---------------------------------------------------------------- cells -> the table's dtypes
 
-_DTYPES = {"str": "string", "int": "Int64", "float": "Float64", "bool": "boolean"}
 _BOOL_CELLS = {True: True, False: False, "True": True, "False": False, "true": True, "false": False,
                "TRUE": True, "FALSE": False}
 
@@ -135,7 +135,7 @@ def _typed_column(values: pd.Series, kind: str, fmt: str) -> pd.Series:
     text_cells = fmt in ("csv", "xlsx")
     if kind == "list":
         return pd.Series([_as_list(v) for v in values], index=values.index, dtype=object)
-    if not text_cells and values.dtype == _DTYPES[kind]:  # Parquet keeps pandas' dtypes
+    if not text_cells and values.dtype == DTYPES[kind]:  # Parquet keeps pandas' dtypes
         return values
     missing = values.isna()
     if text_cells:
@@ -150,8 +150,8 @@ def _typed_column(values: pd.Series, kind: str, fmt: str) -> pd.Series:
             raise ValueError(f"{values[bad].iloc[0]!r} is not true or false")
         return flags.astype("boolean")
     if fmt == "csv":  # text -> number through Arrow's parser: exact, unlike pd.to_numeric
-        return pd.Series(pd.array(values, dtype="string[pyarrow]").astype(_DTYPES[kind]), index=values.index)
-    return values.astype(_DTYPES[kind])
+        return pd.Series(pd.array(values, dtype="string[pyarrow]").astype(DTYPES[kind]), index=values.index)
+    return values.astype(DTYPES[kind])
 
 
 def _as_list(value: Any) -> list[str]:

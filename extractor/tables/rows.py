@@ -257,7 +257,8 @@ TABLES: dict[str, tuple[dict[str, str], Callable[[DocContext], Iterable[dict[str
 }
 ALL_COLUMNS = {"documents": DOCUMENT_COLUMNS, **{name: cols for name, (cols, _) in TABLES.items()}}
 
-_DTYPES = {"str": "string", "int": "Int64", "float": "Float64", "bool": "boolean", "list": "object"}
+# column kind -> pandas dtype (to_frame builds with these; read_table reads back to them)
+DTYPES = {"str": "string", "int": "Int64", "float": "Float64", "bool": "boolean", "list": "object"}
 
 
 def to_frame(rows: list[dict[str, Any]], columns: dict[str, str]) -> pd.DataFrame:
@@ -267,7 +268,7 @@ def to_frame(rows: list[dict[str, Any]], columns: dict[str, str]) -> pd.DataFram
         if kind == "list":
             frame[name] = [list(v) if isinstance(v, (list, tuple, np.ndarray)) else [] for v in frame[name]]
         else:
-            frame[name] = frame[name].astype(_DTYPES[kind])
+            frame[name] = frame[name].astype(DTYPES[kind])
     return frame
 
 
