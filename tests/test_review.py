@@ -101,7 +101,13 @@ def run(tmp_path_factory) -> Path:
     _append(out, "mentions", mentions, ["doc_id", "start", "end", "label"])
     start, end = _offsets(TEXTS["trial"], "[1,2]")
     _append(out, "citations", [{"doc_id": "trial", "sent_id": 0, "start": start, "end": end, "text": "[1,2]",
-                                "refs": "1;2", "style": "numeric"}], ["doc_id", "start", "end"])
+                                "refs": "1;2", "style": "numeric", "ref_ids": "r1;r2"}], ["doc_id", "start", "end"])
+    _append(out, "references", [
+        {"doc_id": "trial", "ref_id": "r1", "label": "1", "authors": "Sigtermans MJ;van Hilten JJ", "year": 2009,
+         "title": "Ketamine produces effective and long-term pain relief", "journal": "Pain", "volume": "145",
+         "pages": "304-311", "raw": "1. Sigtermans MJ, van Hilten JJ. Ketamine produces ..."},
+        {"doc_id": "trial", "ref_id": "r2", "label": "2", "authors": "Lee C", "year": 2004, "year_suffix": "b",
+         "title": "A second trial", "raw": "2. Lee C. A second trial."}], ["doc_id", "ref_id"])
     start, end = _offsets(TEXTS["trial"], "Ketamine")
     _append(out, "regimens", [{"doc_id": "trial", "sent_id": 0, "drug": "Ketamine", "dose": "0.35 mg/kg/h",
                                "route": None, "frequency": None, "duration": "4.2 days", "sample_size": "30 patients",
@@ -307,6 +313,21 @@ def test_spans_are_highlighted_with_overlaps(page):
     assert js(page, "return arguments[0].style.backgroundImage.split('linear-gradient').length - 1", both[0]) == 2
     legend = [c.text for c in page.find_elements("css selector", "#legend .chip")]
     assert {"DRUG", "DOSE", "CITATION"} <= set(legend)
+
+
+def test_a_marker_shows_the_references_it_cites(page):
+    open_doc(page, "trial")
+    marker = next(m for m in page.find_elements("css selector", "#doc-text .m") if m.text == "[1,2]")
+    title = marker.get_attribute("title")
+    assert "cites [1] Sigtermans MJ, van Hilten JJ (2009). Ketamine produces effective" in title
+    assert "cites [2] Lee C (2004b). A second trial" in title
+    marker.click()
+    cites = page.find_element("css selector", "#detail .span-card .cites")
+    lines = [r.text for r in cites.find_elements("css selector", ".reference")]
+    assert lines[0].startswith("[1] Sigtermans MJ, van Hilten JJ (2009). Ketamine") and "Pain 145 304-311" in lines[0]
+    assert len(lines) == 2
+    page.find_element("css selector", '#tabs [data-table="references"]').click()
+    assert "references (2)" in page.find_element("css selector", '#tabs [data-table="references"]').text
 
 
 def test_filter_a_table_and_jump_to_the_span(page):

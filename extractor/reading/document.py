@@ -15,6 +15,10 @@ class Document:
     source: str
     meta: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
+    # from the input's structure (a JATS <ref-list> and its <xref>s); None: none there, the
+    # reference list, if any, is found in the text
+    references: list | None = None
+    xrefs: list | None = None
 
     @property
     def ok(self) -> bool:

@@ -19,12 +19,23 @@ material, code, footnote groups, the reference list, glossaries, back sections (
 "Additional information": funding, author contributions), and sub-articles (decision letters,
 author responses).
 
+The reference list is not text to analyse but structure: `jats_article` returns it as Reference
+records (`extractor.references.jats`), with the place of every `<xref ref-type="bibr">` in the
+text and the `rid`s it names, so that citation markers resolve to the entries they point at.
+
 Parsed without network access, DTD loading or entity expansion (no XXE).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
+from extractor.references.record import Reference
+
 FORMULA_PLACEHOLDER = "[formula]"
+# brackets around a bibliographic xref's text while blocks are built (private-use characters,
+# removed from the text once the xrefs' offsets are known)
+_OPEN, _CLOSE = "\ue000", "\ue001"
 
 # elements whose text is one block (a `<p>` can hold blocks of its own, which split it)
 _TEXT_BLOCKS = frozenset({"p", "title", "term", "speaker", "verse-line", "attrib"})
@@ -51,7 +62,31 @@ def _local(tag) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
-def _blocks(element, out: list[str]) -> None:
+@dataclass
+class Xref:
+    """A bibliographic `<xref>` in the text: its offsets and the reference ids it names."""
+
+    start: int
+    end: int
+    rids: tuple[str, ...]
+
+
+@dataclass
+class JatsArticle:
+    text: str
+    references: list[Reference] = field(default_factory=list)
+    xrefs: list[Xref] = field(default_factory=list)
+
+
+class _Blocks(list):
+    """The text blocks in document order, and the rids of each bracketed xref in them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rids: list[tuple[str, ...]] = []
+
+
+def _blocks(element, out: _Blocks) -> None:
     """The blocks of a container, in document order."""
     in_foot = _local(element.tag) == "table-wrap-foot"
     for child in element:
@@ -62,7 +97,7 @@ def _blocks(element, out: list[str]) -> None:
             _blocks(child, out)
 
 
-def _paragraph(element, out: list[str]) -> None:
+def _paragraph(element, out: _Blocks) -> None:
     """A paragraph's visible text as one block; xrefs keep their text, formulas become the
     placeholder, and a block-level element inside it splits it where it stands."""
     parts: list[str] = []
@@ -92,6 +127,11 @@ def _paragraph(element, out: list[str]) -> None:
                     _blocks(child, out)
                 elif name == "break":
                     parts.append(" ")
+                elif name == "xref" and child.get("ref-type") == "bibr" and child.get("rid", "").strip():
+                    out.rids.append(tuple(child.get("rid").split()))
+                    parts.append(_OPEN)
+                    visit(child)
+                    parts.append(_CLOSE)
                 else:
                     visit(child)
             if child.tail:
@@ -101,12 +141,39 @@ def _paragraph(element, out: list[str]) -> None:
     flush()
 
 
+def _without_brackets(text: str, rids: list[tuple[str, ...]]) -> tuple[str, list[Xref]]:
+    """The text with the xref brackets removed, and each bracketed xref's offsets in it."""
+    parts: list[str] = []
+    xrefs: list[Xref] = []
+    at = length = 0
+    opened: int | None = None
+    for i, char in enumerate(text):
+        if char == _OPEN or char == _CLOSE:
+            parts.append(text[at:i])
+            length += i - at
+            at = i + 1
+            if char == _OPEN:
+                opened = length
+            elif opened is not None and len(xrefs) < len(rids):
+                xrefs.append(Xref(opened, length, rids[len(xrefs)]))
+                opened = None
+    parts.append(text[at:])
+    return "".join(parts), xrefs
+
+
 def jats_text(data: bytes) -> str:
-    """Title, abstract, body and back-matter prose of a PMC/JATS article, one block per line pair.
+    """Title, abstract, body and back-matter prose of a PMC/JATS article, one block per line pair."""
+    return jats_article(data).text
+
+
+def jats_article(data: bytes) -> JatsArticle:
+    """The article's prose (see the module docstring), its references and its xrefs.
 
     Parsed without network access, DTD loading or entity expansion (no XXE).
     """
     from lxml import etree
+
+    from extractor.references.jats import jats_references
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                              dtd_validation=False, huge_tree=False, remove_comments=True, remove_pis=True)
@@ -116,7 +183,7 @@ def jats_text(data: bytes) -> str:
         raise ValueError(f"not well-formed XML: {e}".splitlines()[0]) from e
     if root is None or _local(root.tag) != "article":
         raise ValueError(f"not a JATS article (root element <{_local(getattr(root, 'tag', ''))}>)")
-    blocks: list[str] = []
+    blocks = _Blocks()
     meta = root.find(".//{*}front/{*}article-meta")
     if meta is None:
         meta = root.find(".//article-meta")
@@ -138,4 +205,9 @@ def jats_text(data: bytes) -> str:
                 _blocks(child, blocks)
     if not blocks:
         raise ValueError("JATS article without title, abstract or body text")
-    return "\n\n".join(blocks) + "\n"
+    text = "\n\n".join(blocks) + "\n"
+    if _OPEN in text or _CLOSE in text:
+        text, xrefs = _without_brackets(text, blocks.rids)
+    else:
+        xrefs = []
+    return JatsArticle(text, jats_references(root), xrefs)

@@ -51,7 +51,7 @@ from typing import TypeVar
 
 from extractor.errors import DocumentError, UsageError
 from extractor.reading.document import Document
-from extractor.reading.jats import jats_text
+from extractor.reading.jats import jats_article, jats_text
 from extractor.reading.pdf import pdf_text
 
 DEFAULT_MAX_BYTES = 20_000_000
@@ -363,22 +363,35 @@ def item_text(item: Item, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
         if not isinstance(item.data, str) or not item.data.strip():
             raise ValueError("empty text")
         return item.data
-    data = item.data if isinstance(item.data, bytes) else b""
-    if item.gz:
-        data = _gunzip(data, max_bytes)
+    if item.kind == "jats":
+        return jats_text(_jats_bytes(item, max_bytes))
+    data = _item_bytes(item, max_bytes)
     if item.kind == "pdf":
         return pdf_text(data)
-    if item.kind == "jats":
-        if not data.strip():
-            raise ValueError("empty file")
-        return jats_text(data)
     return decode(data, max_bytes)
 
 
+def _item_bytes(item: Item, max_bytes: int) -> bytes:
+    data = item.data if isinstance(item.data, bytes) else b""
+    return _gunzip(data, max_bytes) if item.gz else data
+
+
+def _jats_bytes(item: Item, max_bytes: int) -> bytes:
+    data = _item_bytes(item, max_bytes)
+    if not data.strip():
+        raise ValueError("empty file")
+    return data
+
+
 def to_document(item: Item, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Item -> Document; an unreadable one carries its one-line reason in `error`."""
+    """Item -> Document; an unreadable one carries its one-line reason in `error`. A JATS
+    article's Document also carries its reference list and xrefs."""
     meta = {"content_hash": item.content_hash}
     try:
+        if item.kind == "jats" and not item.error:
+            article = jats_article(_jats_bytes(item, max_bytes))
+            return Document(item.id, article.text, item.source, meta,
+                            references=article.references, xrefs=article.xrefs)
         return Document(item.id, item_text(item, max_bytes), item.source, meta)
     except (OSError, ValueError, MemoryError) as e:
         return Document(item.id, "", item.source, meta, error=_reason(e))

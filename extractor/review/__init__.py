@@ -28,10 +28,10 @@ from extractor.tables.writers import REVIEW_PAGE
 
 PACKAGE = "extractor.review"
 # tables shown, in tab order; the page copes with any of them missing
-REVIEW_TABLES = ("mentions", "regimens", "claims", "citations")
+REVIEW_TABLES = ("mentions", "regimens", "claims", "citations", "references")
 # columns that hold lists (`;`-joined strings in CSV/XLSX, real lists in Parquet/JSONL)
 LIST_COLUMNS = frozenset({"refs", "drugs", "doses", "durations", "outcomes", "sample_sizes", "citations",
-                          "timepoints"})
+                          "timepoints", "ref_ids", "authors"})
 _MARKER = re.compile(r"\{\{(TITLE|CSP|CSS|JS|PAYLOAD|TEXTS)\}\}")
 
 

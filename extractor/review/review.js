@@ -6,7 +6,7 @@
 
   const $ = (id) => document.getElementById(id);
   const P = JSON.parse($('payload').textContent);
-  const TABLE_NAMES = ['mentions', 'regimens', 'claims', 'citations'];
+  const TABLE_NAMES = ['mentions', 'regimens', 'claims', 'citations', 'references'];
   const PAGE_SIZE = 100;
   const COLLATE = new Intl.Collator(undefined, { numeric: true }).compare;
   const ROW_HEIGHT = 28;
@@ -83,6 +83,21 @@
     t.columns.forEach((c, j) => { o[c] = t.rows[i][j]; });
     return o;
   };
+  // a reference as one line, for the citation markers that resolve to it
+  const REFERENCE_LINES = new Map();
+  if (TABLES.references) {
+    TABLES.references.rows.forEach((_, i) => {
+      const o = rowObj(TABLES.references, i);
+      const authors = o.authors || [];
+      const who = authors.length > 3 ? authors.slice(0, 3).join(', ') + ' et al.' : authors.join(', ');
+      const year = isBlank(o.year) ? '' : ` (${o.year}${o.year_suffix || ''})`;
+      const where = [o.journal, o.volume, o.pages].filter((v) => !isBlank(v)).join(' ');
+      const line = [(who + year).trim(), o.title, where, o.doi ? 'doi:' + o.doi : null]
+        .filter((v) => !isBlank(v)).join('. ');
+      REFERENCE_LINES.set(`${o.doc_id}\u0000${o.ref_id}`, (o.label ? `[${o.label}] ` : '') + (line || o.raw || o.ref_id));
+    });
+  }
+  const referenceLines = (docId, ids) => (ids || []).map((id) => REFERENCE_LINES.get(`${docId}\u0000${id}`) || id);
   const DOCS = P.documents;
   const DOC_INDEX = new Map(DOCS.map((d, i) => [d.id, i]));
 
@@ -157,7 +172,7 @@
       if (o.start === null || o.end === null) continue;
       const key = `${o.start}:${o.end}:CITATION`;
       const attrs = {};
-      ['refs', 'style', 'sent_id'].forEach((a) => { if (!isBlank(o[a])) attrs[a] = o[a]; });
+      ['refs', 'style', 'sent_id', 'ref_ids'].forEach((a) => { if (!isBlank(o[a])) attrs[a] = o[a]; });
       if (seen.has(key)) Object.assign(seen.get(key).attrs, attrs);
       else {
         const s = { key, start: o.start, end: o.end, label: 'CITATION', text: o.text, attrs, table: 'citations', row: r };
@@ -331,7 +346,8 @@
     if (ending.length) seg.dataset.tags = ending.join(' ');
     seg.title = covering.map((s) => `${s.label} [${s.status}] ${s.text}` +
       (s.attrs.norm_value !== undefined ? ` = ${s.attrs.norm_value} ${s.attrs.norm_unit || ''}` : '') +
-      (s.attrs.concept_id ? ` (${s.attrs.concept_id})` : '')).join('\n');
+      (s.attrs.concept_id ? ` (${s.attrs.concept_id})` : '') +
+      referenceLines(DOCS[current] && DOCS[current].id, s.attrs.ref_ids).map((line) => '\n  cites ' + line).join('')).join('\n');
   }
   function segmentAt(u) {  // the segment holding JS index u (binary search)
     let lo = 0;
@@ -386,6 +402,8 @@
         el('span', { class: 'muted' }, `${s.start}\u2013${s.end}` + (s.label !== s.origLabel ? ` \u00b7 was ${s.origLabel}` : ''))),
       el('div', { class: 'quote' }, s.text),
       dl(SPAN_ATTRS.map((a) => [a, s.attrs[a]])),
+      isBlank(s.attrs.ref_ids) ? null : el('div', { class: 'cites' }, el('div', { class: 'muted' }, 'cites'),
+        referenceLines(DOCS[current] && DOCS[current].id, s.attrs.ref_ids).map((line) => el('div', { class: 'reference' }, line))),
       el('div', { class: 'actions' }, actions, labelSelect));
     card.style.borderLeftColor = rgba(s.label, 1);
     return card;
@@ -566,7 +584,7 @@
     if (t.name === 'claims') { const x = (state.claims[id] || {})[`${o.start}:${o.end}`]; return (x && x.status) || 'pending'; }
     return null;
   }
-  const hasReview = (t) => t.name !== 'regimens';
+  const hasReview = (t) => t.name !== 'regimens' && t.name !== 'references';
   function tableColumns(t) { return hasReview(t) ? [...t.columns, 'review'] : t.columns; }
   function cell(t, r, c) { return c === 'review' ? reviewColumn(t, r) : t.rows[r][t.col[c]]; }
   function drawTabs() {
@@ -674,7 +692,7 @@
   function goldSpan(s) {
     const g = { start: s.start, end: s.end, label: s.label, text: s.text };
     Object.entries(s.attrs).forEach(([k, v]) => {
-      if (k === 'sent_id' || k === 'source') return;
+      if (k === 'sent_id' || k === 'source' || k === 'ref_ids') return;
       if (s.label !== s.origLabel && !LABEL_FREE_ATTRS.includes(k)) return;
       g[k] = v;
     });

@@ -21,6 +21,7 @@ from extractor.pipeline.extensions import get_attrs
 from extractor.pipeline.spans import labelled_spans
 from extractor.reading.document import Document
 from extractor.reading.normalize import OffsetMap
+from extractor.references.document import reference_index
 
 # column -> kind: str | int | float | bool | list
 DOCUMENT_COLUMNS = {
@@ -40,6 +41,14 @@ MENTION_COLUMNS = {
 CITATION_COLUMNS = {
     "doc_id": "str", "sent_id": "int", "start": "int", "end": "int", "text": "str",
     "refs": "list", "style": "str",
+    "ref_ids": "list",  # the `references` entries the marker cites (empty: none found)
+}
+REFERENCE_COLUMNS = {
+    "doc_id": "str", "ref_id": "str", "label": "str", "authors": "list", "year": "int",
+    "year_suffix": "str", "title": "str", "journal": "str", "volume": "str", "pages": "str",
+    "doi": "str", "pmid": "str",
+    "start": "int", "end": "int",  # the entry in the original text; empty where it came from XML
+    "raw": "str",
 }
 CLAIM_COLUMNS = {
     "doc_id": "str", "sent_id": "int", "start": "int", "end": "int", "text": "str", "claim_type": "str",
@@ -180,9 +189,21 @@ def claim_rows(ctx: DocContext) -> Iterable[dict[str, Any]]:
 
 
 def citation_rows(ctx: DocContext) -> Iterable[dict[str, Any]]:
+    index = reference_index(ctx.document)
     for span in ctx.doc.spans.get("citations", []):
-        yield {**ctx.locate(span), "refs": [str(r) for r in (span._.refs or [])],
-               "style": span._.style}
+        place = ctx.locate(span)
+        refs = [str(r) for r in (span._.refs or [])]
+        ref_ids = index.resolve(place["start"], place["end"], refs, span._.style, ctx.document.text)
+        yield {**place, "refs": refs, "style": span._.style, "ref_ids": ref_ids}
+
+
+def reference_rows(ctx: DocContext) -> Iterable[dict[str, Any]]:
+    """The document's reference list, once (with its first piece)."""
+    if ctx.char_offset:
+        return
+    for reference in reference_index(ctx.document).references:
+        row = reference.row()
+        yield {column: ctx.document.id if column == "doc_id" else row[column] for column in REFERENCE_COLUMNS}
 
 
 def abbreviation_rows(ctx: DocContext) -> Iterable[dict[str, Any]]:
@@ -254,6 +275,7 @@ TABLES: dict[str, tuple[dict[str, str], Callable[[DocContext], Iterable[dict[str
     "claims": (CLAIM_COLUMNS, claim_rows),
     "abbreviations": (ABBREVIATION_COLUMNS, abbreviation_rows),
     "regimens": (REGIMEN_COLUMNS, regimen_rows),
+    "references": (REFERENCE_COLUMNS, reference_rows),
 }
 ALL_COLUMNS = {"documents": DOCUMENT_COLUMNS, **{name: cols for name, (cols, _) in TABLES.items()}}
 
@@ -266,7 +288,8 @@ def to_frame(rows: list[dict[str, Any]], columns: dict[str, str]) -> pd.DataFram
     frame = pd.DataFrame(rows, columns=list(columns))
     for name, kind in columns.items():
         if kind == "list":
-            frame[name] = [list(v) if isinstance(v, (list, tuple, np.ndarray)) else [] for v in frame[name]]
+            frame[name] = pd.Series([list(v) if isinstance(v, (list, tuple, np.ndarray)) else []
+                                     for v in frame[name]], index=frame.index, dtype="object")
         else:
             frame[name] = frame[name].astype(DTYPES[kind])
     return frame
