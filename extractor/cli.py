@@ -163,6 +163,33 @@ def extract(
 
 
 @app.command()
+def evidence(
+    paths: Annotated[list[str], typer.Argument(help="The documents, as for extract (files, folders, globs, -).")],
+    prompts: Annotated[Path, typer.Option(
+        "--prompts", "-p", help="CSV with prompt_id, doc_id, intervention, comparator, outcome.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the answers table.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv | parquet | jsonl | xlsx")] = "csv",
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an answers table already there.")] = False,
+    models: Annotated[Path | None, typer.Option(  # noqa: UP007
+        "--models", help="A folder from `claimx train evidence` (default: the shipped models).")] = None,
+) -> None:
+    """Answer evidence prompts: did the intervention increase, decrease or not change the outcome
+    against the comparator, and which passage says so.
+
+    Example: claimx evidence papers/ --prompts prompts.csv --out answers/
+    """
+    from extractor.evidence.job import run
+
+    try:
+        path, rows = run(paths, prompts, out, fmt, overwrite, models)
+    except ClaimxError as e:
+        fail(str(e))
+    failed = sum(r["status"] == "error" for r in rows)
+    err.print(f"{len(rows)} prompts, {failed} failed -> {path}", markup=False, highlight=False)
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
 def models() -> None:
     """List the pipelines claimx can use: shipped ones and installed spaCy packages.
 
@@ -411,6 +438,42 @@ def train_direction(
     for split, accuracy in meta["accuracy"].items():
         typer.echo(f"{split}\taccuracy {accuracy:.3f}")
     typer.echo(f"{len(model.weights)} weights -> {out}")
+
+
+@train_app.command("evidence")
+def train_evidence(
+    train: Annotated[Path, typer.Option(help="Evidence Inference JSONL (articles, prompts, EVIDENCE spans).")] = Path(
+        "../shared/data/evidence_inference/train.jsonl"),
+    dev: Annotated[Path, typer.Option(help="Held-out JSONL scored after training.")] = Path(
+        "../shared/data/evidence_inference/dev.jsonl"),
+    out: Annotated[Path, typer.Option(help="Folder for effect.json and passage.json.")] = Path("models/evidence"),
+    c: Annotated[float, typer.Option("--c", help="Inverse L2 regularisation strength.")] = 0.1,
+    min_count: Annotated[int, typer.Option(help="Drop features seen fewer times in training.")] = 2,
+    swap: Annotated[bool, typer.Option(
+        "--swap", help="Also train the effect model on every prompt asked the other way round.")] = False,
+) -> None:
+    """Train the two models `claimx evidence` uses: the effect model (a passage's increase /
+    decrease / no_change for a prompt) and the passage ranker (which sentence answers a prompt).
+
+    Example: claimx train evidence --train evidence_inference/train.jsonl --out models/evidence
+    """
+    from extractor.evidence.job import split_sentences
+    from extractor.learning.effect_model import train as train_effect
+    from extractor.learning.effect_model import train_ranker
+
+    held_out = dev if dev.exists() else None
+    try:
+        model, meta = train_effect(train, held_out, c=c, min_count=min_count, swap=swap)
+        ranker, ranker_meta = train_ranker(train, held_out, split_sentences, c=c, min_count=min_count)
+    except ClaimxError as e:
+        fail(str(e))
+    model.save(out / "effect.json")
+    ranker.save(out / "passage.json")
+    for split, scores in meta["scores"].items():
+        typer.echo(f"{split}\teffect accuracy {scores['accuracy']:.3f} ({scores['passages']} passages)")
+    for split, found in ranker_meta["top_sentence_is_evidence"].items():
+        typer.echo(f"{split}\ttop-ranked sentence is evidence {found:.3f}")
+    typer.echo(f"{len(model.weights)} + {len(ranker.weights)} weights -> {out}")
 
 
 def main(argv: list[str] | None = None) -> None:

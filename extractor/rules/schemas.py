@@ -367,3 +367,13 @@ class TokenizerFile(Schema):
     unit_abbreviations: UniqueWords
     compound_heads: UniqueWords
     keep_prefixes: UniqueWords
+
+
+class EvidenceFile(Schema):
+    """evidence.json: words that do not tell arms apart, change words, windows."""
+
+    generic_words: UniqueWords
+    increase: UniqueWords
+    decrease: UniqueWords
+    cue_window: PositiveInt
+    short_passage_chars: PositiveInt

@@ -1,0 +1,144 @@
+"""`claimx evidence`: a prompt's arms masked in the text, the effect the passage states for the
+intervention against the comparator, the passage chosen from an article, the verb and its errors."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from extractor.cli import app
+from extractor.errors import UsageError
+from extractor.evidence.answer import Prompt, answer, significant
+from extractor.evidence.arms import Arms, mask
+from extractor.evidence.features import significance
+from extractor.evidence.job import load_models, read_prompts
+from tests.conftest import DATA, require_shared
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def models():
+    return load_models()
+
+
+MASKS = [
+    ("Pain scores were lower with ketamine than with placebo.", ("ketamine 0.5 mg/kg", "placebo", "pain scores"),
+     "OUTC were lower with INTV than with COMP ."),
+    # only the word the arms do not share names each arm
+    ("Telemonitoring reduced fatigue more than education did.",
+     ("pain education plus telemonitoring", "pain education alone", "fatigue"),
+     "INTV reduced OUTC more than education did."),
+    # an abbreviation the text defines names the arm whose words its long form shares
+    # (`fractionation`, in both arms, names neither)
+    ("Patients on accelerated fractionation (AF) received tube feeding more often; AF also ...",
+     ("conventional fractionation", "accelerated fractionation", "tube feeding"),
+     "Patients on COMP fractionation ( COMP ) received OUTC more often; COMP also ..."),
+    # long words match by their stem
+    ("Patients given gabapentinoids slept longer than controls.", ("gabapentin", "placebo", "sleep duration"),
+     "Patients given INTV slept longer than controls."),
+]
+
+
+@pytest.mark.parametrize("text, prompt, expected", MASKS, ids=["plain", "shared-words", "abbreviation", "stem"])
+def test_mask(text, prompt, expected):
+    assert " ".join(mask(text, Arms.of(*prompt, text)).split()) == expected
+
+
+EFFECTS = [
+    ("Pain scores were significantly lower in the ketamine group than in the placebo group (p = 0.03).",
+     ("ketamine", "placebo", "pain scores"), "decrease", True),
+    ("There was no significant difference in pain scores between ketamine and placebo (p = 0.41).",
+     ("ketamine", "placebo", "pain scores"), "no_change", False),
+    ("Mortality at 30 days was higher with early surgery than with delayed surgery (12% vs 6%, P < 0.01).",
+     ("early surgery", "delayed surgery", "mortality at 30 days"), "increase", True),
+]
+
+
+@pytest.mark.parametrize("text, prompt, effect, is_significant", EFFECTS)
+def test_effect_of_a_passage(models, text, prompt, effect, is_significant):
+    row = answer(Prompt("1", "d", *prompt), text, [], *models)
+    assert (row["effect"], row["significant"]) == (effect, is_significant)
+    assert row["text"] == text and (row["start"], row["end"]) == (0, len(text)) and 0 < row["score"] <= 1
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("p < 0.05 and P = 0.001", "sig"), ("p = 0.38", "ns"), ("p < 0.01, p = 0.20", "both"), ("no p-value", "none"),
+    ("(P>0.05)", "ns"), ("p-value = 0.04", "sig"),
+])
+def test_significance(text, expected):
+    assert significance(text) == expected
+
+
+def test_significant_without_a_p_value_needs_the_word_unnegated():
+    assert significant("X significantly reduced Y.", "decrease") is True
+    assert significant("X did not significantly reduce Y.", "decrease") is None
+    assert significant("anything", "no_change") is False
+
+
+def test_a_passage_naming_nothing_of_the_prompt_is_unknown(models):
+    row = answer(Prompt("1", "d", "ketamine", "placebo", "pain"), "The weather was fine.", [], *models)
+    assert row["effect"] == "unknown" and row["start"] is None
+
+
+ARTICLE = ("Introduction\n\nChronic postoperative pain is common and hard to treat. Ketamine, an NMDA "
+           "receptor antagonist, has been proposed to prevent it, but trials are small and disagree. "
+           "We compared it with placebo after knee replacement.\n\n"
+           "Methods\n\nPatients were randomised to ketamine or placebo. Pain was scored daily on a visual "
+           "analogue scale. Sample size was computed for a difference of 2 points.\n\nResults\n\n"
+           "Sixty patients were enrolled. Baseline characteristics were similar. Pain scores at 24 hours "
+           "were significantly lower with ketamine than with placebo (3.1 vs 5.2, p = 0.002). Nausea did "
+           "not differ between groups (p = 0.61).\n\nDiscussion\n\nKetamine is an old drug. Future work may "
+           "tell more.\n")
+
+
+def test_the_answering_sentence_is_chosen_from_an_article(tmp_path):
+    (tmp_path / "trial.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "other.txt").write_text("An unrelated note.", encoding="utf-8")
+    prompts = tmp_path / "prompts.csv"
+    with prompts.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["prompt_id", "doc_id", "intervention", "comparator", "outcome"])
+        w.writerow(["p1", "trial", "ketamine", "placebo", "pain scores at 24 hours"])
+        w.writerow(["p2", "trial", "ketamine", "placebo", "nausea"])
+        w.writerow(["p3", "missing", "ketamine", "placebo", "pain"])
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["evidence", str(tmp_path / "trial.txt"), str(tmp_path / "other.txt"),
+                                 "--prompts", str(prompts), "--out", str(out), "--format", "jsonl"])
+    assert result.exit_code == 1, result.output  # 1: a prompt's document is missing
+    rows = {r["prompt_id"]: r for r in map(json.loads, (out / "answers.jsonl").open(encoding="utf-8"))}
+    assert rows["p1"]["effect"] == "decrease" and rows["p1"]["significant"] is True
+    assert rows["p1"]["text"].startswith("Pain scores at 24 hours were significantly lower")
+    assert ARTICLE[rows["p1"]["start"]:rows["p1"]["end"]] == rows["p1"]["text"]
+    assert rows["p2"]["effect"] == "no_change" and rows["p2"]["text"].startswith("Nausea did not differ")
+    assert rows["p3"]["status"] == "error" and "'missing' is not among the inputs" in rows["p3"]["error"]
+    # the table is not silently replaced
+    again = runner.invoke(app, ["evidence", str(tmp_path / "trial.txt"), "--prompts", str(prompts),
+                                "--out", str(out), "--format", "jsonl"])
+    assert again.exit_code == 2 and "--overwrite" in again.output
+
+
+@pytest.mark.parametrize("content, message", [
+    ("prompt_id,doc_id,intervention,comparator\n1,a,x,y\n", "no column outcome"),
+    ("prompt_id,doc_id,intervention,comparator,outcome\n1,a,x,,o\n", "line 2: empty comparator"),
+    ("prompt_id,doc_id,intervention,comparator,outcome\n", "no prompts"),
+])
+def test_bad_prompts_are_one_line_errors(tmp_path, content, message):
+    path = tmp_path / "prompts.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(UsageError, match=message):
+        read_prompts(path)
+    result = runner.invoke(app, ["evidence", str(path), "--prompts", str(path), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
+
+
+def test_effect_accuracy_on_evidence_inference_dev_passages(models):
+    """The shipped effect model on the dev split's gold passages (benchmarks/evidence_inference.py
+    reports it; docs/evidence.md records it): a drop shows a broken model or featurizer."""
+    from extractor.learning.effect_model import evaluate, read_examples
+
+    scores = evaluate(models[0], read_examples(require_shared(DATA / "evidence_inference" / "dev.jsonl")))
+    assert scores["passages"] == 372 and scores["accuracy"] >= 0.78
