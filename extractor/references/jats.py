@@ -25,6 +25,7 @@ _NOT_AUTHORS = frozenset({"editor", "translator", "guest-editor", "compiler", "c
                           "inventor", "assignee"})
 
 
+_BOOKS = frozenset({"book", "thesis", "report", "monograph"})
 _AFTER_AUTHORS = frozenset({"article-title", "chapter-title", "source", "part-title"})
 
 
@@ -178,9 +179,9 @@ def reference(ref, position: int) -> Reference | None:
     year, suffix = _year(citation)
     title = _title(_first(citation, "article-title") or _first(citation, "chapter-title"))
     source = _first(citation, "source")
-    if title is None and source is not None and (citation.get("publication-type") or
-                                                 citation.get("citation-type")) in ("book", "thesis"):
-        title, source = source, None
+    kind = citation.get("publication-type") or citation.get("citation-type")
+    if title is None and source is not None and (kind in _BOOKS or _first(citation, "publisher-name")):
+        title, source = source, None  # a book, report or thesis: its source is its title
     record = Reference(
         ref_id=ref.get("id") or f"r{position}", raw="", label=label.rstrip(".") if label else None,
         authors=_authors(citation), year=year, year_suffix=suffix, title=title, journal=source,
