@@ -36,7 +36,8 @@ DATA_FILE = "references.json"
 UPPER = "A-ZÀ-ÖØ-ÞĀĆČĎĐĘĚĹĽŁŃŇŐŒŔŘŚŞŠŢŤŮŰŹŻŽ"
 DASH = "-–—‒−"
 NUMBERING = r"(?:(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVXLC]{1,6}\.)[ \t]+)?"
-CAPTION = r"(?:Table|TABLE|Figure|FIGURE|Fig\.|Supplementary|SUPPLEMENTARY|Appendix|APPENDIX)\s+(?:[A-Z]?\d+|[IVX]+)\b"
+CAPTION = (r"(?:Table|TABLE|Figure|FIGURE|Fig\.|Supplementary|SUPPLEMENTARY|Appendix|APPENDIX)"
+           r"\s+(?:[A-Z]?\d+|[IVX]+|[A-Z])\b")
 LABEL_FORMS = {  # marker at a line start -> the regex of the marker (group 1: the number)
     "bracket": r"\[(\d{1,4})\]",
     "paren": r"\((\d{1,4})\)",
@@ -65,7 +66,8 @@ class Rules:
         word = rf"[{UPPER}][^\W\d_]*(?:['’\-][^\W\d_]+)*"
         particle = rf"(?:(?i:{alternation(data['name_particles'])})\s+)"
         lower_start = r"(?:d['’]|O['’])?"  # d'Alembert, O'Brien
-        surname = rf"{particle}{{0,3}}{lower_start}{word}(?:[ ]{particle}{{0,3}}{word})?"
+        word2 = rf"[{UPPER}](?=[^\W\d_]*[^\W\d_{UPPER}])[^\W\d_]*(?:['’\-][^\W\d_]+)*"  # not `RB`
+        surname = rf"{particle}{{0,3}}{lower_start}{word}(?:[ ]{particle}{{0,3}}{word2})?"
         init_plain = rf"(?:[{UPPER}][a-z]?){{1,4}}(?![\w'’]|\.\w)"
         init_dots = rf"[{UPPER}][a-z]?\.(?:[ \-]?[{UPPER}][a-z]?\.)*(?:[ \-]?[{UPPER}](?=\s*[,;]))?"
         initials = rf"(?:{init_dots}|{init_plain})"
@@ -76,7 +78,10 @@ class Rules:
             "given_first": re.compile(rf"(?P<i>{init_dots})\s*(?P<s>{surname})(?![\w])"),
         }
         conj = alternation(data["conjunctions"])
-        self.name_sep = re.compile(rf"\s*[,;]\s*(?:(?:{conj})\s+)?|\s+(?:{conj})\s+|\s*,?\s*(?:\.\.\.|…)\s*")
+        self.name_sep = re.compile(rf"\s*,?\s*(?:\.\.\.|…)\s*|\s*[,;]\s*(?:(?:{conj})\s+)?|\s+(?:{conj})\s+")
+        # `..., Wortman, J. R., … Human Microbiome Consortium. (2010)`: a group after the names
+        self.trailing_group = re.compile(
+            rf"\s*,?\s*(?:\.\.\.|…|&|and)\s*(?P<g>[{UPPER}][^\d().?!]{{1,120}}?)\.?\s*(?=\(\s*(?:1[5-9]|20)\d\d)")
         self.et_al = re.compile(rf"\s*,?\s*(?:{alternation(data['et_al'])})", re.IGNORECASE)
         # where an author-year entry starts a line: a surname, then `, X.` or ` XY,`
         self.entry_start = re.compile(
@@ -98,8 +103,8 @@ class Rules:
         self.pmid_tail = re.compile(r"(?:^|[\s.])(?P<p>\d{7,8})\.?\s*$")
         self.trailer = re.compile(rf"(?:{alternation(data['trailer_markers'])}|https?://|www\.)", re.IGNORECASE)
         self.vol_pages = re.compile(
-            rf"(?<![\w.])(?P<v>\d{{1,5}}[A-Za-z]?)\s*(?:\(\s*[^()]{{1,20}}\))?\s*[:,]?\s*(?:pp?\.\s*)?"
-            rf"(?P<p>[eES]?\d+(?:\s*[{DASH}]\s*[eES]?\d+)?)(?![\w])")
+            rf"(?<![\w.])(?P<v>\d{{1,5}}[A-Za-z]?)(?!\d)\s*(?:\(\s*[^()]{{1,20}}\))?\s*[:,]?\s*(?:pp?\.\s*)?"
+            rf"(?P<p>[A-Za-z]{{0,2}}\d+(?:\s*[{DASH}]\s*[A-Za-z]{{0,2}}\d+)?)(?![\w])")
         self.pages_only = re.compile(rf"\bpp?\.\s*(?P<p>\d+(?:\s*[{DASH}]\s*\d+)?)")
         self.chapter = re.compile(r"[Ii]n:\s|In\s(?=.*\b(?:[Ee]ds?\b|[Ee]ditors?\b))")
 
@@ -192,7 +197,9 @@ def _numbered(text: str, lines: list[tuple[int, int]], r: Rules) -> list[tuple[s
         first = None
         for ls in heads:
             m = form.match(text, ls[0], ls[1])
-            if m and int(m.group(1)) <= r.max_first_label and (first is None or int(m.group(1)) == 1):
+            # `(2001). Title` at a line start is a year: a list starts low, except `[12]`
+            limit = r.max_label if name == "bracket" else r.max_first_label
+            if m and int(m.group(1)) <= limit and (first is None or int(m.group(1)) == 1):
                 first = (ls, m)
                 if int(m.group(1)) == 1:
                     break
@@ -232,7 +239,9 @@ def _author_year(text: str, lines: list[tuple[int, int]], r: Rules) -> list[tupl
     if not filled:
         return []
     starts = {ls for ls in filled if r.entry_start.match(text, ls[0], ls[1])}
-    per_line = len(starts) >= 0.6 * len(filled)
+    paragraphs = sum(1 for a, b in zip(lines, lines[1:]) if a[1] <= a[0] < b[0] < b[1]) + 1
+    # entries in paragraphs: a line inside one starts an entry only as in wrapped text
+    per_line = paragraphs < 2 and len(starts) >= 0.6 * len(filled)
     indent = min(_indent(text, ls) for ls in filled)
     out: list[list[int]] = []
     previous = None  # the line before, None after a blank line
@@ -273,11 +282,14 @@ def _indent(text: str, ls: tuple[int, int]) -> int:
 
 # ---------------------------------------------------------------- fields
 
+LINE_END_HYPHEN = re.compile(r"(?<=\w)-[ \t]*\n\s*(?=\w)")  # `long-\nterm`: the hyphen kept, the break dropped
+
+
 def _parse(text: str, n: int, label: str | None, start: int, end: int, r: Rules) -> Reference:
     raw = text[start:end]
     ref = Reference(ref_id=f"r{n}", raw=raw, label=label, start=start, end=end)
     try:
-        _fields(ref, " ".join(raw.split()), r)
+        _fields(ref, " ".join(LINE_END_HYPHEN.sub("-", raw).split()), r)
     except (IndexError, ValueError, re.error):  # odd text: the entry stays, its fields empty
         pass
     return ref
@@ -388,6 +400,10 @@ def _authors(s: str, r: Rules) -> tuple[list[str], int]:
             break
         authors.append(f"{_surname(nxt.group('s'))} {_initials(nxt.group('i'))}")
         pos = nxt.end()
+    group = r.trailing_group.match(s, pos)
+    if group:
+        authors.append(" ".join(group.group("g").split()))
+        return authors, group.end()
     et_al = r.et_al.match(s, pos)
     if et_al:
         pos = et_al.end()
@@ -467,5 +483,6 @@ def _subtitle(s: str, i: int, j: int) -> bool:
         return True
     if j > first_digit or IN_SOURCE.match(segment):
         return False
-    content = [w for w in segment.split() if w[:1].islower() and w.isalpha() and w not in FUNCTION_WORDS]
-    return len(content) >= 2 and any(c.isalpha() for c in s[j + 1:first_digit])
+    content = [w for w in segment.split() if w[:1].islower() and w.replace("'", "").replace("’", "").isalpha()
+               and w not in FUNCTION_WORDS]
+    return len(content) >= (1 if s[i] in "?!" else 2) and any(c.isalpha() for c in s[j + 1:first_digit])
