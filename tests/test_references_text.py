@@ -141,6 +141,23 @@ SPLITS = [
      "Banchereau, J., & Steinman, R. M. (1998). Dendritic cells and the\n"
      "control of immunity. Nature, 392, 245–252.",
      [None, None, None], ["Anklesaria", "Bakri", "Banchereau"]),
+    # one per line, entries without an author or an end stop among them
+    ("The R Project for Statistical Computing [http://www.R-project.org/]\nSourceForge\n"
+     "Aerts, J., & Law, A. (2009). Ruby for biologists. BMC Bioinformatics, 10, 221.\n"
+     "Bodenreider, O. (2004). The UMLS. Nucleic Acids Res, 32, D267–D270.\n"
+     "Chen, R., & Butte, A. J. (2007). AILUN. Nature Methods, 4, 879.",
+     [None] * 5, ["The R Project for Statistical Computing [http://www.R-project.org/]", "SourceForge", "Aerts",
+                  "Bodenreider", "Chen"]),
+    # wrapped: an entry that ends with a doi; a journal line `Glycoconj J, 23, ...` is no new entry
+    ("Allmann, S., & Baldwin, I. T. (2010a). Insects betray themselves in\n"
+     "nature to predators. Science, 329, 1075–1078.\n"
+     "https://doi.org/10.1111/j.1461-0248.2007.01123.x\n"
+     "Antonovics, J. (1992). Toward community genetics and the ecology of\n"
+     "plant resistance to herbivores and pathogens in the wild.\n"
+     "Glycoconj J, 23, 5–17.\n"
+     "Barbosa, P., & Hines, J. (2009). Associational resistance and\n"
+     "associational susceptibility. Annu Rev Ecol Evol Syst, 40, 1–20.",
+     [None] * 3, ["Allmann", "Antonovics", "Barbosa"]),
     # hanging indent marks continuation lines
     ("Smith, J. (2001). A title that runs on\n    Over the line. Pain, 1, 1–2.\nJones, K. (2002). Two. Pain, 2, 3–4.",
      [None, None], ["Smith", "Jones"]),

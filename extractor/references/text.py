@@ -23,6 +23,7 @@ odd text, and a text without a reference heading costs one regex search.
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import cache
 
@@ -68,7 +69,7 @@ class Rules:
         lower_start = r"(?:d['’]|O['’])?"  # d'Alembert, O'Brien
         word2 = rf"[{UPPER}](?=[^\W\d_]*[^\W\d_{UPPER}])[^\W\d_]*(?:['’\-][^\W\d_]+)*"  # not `RB`
         surname = rf"{particle}{{0,3}}{lower_start}{word}(?:[ ]{particle}{{0,3}}{word2})?"
-        init_plain = rf"(?:[{UPPER}][a-z]?){{1,4}}(?![\w'’]|\.\w)"
+        init_plain = rf"[{UPPER}][a-z]?(?:-?[{UPPER}][a-z]?){{0,3}}(?![\w'’]|\.\w)"  # AB, Th, K-M
         init_dots = rf"[{UPPER}][a-z]?\.(?:[ \-]?[{UPPER}][a-z]?\.)*(?:[ \-]?[{UPPER}](?=\s*[,;]))?"
         initials = rf"(?:{init_dots}|{init_plain})"
         suffix = r"(?:,?\s+(?:Jr|Sr|II|III|IV)\.?(?![\w]))?"
@@ -81,16 +82,16 @@ class Rules:
         self.name_sep = re.compile(rf"\s*,?\s*(?:\.\.\.|…)\s*|\s*[,;]\s*(?:(?:{conj})\s+)?|\s+(?:{conj})\s+")
         # `..., Wortman, J. R., … Human Microbiome Consortium. (2010)`: a group after the names
         self.trailing_group = re.compile(
-            rf"\s*,?\s*(?:\.\.\.|…|&|and)\s*(?P<g>[{UPPER}][^\d().?!]{{1,120}}?)\.?\s*(?=\(\s*(?:1[5-9]|20)\d\d)")
+            rf"\s*,?\s*(?:(?:\.\.\.|…|&|and)\s*)?(?P<g>[{UPPER}][^\d().?!]{{1,120}}?)\.?\s*(?=\(\s*(?:1[5-9]|20)\d\d)")
         self.et_al = re.compile(rf"\s*,?\s*(?:{alternation(data['et_al'])})", re.IGNORECASE)
         # where an author-year entry starts a line: a surname, then `, X.` or ` XY,`
         self.entry_start = re.compile(
-            rf"[ \t]*(?:{surname}(?:,\s*{init_dots}|,\s*{init_plain}[,.]|\s+{initials}\s*[,.(]|\s+{initials}$)"
+            rf"[ \t]*(?:{surname}(?:,\s*{init_dots}|,\s*{init_plain}[,.]|\s+{initials}\s*[,.(](?!\s*\d)|\s+{initials}$)"
             rf"|{init_dots}\s*{surname},"
             rf"|[{UPPER}][^\W\d_]+[^\n(]{{0,80}}?\(\s*(?:1[5-9]|20)\d\d[a-z]?\))")  # `World Health Assembly. (2011)`
         self.group_words = frozenset(data["group_words"])
         year = r"(?:1[5-9]|20)\d\d"
-        self.year_paren = re.compile(rf"\(\s*(?P<y>{year})(?P<x>[a-z])?(?:\s*[,;/][^()]{{0,40}})?\s*\)"
+        self.year_paren = re.compile(rf"\(\s*(?P<y>{year})(?P<x>[a-z])?\.?(?:\s*[,;/][^()]{{0,40}})?\s*\)"
                                      r"|\(\s*(?:n\.\s?d\.|in press|forthcoming|submitted)\s*\)", re.IGNORECASE)
         self.year_bare = re.compile(rf"(?P<y>{year})(?P<x>[a-z])?(?![\w])")
         self.year_any = re.compile(rf"(?<![\w/.\-])(?P<y>{year})(?P<x>[a-z])?(?![\w/])")
@@ -226,8 +227,8 @@ def _numbered(text: str, lines: list[tuple[int, int]], r: Rules) -> list[tuple[s
     return out
 
 
-CONTINUES = re.compile(r"(?:[,;:&(\[" + DASH + r"]|\b(?:and|of|the|in|for|on|with|to|a|an|et|by))$", re.IGNORECASE)
-TERMINAL = re.compile(r"(?:[.?!)\]\d]|\b[A-Za-z]\d+)$")
+CONTINUES = re.compile(r"(?:[" + DASH + r",;:&(\[]|\b(?:and|of|the|in|for|on|with|to|a|an|et|by))$", re.IGNORECASE)
+TERMINAL = re.compile(r"(?:[.?!)\]\d]|\b[A-Za-z]\d+|(?:https?://|www\.|\b10\.\d{4,9}/)\S+)$")  # ... 33-45. / doi
 
 
 def _author_year(text: str, lines: list[tuple[int, int]], r: Rules) -> list[tuple[str | None, int, int]]:
@@ -241,7 +242,9 @@ def _author_year(text: str, lines: list[tuple[int, int]], r: Rules) -> list[tupl
     starts = {ls for ls in filled if r.entry_start.match(text, ls[0], ls[1])}
     paragraphs = sum(1 for a, b in zip(lines, lines[1:]) if a[1] <= a[0] < b[0] < b[1]) + 1
     # entries in paragraphs: a line inside one starts an entry only as in wrapped text
-    per_line = paragraphs < 2 and len(starts) >= 0.6 * len(filled)
+    # one entry per line: most lines start like an entry, or nearly all end like one
+    terminal = sum(1 for ls in filled if TERMINAL.search(text, ls[0], ls[1]))
+    per_line = paragraphs < 2 and (len(starts) >= 0.6 * len(filled) or terminal >= 0.85 * len(filled))
     indent = min(_indent(text, ls) for ls in filled)
     out: list[list[int]] = []
     previous = None  # the line before, None after a blank line
@@ -379,27 +382,37 @@ def _initials(given: str) -> str:
 
 
 def _authors(s: str, r: Rules) -> tuple[list[str], int]:
-    """The author list at the start of `s` (`Surname Initials` each) and where it ends; a group
-    author where no personal name starts the entry."""
-    form = None
-    for name in ("vancouver", "comma", "given_first"):
-        m = r.name_forms[name].match(s)
-        if m and (name != "vancouver" or _not_title_words(m)):
-            form = r.name_forms[name]
-            break
-    if form is None:
-        return _group_author(s, r)
-    authors = [f"{_surname(m.group('s'))} {_initials(m.group('i'))}"]
+    """The author list at the start of `s` (`Surname Initials` each) and where it ends. A group
+    author stands alone (`World Health Organization.`), leads the names (`Genomes Project
+    Consortium, Abecasis GR, ...`), sits among them (`..., Wang W, SPARC Study Group, ...`) or
+    follows them (`..., Wortman JR, ... Human Microbiome Consortium. (2010)`)."""
+    authors: list[str] = []
+    pos = 0
+    lead = GROUP_LEAD.match(s)
+    if lead and _is_group(lead.group(1), r) and _first_name(s, lead.end(), r):
+        authors.append(" ".join(lead.group(1).split()))
+        pos = lead.end()
+    first = _first_name(s, pos, r)
+    if first is None:
+        return _group_author(s, r) if not authors else (authors, pos)
+    form, m = first
+    authors.append(f"{_surname(m.group('s'))} {_initials(m.group('i'))}")
     pos = m.end()
     while True:
         sep = r.name_sep.match(s, pos)
         if not sep:
             break
         nxt = form.match(s, sep.end())
-        if not nxt:
-            break
-        authors.append(f"{_surname(nxt.group('s'))} {_initials(nxt.group('i'))}")
-        pos = nxt.end()
+        if nxt:
+            authors.append(f"{_surname(nxt.group('s'))} {_initials(nxt.group('i'))}")
+            pos = nxt.end()
+            continue
+        group = GROUP_IN_LIST.match(s, sep.end())
+        if group and _is_group(group.group(0), r):
+            authors.append(" ".join(group.group(0).split()))
+            pos = group.end()
+            continue
+        break
     group = r.trailing_group.match(s, pos)
     if group:
         authors.append(" ".join(group.group("g").split()))
@@ -410,12 +423,25 @@ def _authors(s: str, r: Rules) -> tuple[list[str], int]:
     return authors, pos
 
 
+GROUP_LEAD = re.compile(r"([^\W\d_][^,.:;()\d]{2,100}?),\s+")
+GROUP_IN_LIST = re.compile(r"[^\W\d_][^,.:;()\d]{2,100}?(?=\s*[,.;]|\s+et al)")
+
+
+def _first_name(s: str, pos: int, r: Rules) -> tuple[re.Pattern, re.Match] | None:
+    """The name form (`Smith AB`, `Smith, A. B.`, `A. B. Smith`) of the name at `pos`, and its match."""
+    for name in ("vancouver", "comma", "given_first"):
+        m = r.name_forms[name].match(s, pos)
+        if m and _not_title_words(m):
+            return r.name_forms[name], m
+    return None
+
+
 NAME_ENDS = re.compile(r"\s*(?:[,.;:(]|$|(?:et al|and|&)\b)")
 
 
 def _not_title_words(m: re.Match) -> bool:
-    """`Vitamin D deficiency ...` (a title, then a lower-case word) is no `Surname Initials`:
-    the initials must end the name, before `,` `.` `;` `(`, `et al`, `and` or the end."""
+    """`Vitamin D deficiency ...` or `U.S. Department of ...` (a title or a body, then a
+    lower-case word) is no name: a name ends before `,` `.` `;` `(`, `et al`, `and` or the end."""
     return m.group(0).endswith(".") or bool(NAME_ENDS.match(m.string, m.end()))
 
 
@@ -423,24 +449,32 @@ def _surname(s: str) -> str:
     return " ".join(s.split())
 
 
+FUNCTION_WORDS = frozenset("of the and in for on de des la le et und der die a an to with from at by &".split())
+
+
+def _capitalised(words: list[str]) -> bool:
+    return all(w[:1].isupper() or w[:1].isdigit() or w.lower() in FUNCTION_WORDS for w in words)
+
+
+def _is_group(name: str, r: Rules) -> bool:
+    """A body's name: few capitalised words, one of them a body's (`Group`, `Consortium`)."""
+    words = name.split()
+    return (0 < len(words) <= r.max_group_words and _capitalised(words)
+            and any(w.lower().strip(",'’s") in r.group_words for w in words))
+
+
 def _group_author(s: str, r: Rules) -> tuple[list[str], int]:
     """`World Health Organization.` / `CDC (2006)`: the words before the first sentence end or
-    year, when they are few, hold no digit and either name a body or are all capitalised."""
+    year, when they are few, capitalised, and name a body or are followed by the year."""
     m = re.match(r"([^.:(\d]+?)(?:\.\s|:\s|\s*\(|\s*$)", s)
     if not m:
         return [], 0
-    name = m.group(1).strip(" ,")
+    name = " ".join(m.group(1).strip(" ,").split())
     words = name.split()
-    if not words or len(words) > r.max_group_words:
-        return [], 0
-    body = any(w.lower().strip(",") in r.group_words for w in words)
-    capitalised = all(w[:1].isupper() or w.lower() in {"of", "for", "and", "the", "on", "in", "&"} for w in words)
-    if not (body or (capitalised and len(words) <= 4 and s[m.end(1):].lstrip(" .").startswith("("))):
+    year_next = s[m.end(1):].lstrip(" .").startswith("(")
+    if not (_is_group(name, r) or (words and len(words) <= 4 and _capitalised(words) and year_next)):
         return [], 0
     return [name], m.end(1)
-
-
-FUNCTION_WORDS = frozenset("of the and in for on de des la le et und der die a an to with from at by".split())
 
 
 def _title_end(s: str, pos: int, r: Rules) -> int:
@@ -450,9 +484,12 @@ def _title_end(s: str, pos: int, r: Rules) -> int:
     part (the journal) still follows before the numbers (a subtitle: `Who shares? Who doesn't?
     Factors associated with ... data. PLoS ONE. 2011`)."""
     ends = [i for i in (m.start() for m in r.sentence_end.finditer(s, pos)) if _ends_sentence(s, pos, i, r)]
+    digits = [m.start() for m in DIGIT.finditer(s, pos)]
     for k, i in enumerate(ends):
-        if k + 1 < len(ends) and _subtitle(s, i, ends[k + 1]):
-            continue
+        if k + 1 < len(ends):
+            d = bisect.bisect_right(digits, i)
+            if _subtitle(s, i, ends[k + 1], digits[d] if d < len(digits) else len(s)):
+                continue
         return i + 1 if s[i] in "?!" else i
     return len(s)
 
@@ -460,7 +497,10 @@ def _title_end(s: str, pos: int, r: Rules) -> int:
 def _ends_sentence(s: str, pos: int, i: int, r: Rules) -> bool:
     if s[i] in "?!":
         return True
-    word = WORD_BEFORE.search(s, pos, i).group(1)
+    k = i
+    while k > pos and (s[k - 1].isalnum() or s[k - 1] in "._"):  # the word before the dot
+        k -= 1
+    word = s[k:i]
     if word.lower() in r.abbreviations:
         return False
     after = s[i + 1:i + 3].lstrip()
@@ -469,15 +509,13 @@ def _ends_sentence(s: str, pos: int, i: int, r: Rules) -> bool:
 
 NUMERAL = re.compile(r"\s*(?:Part\s+)?(?:[IVX]{1,4}|\d{1,2})")
 IN_SOURCE = re.compile(r"\s*In:?\s")
-WORD_BEFORE = re.compile(r"([\w.]*)$")
 DIGIT = re.compile(r"\d")
+LETTER = re.compile(r"[^\W\d_]")
 
 
-def _subtitle(s: str, i: int, j: int) -> bool:
+def _subtitle(s: str, i: int, j: int, first_digit: int) -> bool:
     """Whether s[i+1:j] (between two sentence ends) is more title: running words (at least two
     lower-case content words), with more words (the journal) after it before the first digit."""
-    digit = DIGIT.search(s, i + 1)
-    first_digit = digit.start() if digit else len(s)
     segment = s[i + 1:j]
     if NUMERAL.fullmatch(segment):
         return True
@@ -485,4 +523,4 @@ def _subtitle(s: str, i: int, j: int) -> bool:
         return False
     content = [w for w in segment.split() if w[:1].islower() and w.replace("'", "").replace("’", "").isalpha()
                and w not in FUNCTION_WORDS]
-    return len(content) >= (1 if s[i] in "?!" else 2) and any(c.isalpha() for c in s[j + 1:first_digit])
+    return len(content) >= (1 if s[i] in "?!" else 2) and bool(LETTER.search(s, j + 1, first_digit))
