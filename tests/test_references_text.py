@@ -91,6 +91,29 @@ FIELDS = [
     ("Field DJ, Hayes A, Hess RF (1993) Contour integration by the human visual system. Vision Res 33: 173-193. "
      "doi:10.1016/0042-6989(93)90156-Q. PubMed: 8447091.",
      dict(doi="10.1016/0042-6989(93)90156-Q", pmid="8447091", year=1993)),
+    # titles with a numbered part or a subtitle sentence
+    ("Ewing B, Hillier L, Wendl MC, Green P (1998) Base-calling of automated sequencer traces using phred. "
+     "I. Accuracy assessment. Genome Res 8: 175–185.",
+     dict(title="Base-calling of automated sequencer traces using phred. I. Accuracy assessment",
+          journal="Genome Res")),
+    ("Swanton MT, Heumann JM, Prescott DM (1980) Gene-sized DNA molecules of the macronuclei. DNA of ciliated "
+     "protozoa. VIII. Chromosoma 77: 217–227.",
+     dict(title="Gene-sized DNA molecules of the macronuclei. DNA of ciliated protozoa", volume="77")),
+    ("McNevin D, Wilson-Wilde L, Kyd J. Short tandem repeat (STR) genotyping of keratinised hair. Part 1. Review "
+     "of current status and knowledge gaps. Forensic science international. 2005;153(2–3):237–46.",
+     dict(title="Short tandem repeat (STR) genotyping of keratinised hair. Part 1. Review of current status and "
+                "knowledge gaps", journal="Forensic science international", year=2005, pages="237-46")),
+    # group authors leading or inside the name list; hyphenated initials; a non-ASCII hyphen
+    ("Genomes Project Consortium, Abecasis GR, Auton A, et al. An integrated map of genetic variation from 1,092 "
+     "human genomes. Nature. 2012;491(7422):56–65.",
+     dict(authors=["Genomes Project Consortium", "Abecasis GR", "Auton A"],
+          title="An integrated map of genetic variation from 1,092 human genomes", year=2012, volume="491")),
+    ("Kirschbaum C, Pirke K-M, Hellhammer DH (1993) The ‘Trier Social Stress Test’. Neuropsychobiol 28: 81–86.",
+     dict(authors=["Kirschbaum C", "Pirke KM", "Hellhammer DH"], title="The ‘Trier Social Stress Test’")),
+    ("Suckling J, Baron‐Cohen S, et al. Are power calculations useful? A multicentre neuroimaging study. Human "
+     "brain mapping. 2014;35(8):3569–77.",
+     dict(authors=["Suckling J", "Baron‐Cohen S"], journal="Human brain mapping",
+          title="Are power calculations useful? A multicentre neuroimaging study")),
     # given names first
     ("J. L. Spudich and K. H. Jung. Microbial rhodopsins. Handbook of Photosensory Receptors, 2005.",
      dict(authors=["Spudich JL", "Jung KH"], title="Microbial rhodopsins", year=2005)),
@@ -187,6 +210,87 @@ def test_years_in_parentheses_at_line_starts_are_no_labels():
     refs = parse_references("References\nSmith, J. A., Jones, K., Brown, L., & White,\nM.\n"
                             "(2001). Title here. Pain, 1, 1–2.\nJones, K. (2002). Two. Pain, 2, 3–4.")
     assert [(r.label, r.first_surname, r.year) for r in refs] == [(None, "Smith", 2001), (None, "Jones", 2002)]
+
+
+# A paper's ending as PDF text shows it (two columns: short hard-wrapped lines, words hyphenated at
+# line ends, the running head and page number between entries); references as published in Pain
+# 2009 (Elsevier's numbered style) and J Neurosci 2004-2006 (author-year).
+PDF_NUMBERED = """3. Conclusions
+Further controlled trials evaluating dose, duration, anesthetic vs.
+non-anesthetic dosing are needed.
+
+References
+
+[1] Bell RF. Ketamine for chronic non-cancer
+pain. Pain 2009;141:210–4.
+[2] Correll GE, Maleki J, Gracely EJ, Muir JJ,
+Harbut RE. Subanesthetic ketamine infusion
+therapy: a retrospective analysis of a novel ther-
+apeutic approach to complex regional pain
+syndrome. Pain Med 2004;5:263–75.
+[3] Schwartzman RJ, Alexander GM, Grothusen
+JR, Paylor T, Reichenberger E, Perreault M.
+Outpatient intravenous ketamine for the
+treatment of complex regional pain syndrome:
+a double-blind placebo controlled study. Pain
+2009;147:107–15.
+[4] Sigtermans MJ, van Hilten JJ, Bauer MCR,
+Arbous MS, Marinus J, Sarton EY, et al. Keta-
+mine produces effective and long-term pain re-
+lief in patients with Complex Regional Pain
+Syndrome Type 1. Pain 2009;145:304–11.
+"""
+
+PDF_AUTHOR_YEAR = """Acknowledgments. Supported by NIH grants.
+
+REFERENCES
+
+Apkarian AV, Sosa Y, Sonty S, Levy RM, Harden RN,
+  Parrish TB, Gitelman DR (2004) Chronic back pain is
+  associated with decreased prefrontal and thalamic gray
+  matter density. J Neurosci 24:10410–10415.
+Baliki MN, Chialvo DR, Geha PY, Levy RM, Harden RN,
+  Parrish TB, Apkarian AV (2006) Chronic pain and the
+  emotional brain: specific brain activity associated with
+  spontaneous fluctuations of intensity of chronic back
+  pain. J Neurosci 26:12165–12173.
+Borsook D, Becerra L (2006) Breaking down the barriers:
+  fMRI applications in pain, analgesia and analgesics.
+  Mol Pain 2:30.
+
+Figure legends
+Figure 1. Short-term vs. long-term circuit stability following ketamine.
+"""
+
+PDF_CASES = [
+    (PDF_NUMBERED, [
+        ("1", "Bell", 2009, "Ketamine for chronic non-cancer pain", "Pain", "141", "210-4"),
+        ("2", "Correll", 2004, "Subanesthetic ketamine infusion therapy: a retrospective analysis of a novel "
+                               "ther-apeutic approach to complex regional pain syndrome", "Pain Med", "5", "263-75"),
+        ("3", "Schwartzman", 2009, "Outpatient intravenous ketamine for the treatment of complex regional pain "
+                                   "syndrome: a double-blind placebo controlled study", "Pain", "147", "107-15"),
+        ("4", "Sigtermans", 2009, "Keta-mine produces effective and long-term pain re-lief in patients with Complex "
+                                  "Regional Pain Syndrome Type 1", "Pain", "145", "304-11"),
+    ]),
+    (PDF_AUTHOR_YEAR, [
+        (None, "Apkarian", 2004, "Chronic back pain is associated with decreased prefrontal and thalamic gray "
+                                 "matter density", "J Neurosci", "24", "10410-10415"),
+        (None, "Baliki", 2006, "Chronic pain and the emotional brain: specific brain activity associated with "
+                               "spontaneous fluctuations of intensity of chronic back pain", "J Neurosci", "26",
+         "12165-12173"),
+        (None, "Borsook", 2006, "Breaking down the barriers: fMRI applications in pain, analgesia and analgesics",
+         "Mol Pain", "2", "30"),
+    ]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PDF_CASES, ids=["numbered", "author-year"])
+def test_pdf_text_reference_sections(text, expected):
+    refs = parse_references(text)
+    got = [(r.label, r.first_surname, r.year, r.title, r.journal, r.volume, r.pages) for r in refs]
+    assert got == expected
+    assert all(text[r.start:r.end] == r.raw for r in refs)
+    assert "Figure" not in refs[-1].raw
 
 
 # ---------------------------------------------------------------- finding the section

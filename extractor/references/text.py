@@ -64,10 +64,10 @@ class Rules:
             re.MULTILINE)
         self.labels = {name: re.compile(rf"[ \t]*{form}[ \t]*") for name, form in LABEL_FORMS.items()}
 
-        word = rf"[{UPPER}][^\W\d_]*(?:['’\-][^\W\d_]+)*"
+        word = rf"[{UPPER}][^\W\d_]*(?:['’\-‐‑][^\W\d_]+)*"
         particle = rf"(?:(?i:{alternation(data['name_particles'])})\s+)"
         lower_start = r"(?:d['’]|O['’])?"  # d'Alembert, O'Brien
-        word2 = rf"[{UPPER}](?=[^\W\d_]*[^\W\d_{UPPER}])[^\W\d_]*(?:['’\-][^\W\d_]+)*"  # not `RB`
+        word2 = rf"[{UPPER}](?=[^\W\d_]*[^\W\d_{UPPER}])[^\W\d_]*(?:['’\-‐‑][^\W\d_]+)*"  # not `RB`
         surname = rf"{particle}{{0,3}}{lower_start}{word}(?:[ ]{particle}{{0,3}}{word2})?"
         init_plain = rf"[{UPPER}][a-z]?(?:-?[{UPPER}][a-z]?){{0,3}}(?![\w'’]|\.\w)"  # AB, Th, K-M
         init_dots = rf"[{UPPER}][a-z]?\.(?:[ \-]?[{UPPER}][a-z]?\.)*(?:[ \-]?[{UPPER}](?=\s*[,;]))?"
@@ -484,11 +484,19 @@ def _title_end(s: str, pos: int, r: Rules) -> int:
     part (the journal) still follows before the numbers (a subtitle: `Who shares? Who doesn't?
     Factors associated with ... data. PLoS ONE. 2011`)."""
     ends = [i for i in (m.start() for m in r.sentence_end.finditer(s, pos)) if _ends_sentence(s, pos, i, r)]
-    digits = [m.start() for m in DIGIT.finditer(s, pos)]
+    digits = [m.start() for m in ANCHOR.finditer(s, pos)]
+    numeral_dot = False
     for k, i in enumerate(ends):
+        if numeral_dot:  # the dot of `phred. I. Accuracy assessment`
+            numeral_dot = False
+            continue
         if k + 1 < len(ends):
             d = bisect.bisect_right(digits, i)
-            if _subtitle(s, i, ends[k + 1], digits[d] if d < len(digits) else len(s)):
+            anchor = digits[d] if d < len(digits) else len(s)
+            if NUMERAL.fullmatch(s, i + 1, ends[k + 1]) and k + 2 < len(ends) and ends[k + 2] < anchor:
+                numeral_dot = True
+                continue
+            if _subtitle(s, i, ends[k + 1], anchor):
                 continue
         return i + 1 if s[i] in "?!" else i
     return len(s)
@@ -501,6 +509,8 @@ def _ends_sentence(s: str, pos: int, i: int, r: Rules) -> bool:
     while k > pos and (s[k - 1].isalnum() or s[k - 1] in "._"):  # the word before the dot
         k -= 1
     word = s[k:i]
+    if ROMAN.fullmatch(word) and s[max(pos, k - 5):k].rstrip().lower().endswith("part"):
+        return False  # `Part II. Psychoacoustic analysis`
     if word.lower() in r.abbreviations:
         return False
     after = s[i + 1:i + 3].lstrip()
@@ -508,17 +518,17 @@ def _ends_sentence(s: str, pos: int, i: int, r: Rules) -> bool:
 
 
 NUMERAL = re.compile(r"\s*(?:Part\s+)?(?:[IVX]{1,4}|\d{1,2})")
+ROMAN = re.compile(r"[IVX]{1,4}|\d{1,2}")
 IN_SOURCE = re.compile(r"\s*In:?\s")
-DIGIT = re.compile(r"\d")
+# where the numbers after the title begin: a year, `12(3)`, `77: 217`, `149, 10–20`, `2004;`
+ANCHOR = re.compile(r"(?<![\w-])(?:1[5-9]|20)\d\d(?!\d)|(?<![\w-])\d+[a-z]?\s*[(:;]|(?<![\w-])\d+,\s+\d")
 LETTER = re.compile(r"[^\W\d_]")
 
 
 def _subtitle(s: str, i: int, j: int, first_digit: int) -> bool:
     """Whether s[i+1:j] (between two sentence ends) is more title: running words (at least two
-    lower-case content words), with more words (the journal) after it before the first digit."""
+    lower-case content words), with more words (the journal) after it before the numbers."""
     segment = s[i + 1:j]
-    if NUMERAL.fullmatch(segment):
-        return True
     if j > first_digit or IN_SOURCE.match(segment):
         return False
     content = [w for w in segment.split() if w[:1].islower() and w.replace("'", "").replace("’", "").isalpha()
