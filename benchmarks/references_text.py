@@ -5,8 +5,9 @@
 
 Each article's `<ref-list>` is rendered by tests/references_render.py as the publisher's own
 `<mixed-citation>` text, as a numbered Vancouver list and as an alphabetical APA list, each with
-one entry per line and hard-wrapped at 72 characters (as PDF text is); `parse_references` reads
-the whole rendered text. Prints, per style: articles, gold entries, entries found, and the share
+one entry per line, hard-wrapped at 72 characters (as PDF text is) and all run together on one
+line (`joined`: only numbered lists can be split so); `parse_references` reads the whole
+rendered text. Prints, per style: articles, gold entries, entries found, and the share
 of entries whose first-author surname, year and title are right (and all three), then the
 parser's speed in entries per second.
 """
@@ -25,18 +26,18 @@ from extractor.references.text import parse_references  # noqa: E402
 from tests.references_render import STYLES, norm, render, score  # noqa: E402
 
 JATS = ROOT.parent / "shared" / "data" / "citations" / "jats"
-LAYOUTS = {"lines": None, "wrapped": 72}
+LAYOUTS = {"lines": (None, False), "wrapped": (72, False), "joined": (None, True)}
 
 
 def measure(folder: Path = JATS, show: int = 0) -> list[dict]:
     rows = []
     paths = sorted(folder.glob("*.xml"))
     for style in STYLES:
-        for layout, wrap in LAYOUTS.items():
+        for layout, (wrap, joined) in LAYOUTS.items():
             total: dict[str, int] = {}
             docs, seconds = 0, 0.0
             for path in paths:
-                rendered = render(path, style, wrap)
+                rendered = render(path, style, wrap, joined)
                 if rendered is None:
                     continue
                 docs += 1

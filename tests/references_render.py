@@ -12,7 +12,8 @@ references; this renders each article's list in one of three styles:
 * `apa`: alphabetical author-year, `Smith, A. B., & Jones, C. (2004a). Title. Journal, 12(3),
   33–45.`, with `a`/`b` suffixes where one first author has two entries in a year.
 
-`wrap` hard-wraps every entry at that width, as PDF text does. Gold per entry: first author's
+`wrap` hard-wraps every entry at that width, as PDF text does; `joined` runs the entries together
+on one line. Gold per entry: first author's
 surname (`<surname>` or `<collab>`), year, article title, and the entry's span in the text.
 """
 
@@ -233,8 +234,9 @@ def _sort_key(s: str) -> str:
     return unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().casefold()
 
 
-def render(path: Path, style: str, wrap: int | None = None) -> Rendered | None:
-    """The article's references as a plain-text paper ending, or None (no such rendering)."""
+def render(path: Path, style: str, wrap: int | None = None, joined: bool = False) -> Rendered | None:
+    """The article's references as a plain-text paper ending, or None (no such rendering).
+    `joined`: the entries run together on one line (as a reader that joins lines gives them)."""
     cits = _citations(path)
     entries: list[tuple[str | None, str, Gold]] = []
     if style == "mixed":
@@ -278,7 +280,7 @@ def render(path: Path, style: str, wrap: int | None = None) -> Rendered | None:
         lines.append(line)
         out.gold.append(gold)
         pos += len(line) + 1
-    out.text = text + "\n".join(lines) + "\n\nTable 1. Baseline characteristics\n\nAge 54 (12)\n"
+    out.text = text + (" " if joined else "\n").join(lines) + "\n\nTable 1. Baseline characteristics\n\nAge 54 (12)\n"
     return out
 
 

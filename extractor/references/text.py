@@ -184,9 +184,45 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def _split(text: str, span: tuple[int, int], r: Rules) -> list[tuple[str | None, int, int]]:
     lines = _lines(text, *span)
     numbered = _numbered(text, lines, r)
-    if numbered:
+    if len(numbered) > 1:
         return numbered
-    return _author_year(text, lines, r)
+    inline = _inline_numbered(text, span)
+    if inline:
+        return inline
+    return numbered or _author_year(text, lines, r)
+
+
+INLINE_FIRST = {"bracket": re.compile(r"\[1\]\s*"), "paren": re.compile(r"\(1\)\s*"),
+                "dot": re.compile(r"1\.\s+(?=[^\W\d_])")}
+INLINE_NEXT = {"bracket": r"\[{n}\]\s*", "paren": r"(?<=\s)\({n}\)\s*",
+               "dot": r"(?<=[.?!)\]\d]\s)\s*{n}\.\s+(?=[^\W\d_])"}
+
+
+def _inline_numbered(text: str, span: tuple[int, int]) -> list[tuple[str | None, int, int]]:
+    """A numbered list run together on few lines (`1. Bell RF. ... 2009;141:210-4. 2. Correll GE
+    ...`, as some readers join lines): the markers 1, 2, 3 ... in order, each after the last."""
+    start, end = span
+    for name, first in INLINE_FIRST.items():
+        m = first.match(text, start, end)
+        if not m:
+            continue
+        bodies = [(1, m.end())]
+        while True:
+            n = bodies[-1][0] + 1
+            nxt = re.compile(INLINE_NEXT[name].format(n=n)).search(text, bodies[-1][1], end)
+            if not nxt:
+                break
+            bodies[-1] = (*bodies[-1], nxt.start())
+            bodies.append((n, nxt.end()))
+        if len(bodies) < 2:
+            continue
+        out = []
+        for n, s, *e in bodies:
+            trimmed = _trim(text, s, e[0] if e else end)
+            if trimmed is not None:
+                out.append((str(n), *trimmed))
+        return out
+    return []
 
 
 def _numbered(text: str, lines: list[tuple[int, int]], r: Rules) -> list[tuple[str | None, int, int]]:
