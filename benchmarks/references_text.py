@@ -9,12 +9,14 @@ one entry per line, hard-wrapped at 72 characters (as PDF text is) and all run t
 line (`joined`: only numbered lists can be split so); `parse_references` reads the whole
 rendered text. Prints, per style: articles, gold entries, entries found, and the share
 of entries whose first-author surname, year and title are right (and all three), then the
-parser's speed in entries per second.
+parser's speed in entries per second; then its speed on full texts that have no reference
+section (Evidence Inference dev), where it must find nothing, fast.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -26,6 +28,7 @@ from extractor.references.text import parse_references  # noqa: E402
 from tests.references_render import STYLES, norm, render, score  # noqa: E402
 
 JATS = ROOT.parent / "shared" / "data" / "citations" / "jats"
+PLAIN = ROOT.parent / "shared" / "data" / "evidence_inference" / "dev.jsonl"  # full texts, no reference lists
 LAYOUTS = {"lines": (None, False), "wrapped": (72, False), "joined": (None, True)}
 
 
@@ -68,6 +71,16 @@ def _show(rendered, refs, left: int) -> int:
     return left
 
 
+def plain_speed(path: Path = PLAIN) -> tuple[int, int, int, float] | None:
+    """(texts, characters, references found, seconds) for full texts without a reference section."""
+    if not path.is_file():
+        return None
+    texts = [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").split("\n") if line.strip()]
+    t0 = time.perf_counter()
+    found = sum(len(parse_references(t)) for t in texts)
+    return len(texts), sum(map(len, texts)), found, time.perf_counter() - t0
+
+
 def share(n: int, d: int) -> str:
     return f"{n / d:.3f}" if d else "–"
 
@@ -88,6 +101,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {r['style']} | {r['layout']} | {r['docs']} | {r['entries']} | {r['found']} | "
               f"{share(r['surname'], r['surname_gold'])} | {share(r['year'], r['year_gold'])} | "
               f"{share(r['title'], r['title_gold'])} | {share(r['all3'], r['all3_gold'])} | {rate} |")
+    plain = plain_speed()
+    if plain:
+        n, chars, found, seconds = plain
+        print(f"\nTexts without a reference section ({PLAIN.parent.name} dev): {n} texts, {chars / 1e6:.1f} M chars, "
+              f"{found} entries found, {chars / 1e6 / seconds:.0f} M chars/s")
     return 0
 
 
