@@ -114,6 +114,11 @@ FIELDS = [
      "brain mapping. 2014;35(8):3569–77.",
      dict(authors=["Suckling J", "Baron‐Cohen S"], journal="Human brain mapping",
           title="Are power calculations useful? A multicentre neuroimaging study")),
+    ("Zhang D, Shen D, Alzheimer's Disease Neuroimaging I. Multimodal classification of Alzheimer's disease. "
+     "Neuroimage. 2011;55(3):856–67. doi: 10.1016/j.neuroimage.2011.01.008 21236349; PubMed Central PMCID: "
+     "PMC3057360.",
+     dict(authors=["Zhang D", "Shen D", "Alzheimer's Disease Neuroimaging I"], pmid="21236349",
+          doi="10.1016/j.neuroimage.2011.01.008", title="Multimodal classification of Alzheimer's disease")),
     # given names first
     ("J. L. Spudich and K. H. Jung. Microbial rhodopsins. Handbook of Photosensory Receptors, 2005.",
      dict(authors=["Spudich JL", "Jung KH"], title="Microbial rhodopsins", year=2005)),

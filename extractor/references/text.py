@@ -340,10 +340,10 @@ def _fields(ref: Reference, body: str, r: Rules) -> None:
     if doi:
         ref.doi = _clean_doi(doi.group("d"))
         cut = min(cut, doi.start())
-    pmid = r.pmid.search(body) or r.pmid_tail.search(body)
+    pmid = r.pmid.search(body) or r.pmid_tail.search(body) or (doi and PMID_AFTER_DOI.match(body, doi.end()))
     if pmid:
         ref.pmid = pmid.group("p")
-        cut = min(cut, pmid.start("p") if pmid.re is r.pmid_tail else pmid.start())
+        cut = min(cut, pmid.start() if pmid.re is r.pmid else pmid.start("p"))
     trailer = r.trailer.search(body)
     if trailer:
         cut = min(cut, trailer.start())
@@ -384,6 +384,9 @@ def _fields(ref: Reference, body: str, r: Rules) -> None:
         pp = r.pages_only.search(tail)
         if pp:
             ref.pages = _dash(pp.group("p"))
+
+
+PMID_AFTER_DOI = re.compile(r"[.,;]?\s+(?P<p>\d{7,8})(?!\d)")  # PLOS: `doi: 10.1371/... 22415112; PMCID`
 
 
 def _skip(s: str, pos: int) -> int:
@@ -444,7 +447,7 @@ def _authors(s: str, r: Rules) -> tuple[list[str], int]:
             pos = nxt.end()
             continue
         group = GROUP_IN_LIST.match(s, sep.end())
-        if group and _is_group(group.group(0), r):
+        if group and (_is_group(group.group(0), r) or _many_capitalised(group.group(0))):
             authors.append(" ".join(group.group(0).split()))
             pos = group.end()
             continue
@@ -490,6 +493,13 @@ FUNCTION_WORDS = frozenset("of the and in for on de des la le et und der die a a
 
 def _capitalised(words: list[str]) -> bool:
     return all(w[:1].isupper() or w[:1].isdigit() or w.lower() in FUNCTION_WORDS for w in words)
+
+
+def _many_capitalised(name: str) -> bool:
+    """`Alzheimer's Disease Neuroimaging I`: three or more capitalised words, more than a person's
+    name holds; after a comma in a name list, a body (a title never follows a comma there)."""
+    words = name.split()
+    return len(words) >= 3 and _capitalised(words) and sum(w[:1].isupper() for w in words) >= 3
 
 
 def _is_group(name: str, r: Rules) -> bool:
