@@ -95,6 +95,29 @@ class CitationsFile(Schema):
     author_year: AuthorYearCitations
 
 
+# ---------------------------------------------------------------- references (plain text)
+
+class ReferencesFile(Schema):
+    """extractor.references.text: the reference section's headings and the entry parser's words."""
+
+    headings: Annotated[list[LowerWord], Field(min_length=1), AfterValidator(_unique)]
+    end_headings: Annotated[list[LowerWord], AfterValidator(_unique)]
+    name_particles: Annotated[list[LowerWord], AfterValidator(_unique)]
+    et_al: UniqueWords
+    conjunctions: UniqueWords
+    group_words: Annotated[list[LowerWord], AfterValidator(_unique)]
+    title_abbreviations: Annotated[list[LowerWord], AfterValidator(_unique)]
+    doi_prefixes: UniqueWords
+    pmid_markers: UniqueWords
+    trailer_markers: UniqueWords
+    min_year: PositiveInt
+    max_year: PositiveInt
+    max_label: PositiveInt
+    max_first_label: PositiveInt
+    max_heading_chars: PositiveInt
+    max_group_author_words: PositiveInt
+
+
 # ---------------------------------------------------------------- claimx_quantities
 
 class Timepoint(Schema):
