@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import textwrap
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +39,7 @@ class Gold:
     title: str | None
     start: int = 0  # the entry's span in the rendered text (after its label)
     end: int = 0
+    rid: str | None = None  # the `<ref id>` the entry comes from
 
 
 @dataclass
@@ -98,7 +100,9 @@ def _year(cit) -> int | None:
 def _gold(cit) -> Gold:
     authors, _ = _authors(cit)
     title = _find(cit, "article-title")
-    return Gold(authors[0][0] if authors else None, _year(cit), _text(title) or None)
+    ref = next((a for a in cit.iterancestors() if _local(a.tag) == "ref"), None)
+    return Gold(authors[0][0] if authors else None, _year(cit), _text(title) or None,
+                rid=ref.get("id") if ref is not None else None)
 
 
 def _formatted(cit) -> bool:
@@ -317,3 +321,56 @@ def score(rendered: Rendered, refs: list) -> dict[str, int]:
             counts["all3_gold"] += 1
             counts["all3"] += int(all(ok.values()))
     return counts
+
+
+def score_resolution(paths: list[Path], wrap: int | None = 80, show: int = 0) -> dict:
+    """Each article's text with its reference list rendered after it (Vancouver for a numeric
+    article, APA for an author-year one), the list parsed, and the body's markers resolved by
+    label or by surname and year: per style, how many markers name what their xrefs name."""
+    from extractor.components.citations import find_citations
+    from extractor.evaluation.references import gold_ids
+    from extractor.reading.jats import jats_article
+    from extractor.references.resolve import ReferenceIndex
+    from extractor.references.text import parse_references
+
+    counts: Counter = Counter()
+    wrong: list[dict] = []
+    for path in paths:
+        article = jats_article(path.read_bytes())
+        body = article.text
+        markers = find_citations(body)
+        numeric = sum(m.style == "numeric" for m in markers) >= len(markers) / 2
+        rendered = render(path, "vancouver" if numeric else "apa", wrap=wrap)
+        if rendered is None:
+            continue
+        cut = rendered.text.index("\n\nReferences\n\n")
+        text = body.rstrip("\n") + rendered.text[cut:]
+        shift = len(body.rstrip("\n")) - cut
+        parsed = parse_references(text)
+        rid_of = {}
+        for ref in parsed:  # a parsed entry is the rendered entry it overlaps most
+            best = max(rendered.gold, key=lambda g: min(ref.end, g.end + shift) - max(ref.start, g.start + shift))
+            if min(ref.end, best.end + shift) > max(ref.start, best.start + shift):
+                rid_of[ref.ref_id] = best.rid
+        index = ReferenceIndex(parsed)
+        order = {r.ref_id: i for i, r in enumerate(article.references)}
+        ids = [r.ref_id for r in article.references]
+        xrefs = sorted(article.xrefs, key=lambda x: x.start)
+        style = "numeric" if numeric else "author_year"
+        for marker in markers:
+            inside = [x for x in xrefs if x.start < marker.end and x.end > marker.start]
+            if not inside or marker.style != style:
+                continue
+            gold = gold_ids(inside, body, order, ids)
+            got = [rid_of.get(r) for r in index.by_refs([str(r) for r in marker.refs or ()], marker.style)]
+            counts[f"{style}:markers"] += 1
+            counts[f"{style}:right"] += got == gold
+            if got != gold and len(wrong) < show:
+                wrong.append({"file": path.name, "marker": body[marker.start:marker.end], "gold": gold, "got": got})
+    out = {}
+    for style in ("numeric", "author_year"):
+        n = counts[f"{style}:markers"]
+        out[style] = {"markers": n, "right": counts[f"{style}:right"],
+                      "share": round(counts[f"{style}:right"] / n, 4) if n else None}
+    out["wrong"] = wrong
+    return out

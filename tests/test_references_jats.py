@@ -177,3 +177,45 @@ def test_extract_writes_references_and_ref_ids(tmp_path, extract_here):
     assert set().union(*(c["ref_ids"] for c in cites)) <= set(ids)
     ranged = next(c for c in cites if c["text"] == "[1-9]")
     assert ranged["ref_ids"] == [f"B{i}" for i in range(1, 10)]
+
+
+def test_markers_resolve_against_a_reference_list_rendered_as_text():
+    """The issue's plain-text aims (0.95 numeric, 0.90 author-year): the 63 articles' text with
+    their reference list rendered after a `References` heading, parsed, and resolved without
+    the xrefs (tests/references_render.py)."""
+    from tests.references_render import score_resolution
+
+    result = score_resolution(sorted(require_shared(JATS).glob("*.xml")))
+    assert result["numeric"]["markers"] > 2000 and result["numeric"]["share"] >= 0.99
+    assert result["author_year"]["markers"] > 500 and result["author_year"]["share"] >= 0.97
+
+
+def test_a_plain_text_paper_gets_its_references_and_loses_no_row_to_them(tmp_path, extract_here):
+    from typer.testing import CliRunner
+
+    from extractor.cli import app
+
+    text = ("Ketamine for chronic pain\n\nKetamine infusions lowered pain scores in two trials [1,2], although "
+            "a third found no benefit [3]. Smith and Lee (2004) reviewed them.\n\nReferences\n\n"
+            "1. Sigtermans MJ, van Hilten JJ, Bauer MC, et al. Ketamine produces effective and long-term pain "
+            "relief in patients with Complex Regional Pain Syndrome Type 1. Pain. 2009;145(3):304-311.\n"
+            "2. Schwartzman RJ, Alexander GM, Grothusen JR, et al. Outpatient intravenous ketamine for the "
+            "treatment of complex regional pain syndrome: a double-blind placebo controlled study. Pain. "
+            "2009;147(1-3):107-115.\n"
+            "3. Noppers I, Niesters M, Aarts L, et al. Ketamine for the treatment of chronic non-cancer pain. "
+            "Expert Opin Pharmacother. 2010;11(14):2417-2429.\n")
+    (tmp_path / "paper.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["extract", str(tmp_path / "paper.txt"), "--out", str(out), "--format", "jsonl",
+                                      "--model", "rules"])
+    assert result.exit_code == 0, result.output
+    refs = [json.loads(line) for line in (out / "references.jsonl").open()]
+    assert [(r["ref_id"], r["label"], r["authors"][0], r["year"]) for r in refs] == [
+        ("r1", "1", "Sigtermans MJ", 2009), ("r2", "2", "Schwartzman RJ", 2009), ("r3", "3", "Noppers I", 2010)]
+    assert all(text[r["start"]:r["end"]] == r["raw"] for r in refs)
+    cites = [json.loads(line) for line in (out / "citations.jsonl").open()]
+    assert [(c["text"], c["ref_ids"]) for c in cites] == [
+        ("[1,2]", ["r1", "r2"]), ("[3]", ["r3"]), ("Smith and Lee (2004)", [])]  # no such entry: none
+    section = text.index("1. Sigtermans")
+    mentions = [json.loads(line) for line in (out / "mentions.jsonl").open()]
+    assert mentions and all(m["start"] < section for m in mentions)  # no DRUG/DISEASE from the titles

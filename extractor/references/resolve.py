@@ -79,6 +79,7 @@ class ReferenceIndex:
                 self.by_last_word[(_last_word_key(surname), r.year)].append(r)
         self.xrefs = sorted(xrefs or [], key=lambda x: (x.start, x.end))
         self._xref_starts = [x.start for x in self.xrefs]
+        self.section: tuple[int, int] | None = None  # the reference section in the text, if there
 
     def __bool__(self) -> bool:
         return bool(self.references)

@@ -306,9 +306,20 @@ def doc_tables(document: Document, doc: Doc) -> DocRows:
 
 def _piece_tables(ctx: DocContext) -> DocRows:
     rows = {"documents": [document_row(ctx.document, ctx.doc)]}
+    section = reference_index(ctx.document).section
     for name, (_, build) in TABLES.items():
-        rows[name] = list(build(ctx))
+        built = list(build(ctx))
+        if section is not None and name != "references":
+            built = _outside(built, section)
+        rows[name] = built
     return rows
+
+
+def _outside(rows: list[dict[str, Any]], section: tuple[int, int]) -> list[dict[str, Any]]:
+    """The rows that do not start in the reference section: its entries are the `references`
+    table, not mentions, claims or citation markers of the paper."""
+    start, end = section
+    return [row for row in rows if not (row.get("start") is not None and start <= row["start"] < end)]
 
 
 class DocumentRows:
