@@ -18,6 +18,13 @@ CASES = [
     ("Systolic blood pressure and plasma glucose fell.", ["Systolic blood pressure", "plasma glucose"]),
     # the head rule: up to max_modifiers words before a head noun, never a bare head
     ("Mean serum ferritin concentrations doubled.", ["serum ferritin concentrations"]),
+    # an outcome is whole words: not the half of a hyphenated word (`Meier survival`)
+    ("Kaplan-Meier survival curves were compared.", ["Kaplan-Meier survival"]),
+    ("The share of pain-free patients rose.", ["pain-free"]),
+    # statistics are not outcomes, nor is the level at which something was done
+    ("The t-test had 28 degrees of freedom and the correlation was weak.", []),
+    ("Mean age was 54 (95% confidence interval 50 to 58).", []),
+    ("Policies were set at the national level.", []),
     pytest.param("Time to first rescue analgesic was longer.", ["Time to first rescue analgesic"],
                  marks=pytest.mark.xfail(reason="`time to X` outcomes are not in the rules yet")),
 ]

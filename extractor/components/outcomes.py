@@ -83,11 +83,32 @@ def head_rule_spans(doc: Doc, rules: OutcomeRules) -> list[Span]:
     return spans
 
 
+_HYPHENS = frozenset({"-", "\u2010", "\u2011"})
+
+
+def _joined(doc: Doc, i: int) -> bool:
+    """Whether token i is a hyphen written inside a word (`Kaplan-Meier`, `IL-6`, `pain-free`)."""
+    return (0 < i < len(doc) - 1 and doc[i].text in _HYPHENS and not doc[i - 1].whitespace_
+            and not doc[i].whitespace_)
+
+
+def whole_words(span: Span) -> Span:
+    """The span widened to the whole hyphenated words at its edges: an outcome does not start or
+    end inside `Kaplan-Meier` or `pain-free` (`Meier survival` is a fragment)."""
+    doc, start, end = span.doc, span.start, span.end
+    while start > 1 and _joined(doc, start - 1):
+        start -= 2
+    while end < len(doc) - 1 and _joined(doc, end):
+        end += 2
+    return span if (start, end) == (span.start, span.end) else Span(doc, start, end, label=LABEL)
+
+
 def outcome_spans(doc: Doc, phrases: PhraseMatcher, rules: OutcomeRules) -> list[Span]:
-    """Longest non-overlapping outcome spans from the term list and the head rule."""
+    """Longest non-overlapping outcome spans from the term list and the head rule, each widened to
+    whole hyphenated words."""
     candidates = [Span(doc, s, e, label=LABEL) for _, s, e in phrases(doc)]
     candidates += head_rule_spans(doc, rules)
-    return filter_spans(candidates)
+    return filter_spans([whole_words(span) for span in candidates])
 
 
 class OutcomeRecognizer(RulesPipe):
