@@ -114,7 +114,6 @@ class ReferencesFile(Schema):
     max_year: PositiveInt
     max_label: PositiveInt
     max_first_label: PositiveInt
-    max_heading_chars: PositiveInt
     max_group_author_words: PositiveInt
 
 
