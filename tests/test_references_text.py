@@ -119,6 +119,9 @@ FIELDS = [
      "PMC3057360.",
      dict(authors=["Zhang D", "Shen D", "Alzheimer's Disease Neuroimaging I"], pmid="21236349",
           doi="10.1016/j.neuroimage.2011.01.008", title="Multimodal classification of Alzheimer's disease")),
+    # other scripts
+    ("Иванов ИИ, Петров ПП. Кетамин при боли. Анестезиология. 2010;5:12–15.",
+     dict(authors=["Иванов ИИ", "Петров ПП"], year=2010, title="Кетамин при боли", volume="5", pages="12-15")),
     # given names first
     ("J. L. Spudich and K. H. Jung. Microbial rhodopsins. Handbook of Photosensory Receptors, 2005.",
      dict(authors=["Spudich JL", "Jung KH"], title="Microbial rhodopsins", year=2005)),
@@ -316,6 +319,10 @@ SECTIONS = [
     ("Intro.\n\nWorks Cited\nSmith AB. One.", "Smith AB. One."),
     ("Intro.\n\nReference list\nSmith AB. One.", "Smith AB. One."),
     ("Intro.\n\nReferences and notes\nSmith AB. One.", "Smith AB. One."),
+    ("Intro.\n\nCited references\nSmith AB. One.", "Smith AB. One."),
+    # heading and first entry on one line (PDF text)
+    ("Intro.\n\nReferences 1. Smith AB. One.\n2. Jones C. Two.", "1. Smith AB. One.\n2. Jones C. Two."),
+    ("Intro.\n\nREFERENCES [1] Smith AB. One.", "[1] Smith AB. One."),
     # the section ends at the next heading of what follows it
     ("References\nSmith AB. One.\n\nAppendix A\nMore.", "Smith AB. One."),
     ("References\nSmith AB. One.\n\nSupplementary material\nMore.", "Smith AB. One."),

@@ -34,7 +34,7 @@ from extractor.rules.schemas import ReferencesFile
 
 DATA_FILE = "references.json"
 
-UPPER = "A-ZÀ-ÖØ-ÞĀĆČĎĐĘĚĹĽŁŃŇŐŒŔŘŚŞŠŢŤŮŰŹŻŽ"
+UPPER = "A-ZÀ-ÖØ-ÞĀĆČĎĐĘĚĹĽŁŃŇŐŒŔŘŚŞŠŢŤŮŰŹŻŽΑ-ΩА-ЯЁ"
 DASH = "-–—‒−"
 NUMBERING = r"(?:(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVXLC]{1,6}\.)[ \t]+)?"
 CAPTION = (r"(?:Table|TABLE|Figure|FIGURE|Fig\.|Supplementary|SUPPLEMENTARY|Appendix|APPENDIX)"
@@ -57,7 +57,8 @@ class Rules:
         self.max_group_words = data["max_group_author_words"]
         ws = r"[ \t]+"
         self.heading = re.compile(
-            rf"^[ \t]*{NUMBERING}(?:{alternation(data['headings'], spaces=ws)})[ \t]*:?[ \t]*$",
+            rf"^[ \t]*{NUMBERING}(?:{alternation(data['headings'], spaces=ws)})[ \t]*:?"
+            r"(?:[ \t]*$|[ \t]+(?=(?:\[1\]|\(1\)|1\.)[ \t]+\S))",  # or `References 1. Bell RF ...` on one line
             re.IGNORECASE | re.MULTILINE)
         self.ending = re.compile(
             rf"^[ \t]*(?:{NUMBERING}(?i:{alternation(data['end_headings'], spaces=ws)})[ \t]*:?[ \t]*$|{CAPTION})",
