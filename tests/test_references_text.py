@@ -162,6 +162,18 @@ SPLITS = [
      "Ketamine produces relief. Pain 2009;145:304–11.", ["1", "2", "3"], ["Bell", "Correll", "Sigtermans"]),
     ("[1] Bell RF. Ketamine. Pain 2009;141:210–4. [2] Correll GE. Infusion. Pain Med 2004;5:263–75.",
      ["1", "2"], ["Bell", "Correll"]),
+    # numbered, run together, an entry that ends without a stop
+    ("1. Peterson BS, Choi HA (2007) Morphology of the amygdala. Archives General Psychiatry 2. Wexler BE (2009) "
+     "Near normality. Am J Psychiatry 166: 189–195.", ["1", "2"], ["Peterson", "Wexler"]),
+    # author-year, run together on one line: split where an entry ends and a name with a year follows
+    ("Banchereau, J., & Steinman, R. M. (1998). Dendritic cells and the control of immunity in the host and "
+     "the tissues where they reside and act, as reviewed at length. Nature, 392, 245–252. Bergelson, L. D., "
+     "Bukrinskaya, A. G., & Prokazova, N. V. (1982). Role of gangliosides in reception of influenza virus in "
+     "cells of the airway and beyond. Eur J Biochem, 128, 467–474. Bottcher, C. J. F. (1961). A rapid and "
+     "sensitive sub-micro phosphorus determination. Anal Chim Acta, 24, 203–204. Brown, D. A., & London, E. "
+     "(2000). Structure and function of sphingolipid- and cholesterol-rich membrane rafts. J Biol Chem, 275, "
+     "17221–17224.",
+     [None] * 4, ["Banchereau", "Bergelson", "Bottcher", "Brown"]),
     # author-year, one per line, a group author and a particle among them
     ("Aerts, J., & Law, A. (2009). Ruby for biologists. BMC Bioinformatics, 10, 221.\n"
      "van den Akker, M. (1998). Multimorbidity. J Clin Epidemiol, 51, 367–375.\n"
@@ -382,12 +394,12 @@ def test_data_file_is_checked(tmp_path):
 AIM = 0.90  # issue 19: surname, year and title right for at least 0.90 of entries
 
 
-LAYOUTS = [(style, layout) for style in STYLES for layout in ("lines", "wrapped")] + [("vancouver", "joined")]
+LAYOUTS = [(style, layout) for style in STYLES for layout in ("lines", "wrapped", "joined")]
 
 
 @pytest.mark.parametrize(("style", "layout"), LAYOUTS, ids=[f"{s}-{la}" for s, la in LAYOUTS])
 def test_rendered_jats_reference_lists(style, layout):
-    """Every style, one entry per line and hard-wrapped at 72; a numbered list also run together."""
+    """Every style: one entry per line, hard-wrapped at 72, and all run together on one line."""
     folder = require_shared(JATS)
     total: dict[str, int] = {}
     for path in sorted(folder.glob("*.xml")):

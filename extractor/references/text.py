@@ -86,9 +86,12 @@ class Rules:
             rf"\s*,?\s*(?:(?:\.\.\.|…|&|and)\s*)?(?P<g>[{UPPER}][^\d().?!]{{1,120}}?)\.?\s*(?=\(\s*(?:1[5-9]|20)\d\d)")
         self.et_al = re.compile(rf"\s*,?\s*(?:{alternation(data['et_al'])})", re.IGNORECASE)
         # where an author-year entry starts a line: a surname, then `, X.` or ` XY,`
+        person = (rf"{surname}(?:,\s*{init_dots}|,\s*{init_plain}[,.]"
+                  rf"|\s+{initials}(?:\s*[,.](?!\s*\d)|\s*\()|\s+{initials}$)"  # not `Glycoconj J, 23, 5–17.`
+                  rf"|{init_dots}\s*{surname},")
+        self.person_start = re.compile(person)
         self.entry_start = re.compile(
-            rf"[ \t]*(?:{surname}(?:,\s*{init_dots}|,\s*{init_plain}[,.]|\s+{initials}\s*[,.(](?!\s*\d)|\s+{initials}$)"
-            rf"|{init_dots}\s*{surname},"
+            rf"[ \t]*(?:{person}"
             rf"|[{UPPER}][^\W\d_]+[^\n(]{{0,80}}?\(\s*(?:1[5-9]|20)\d\d[a-z]?\))")  # `World Health Assembly. (2011)`
         self.group_words = frozenset(data["group_words"])
         year = r"(?:1[5-9]|20)\d\d"
@@ -187,7 +190,7 @@ def _split(text: str, span: tuple[int, int], r: Rules) -> list[tuple[str | None,
     numbered = _numbered(text, lines, r)
     if len(numbered) > 1:
         return numbered
-    inline = _inline_numbered(text, span)
+    inline = _inline_numbered(text, span, r)
     if inline:
         return inline
     return numbered or _author_year(text, lines, r)
@@ -196,12 +199,14 @@ def _split(text: str, span: tuple[int, int], r: Rules) -> list[tuple[str | None,
 INLINE_FIRST = {"bracket": re.compile(r"\[1\]\s*"), "paren": re.compile(r"\(1\)\s*"),
                 "dot": re.compile(r"1\.\s+(?=[^\W\d_])")}
 INLINE_NEXT = {"bracket": r"\[{n}\]\s*", "paren": r"(?<=\s)\({n}\)\s*",
-               "dot": r"(?<=[.?!)\]\d]\s)\s*{n}\.\s+(?=[^\W\d_])"}
+               "dot": r"(?<=\s){n}\.\s+(?=[^\W\d_])"}
+INLINE_AFTER_END = re.compile(r"[.?!)\]\d]\s+$")
 
 
-def _inline_numbered(text: str, span: tuple[int, int]) -> list[tuple[str | None, int, int]]:
+def _inline_numbered(text: str, span: tuple[int, int], r: Rules) -> list[tuple[str | None, int, int]]:
     """A numbered list run together on few lines (`1. Bell RF. ... 2009;141:210-4. 2. Correll GE
-    ...`, as some readers join lines): the markers 1, 2, 3 ... in order, each after the last."""
+    ...`, as some readers join lines): the markers 1, 2, 3 ... in order, each after the last; a
+    `2.` counts where an entry ends before it or a name follows it (not `Part 2. Review`)."""
     start, end = span
     for name, first in INLINE_FIRST.items():
         m = first.match(text, start, end)
@@ -210,8 +215,13 @@ def _inline_numbered(text: str, span: tuple[int, int]) -> list[tuple[str | None,
         bodies = [(1, m.end())]
         while True:
             n = bodies[-1][0] + 1
-            nxt = re.compile(INLINE_NEXT[name].format(n=n)).search(text, bodies[-1][1], end)
-            if not nxt:
+            nxt = None
+            for cand in re.compile(INLINE_NEXT[name].format(n=n)).finditer(text, bodies[-1][1], end):
+                if (name != "dot" or r.person_start.match(text, cand.end(), end)
+                        or INLINE_AFTER_END.search(text, max(start, cand.start() - 3), cand.start())):
+                    nxt = cand
+                    break
+            if nxt is None:
                 break
             bodies[-1] = (*bodies[-1], nxt.start())
             bodies.append((n, nxt.end()))
@@ -307,10 +317,28 @@ def _author_year(text: str, lines: list[tuple[int, int]], r: Rules) -> list[tupl
         previous = ls
     entries = []
     for s, e in out:
-        span = _trim(text, s, e)
-        if span is not None:
-            entries.append((None, *span))
+        for part in _run_together(text, s, e, r) if e - s > RUN_TOGETHER_CHARS else [(s, e)]:
+            span = _trim(text, *part)
+            if span is not None:
+                entries.append((None, *span))
     return entries
+
+
+RUN_TOGETHER_CHARS = 600  # an author-year entry longer than this may be several run together
+ENTRY_END = re.compile(r"(?<=[.\d)\]])\s+(?=[^\W\d_])")
+
+
+def _run_together(text: str, start: int, end: int, r: Rules) -> list[tuple[int, int]]:
+    """An author-year list run together on one line (`... 643–657. Prescott DM (1994) ...`):
+    split where an entry ends (`.`, `)`, a digit) and the next starts like one and has a year
+    within its first 300 characters."""
+    cuts = [start]
+    for m in ENTRY_END.finditer(text, start, end):
+        at = m.end()
+        if r.person_start.match(text, at, end) and r.year_any.search(text, at, min(end, at + 300)):
+            if at - cuts[-1] > 40:
+                cuts.append(at)
+    return [(a, b) for a, b in zip(cuts, cuts[1:] + [end])]
 
 
 def _indent(text: str, ls: tuple[int, int]) -> int:
