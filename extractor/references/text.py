@@ -29,7 +29,7 @@ from functools import cache
 
 from extractor.references.record import Reference
 from extractor.rules.loader import load_data
-from extractor.rules.regex import alternation
+from extractor.rules.regex import alternation, guard
 from extractor.rules.schemas import ReferencesFile
 
 DATA_FILE = "references.json"
@@ -102,11 +102,14 @@ class Rules:
         self.abbreviations = frozenset(data["title_abbreviations"])
         self.sentence_end = re.compile(r"[.?!](?=[\s\"”’)\]]|$)")
         prefixes = alternation(data["doi_prefixes"], spaces=r"\s*")
-        self.doi = re.compile(rf"(?:(?:{prefixes})\s*)?(?P<d>10\.\d{{4,9}}/[^\s\"<>]+)", re.IGNORECASE)
+        # the doi itself first (one cheap test a position), then the prefix just before it
+        self.doi = re.compile(r"(?P<d>10\.\d{4,9}/[^\s\"<>]+)")
+        self.doi_prefix = re.compile(rf"(?:{prefixes})\s*$", re.IGNORECASE)
         pmid = alternation(data["pmid_markers"], spaces=r"[ \t]*")
         self.pmid = re.compile(rf"(?:{pmid})\s*:?\s*(?P<p>\d{{1,9}})\b")
-        self.pmid_tail = re.compile(r"(?:^|[\s.])(?P<p>\d{7,8})\.?\s*$")
-        self.trailer = re.compile(rf"(?:{alternation(data['trailer_markers'])}|https?://|www\.)", re.IGNORECASE)
+        self.pmid_tail = re.compile(r"(?:^|[\s.])(?P<p>\d{7,8})\.?\s*$")  # searched in the last characters
+        trailers = [*data["trailer_markers"], "http://", "https://", "www."]
+        self.trailer = re.compile(rf"{guard(trailers)}(?:{alternation(trailers)})", re.IGNORECASE)
         self.vol_pages = re.compile(
             rf"(?<![\w.])(?P<v>\d{{1,5}}[A-Za-z]?)(?!\d)\s*(?:\(\s*[^()]{{1,20}}\))?\s*[:,]?\s*(?:pp?\.\s*)?"
             rf"(?P<p>[A-Za-z]{{0,2}}\d+(?:\s*[{DASH}]\s*[A-Za-z]{{0,2}}\d+)?)(?![\w])")
@@ -368,8 +371,10 @@ def _fields(ref: Reference, body: str, r: Rules) -> None:
     doi = r.doi.search(body)
     if doi:
         ref.doi = _clean_doi(doi.group("d"))
-        cut = min(cut, doi.start())
-    pmid = r.pmid.search(body) or r.pmid_tail.search(body) or (doi and PMID_AFTER_DOI.match(body, doi.end()))
+        prefix = r.doi_prefix.search(body, max(0, doi.start() - 24), doi.start())
+        cut = min(cut, prefix.start() if prefix else doi.start())
+    pmid = (r.pmid.search(body) or r.pmid_tail.search(body, max(0, len(body) - 12))
+            or (doi and PMID_AFTER_DOI.match(body, doi.end())))
     if pmid:
         ref.pmid = pmid.group("p")
         cut = min(cut, pmid.start() if pmid.re is r.pmid else pmid.start("p"))
