@@ -373,6 +373,22 @@ def test_odd_text_never_raises(text):
         assert text[r.start:r.end] == r.raw and r.raw.strip() == r.raw
 
 
+PIECES = ["References\n", "REFERENCES\n", "1. ", "[2] ", "(3) ", "Smith AB, ", "Jones, C. D., & ", "et al. ",
+          "(2004a). ", "2004;12(3):33–45. ", "doi:10.1000/x(1", "PMID: 1", "…", "In: ", "? ", ". ", "\n", "\n\n",
+          "Table 1. ", "Part II. ", "van der ", "World Health Organization. ", "https://doi.org/", ",", "(", ")"]
+
+
+def test_random_reference_like_text_never_raises():
+    import random
+
+    rng = random.Random(19)
+    for _ in range(400):
+        text = "".join(rng.choice(PIECES) for _ in range(rng.randint(1, 60)))
+        for r in parse_references(text):
+            assert text[r.start:r.end] == r.raw and r.raw and r.raw.strip() == r.raw
+            assert r.year is None or 1800 <= r.year <= 2099
+
+
 def test_no_section_no_references():
     assert parse_references("Ketamine (0.5 mg/kg) relieved pain in 12 of 20 patients [1]. See Smith (2004).") == []
 

@@ -7,10 +7,12 @@ or `Literature cited` and returns the span after it, up to the next line that en
 `parse_references(text)` splits that section into entries and parses each one:
 
 * splitting: a numbered list (`1.`, `1 `, `[1]`, `(1)`, `1)` at line starts, numbers in
-  sequence, so a wrapped line that starts with a page number is not an entry) or, failing
-  that, an author-year list: one entry per paragraph or per line, where a line that does not
-  start like an author (`Surname, X.`, `Surname XY,`) or that follows a line ending in `,`,
-  `&` or `and` continues the entry before it (PDF text wraps entries with hard line breaks);
+  sequence, so a wrapped line that starts with a page number is not an entry; or run together
+  on one line, `1. ... 2. ...`) or, failing that, an author-year list: one entry per paragraph
+  or per line, where a line that does not start like an author (`Surname, X.`, `Surname XY,`)
+  or that follows a line ending in `,`, `&` or `and` continues the entry before it (PDF text
+  wraps entries with hard line breaks), and a very long entry is split where one entry ends
+  and a name with a year starts the next (a list run together on one line);
 * fields: the author list at the entry's start (Vancouver `Smith AB, Jones C, et al.`,
   APA/Harvard `Smith, A. B., & Jones, C.`, `Smith A.B.`, particles, hyphens, accents; a
   group author where no personal name starts the entry), the year (`2004a`: year + suffix),
@@ -128,10 +130,7 @@ def find_reference_section(text: str) -> tuple[int, int] | None:
     """(start, end) of the reference section's body (after its heading, whitespace trimmed), or
     None where no heading is followed by any text. The last such heading wins: a table of
     contents names `References` before the section itself does."""
-    try:
-        return _find_section(text, rules())
-    except (TypeError, re.error, RecursionError):
-        return None
+    return _find_section(text, rules()) if isinstance(text, str) else None
 
 
 def _find_section(text: str, r: Rules) -> tuple[int, int] | None:
@@ -159,15 +158,12 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 def parse_references(text: str) -> list[Reference]:
     """The entries of `text`'s reference section (none: []), with offsets into `text`."""
-    try:
-        span = _find_section(text, rules()) if isinstance(text, str) else None
-        if span is None:
-            return []
-        r = rules()
-        entries = _split(text, span, r)
-        return [_parse(text, i, label, start, end, r) for i, (label, start, end) in enumerate(entries, 1)]
-    except RecursionError:  # pragma: no cover - regexes here do not recurse; a guard, not a path
+    r = rules()
+    span = _find_section(text, r) if isinstance(text, str) else None
+    if span is None:
         return []
+    entries = _split(text, span, r)
+    return [_parse(text, i, label, start, end, r) for i, (label, start, end) in enumerate(entries, 1)]
 
 
 def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -361,7 +357,7 @@ def _parse(text: str, n: int, label: str | None, start: int, end: int, r: Rules)
     ref = Reference(ref_id=f"r{n}", raw=raw, label=label, start=start, end=end)
     try:
         _fields(ref, " ".join(LINE_END_HYPHEN.sub("-", raw).split()), r)
-    except (IndexError, ValueError, re.error):  # odd text: the entry stays, its fields empty
+    except (IndexError, ValueError):  # odd text: the entry stays, its fields empty
         pass
     return ref
 
