@@ -7,7 +7,7 @@ import json
 import pytest
 
 from extractor.errors import PatternFileError
-from extractor.references.text import find_reference_section, parse_references
+from extractor.references.text import find_reference_section, parse_entry, parse_references
 from extractor.rules.loader import load_data, load_json
 from extractor.rules.schemas import ReferencesFile
 from tests.conftest import DATA, require_shared
@@ -134,6 +134,16 @@ def test_fields(entry, expected):
     got = {k: getattr(ref, k) for k in expected}
     assert got == expected
     assert ref.label is None and ref.raw == entry
+
+
+def test_parse_entry_alone():
+    text = ("Dorrington RE, Bourne D, Bradshaw D (2001) The impact of HIV/AIDS on adult mortality in South Africa. "
+            "Cape Town: South African Medical Research Council.")
+    ref = parse_entry(text, "pmed-Dorrington1")
+    assert (ref.ref_id, ref.raw, ref.start, ref.end) == ("pmed-Dorrington1", text, None, None)
+    assert (ref.first_surname, ref.year, ref.title) == (
+        "Dorrington", 2001, "The impact of HIV/AIDS on adult mortality in South Africa")
+    assert (parse_entry("").authors, parse_entry("").title) == ([], None)
 
 
 def test_wrapped_entry_is_joined_for_its_fields():

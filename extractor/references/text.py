@@ -4,7 +4,8 @@
 or `Literature cited` and returns the span after it, up to the next line that ends the section
 (`Appendix`, `Supplementary material`, `Table 2. ...`) or the end of the text.
 
-`parse_references(text)` splits that section into entries and parses each one:
+`parse_references(text)` splits that section into entries and parses each one (`parse_entry(raw)`
+parses one reference string alone):
 
 * splitting: a numbered list (`1.`, `1 `, `[1]`, `(1)`, `1)` at line starts, numbers in
   sequence, so a wrapped line that starts with a page number is not an entry; or run together
@@ -352,14 +353,26 @@ def _indent(text: str, ls: tuple[int, int]) -> int:
 LINE_END_HYPHEN = re.compile(r"(?<=\w)-[ \t]*\n\s*(?=\w)")  # `long-\nterm`: the hyphen kept, the break dropped
 
 
+def parse_entry(raw: str, ref_id: str = "r1", label: str | None = None) -> Reference:
+    """One reference string's fields (a free-text JATS `<mixed-citation>`, a line a user pasted);
+    `start`/`end` stay None: the string is not a span of a document's text."""
+    ref = Reference(ref_id=ref_id, raw=raw, label=label)
+    _fill(ref, raw, rules())
+    return ref
+
+
 def _parse(text: str, n: int, label: str | None, start: int, end: int, r: Rules) -> Reference:
     raw = text[start:end]
     ref = Reference(ref_id=f"r{n}", raw=raw, label=label, start=start, end=end)
+    _fill(ref, raw, r)
+    return ref
+
+
+def _fill(ref: Reference, raw: str, r: Rules) -> None:
     try:
         _fields(ref, " ".join(LINE_END_HYPHEN.sub("-", raw).split()), r)
     except (IndexError, ValueError):  # odd text: the entry stays, its fields empty
         pass
-    return ref
 
 
 def _fields(ref: Reference, body: str, r: Rules) -> None:
