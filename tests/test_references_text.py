@@ -403,6 +403,12 @@ def test_no_section_no_references():
     assert parse_references("Ketamine (0.5 mg/kg) relieved pain in 12 of 20 patients [1]. See Smith (2004).") == []
 
 
+def test_a_table_column_headed_references_is_no_list():
+    # PDF text puts each table cell on its own line; the cells under `References` hold no years
+    text = "Results\n\nTable 2 Studies included\nStudy\nReferences\nKetamine arm\n[4, 5]\nPlacebo arm\n[6]\n"
+    assert parse_references(text) == []
+
+
 # ---------------------------------------------------------------- the data file
 
 def test_data_file_is_checked(tmp_path):

@@ -58,6 +58,7 @@ class Rules:
         self.min_year, self.max_year = data["min_year"], data["max_year"]
         self.max_label, self.max_first_label = data["max_label"], data["max_first_label"]
         self.max_group_words = data["max_group_author_words"]
+        self.min_dated_share = data["min_dated_share"]
         ws = r"[ \t]+"
         self.heading = re.compile(
             rf"^[ \t]*{NUMBERING}(?:{alternation(data['headings'], spaces=ws)})[ \t]*:?"
@@ -164,7 +165,11 @@ def parse_references(text: str) -> list[Reference]:
     if span is None:
         return []
     entries = _split(text, span, r)
-    return [_parse(text, i, label, start, end, r) for i, (label, start, end) in enumerate(entries, 1)]
+    refs = [_parse(text, i, label, start, end, r) for i, (label, start, end) in enumerate(entries, 1)]
+    # a `Reference` line that heads no reference list (a table's column in PDF text): few years
+    if sum(ref.year is not None for ref in refs) < r.min_dated_share * len(refs):
+        return []
+    return refs
 
 
 def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
