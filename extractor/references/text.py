@@ -4,115 +4,33 @@
 or `Literature cited` and returns the span after it, up to the next line that ends the section
 (`Appendix`, `Supplementary material`, `Table 2. ...`) or the end of the text.
 
-`parse_references(text)` splits that section into entries and parses each one:
+`parse_references(text)` splits that section into entries and parses each one (`parse_entry(raw)`
+parses one reference string alone):
 
 * splitting: a numbered list (`1.`, `1 `, `[1]`, `(1)`, `1)` at line starts, numbers in
-  sequence, so a wrapped line that starts with a page number is not an entry) or, failing
-  that, an author-year list: one entry per paragraph or per line, where a line that does not
-  start like an author (`Surname, X.`, `Surname XY,`) or that follows a line ending in `,`,
-  `&` or `and` continues the entry before it (PDF text wraps entries with hard line breaks);
-* fields: the author list at the entry's start (Vancouver `Smith AB, Jones C, et al.`,
-  APA/Harvard `Smith, A. B., & Jones, C.`, `Smith A.B.`, particles, hyphens, accents; a
-  group author where no personal name starts the entry), the year (`2004a`: year + suffix),
-  the title (up to the sentence end that is not an initial or an abbreviation), the journal,
-  volume and pages, the doi and the PMID.
+  sequence, so a wrapped line that starts with a page number is not an entry; or run together
+  on one line, `1. ... 2. ...`) or, failing that, an author-year list: one entry per paragraph
+  or per line, where a line that does not start like an author (`Surname, X.`, `Surname XY,`)
+  or that follows a line ending in `,`, `&` or `and` continues the entry before it (PDF text
+  wraps entries with hard line breaks), and a very long entry is split where one entry ends
+  and a name with a year starts the next (a list run together on one line);
+* fields: extractor.references.fields (authors, year and suffix, title, journal, volume,
+  pages, doi, PMID); the regexes: extractor.references.patterns, from
+  extractor/rules/data/references.json.
 
-Plain regexes built once from extractor/rules/data/references.json; no exception escapes for
-odd text, and a text without a reference heading costs one regex search.
+No exception escapes for odd text, and a text without a reference heading costs one regex
+search.
 """
 
 from __future__ import annotations
 
-import bisect
 import re
-from functools import cache
 
+from extractor.references.fields import parse_entry, parse_span
+from extractor.references.patterns import DASH, Rules, rules
 from extractor.references.record import Reference
-from extractor.rules.loader import load_data
-from extractor.rules.regex import alternation
-from extractor.rules.schemas import ReferencesFile
 
-DATA_FILE = "references.json"
-
-UPPER = "A-ZÀ-ÖØ-ÞĀĆČĎĐĘĚĹĽŁŃŇŐŒŔŘŚŞŠŢŤŮŰŹŻŽ"
-DASH = "-–—‒−"
-NUMBERING = r"(?:(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVXLC]{1,6}\.)[ \t]+)?"
-CAPTION = (r"(?:Table|TABLE|Figure|FIGURE|Fig\.|Supplementary|SUPPLEMENTARY|Appendix|APPENDIX)"
-           r"\s+(?:[A-Z]?\d+|[IVX]+|[A-Z])\b")
-LABEL_FORMS = {  # marker at a line start -> the regex of the marker (group 1: the number)
-    "bracket": r"\[(\d{1,4})\]",
-    "paren": r"\((\d{1,4})\)",
-    "dot": r"(\d{1,4})\.(?!\d)",
-    "rparen": r"(\d{1,4})\)",
-    "space": r"(\d{1,4})(?=[ \t]+[^\d\s])",
-}
-
-
-class Rules:
-    """The compiled regexes and word sets of references.json."""
-
-    def __init__(self, data: dict):
-        self.min_year, self.max_year = data["min_year"], data["max_year"]
-        self.max_label, self.max_first_label = data["max_label"], data["max_first_label"]
-        self.max_group_words = data["max_group_author_words"]
-        ws = r"[ \t]+"
-        self.heading = re.compile(
-            rf"^[ \t]*{NUMBERING}(?:{alternation(data['headings'], spaces=ws)})[ \t]*:?[ \t]*$",
-            re.IGNORECASE | re.MULTILINE)
-        self.ending = re.compile(
-            rf"^[ \t]*(?:{NUMBERING}(?i:{alternation(data['end_headings'], spaces=ws)})[ \t]*:?[ \t]*$|{CAPTION})",
-            re.MULTILINE)
-        self.labels = {name: re.compile(rf"[ \t]*{form}[ \t]*") for name, form in LABEL_FORMS.items()}
-
-        word = rf"[{UPPER}][^\W\d_]*(?:['’\-‐‑][^\W\d_]+)*"
-        particle = rf"(?:(?i:{alternation(data['name_particles'])})\s+)"
-        lower_start = r"(?:d['’]|O['’])?"  # d'Alembert, O'Brien
-        word2 = rf"[{UPPER}](?=[^\W\d_]*[^\W\d_{UPPER}])[^\W\d_]*(?:['’\-‐‑][^\W\d_]+)*"  # not `RB`
-        surname = rf"{particle}{{0,3}}{lower_start}{word}(?:[ ]{particle}{{0,3}}{word2})?"
-        init_plain = rf"[{UPPER}][a-z]?(?:-?[{UPPER}][a-z]?){{0,3}}(?![\w'’]|\.\w)"  # AB, Th, K-M
-        init_dots = rf"[{UPPER}][a-z]?\.(?:[ \-]?[{UPPER}][a-z]?\.)*(?:[ \-]?[{UPPER}](?=\s*[,;]))?"
-        initials = rf"(?:{init_dots}|{init_plain})"
-        suffix = r"(?:,?\s+(?:Jr|Sr|II|III|IV)\.?(?![\w]))?"
-        self.name_forms = {
-            "vancouver": re.compile(rf"(?P<s>{surname})\s+(?P<i>{initials}){suffix}"),
-            "comma": re.compile(rf"(?P<s>{surname}),\s*(?P<i>{initials}){suffix}"),
-            "given_first": re.compile(rf"(?P<i>{init_dots})\s*(?P<s>{surname})(?![\w])"),
-        }
-        conj = alternation(data["conjunctions"])
-        self.name_sep = re.compile(rf"\s*,?\s*(?:\.\.\.|…)\s*|\s*[,;]\s*(?:(?:{conj})\s+)?|\s+(?:{conj})\s+")
-        # `..., Wortman, J. R., … Human Microbiome Consortium. (2010)`: a group after the names
-        self.trailing_group = re.compile(
-            rf"\s*,?\s*(?:(?:\.\.\.|…|&|and)\s*)?(?P<g>[{UPPER}][^\d().?!]{{1,120}}?)\.?\s*(?=\(\s*(?:1[5-9]|20)\d\d)")
-        self.et_al = re.compile(rf"\s*,?\s*(?:{alternation(data['et_al'])})", re.IGNORECASE)
-        # where an author-year entry starts a line: a surname, then `, X.` or ` XY,`
-        self.entry_start = re.compile(
-            rf"[ \t]*(?:{surname}(?:,\s*{init_dots}|,\s*{init_plain}[,.]|\s+{initials}\s*[,.(](?!\s*\d)|\s+{initials}$)"
-            rf"|{init_dots}\s*{surname},"
-            rf"|[{UPPER}][^\W\d_]+[^\n(]{{0,80}}?\(\s*(?:1[5-9]|20)\d\d[a-z]?\))")  # `World Health Assembly. (2011)`
-        self.group_words = frozenset(data["group_words"])
-        year = r"(?:1[5-9]|20)\d\d"
-        self.year_paren = re.compile(rf"\(\s*(?P<y>{year})(?P<x>[a-z])?\.?(?:\s*[,;/][^()]{{0,40}})?\s*\)"
-                                     r"|\(\s*(?:n\.\s?d\.|in press|forthcoming|submitted)\s*\)", re.IGNORECASE)
-        self.year_bare = re.compile(rf"(?P<y>{year})(?P<x>[a-z])?(?![\w])")
-        self.year_any = re.compile(rf"(?<![\w/.\-])(?P<y>{year})(?P<x>[a-z])?(?![\w/])")
-        self.abbreviations = frozenset(data["title_abbreviations"])
-        self.sentence_end = re.compile(r"[.?!](?=[\s\"”’)\]]|$)")
-        prefixes = alternation(data["doi_prefixes"], spaces=r"\s*")
-        self.doi = re.compile(rf"(?:(?:{prefixes})\s*)?(?P<d>10\.\d{{4,9}}/[^\s\"<>]+)", re.IGNORECASE)
-        pmid = alternation(data["pmid_markers"], spaces=r"[ \t]*")
-        self.pmid = re.compile(rf"(?:{pmid})\s*:?\s*(?P<p>\d{{1,9}})\b")
-        self.pmid_tail = re.compile(r"(?:^|[\s.])(?P<p>\d{7,8})\.?\s*$")
-        self.trailer = re.compile(rf"(?:{alternation(data['trailer_markers'])}|https?://|www\.)", re.IGNORECASE)
-        self.vol_pages = re.compile(
-            rf"(?<![\w.])(?P<v>\d{{1,5}}[A-Za-z]?)(?!\d)\s*(?:\(\s*[^()]{{1,20}}\))?\s*[:,]?\s*(?:pp?\.\s*)?"
-            rf"(?P<p>[A-Za-z]{{0,2}}\d+(?:\s*[{DASH}]\s*[A-Za-z]{{0,2}}\d+)?)(?![\w])")
-        self.pages_only = re.compile(rf"\bpp?\.\s*(?P<p>\d+(?:\s*[{DASH}]\s*\d+)?)")
-        self.chapter = re.compile(r"[Ii]n:\s|In\s(?=.*\b(?:[Ee]ds?\b|[Ee]ditors?\b))")
-
-
-@cache
-def rules() -> Rules:
-    return Rules(load_data(DATA_FILE, ReferencesFile))
+__all__ = ["find_reference_section", "parse_entry", "parse_references"]
 
 
 # ---------------------------------------------------------------- the section
@@ -121,10 +39,7 @@ def find_reference_section(text: str) -> tuple[int, int] | None:
     """(start, end) of the reference section's body (after its heading, whitespace trimmed), or
     None where no heading is followed by any text. The last such heading wins: a table of
     contents names `References` before the section itself does."""
-    try:
-        return _find_section(text, rules())
-    except (TypeError, re.error, RecursionError):
-        return None
+    return _find_section(text, rules()) if isinstance(text, str) else None
 
 
 def _find_section(text: str, r: Rules) -> tuple[int, int] | None:
@@ -152,15 +67,16 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 def parse_references(text: str) -> list[Reference]:
     """The entries of `text`'s reference section (none: []), with offsets into `text`."""
-    try:
-        span = _find_section(text, rules()) if isinstance(text, str) else None
-        if span is None:
-            return []
-        r = rules()
-        entries = _split(text, span, r)
-        return [_parse(text, i, label, start, end, r) for i, (label, start, end) in enumerate(entries, 1)]
-    except RecursionError:  # pragma: no cover - regexes here do not recurse; a guard, not a path
+    r = rules()
+    span = _find_section(text, r) if isinstance(text, str) else None
+    if span is None:
         return []
+    entries = _split(text, span, r)
+    refs = [parse_span(text, i, label, start, end, r) for i, (label, start, end) in enumerate(entries, 1)]
+    # a `Reference` line that heads no reference list (a table's column in PDF text): few years
+    if sum(ref.year is not None for ref in refs) < r.min_dated_share * len(refs):
+        return []
+    return refs
 
 
 def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -186,7 +102,7 @@ def _split(text: str, span: tuple[int, int], r: Rules) -> list[tuple[str | None,
     numbered = _numbered(text, lines, r)
     if len(numbered) > 1:
         return numbered
-    inline = _inline_numbered(text, span)
+    inline = _inline_numbered(text, span, r)
     if inline:
         return inline
     return numbered or _author_year(text, lines, r)
@@ -195,12 +111,14 @@ def _split(text: str, span: tuple[int, int], r: Rules) -> list[tuple[str | None,
 INLINE_FIRST = {"bracket": re.compile(r"\[1\]\s*"), "paren": re.compile(r"\(1\)\s*"),
                 "dot": re.compile(r"1\.\s+(?=[^\W\d_])")}
 INLINE_NEXT = {"bracket": r"\[{n}\]\s*", "paren": r"(?<=\s)\({n}\)\s*",
-               "dot": r"(?<=[.?!)\]\d]\s)\s*{n}\.\s+(?=[^\W\d_])"}
+               "dot": r"(?<=\s){n}\.\s+(?=[^\W\d_])"}
+INLINE_AFTER_END = re.compile(r"[.?!)\]\d]\s+$")
 
 
-def _inline_numbered(text: str, span: tuple[int, int]) -> list[tuple[str | None, int, int]]:
+def _inline_numbered(text: str, span: tuple[int, int], r: Rules) -> list[tuple[str | None, int, int]]:
     """A numbered list run together on few lines (`1. Bell RF. ... 2009;141:210-4. 2. Correll GE
-    ...`, as some readers join lines): the markers 1, 2, 3 ... in order, each after the last."""
+    ...`, as some readers join lines): the markers 1, 2, 3 ... in order, each after the last; a
+    `2.` counts where an entry ends before it or a name follows it (not `Part 2. Review`)."""
     start, end = span
     for name, first in INLINE_FIRST.items():
         m = first.match(text, start, end)
@@ -209,8 +127,13 @@ def _inline_numbered(text: str, span: tuple[int, int]) -> list[tuple[str | None,
         bodies = [(1, m.end())]
         while True:
             n = bodies[-1][0] + 1
-            nxt = re.compile(INLINE_NEXT[name].format(n=n)).search(text, bodies[-1][1], end)
-            if not nxt:
+            nxt = None
+            for cand in re.compile(INLINE_NEXT[name].format(n=n)).finditer(text, bodies[-1][1], end):
+                if (name != "dot" or r.person_start.match(text, cand.end(), end)
+                        or INLINE_AFTER_END.search(text, max(start, cand.start() - 3), cand.start())):
+                    nxt = cand
+                    break
+            if nxt is None:
                 break
             bodies[-1] = (*bodies[-1], nxt.start())
             bodies.append((n, nxt.end()))
@@ -306,10 +229,28 @@ def _author_year(text: str, lines: list[tuple[int, int]], r: Rules) -> list[tupl
         previous = ls
     entries = []
     for s, e in out:
-        span = _trim(text, s, e)
-        if span is not None:
-            entries.append((None, *span))
+        for part in _run_together(text, s, e, r) if e - s > RUN_TOGETHER_CHARS else [(s, e)]:
+            span = _trim(text, *part)
+            if span is not None:
+                entries.append((None, *span))
     return entries
+
+
+RUN_TOGETHER_CHARS = 600  # an author-year entry longer than this may be several run together
+ENTRY_END = re.compile(r"(?<=[.\d)\]])\s+(?=[^\W\d_])")
+
+
+def _run_together(text: str, start: int, end: int, r: Rules) -> list[tuple[int, int]]:
+    """An author-year list run together on one line (`... 643–657. Prescott DM (1994) ...`):
+    split where an entry ends (`.`, `)`, a digit) and the next starts like one and has a year
+    within its first 300 characters."""
+    cuts = [start]
+    for m in ENTRY_END.finditer(text, start, end):
+        at = m.end()
+        if r.person_start.match(text, at, end) and r.year_any.search(text, at, min(end, at + 300)):
+            if at - cuts[-1] > 40:
+                cuts.append(at)
+    return [(a, b) for a, b in zip(cuts, cuts[1:] + [end])]
 
 
 def _indent(text: str, ls: tuple[int, int]) -> int:
@@ -317,266 +258,3 @@ def _indent(text: str, ls: tuple[int, int]) -> int:
     while ls[0] + n < ls[1] and text[ls[0] + n] in " \t":
         n += 1
     return n
-
-
-# ---------------------------------------------------------------- fields
-
-LINE_END_HYPHEN = re.compile(r"(?<=\w)-[ \t]*\n\s*(?=\w)")  # `long-\nterm`: the hyphen kept, the break dropped
-
-
-def _parse(text: str, n: int, label: str | None, start: int, end: int, r: Rules) -> Reference:
-    raw = text[start:end]
-    ref = Reference(ref_id=f"r{n}", raw=raw, label=label, start=start, end=end)
-    try:
-        _fields(ref, " ".join(LINE_END_HYPHEN.sub("-", raw).split()), r)
-    except (IndexError, ValueError, re.error):  # odd text: the entry stays, its fields empty
-        pass
-    return ref
-
-
-def _fields(ref: Reference, body: str, r: Rules) -> None:
-    cut = len(body)
-    doi = r.doi.search(body)
-    if doi:
-        ref.doi = _clean_doi(doi.group("d"))
-        cut = min(cut, doi.start())
-    pmid = r.pmid.search(body) or r.pmid_tail.search(body) or (doi and PMID_AFTER_DOI.match(body, doi.end()))
-    if pmid:
-        ref.pmid = pmid.group("p")
-        cut = min(cut, pmid.start() if pmid.re is r.pmid else pmid.start("p"))
-    trailer = r.trailer.search(body)
-    if trailer:
-        cut = min(cut, trailer.start())
-    main = body[:cut].rstrip()
-
-    authors, pos = _authors(main, r)
-    ref.authors = authors
-    pos = _skip(main, pos)
-    year = r.year_paren.match(main, pos) or (r.year_bare.match(main, pos) if authors else None)
-    if year:
-        _set_year(ref, year, r)
-        pos = _skip(main, year.end())
-    title_end = _title_end(main, pos, r)
-    title = main[pos:title_end].strip()
-    rest_at = _skip(main, title_end)
-    if title and not r.chapter.match(title):
-        ref.title = title.rstrip(".").strip() if title.endswith(".") else title
-    rest = main[rest_at:]
-    if ref.year is None:
-        later = r.year_any.search(rest) or r.year_any.search(main)
-        if later:
-            _set_year(ref, later, r)
-    if rest and not r.chapter.match(rest):
-        journal = re.match(r"[^\d(]+", rest)
-        if journal:
-            name = journal.group(0).strip(" .,;:")
-            if name and len(name) <= 200:
-                ref.journal = name
-            rest_at += journal.end()
-    tail = main[rest_at:]
-    year_in_tail = r.year_any.search(tail)
-    if year_in_tail and year_in_tail.start() == 0:
-        tail = tail[year_in_tail.end():]
-    vp = r.vol_pages.search(tail)
-    if vp:
-        ref.volume, ref.pages = vp.group("v"), _dash(vp.group("p"))
-    else:
-        pp = r.pages_only.search(tail)
-        if pp:
-            ref.pages = _dash(pp.group("p"))
-
-
-PMID_AFTER_DOI = re.compile(r"[.,;]?\s+(?P<p>\d{7,8})(?!\d)")  # PLOS: `doi: 10.1371/... 22415112; PMCID`
-
-
-def _skip(s: str, pos: int) -> int:
-    while pos < len(s) and s[pos] in " .,;:":
-        pos += 1
-    return pos
-
-
-def _set_year(ref: Reference, m: re.Match, r: Rules) -> None:
-    if m.group("y") is None:
-        return
-    year = int(m.group("y"))
-    if r.min_year <= year <= r.max_year:
-        ref.year = year
-        ref.year_suffix = m.group("x")
-
-
-def _dash(pages: str) -> str:
-    return re.sub(rf"\s*[{DASH}]\s*", "-", pages)
-
-
-def _clean_doi(doi: str) -> str:
-    doi = doi.rstrip(".,;")
-    while doi.endswith((")", "]")) and doi.count(doi[-1]) > doi.count("(" if doi[-1] == ")" else "["):
-        doi = doi[:-1].rstrip(".,;")
-    return doi
-
-
-def _initials(given: str) -> str:
-    letters = [c for c in given if c.isupper()]
-    return "".join(letters) or given[:1].upper()
-
-
-def _authors(s: str, r: Rules) -> tuple[list[str], int]:
-    """The author list at the start of `s` (`Surname Initials` each) and where it ends. A group
-    author stands alone (`World Health Organization.`), leads the names (`Genomes Project
-    Consortium, Abecasis GR, ...`), sits among them (`..., Wang W, SPARC Study Group, ...`) or
-    follows them (`..., Wortman JR, ... Human Microbiome Consortium. (2010)`)."""
-    authors: list[str] = []
-    pos = 0
-    lead = GROUP_LEAD.match(s)
-    if lead and _is_group(lead.group(1), r) and _first_name(s, lead.end(), r):
-        authors.append(" ".join(lead.group(1).split()))
-        pos = lead.end()
-    first = _first_name(s, pos, r)
-    if first is None:
-        return _group_author(s, r) if not authors else (authors, pos)
-    form, m = first
-    authors.append(f"{_surname(m.group('s'))} {_initials(m.group('i'))}")
-    pos = m.end()
-    while True:
-        sep = r.name_sep.match(s, pos)
-        if not sep:
-            break
-        nxt = form.match(s, sep.end())
-        if nxt:
-            authors.append(f"{_surname(nxt.group('s'))} {_initials(nxt.group('i'))}")
-            pos = nxt.end()
-            continue
-        group = GROUP_IN_LIST.match(s, sep.end())
-        if group and (_is_group(group.group(0), r) or _many_capitalised(group.group(0))):
-            authors.append(" ".join(group.group(0).split()))
-            pos = group.end()
-            continue
-        break
-    group = r.trailing_group.match(s, pos)
-    if group:
-        authors.append(" ".join(group.group("g").split()))
-        return authors, group.end()
-    et_al = r.et_al.match(s, pos)
-    if et_al:
-        pos = et_al.end()
-    return authors, pos
-
-
-GROUP_LEAD = re.compile(r"([^\W\d_][^,.:;()\d]{2,100}?),\s+")
-GROUP_IN_LIST = re.compile(r"[^\W\d_][^,.:;()\d]{2,100}?(?=\s*[,.;]|\s+et al)")
-
-
-def _first_name(s: str, pos: int, r: Rules) -> tuple[re.Pattern, re.Match] | None:
-    """The name form (`Smith AB`, `Smith, A. B.`, `A. B. Smith`) of the name at `pos`, and its match."""
-    for name in ("vancouver", "comma", "given_first"):
-        m = r.name_forms[name].match(s, pos)
-        if m and _not_title_words(m):
-            return r.name_forms[name], m
-    return None
-
-
-NAME_ENDS = re.compile(r"\s*(?:[,.;:(]|$|(?:et al|and|&)\b)")
-
-
-def _not_title_words(m: re.Match) -> bool:
-    """`Vitamin D deficiency ...` or `U.S. Department of ...` (a title or a body, then a
-    lower-case word) is no name: a name ends before `,` `.` `;` `(`, `et al`, `and` or the end."""
-    return m.group(0).endswith(".") or bool(NAME_ENDS.match(m.string, m.end()))
-
-
-def _surname(s: str) -> str:
-    return " ".join(s.split())
-
-
-FUNCTION_WORDS = frozenset("of the and in for on de des la le et und der die a an to with from at by &".split())
-
-
-def _capitalised(words: list[str]) -> bool:
-    return all(w[:1].isupper() or w[:1].isdigit() or w.lower() in FUNCTION_WORDS for w in words)
-
-
-def _many_capitalised(name: str) -> bool:
-    """`Alzheimer's Disease Neuroimaging I`: three or more capitalised words, more than a person's
-    name holds; after a comma in a name list, a body (a title never follows a comma there)."""
-    words = name.split()
-    return len(words) >= 3 and _capitalised(words) and sum(w[:1].isupper() for w in words) >= 3
-
-
-def _is_group(name: str, r: Rules) -> bool:
-    """A body's name: few capitalised words, one of them a body's (`Group`, `Consortium`)."""
-    words = name.split()
-    return (0 < len(words) <= r.max_group_words and _capitalised(words)
-            and any(w.lower().strip(",'’s") in r.group_words for w in words))
-
-
-def _group_author(s: str, r: Rules) -> tuple[list[str], int]:
-    """`World Health Organization.` / `CDC (2006)`: the words before the first sentence end or
-    year, when they are few, capitalised, and name a body or are followed by the year."""
-    m = re.match(r"([^.:(\d]+?)(?:\.\s|:\s|\s*\(|\s*$)", s)
-    if not m:
-        return [], 0
-    name = " ".join(m.group(1).strip(" ,").split())
-    words = name.split()
-    year_next = s[m.end(1):].lstrip(" .").startswith("(")
-    if not (_is_group(name, r) or (words and len(words) <= 4 and _capitalised(words) and year_next)):
-        return [], 0
-    return [name], m.end(1)
-
-
-def _title_end(s: str, pos: int, r: Rules) -> int:
-    """Where the title that starts at `pos` ends: the first `.`, `?` or `!` that ends a
-    sentence; not the dot of an abbreviation (`vs.`, `spp.`) or of an initial followed by a
-    lower-case word (`E. coli`), and not one followed by a sentence of running words that another
-    part (the journal) still follows before the numbers (a subtitle: `Who shares? Who doesn't?
-    Factors associated with ... data. PLoS ONE. 2011`)."""
-    ends = [i for i in (m.start() for m in r.sentence_end.finditer(s, pos)) if _ends_sentence(s, pos, i, r)]
-    digits = [m.start() for m in ANCHOR.finditer(s, pos)]
-    numeral_dot = False
-    for k, i in enumerate(ends):
-        if numeral_dot:  # the dot of `phred. I. Accuracy assessment`
-            numeral_dot = False
-            continue
-        if k + 1 < len(ends):
-            d = bisect.bisect_right(digits, i)
-            anchor = digits[d] if d < len(digits) else len(s)
-            if NUMERAL.fullmatch(s, i + 1, ends[k + 1]) and k + 2 < len(ends) and ends[k + 2] < anchor:
-                numeral_dot = True
-                continue
-            if _subtitle(s, i, ends[k + 1], anchor):
-                continue
-        return i + 1 if s[i] in "?!" else i
-    return len(s)
-
-
-def _ends_sentence(s: str, pos: int, i: int, r: Rules) -> bool:
-    if s[i] in "?!":
-        return True
-    k = i
-    while k > pos and (s[k - 1].isalnum() or s[k - 1] in "._"):  # the word before the dot
-        k -= 1
-    word = s[k:i]
-    if ROMAN.fullmatch(word) and s[max(pos, k - 5):k].rstrip().lower().endswith("part"):
-        return False  # `Part II. Psychoacoustic analysis`
-    if word.lower() in r.abbreviations:
-        return False
-    after = s[i + 1:i + 3].lstrip()
-    return not (len(word) == 1 and word.isupper() and after[:1].islower())
-
-
-NUMERAL = re.compile(r"\s*(?:Part\s+)?(?:[IVX]{1,4}|\d{1,2})")
-ROMAN = re.compile(r"[IVX]{1,4}|\d{1,2}")
-IN_SOURCE = re.compile(r"\s*In:?\s")
-# where the numbers after the title begin: a year, `12(3)`, `77: 217`, `149, 10–20`, `2004;`
-ANCHOR = re.compile(r"(?<![\w-])(?:1[5-9]|20)\d\d(?!\d)|(?<![\w-])\d+[a-z]?\s*[(:;]|(?<![\w-])\d+,\s+\d")
-LETTER = re.compile(r"[^\W\d_]")
-
-
-def _subtitle(s: str, i: int, j: int, first_digit: int) -> bool:
-    """Whether s[i+1:j] (between two sentence ends) is more title: running words (at least two
-    lower-case content words), with more words (the journal) after it before the numbers."""
-    segment = s[i + 1:j]
-    if j > first_digit or IN_SOURCE.match(segment):
-        return False
-    content = [w for w in segment.split() if w[:1].islower() and w.replace("'", "").replace("’", "").isalpha()
-               and w not in FUNCTION_WORDS]
-    return len(content) >= (1 if s[i] in "?!" else 2) and bool(LETTER.search(s, j + 1, first_digit))

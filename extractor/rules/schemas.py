@@ -114,8 +114,8 @@ class ReferencesFile(Schema):
     max_year: PositiveInt
     max_label: PositiveInt
     max_first_label: PositiveInt
-    max_heading_chars: PositiveInt
     max_group_author_words: PositiveInt
+    min_dated_share: Annotated[float, Field(ge=0, le=1)]
 
 
 # ---------------------------------------------------------------- claimx_quantities
