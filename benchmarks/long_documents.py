@@ -56,10 +56,12 @@ def one(megabytes: float, model: str) -> dict:
         started = time.perf_counter()
         summary = extract([str(path)], Path(tmp) / "out", fmt="jsonl", model=model, workers=0)
         seconds = time.perf_counter() - started
+        peak = peak_rss_mb()  # of the run, not of reading its tables back
         documents = read_table(Path(tmp) / "out", "documents")
-        mentions = len(read_table(Path(tmp) / "out", "mentions"))
+        with open(Path(tmp) / "out" / "mentions.jsonl", encoding="utf-8") as f:
+            mentions = sum(1 for line in f if line.strip())
     return {"mb": megabytes, "chars": len(text), "seconds": round(seconds, 1),
-            "peak_rss_mb": round(peak_rss_mb()), "words": summary.words, "mentions": mentions,
+            "peak_rss_mb": round(peak), "words": summary.words, "mentions": mentions,
             "status": str(documents["status"].iloc[0]), "error": documents["error"].iloc[0]}
 
 

@@ -4,6 +4,7 @@ alone."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from extractor.pipeline.annotate import MAX_PIECE_CHARS, split_text, table_rows
@@ -143,3 +144,122 @@ def test_a_full_batch_still_goes_to_the_worker_pool(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError, match="stop here"):
         job.extract([str(tmp_path)], tmp_path / "out", fmt="jsonl", model="rules", batch_size=2)
     assert started == [4]
+
+
+# ---------------------------------------------------------------- written piece by piece
+
+def _write_corpus(folder, long_repeats=4):
+    """short, long (several pieces at max_chars=300), short: in that (sorted) order."""
+    folder.mkdir()
+    (folder / "a.txt").write_text(PARAGRAPHS[0], encoding="utf-8")
+    (folder / "b.txt").write_text("\n\n".join(PARAGRAPHS * long_repeats), encoding="utf-8")
+    (folder / "c.txt").write_text(PARAGRAPHS[2], encoding="utf-8")
+    return folder
+
+
+def _tables(out):
+    from extractor.tables.read import read_table
+    from extractor.tables.rows import ALL_COLUMNS
+
+    return {name: read_table(out, name).drop(columns=["seconds"], errors="ignore") for name in ALL_COLUMNS}
+
+
+def _expected(nlp, folder, max_chars):
+    """What the rows of table_rows give, written in one go."""
+    from extractor.reading.readers import ReadOptions, iter_items, to_document
+    from extractor.tables.rows import frames_from_rows
+
+    documents = [to_document(item) for item in iter_items([str(folder)], ReadOptions())]
+    merged = {}
+    for _, rows in table_rows(nlp, documents, max_chars=max_chars):
+        for name, table in rows.items():
+            merged.setdefault(name, []).extend(table)
+    return frames_from_rows(merged)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
+def test_a_long_document_written_piece_by_piece_gives_its_rows_in_text_order(nlp_rules, tmp_path, monkeypatch, fmt):
+    from extractor.pipeline import annotate
+    from extractor.running.job import extract
+    from tests.conftest import shared_pipeline
+
+    folder = _write_corpus(tmp_path / "in")
+    monkeypatch.setattr(annotate, "MAX_PIECE_CHARS", 300)
+    writes = []
+    from extractor.tables.writers import TableSink
+    original = TableSink.write_rows
+    monkeypatch.setattr(TableSink, "write_rows", lambda self, frames: (writes.append(1), original(self, frames)))
+    extract([str(folder)], tmp_path / "out", fmt=fmt, model="rules", workers=0, loader=shared_pipeline)
+    assert len(writes) > 3  # the long document was written in pieces
+    got, expected = _tables(tmp_path / "out"), _expected(nlp_rules, folder, 300)
+    for name in ("documents", "mentions", "claims", "citations"):
+        want = expected[name]
+        assert list(got[name]["doc_id"]) == list(want["doc_id"]), name
+        for column in ("start", "end", "text", "sent_id"):
+            if column in want:
+                assert list(got[name][column]) == list(want[column]), (name, column)
+    assert list(got["documents"]["doc_id"]) == ["a", "b", "c"]
+    assert list(got["documents"]["status"]) == ["ok"] * 3
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "parquet"])
+def test_a_long_document_failing_in_a_later_piece_leaves_only_its_error_row(tmp_path, monkeypatch, fmt):
+    from extractor.pipeline import annotate
+    from extractor.running.job import extract
+    from tests.conftest import shared_pipeline
+
+    folder = _write_corpus(tmp_path / "in")
+    text = (folder / "b.txt").read_text(encoding="utf-8")
+    (folder / "b.txt").write_text(text + "\n\nLidocaine was FAILING here.", encoding="utf-8")
+    monkeypatch.setattr(annotate, "MAX_PIECE_CHARS", 300)
+    nlp = shared_pipeline("rules")
+    original = type(nlp).__call__
+
+    def fails(self, text, *args, **kwargs):
+        if "FAILING" in text:
+            raise ValueError("broken")
+        return original(self, text, *args, **kwargs)
+
+    monkeypatch.setattr(type(nlp), "pipe", lambda self, texts, **kw: [self(t) for t in texts])
+    monkeypatch.setattr(type(nlp), "__call__", fails)
+    summary = extract([str(folder)], tmp_path / "out", fmt=fmt, model="rules", workers=0, loader=shared_pipeline)
+    tables = _tables(tmp_path / "out")
+    assert (summary.documents, summary.failed) == (3, 1)
+    assert list(tables["documents"]["status"]) == ["ok", "error", "ok"]
+    assert "b" not in set(tables["mentions"]["doc_id"])
+    assert {"a", "c"} <= set(tables["mentions"]["doc_id"])
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_a_run_killed_inside_a_long_document_resumes_to_the_uninterrupted_tables(tmp_path, monkeypatch, fmt):
+    from extractor.pipeline import annotate
+    from extractor.running.job import extract
+    from tests.conftest import shared_pipeline
+
+    folder = _write_corpus(tmp_path / "in")
+    monkeypatch.setattr(annotate, "MAX_PIECE_CHARS", 300)
+    extract([str(folder)], tmp_path / "whole", fmt=fmt, model="rules", workers=0, loader=shared_pipeline,
+            batch_size=2)
+    nlp = shared_pipeline("rules")
+    original, calls = type(nlp).pipe, []
+
+    def dies_in_the_long_document(self, texts, **kwargs):
+        texts = list(texts)
+        if "methadone" in " ".join(texts):  # every piece of b.txt, not a.txt nor c.txt
+            calls.append(1)
+            if len(calls) == 3:
+                raise KeyboardInterrupt  # killed with pieces of b.txt written, uncommitted
+        return original(self, texts, **kwargs)
+
+    monkeypatch.setattr(type(nlp), "pipe", dies_in_the_long_document)
+    with pytest.raises(KeyboardInterrupt):
+        extract([str(folder)], tmp_path / "out", fmt=fmt, model="rules", workers=0, loader=shared_pipeline,
+                batch_size=2)
+    monkeypatch.setattr(type(nlp), "pipe", original)
+    summary = extract([str(folder)], tmp_path / "out", fmt=fmt, model="rules", workers=0, loader=shared_pipeline,
+                      batch_size=2, resume=True)
+    assert summary.documents == 3  # nothing of the killed batch (a.txt, b.txt) was committed
+    whole, resumed = _tables(tmp_path / "whole"), _tables(tmp_path / "out")
+    for name, frame in whole.items():
+        pd.testing.assert_frame_equal(resumed[name].reset_index(drop=True), frame.reset_index(drop=True),
+                                      check_dtype=False, obj=name)

@@ -20,6 +20,7 @@ from spacy.tokens import Doc
 from extractor.pipeline import extensions  # noqa: F401 - registers doc._.claimx_offsets
 from extractor.reading.document import Document
 from extractor.reading.normalize import NormalizedText, normalize
+from extractor.running.memory import release_free_memory
 from extractor.tables.rows import DocRows, DocumentRows
 
 # Characters per pipeline batch, whatever the number of documents. thinc keeps every layer's
@@ -36,8 +37,10 @@ MAX_BATCH_CHARS = 30_000
 # at a space (`split_text`); its rows are made from all its pieces. A shorter text is one piece.
 # Pieces are large because what spans a document (an abbreviation defined once and used later,
 # an entity form labelled everywhere once labelled) is found within a piece only: the longest
-# article in the dev corpora has 111k characters, so every real paper is one piece.
-MAX_PIECE_CHARS = 500_000
+# article in the dev corpora has 111k characters, so every real paper is one piece. They are no
+# larger because tok2vec holds every layer's output for a piece at once (about 10 KB a token): a
+# piece of 500,000 characters (105k tokens) peaked at 1.34 GB in one process, 200,000 at 0.73 GB.
+MAX_PIECE_CHARS = 200_000
 
 _SENTENCE_END = re.compile(r"[.?!] (?=[A-Z])")
 
@@ -146,6 +149,8 @@ def _run(nlp: Language, batch: list[Piece], batch_size: int, memory_zone: bool,
             if doc is not None:
                 doc._.claimx_offsets = piece.norm.offsets
             yield piece, doc
+    if memory_zone and sum(len(piece.text) for piece in batch) > MAX_BATCH_CHARS:
+        release_free_memory()  # a long piece's pages, before the next one is analysed
 
 
 def _pipe(nlp: Language, todo: list[Piece], batch_size: int) -> list[Doc | None]:
@@ -164,6 +169,25 @@ def _pipe(nlp: Language, todo: list[Piece], batch_size: int) -> list[Doc | None]
                 document.error = f"pipeline failed: {type(e).__name__}: {e}".splitlines()[0]
                 docs.append(None)
         return docs
+
+
+def table_row_chunks(nlp: Language, documents: Iterable[Document], batch_size: int = 32, *,
+                     max_chars: int = MAX_PIECE_CHARS, memory_zone: bool = False,
+                     ) -> Iterator[tuple[Document, DocRows, bool]]:
+    """`table_rows` piece by piece, so a long document's rows need not all be in memory at
+    once: (document, rows, last) for each piece, in text order. A piece before the last gives
+    its rows without the `documents` row; the last gives the rest with it, or, when any piece
+    failed, only the error `documents` row: then the rows given before for that document must
+    be thrown away (`TableSink.rollback`)."""
+    rows = DocumentRows()
+    for piece, doc in annotate_pieces(nlp, documents, batch_size, max_chars=max_chars,
+                                      memory_zone=memory_zone):
+        rows.add(piece.document, doc, piece.start)
+        if piece.last:
+            yield piece.document, rows.done(), True
+            rows = DocumentRows()
+        else:
+            yield piece.document, rows.flush(), False
 
 
 def table_rows(nlp: Language, documents: Iterable[Document], batch_size: int = 32, *,
@@ -200,4 +224,4 @@ def warm_up(nlp: Language) -> Language:
 
 
 __all__ = ["MAX_BATCH_CHARS", "MAX_PIECE_CHARS", "WARM_UP_TEXT", "Piece", "annotate", "annotate_pieces",
-           "split_text", "table_rows", "warm_up"]
+           "split_text", "table_row_chunks", "table_rows", "warm_up"]

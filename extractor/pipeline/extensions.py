@@ -83,12 +83,13 @@ def _get_offsets(doc: Doc):
 
 
 def _set_offsets(doc: Doc, offsets) -> None:
-    """Kept as (starts, ends, original length), numpy arrays and an int: what Doc.to_bytes, DocBin
-    and nlp.pipe(n_process=...) can serialise, as they cannot a dataclass."""
+    """Kept as the OffsetMap's fields (numpy arrays and ints): what Doc.to_bytes, DocBin and
+    nlp.pipe(n_process=...) can serialise, as they cannot a dataclass."""
     if offsets is None:
         doc.user_data.pop(_OFFSETS_KEY, None)
     else:
-        doc.user_data[_OFFSETS_KEY] = (offsets.starts, offsets.ends, offsets.original_length)
+        doc.user_data[_OFFSETS_KEY] = (offsets.clean, offsets.orig, offsets.ends, offsets.clean_length,
+                                       offsets.original_length)
 
 
 def set_attrs(span: Span, **values: Any) -> Span:

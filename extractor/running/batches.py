@@ -3,11 +3,12 @@ process) computes it; and all rows of a few documents in memory."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from spacy.language import Language
 
-from extractor.pipeline.annotate import table_rows
+from extractor.pipeline import annotate
+from extractor.pipeline.annotate import table_row_chunks, table_rows
 from extractor.reading.document import Document
 from extractor.reading.readers import DEFAULT_MAX_BYTES, Item, to_document
 from extractor.running.memory import release_free_memory
@@ -33,6 +34,18 @@ def process_items(nlp: Language, items: list[Item], max_bytes: int = DEFAULT_MAX
                 row["error"] = f"pipeline failed: out of memory ({memory_note})"
     release_free_memory()
     return out
+
+
+def stream_items(nlp: Language, items: list[Item], max_bytes: int = DEFAULT_MAX_BYTES,
+                 batch_size: int = 32) -> Iterator[tuple[DocRows, bool]]:
+    """`process_items` piece by piece, for the job's own process: (rows, last) as
+    `pipeline.annotate.table_row_chunks` gives them, so a long document's rows are written as
+    its pieces are analysed instead of all held until it is done."""
+    documents = [to_document(item, max_bytes) for item in items]
+    chunks = table_row_chunks(nlp, documents, batch_size, max_chars=annotate.MAX_PIECE_CHARS, memory_zone=True)
+    for _, rows, last in chunks:
+        yield rows, last
+    release_free_memory()
 
 
 def item_error_rows(item: Item, reason: str) -> DocRows:

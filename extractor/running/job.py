@@ -30,7 +30,7 @@ from extractor.errors import UsageError
 from extractor.pipeline.annotate import warm_up
 from extractor.pipeline.load import find_pipeline, load
 from extractor.reading.readers import DEFAULT_MAX_BYTES, Item, ReadOptions, expand_paths, iter_items
-from extractor.running.batches import process_items
+from extractor.running.batches import stream_items
 from extractor.running.dask import run_dask
 from extractor.running.local import (
     DEFAULT_DOC_TIMEOUT,
@@ -87,6 +87,70 @@ def _fewer_than_a_batch(batches: Iterator[list[Item]], batch_size: int, n_worker
     return itertools.chain([first], batches), n_workers
 
 
+def _empty_rows() -> dict[str, list[dict[str, Any]]]:
+    return {name: [] for name in ALL_COLUMNS}
+
+
+def _extend(merged: dict[str, list[dict[str, Any]]], rows: dict[str, list[dict[str, Any]]]) -> None:
+    for name, table_rows in rows.items():
+        merged.setdefault(name, []).extend(table_rows)
+
+
+def _drop_stale(sink: TableSink, stale: set[str], ids: set[str]) -> None:
+    """Remove the old rows of the batch's documents that changed since the run resumed."""
+    if stale & ids:
+        sink.drop_documents(stale & ids)
+        stale.difference_update(ids)
+
+
+def _write_streamed(sink: TableSink, chunks: Iterator[tuple[dict, bool]]) -> list[dict[str, Any]]:
+    """Write one batch from `batches.stream_items`: its rows are gathered and written at once
+    (`write_batch`, as for a worker's batch) unless a long document comes in pieces; then what
+    is gathered is written at each piece, uncommitted, and the batch committed at its end, so
+    memory holds one piece's rows. A long document that fails after some of its pieces were
+    written has them rolled back. Returns the batch's `documents` rows."""
+    merged, documents, streaming, in_pieces = _empty_rows(), [], False, False
+    for rows, last in chunks:
+        if not last and not in_pieces:  # a long document's first piece: write what comes before
+            if streaming or any(merged.values()):
+                sink.write_rows(frames_from_rows(merged))
+                merged = _empty_rows()
+            sink.mark()
+            streaming = in_pieces = True
+        if last and in_pieces and rows["documents"][0]["status"] == "error":
+            sink.rollback()  # the document is only its error row
+            merged = _empty_rows()
+        _extend(merged, rows)
+        if last:
+            documents.append(rows["documents"][0])
+            in_pieces = False
+        elif in_pieces:
+            sink.write_rows(frames_from_rows(merged))
+            merged = _empty_rows()
+    if streaming:
+        sink.write_rows(frames_from_rows(merged))
+        sink.commit()
+    else:
+        sink.write_batch(frames_from_rows(merged))
+    return documents
+
+
+def _count(summary: ExtractSummary, documents: list[dict[str, Any]], started: float,
+           on_progress: Callable[[int], None] | None) -> None:
+    """Add a written batch's documents to the summary."""
+    for doc_row in documents:
+        summary.documents += 1
+        if doc_row["status"] == "error":
+            summary.failed += 1
+        else:
+            summary.words += int(doc_row["n_words"] or 0)
+    if summary.first_batch_at is None:
+        summary.first_batch_at = time.perf_counter() - started
+        summary.words_in_first_batch = summary.words
+    if on_progress:
+        on_progress(len(documents))
+
+
 def extract(paths: list[str], out_dir: Path, fmt: str = "csv", model: str = "default",
             max_bytes: int = DEFAULT_MAX_BYTES, batch_size: int = 32, *,
             workers: int | None = None, resume: bool = False, overwrite: bool = False, text_field: str = "text",
@@ -141,7 +205,11 @@ def extract(paths: list[str], out_dir: Path, fmt: str = "csv", model: str = "def
     elif n_workers == 0:
         nlp = warm_up(loader(model))
         summary.workers = 0
-        results = (process_items(nlp, batch, max_bytes, batch_size) for batch in batches)
+        results = None
+        for batch in batches:
+            _drop_stale(sink, stale, {item.id for item in batch})
+            doc_rows = _write_streamed(sink, stream_items(nlp, batch, max_bytes, batch_size))
+            _count(summary, doc_rows, started, on_progress)
     else:
         pool = WorkerPool(n_workers, loader, model, max_memory_mb=max_memory_mb, max_bytes=max_bytes,
                           batch_size=batch_size, doc_timeout=doc_timeout, recycle_growth=recycle_growth,
@@ -149,27 +217,13 @@ def extract(paths: list[str], out_dir: Path, fmt: str = "csv", model: str = "def
         summary.workers = n_workers
         results = pool.run(batches)
     try:
-        for batch_rows in results:
-            ids = {rows["documents"][0]["doc_id"] for rows in batch_rows}
-            if stale & ids:
-                sink.drop_documents(stale & ids)
-                stale.difference_update(ids)
-            merged: dict[str, list[dict[str, Any]]] = {name: [] for name in ALL_COLUMNS}
+        for batch_rows in results or ():
+            _drop_stale(sink, stale, {rows["documents"][0]["doc_id"] for rows in batch_rows})
+            merged = _empty_rows()
             for rows in batch_rows:
-                for name, table_rows in rows.items():
-                    merged.setdefault(name, []).extend(table_rows)
-                doc_row = rows["documents"][0]
-                summary.documents += 1
-                if doc_row["status"] == "error":
-                    summary.failed += 1
-                else:
-                    summary.words += int(doc_row["n_words"] or 0)
+                _extend(merged, rows)
             sink.write_batch(frames_from_rows(merged))
-            if summary.first_batch_at is None:
-                summary.first_batch_at = time.perf_counter() - started
-                summary.words_in_first_batch = summary.words
-            if on_progress:
-                on_progress(len(batch_rows))
+            _count(summary, [rows["documents"][0] for rows in batch_rows], started, on_progress)
     finally:
         if pool is not None:
             summary.worker_peak_rss_mb = pool.peak_rss_mb

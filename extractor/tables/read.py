@@ -57,13 +57,14 @@ def read_table(out_dir: str | Path, name: str) -> pd.DataFrame:
 def read_parts(folder: Path) -> pd.DataFrame | None:
     """The committed parts of a partitioned Parquet table, as stored; None when there are none.
 
-    A part counts once the `documents` part of its batch exists (that part is written last).
+    A part (or a chunk of a batch, `part-<batch>-<chunk>`) counts once the `documents` part of
+    its batch exists (that part is written last).
     """
     docs = folder.parent / "documents"
     parts = sorted(p for p in folder.iterdir() if PART.match(p.name))
     if docs.is_dir():  # tables written by `extract`: leave out parts of a batch never committed
-        committed = {p.name for p in docs.iterdir()}
-        parts = [p for p in parts if p.name in committed]
+        committed = {m.group(1) for p in docs.iterdir() if (m := PART.match(p.name))}
+        parts = [p for p in parts if PART.match(p.name).group(1) in committed]
     if not parts:
         return None
     return pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)

@@ -81,7 +81,7 @@ class DocContext:
         self.document = document
         self.doc = doc
         offsets = doc._.claimx_offsets
-        self.offsets = OffsetMap(None, None, len(document.text)) if offsets is None else offsets
+        self.offsets = OffsetMap.identity(len(document.text)) if offsets is None else offsets
         self.char_offset = char_offset
         self.sent_offset = sent_offset
         self._sent_starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
@@ -360,6 +360,16 @@ class DocumentRows:
         for name, table in piece.items():
             if name != "documents":
                 self.rows[name].extend(table)
+
+    def flush(self) -> DocRows:
+        """The rows gathered since the last flush, except the `documents` row (kept, summed on),
+        in text order, and forget them: a long document's rows can be written piece by piece.
+        Nothing once a piece failed (the document becomes its error row at `done`)."""
+        if self.failed or self.rows is None:
+            return {}
+        out = {name: table for name, table in self.rows.items() if name != "documents"}
+        self.rows = {"documents": self.rows["documents"], **{name: [] for name in out}}
+        return _in_text_order(out)
 
     def done(self) -> DocRows:
         assert self.document is not None, "no piece added"

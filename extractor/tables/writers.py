@@ -38,7 +38,9 @@ LIST_SEPARATOR = ";"
 STATE_DIR = ".claimx"
 REVIEW_PAGE = "review.html"  # `claimx review`'s page, written beside the tables by default
 ERRORS_LOG = "errors.log"  # in STATE_DIR: the full traceback of each document that failed unexpectedly
-PART = re.compile(r"^part-(\d+)\.parquet$")  # a committed part's name
+# a part's name: part-<batch>.parquet, or part-<batch>-<chunk>.parquet for a batch written in
+# chunks (`write_rows`), which sorts before its batch's own part
+PART = re.compile(r"^part-(\d+)(?:-\d+)?\.parquet$")
 
 
 _LISTS = (list, tuple, np.ndarray)  # Parquet reads lists back as arrays
@@ -169,6 +171,9 @@ class TableSink:
         self.parts_root = self.state_dir / "parts" if fmt == "xlsx" else self.out_dir
         self.sizes: dict[str, int] = {}
         self.next_part = 0
+        self._chunks: list[Path] = []  # Parquet chunk parts written since the last commit
+        self._pending_documents: list[pd.DataFrame] = []
+        self._mark: tuple[dict[str, int], int, int] = ({}, 0, 0)
 
     # -- layout
     @property
@@ -208,6 +213,7 @@ class TableSink:
         else:
             self._open_parts()
         self._save_state()
+        self.mark()
         return self.done() if resume else {}
 
     def existing_tables(self) -> str | None:
@@ -360,6 +366,70 @@ class TableSink:
             tmp.unlink(missing_ok=True)
         self.sizes[name] = path.stat().st_size
 
+    # -- a batch written in chunks (a long document piece by piece)
+    def write_rows(self, frames: dict[str, pd.DataFrame]) -> None:
+        """Write some of a batch's rows, uncommitted until `commit`: a run killed before then
+        leaves them to be cut off (CSV, JSONL) or removed (Parquet) on resume, like a batch
+        killed half-way. Parquet: `part-<batch>-<chunk>.parquet`; `documents` rows wait for `commit`."""
+        (self.out_dir / REVIEW_PAGE).unlink(missing_ok=True)
+        if self.appends:
+            self._append(frames, self._commit_order())
+            return
+        for name in self._commit_order():
+            frame = frames.get(name)
+            if frame is None or frame.empty:
+                continue
+            if name == "documents":
+                self._pending_documents.append(frame)
+                continue
+            path = self.part_dir(name) / f"part-{self.next_part:06d}-{len(self._chunks):05d}.parquet"
+            write_frame(frame, path, "parquet", self.columns[name])
+            self._chunks.append(path)
+
+    def mark(self) -> None:
+        """Remember what is written so far, for `rollback`."""
+        self._mark = (dict(self.sizes), len(self._chunks), len(self._pending_documents))
+
+    def rollback(self) -> None:
+        """Throw away what `write_rows` wrote since `mark` (a document that failed half-way)."""
+        sizes, chunks, pending = self._mark
+        if self.appends:
+            for name, size in sizes.items():
+                with open(self.table_path(name), "r+b") as f:
+                    f.truncate(size)
+            self.sizes = dict(sizes)
+        for path in self._chunks[chunks:]:
+            path.unlink(missing_ok=True)
+        del self._chunks[chunks:], self._pending_documents[pending:]
+
+    def commit(self) -> None:
+        """Commit what `write_rows` wrote since the last commit as one batch."""
+        if not self.appends:
+            documents = [f for f in self._pending_documents if not f.empty]
+            frames = {"documents": pd.concat(documents, ignore_index=True)} if documents else {}
+            part = f"part-{self.next_part:06d}.parquet"
+            for name in self._commit_order():
+                frame = frames.get(name, pd.DataFrame(columns=list(self.columns[name])))
+                write_frame(frame, self.part_dir(name) / part, "parquet", self.columns[name])
+            self.next_part += 1
+            self._chunks, self._pending_documents = [], []
+        self._save_state()
+        self.mark()
+
+    def _append(self, frames: dict[str, pd.DataFrame], names: list[str]) -> None:
+        for name in names:
+            frame = frames.get(name)
+            if frame is None or frame.empty:
+                continue
+            if self.fmt == "csv":
+                text = _join_lists(frame).to_csv(index=False, header=False, lineterminator="\n")
+            else:
+                text = frame.to_json(orient="records", lines=True, force_ascii=False)
+                text = text if text.endswith("\n") else text + "\n"
+            with open(self.table_path(name), "a", encoding="utf-8", newline="") as f:
+                f.write(text)
+            self.sizes[name] = self.table_path(name).stat().st_size
+
     def write_batch(self, frames: dict[str, pd.DataFrame]) -> None:
         """Commit one batch: every table's rows, the `documents` rows last.
 
@@ -367,18 +437,7 @@ class TableSink:
         (self.out_dir / REVIEW_PAGE).unlink(missing_ok=True)
         names = self._commit_order()
         if self.appends:
-            for name in names:
-                frame = frames.get(name)
-                if frame is None or frame.empty:
-                    continue
-                if self.fmt == "csv":
-                    text = _join_lists(frame).to_csv(index=False, header=False, lineterminator="\n")
-                else:
-                    text = frame.to_json(orient="records", lines=True, force_ascii=False)
-                    text = text if text.endswith("\n") else text + "\n"
-                with open(self.table_path(name), "a", encoding="utf-8", newline="") as f:
-                    f.write(text)
-                self.sizes[name] = self.table_path(name).stat().st_size
+            self._append(frames, names)
         else:
             part = f"part-{self.next_part:06d}.parquet"
             for name in names:
