@@ -218,7 +218,8 @@ def test_bad_brat_and_docbin(tmp_path):
 # ---- label maps -------------------------------------------------------------------------------
 
 def test_every_corpus_has_a_shipped_map():
-    assert set(shipped_label_maps()) >= {"bc5cdr", "phee", "ebm_nlp", "citations", "claims", "evidence_inference"}
+    assert set(shipped_label_maps()) >= {"bc5cdr", "phee", "ebm_nlp", "citations", "claims", "evidence_inference",
+                                         "regimens"}
 
 
 @pytest.mark.parametrize("name", sorted(shipped_label_maps()))
@@ -255,6 +256,7 @@ CORPORA = [
     ("citations", {"CITATION"}, ("CITATION", "refs")),
     ("claims", {"CLAIM"}, None),
     ("evidence_inference", {"CLAIM"}, ("CLAIM", "direction")),
+    ("regimens", {"DRUG", "DOSE", "ROUTE", "FREQUENCY", "DURATION", "TIMEPOINT", "SAMPLE_SIZE"}, None),
 ]
 
 
