@@ -195,7 +195,7 @@ def test_context_words(text, expected):
     ("5% lidocaine cream", ["5%", "cream"]),
     ("placebo (20%)", []),
     ("rash in 3% of ketamine infusions", ["infusions"]),
-    ("10% of 5 mg tablets", ["5 mg", "tablets"]),
+    ("10% of 5 mg tablets", ["5 mg"]),  # a dosage form with no drug beside it is not a route
     ("rates were 66% for valsartan and 60% with amlodipine", []),
     ("lidocaine 1% was infiltrated", ["1%"]),
     ("0.5% topical tetracaine", ["0.5%", "topical"]),

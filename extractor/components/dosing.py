@@ -42,6 +42,8 @@ _DASH = r"\s*(?:-|–|—|‐|to)\s*"
 # a character only a power of ten (`3 x 10^6`, `2.5 × 10(6)`, `10⁶`) has among dose numbers
 _POWER_MARKS = frozenset("x×^*(⁰¹²³⁴⁵⁶⁷⁸⁹")
 _INVERSE = r"(?:-1|−1|–1|⁻¹)"
+# a mean with its spread is one dose whose value is the mean (`6.6±3.3 mg/day`, `0.4 +/- 0.1 mg`)
+_SPREAD = rf"\s*(?:±|\+/-|\+-)\s*{_NUM}"
 _SPACE = r"\s*"  # a space in a unit or cue word matches white space or none (`mg kg`, `mgkg`)
 
 
@@ -102,7 +104,7 @@ def rules_from_data(files: dict[str, Any]) -> _Rules:
     not_per = alternation(units.get("not_per", []), spaces=_SPACE)
     dose = re.compile(
         rf"(?<![\w.,\-−–^])(?:(?P<cmp>{bounds})\s*)?(?:(?P<mult>\d+)\s*[×x]\s*(?!10\s*[\^*(⁰¹²³⁴⁵⁶⁷⁸⁹⁻]))?"
-        rf"(?P<lo>{POWER_OF_TEN}|{_NUM})(?:{_DASH}(?P<hi>{_NUM}))?(?:\s*|-)"
+        rf"(?P<lo>{POWER_OF_TEN}|{_NUM})(?:{_DASH}(?P<hi>{_NUM})|{_SPREAD})?(?:\s*|-)"
         rf"(?P<unit>{unit})(?![\w])(?!\s*/\s*(?:{not_per})(?![\w]))"
     )
     list_head = re.compile(rf"(?<![\w.,\-−–])(?P<num>{_NUM})\s*(?:,\s*(?:and|or)?|and|or|&)\s*$")
@@ -317,6 +319,9 @@ def scan_words(text: str, r: _Rules | None = None) -> list[Found]:
         before = text[max(0, m.start() - 16):m.start()].split()
         if before and before[-1].lower() in r.context["frequency_not_after"]:
             continue  # "monitored every 6 months"
+        if (before and before[-1].lower() in r.context.get("frequency_measure_after", ())
+                and _word_after(text, m.end()) not in r.context["frequency_context_after"]):
+            continue  # "average daily glucose" (kept: "mean daily dose")
         rate = per_day
         if per_day in ("count", "interval"):
             n = r.words.group(m, "n") or "1"
@@ -455,6 +460,57 @@ def _stray_frequency(span: Span, spans: list[Span], drugs: list[Span], r: _Rules
     return not any(o.end > lo and o.start < hi for o in drugs + [s for s in spans if s.label_ != "FREQUENCY"])
 
 
+def _bare_amount(unit: str | None, r: _Rules) -> bool:
+    """A mass or volume with no rate and no per-weight part (`300 g`, `5 ml`, not `5 mg/kg`)."""
+    return unit is not None and unit.lower() in r.context.get("amounts_need_drug", ())
+
+
+def _given_in_sentence(doc: Doc, span: Span, drugs: list[Span], found: list, r: _Rules) -> bool:
+    """Whether the sentence of a bare amount says something is given: a drug, a route, or a
+    giving word (`consumed 30 g of`)."""
+    if doc.has_annotation("SENT_START"):
+        lo, hi = span.sent.start, span.sent.end
+    else:
+        lo, hi = 0, len(doc)
+    routes = [s for m, s in found if m.label == "ROUTE"]
+    if any(d.start >= lo and d.end <= hi for d in drugs + routes):
+        return True
+    return any(t.lower_ in r.context.get("amount_giving_words", ()) for t in doc[lo:hi])
+
+
+def _lone_form(doc: Doc, span: Span, drugs: list[Span], found: list, r: _Rules) -> bool:
+    """A dosage-form word (`tablets`) with no drug right beside it (a bracket may sit between:
+    `(VPA) tablets`, `tablets (Coartem)`) and no form word before it (`dispersible tablets`),
+    or with a route of its own in the sentence (`oral tablet of X`)."""
+    forms = r.context.get("dosage_forms", ())
+    if span.text.lower() not in forms:
+        return False
+    lo, hi = (span.sent.start, span.sent.end) if doc.has_annotation("SENT_START") else (0, len(doc))
+    if any(s.start >= lo and s.end <= hi and s.text.lower() not in forms for m, s in found if m.label == "ROUTE"):
+        return True
+    before, after = span.start, span.end
+    if before > 0 and doc[before - 1].lower_ in r.context.get("dosage_form_modifiers", ()):
+        return False  # "dispersible tablets": a dosage-form phrase PHEE marks as the route
+    while before > 0 and doc[before - 1].text in (")", "]"):
+        before -= 1
+    while after < len(doc) and doc[after].text in ("(", "["):
+        after += 1
+    return not any(d.end == before or d.start == after for d in drugs)
+
+
+def _defined_otherwise(doc: Doc, r: _Rules) -> frozenset[str]:
+    """Short forms the text defines with a long form that is not a route or a frequency
+    (`serum creatinine (SC)`): such a short form is never read as `subcutaneous`."""
+    if not Doc.has_extension("abbreviations") or not doc._.abbreviations:
+        return frozenset()
+    out = set()
+    for short in doc._.abbreviations:
+        long_form = getattr(short._, "long_form", None)
+        if long_form is not None and not scan_words(str(long_form), r):
+            out.add(short.text)
+    return frozenset(out)
+
+
 class DosingRecognizer(RulesPipe):
     """Thin component: finds mentions with the pure functions and sets spans."""
 
@@ -473,10 +529,18 @@ class DosingRecognizer(RulesPipe):
         drugs = list(doc.spans.get(self.drug_group, []))
         spans = []
         r = self.rules
-        for m, span in char_spans(doc, find_dosing(doc_text(doc), r)):
+        defined = _defined_otherwise(doc, r)
+        found = list(char_spans(doc, find_dosing(doc_text(doc), r)))
+        for m, span in found:
             if (m.label == "DOSE" and m.unit in ("%", "ratio") and r.percent_needs_drug
                     and not _near_drug(doc, span, drugs, r)):
                 continue
+            if m.label == "DOSE" and _bare_amount(m.unit, r) and not _given_in_sentence(doc, span, drugs, found, r):
+                continue  # "300 g monofilaments", "blood samples (5 ml)": a weight or a volume
+            if m.label == "ROUTE" and _lone_form(doc, span, drugs, found, r):
+                continue  # "renal capsule", "15 µg per tablet": a dosage form is not a route
+            if m.label in ("ROUTE", "FREQUENCY") and span.text in defined:
+                continue  # "serum creatinine (SC)": the text's own abbreviation wins
             set_attrs(span, **m.attrs(), source="claimx_dosing")
             spans.append(span)
         doc.spans[GROUP] = [s for s in spans if not _stray_frequency(s, spans, drugs, r)]

@@ -254,6 +254,11 @@ class DosingContextFile(Schema):
     dose_level_not_before: list[str]
     dose_not_after: list[str]
     not_between_percent_and_drug: list[str]
+    frequency_measure_after: list[str] = []
+    amounts_need_drug: list[str] = []
+    amount_giving_words: list[str] = []
+    dosage_forms: list[str] = []
+    dosage_form_modifiers: list[str] = []
 
 
 class FrequencyMultipliersFile(BaseModel):
