@@ -109,6 +109,98 @@ def _overlaps(span: Span, others: list[Span]) -> bool:
     return any(o.start < span.end and span.start < o.end for o in others)
 
 
+_LIST_WORDS = frozenset({",", "and", "or", "(", ")"})
+_DOSE_AFTER_WINDOW = 3
+
+
+def measured_analytes(doc: Doc, drugs: list[Span], before: frozenset[str], phrases: tuple[list[str], ...]
+                      ) -> set[int]:
+    """ids of the drug spans that name an analyte measured, not a drug given: right after an
+    `analyte_before` word (`serum adiponectin`, `fasting plasma insulin`) or an `analyte_phrases`
+    phrase (`levels of GLP-1`), and the drugs listed after such a one with only commas, `and`,
+    `or` and brackets between (`levels of ANP, cGMP, nitrate and endothelin-1`). A drug with a
+    dose right after it (`plasma ... lidocaine 2 mg/kg`) stays a drug."""
+    out: set[int] = set()
+    previous: Span | None = None
+    for d in drugs:
+        words = [t.lower_ for t in doc[max(0, d.start - 3):d.start]]
+        listed = (previous is not None and id(previous) in out and previous.end <= d.start
+                  and all(t.lower_ in _LIST_WORDS for t in doc[previous.end:d.start]))
+        measured = (bool(words) and words[-1] in before) or any(words[-len(p):] == p for p in phrases if p)
+        if (measured or listed) and not _dose_after(doc, d):
+            out.add(id(d))
+        previous = d
+    return out
+
+
+def _dose_after(doc: Doc, span: Span) -> bool:
+    return any(t.like_num for t in doc[span.end:span.end + _DOSE_AFTER_WINDOW])
+
+
+_SHORT_FORM = re.compile(r"^(?=[^a-z]*[A-Z0-9α-ωΑ-Ω])[A-Za-z0-9α-ωΑ-Ω][\w\-α-ωΑ-Ω]{0,6}$")
+_ABBREVIATION_WINDOW = 12  # tokens before the bracket where the drug(s) it abbreviates may start
+
+
+def _letters_in_order(short: str, long: str) -> bool:
+    """`OLM` in `olmesartan medoxomil`, `SP` in `sulfadoxine ... pyrimethamine`: the short
+    form's letters, first letter first, appear in order in the long form."""
+    letters = [c for c in short.lower() if c.isalpha()]
+    long = long.lower()
+    if not letters or not long.startswith(letters[0]):
+        return False
+    pos = 0
+    for c in letters:
+        pos = long.find(c, pos)
+        if pos < 0:
+            return False
+        pos += 1
+    return True
+
+
+def arm_abbreviations(doc: Doc, drugs: list[Span], make) -> list[Span]:
+    """`lisinopril (L)`, `chloroquine (CQ1)`, `sulfadoxine (25 mg/kg) and pyrimethamine (1.25
+    mg/kg) (SP)`, `placebo (PL; 32 subjects)`: a short form in brackets right after a drug, or
+    after the drug's own bracket, whose letters come in order from the drug names just before
+    it (so `ketamine (Sigma)` is a supplier, not an abbreviation) names that drug; every later
+    occurrence of it in the text is a DRUG too. The abbreviation detector misses these when the
+    short form is one letter or the long form is cut by a dose in brackets."""
+    if not drugs:
+        return []
+    by_end: dict[int, Span] = {d.end: d for d in drugs}
+    forms: dict[str, Span] = {}
+    for i, tok in enumerate(doc):
+        if tok.text != "(" or i + 2 >= len(doc) or doc[i + 2].text not in (")", ";", ","):
+            continue
+        short = doc[i + 1].text
+        if short in forms or not _SHORT_FORM.match(short):
+            continue
+        end = i
+        if end not in by_end and end > 0 and doc[end - 1].text == ")":  # the drug's own bracket first
+            opening = next((k for k in range(end - 2, max(-1, end - 10), -1) if doc[k].text == "("), None)
+            end = opening if opening is not None else end
+        drug = by_end.get(end)
+        if drug is None:
+            continue
+        names = " ".join(d.text for d in drugs if drug.end - _ABBREVIATION_WINDOW <= d.start and d.end <= drug.end)
+        candidates = [names[k:] for k in range(len(names)) if k == 0 or names[k - 1] == " "]
+        if any(_letters_in_order(short, c) for c in candidates):
+            forms[short] = drug
+    if not forms:
+        return []
+    found: list[Span] = []
+    for i, tok in enumerate(doc):
+        drug = forms.get(tok.text)
+        if drug is None or i < drug.end or (not tok.whitespace_ and i + 1 < len(doc) and doc[i + 1].text == "-"):
+            continue  # `L-placebo`: part of another name
+        span = Span(doc, i, i + 1, label="DRUG")
+        if _overlaps(span, drugs + found):
+            continue
+        span = make(doc, i, i + 1, None, "abbreviation")
+        set_attrs(span, concept_id=drug._.concept_id, concept_name=drug._.concept_name, is_class=drug._.is_class)
+        found.append(span)
+    return found
+
+
 class DrugRecognizer(RulesPipe):
     FILES = FILES
 
@@ -131,7 +223,12 @@ class DrugRecognizer(RulesPipe):
             spans.append(self._make(doc, start, end, concept, "lexicon"))
         spans.extend(self._abbreviations(doc, spans))
         spans.extend(self._from_ner(doc, spans))
-        doc.spans[GROUP] = sorted(spans, key=lambda s: (s.start, s.end))
+        spans.extend(arm_abbreviations(doc, spans, self._make))
+        stop = self.rules_data.get("drug_stoplist.json", {})
+        analytes = measured_analytes(doc, sorted(spans, key=lambda s: (s.start, s.end)),
+                                     frozenset(stop.get("analyte_before", ())),
+                                     tuple(p.split() for p in stop.get("analyte_phrases", ())))
+        doc.spans[GROUP] = sorted((s for s in spans if id(s) not in analytes), key=lambda s: (s.start, s.end))
         return doc
 
     @staticmethod

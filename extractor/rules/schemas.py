@@ -189,6 +189,8 @@ class DrugStoplistFile(Schema):
     terms: list[str]
     not_before: list[str] = []
     canonical_trees: list[str] = []
+    analyte_before: list[LowerWord] = []
+    analyte_phrases: list[str] = []
 
 
 class DrugSaltsFile(Schema):
