@@ -66,6 +66,9 @@ class _Config:
     articles: frozenset[str] = frozenset()
     renaming: frozenset[str] = frozenset()
     not_in_appositive: frozenset[str] = frozenset()
+    placebos: frozenset[str] = frozenset()
+    placebo_links: frozenset[str] = frozenset()
+    sample_size_after: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -82,7 +85,8 @@ def rules_from_dict(data: Any, where: str) -> _Config:
                    int(data["max_gap"]), frozenset(data["elapsed_joiners"]), frozenset(data["elapsed_not"]),
                    int(data["elapsed_window"]), frozenset(data["elapsed_treatments"]),
                    frozenset(data["elapsed_articles"]), frozenset(data["articles"]), frozenset(data["renaming"]),
-                   frozenset(data["not_in_appositive"]))
+                   frozenset(data["not_in_appositive"]), frozenset(data.get("placebos", ())),
+                   frozenset(data.get("placebo_links", ())), frozenset(data.get("sample_size_after", ())))
 
 
 def _paren_depths(words: list[str]) -> list[int]:
@@ -190,11 +194,20 @@ def assign(words: list[str], drugs: list[tuple[int, int]], attributes: list[tupl
     aliases = _aliases(words, drugs, groups, classes, cfg)
     depths, barriers = _paren_depths(words), _barrier_counts(words, cfg)
     covered = _covered_counts(inside)
+    placebos = [de - ds == 1 and words[ds] in cfg.placebos for ds, de in drugs]
     for i, (start, end, label) in enumerate(attributes):
         if i in done:
             continue
         paren = depths[start] > 0
+        if label == "SAMPLE_SIZE" and not paren and cfg.sample_size_after and (
+                start == 0 or words[start - 1] not in cfg.sample_size_after):
+            continue  # "36 patients were randomised to X": the trial's, not an arm's
         costs = [_cost(barriers, d, (start, end), cfg, paren, covered) for d in drugs]
+        for d in range(len(drugs)):
+            if label == "SAMPLE_SIZE" and not paren and drugs[d][0] >= end:
+                costs[d] = cfg.max_gap + 1  # an arm's size outside brackets comes after its drug
+            elif label in cfg.placebo_links and placebos[d] and not _beside(words, drugs[d], (start, end)):
+                costs[d] = cfg.max_gap + 1  # "apremilast 30 mg BID or placebo": not the placebo's
         best = min(range(len(drugs)), key=lambda d: (costs[d], d))
         if costs[best] > cfg.max_gap:
             continue
@@ -210,8 +223,18 @@ def assign(words: list[str], drugs: list[tuple[int, int]], attributes: list[tupl
             if (end <= span_lo or start >= span_hi) and apart:
                 targets = members
         for d in dict.fromkeys(alias for target in targets for alias in aliases[target]):
+            if label in cfg.placebo_links and placebos[d] and not _beside(words, drugs[d], (start, end)):
+                continue
             links[d].append(i)
     return links
+
+
+def _beside(words: list[str], drug: tuple[int, int], attr: tuple[int, int]) -> bool:
+    """The attribute right before the drug (`of` may sit between: `500 ml of placebo`) or right
+    after it (`placebo 2 tablets`)."""
+    if attr[1] <= drug[0]:
+        return all(w == "of" for w in words[attr[1]:drug[0]])
+    return attr[0] == drug[1]
 
 
 def _aliases(words: list[str], drugs: list[tuple[int, int]], groups: list[int] | None = None,

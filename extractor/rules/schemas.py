@@ -339,6 +339,9 @@ class RegimensFile(Schema):
     articles: list[str]
     renaming: list[str]
     not_in_appositive: list[str]
+    placebos: list[LowerWord] = []
+    placebo_links: list[str] = []
+    sample_size_after: list[LowerWord] = []
 
 
 # ---------------------------------------------------------------- claimx_ner_labels
