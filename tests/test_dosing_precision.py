@@ -79,3 +79,8 @@ FREQUENCIES = [
 @pytest.mark.parametrize("text,expected", FREQUENCIES, ids=[t[0][:30] for t in FREQUENCIES])
 def test_daily_in_a_measured_quantity_is_not_a_frequency(nlp_rules, text, expected):
     assert spans(nlp_rules(text), "FREQUENCY") == expected
+
+
+def test_recipe_amounts_are_not_doses(nlp_rules):
+    doc = nlp_rules("To prepare 500 g of the paste, we used 200 g dates, 100 g sesame and 50 ml rose extract.")
+    assert spans(doc, "DOSE") == []

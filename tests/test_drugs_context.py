@@ -50,3 +50,42 @@ def test_an_analyte_measured_is_not_a_drug(nlp_rules, text, expected):
 ])
 def test_foods_are_not_drugs(nlp_rules, text):
     assert drugs(nlp_rules(text)) == []
+
+
+PREPARATIONS = [
+    # herbal preparations and supplements given as interventions (no dictionary lists them)
+    ("The decoction contained Scutellariae Radix (2 g) and Coptidis Rhizoma (1 g).",
+     ["Scutellariae Radix", "Coptidis Rhizoma"]),
+    ("Rehmanniae Radix Preparata was added to the formula.", ["Rehmanniae Radix Preparata"]),
+    ("Patients took 2.5 g of Yokukan-san three times a day.", ["Yokukan-san"]),
+    ("The active arm received Ginkgo biloba extract 120 mg daily.", ["Ginkgo biloba extract"]),
+    ("Volunteers consumed cranberry juice or a placebo drink for 8 weeks.", ["placebo"]),
+    ("Each capsule held 500 mg of artichoke leaf extract.", ["artichoke leaf extract"]),
+    ("Cells were lysed and the protein extract was loaded on the gel.", []),
+    ("We extracted the data from 14 trials.", []),
+]
+
+
+@pytest.mark.parametrize("text,expected", PREPARATIONS, ids=[t[0][:30] for t in PREPARATIONS])
+def test_herbal_preparations(nlp_rules, text, expected):
+    assert drugs(nlp_rules(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Controls received 5 ml saline intravenously.", ["saline"]),
+    ("Pain was lower in the saline group.", ["saline"]),
+    ("Vancomycin 1 g in 250 ml normal saline was infused over an hour.", ["Vancomycin"]),
+    ("Wounds were rinsed with saline before closure.", []),
+], ids=["volume", "group", "vehicle", "rinse"])
+def test_saline_is_a_drug_as_a_comparator(nlp_rules, text, expected):
+    assert drugs(nlp_rules(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Washout lasted 4 weeks for β-adrenergic blocking agents and 2 weeks for α-agonists.",
+     ["β-adrenergic blocking agents", "α-agonists"]),
+    ("The block used 20 ml of bupivacain 0.25%.", ["bupivacain"]),
+    ("A crystalloid infusion of 10 ml/kg was given.", ["crystalloid"]),
+], ids=["classes", "misspelling", "crystalloid"])
+def test_classes_and_spellings(nlp_rules, text, expected):
+    assert drugs(nlp_rules(text)) == expected

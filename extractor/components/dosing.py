@@ -466,16 +466,19 @@ def _bare_amount(unit: str | None, r: _Rules) -> bool:
 
 
 def _given_in_sentence(doc: Doc, span: Span, drugs: list[Span], found: list, r: _Rules) -> bool:
-    """Whether the sentence of a bare amount says something is given: a drug, a route, or a
-    giving word (`consumed 30 g of`)."""
+    """Whether the sentence of a bare amount says something is given: a giving word (`consumed
+    30 g of`), or a drug or a route in a sentence that is not a recipe (`to prepare ... we used`)."""
     if doc.has_annotation("SENT_START"):
         lo, hi = span.sent.start, span.sent.end
     else:
         lo, hi = 0, len(doc)
-    routes = [s for m, s in found if m.label == "ROUTE"]
-    if any(d.start >= lo and d.end <= hi for d in drugs + routes):
+    words = {t.lower_ for t in doc[lo:hi]}
+    if words & set(r.context.get("amount_giving_words", ())):
         return True
-    return any(t.lower_ in r.context.get("amount_giving_words", ()) for t in doc[lo:hi])
+    if words & set(r.context.get("amount_recipe_words", ())):
+        return False  # "to prepare 1 kg, we used 300 g X": ingredients, not doses
+    routes = [s for m, s in found if m.label == "ROUTE"]
+    return any(d.start >= lo and d.end <= hi for d in drugs + routes)
 
 
 def _lone_form(doc: Doc, span: Span, drugs: list[Span], found: list, r: _Rules) -> bool:

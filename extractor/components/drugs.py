@@ -18,6 +18,7 @@ from extractor.pipeline.doctext import doc_text, token_offsets
 from extractor.pipeline.extensions import set_attrs
 from extractor.rules.drug_lexicon import FILES, MAX_TOKENS, DrugConcept, DrugLexicon, lexicon_from_rules
 from extractor.rules.loader import read_rules
+from extractor.rules.preparations import find_preparations, find_vehicles
 
 GROUP = "drugs"
 
@@ -221,6 +222,7 @@ class DrugRecognizer(RulesPipe):
         starts, ends = token_offsets(doc)
         for start, end, concept in match_lexicon(text, starts, ends, self.lexicon):
             spans.append(self._make(doc, start, end, concept, "lexicon"))
+        spans = self._preparations(doc, text, spans)
         spans.extend(self._abbreviations(doc, spans))
         spans.extend(self._from_ner(doc, spans))
         spans.extend(arm_abbreviations(doc, spans, self._make))
@@ -238,6 +240,25 @@ class DrugRecognizer(RulesPipe):
                   concept_name=concept.name if concept else None,
                   is_class=bool(concept and concept.is_class), source=source)
         return span
+
+    def _preparations(self, doc: Doc, text: str, drugs: list[Span]) -> list[Span]:
+        """Herbal preparations (`Paeoniae Radix`, `barley extract`): each replaces the shorter
+        lexicon matches inside it (`Ginseng` in `Ginseng Radix Alba`)."""
+        data = self.rules_data.get("drug_preparations.json")
+        if not data:
+            return drugs
+        vehicles = [(start, end) for start, end in find_vehicles(text, data)]
+        if vehicles:  # "1 g in 250 ml normal saline": the vehicle, not a comparator
+            drugs = [d for d in drugs if not any(d.start_char < e and s < d.end_char for s, e in vehicles)]
+        found = []
+        for start, end in find_preparations(text, data):
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is None or any(d.start <= span.start and span.end <= d.end for d in drugs):
+                continue
+            found.append(self._make(doc, span.start, span.end, None, "preparation"))
+        if not found:
+            return drugs
+        return [d for d in drugs if not _overlaps(d, found)] + found
 
     def _abbreviations(self, doc: Doc, drugs: list[Span]) -> list[Span]:
         """`ketamine (KET) ... KET`: every short form whose long form ends in a drug."""

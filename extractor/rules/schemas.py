@@ -206,6 +206,18 @@ class DrugAbbreviationsFile(Schema):
     abbreviations: dict[str, str]
 
 
+class DrugPreparationsFile(Schema):
+    latin_parts: list[Word]
+    latin_qualifiers: list[str]
+    decoction_suffixes: list[LowerWord]
+    extract_heads: list[str]
+    not_before_head: list[LowerWord]
+    given_words: list[LowerWord]
+    comparators: list[str] = []
+    comparator_after: list[LowerWord] = []
+    part_words: list[LowerWord] = []
+
+
 class DrugSpellingsFile(Schema):
     spellings: dict[Word, Word]
 
@@ -259,6 +271,7 @@ class DosingContextFile(Schema):
     frequency_measure_after: list[str] = []
     amounts_need_drug: list[str] = []
     amount_giving_words: list[str] = []
+    amount_recipe_words: list[str] = []
     dosage_forms: list[str] = []
     dosage_form_modifiers: list[str] = []
 

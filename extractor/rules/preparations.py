@@ -1,0 +1,103 @@
+"""Herbal preparations and supplements that no drug dictionary lists, found by their form
+(data: extractor/rules/data/drug_preparations.json): pharmacopoeia names (`Paeoniae Radix`),
+Kampo/Korean formulas (`Sipjeondaebo-tang`) and named extracts or powders given as an
+intervention (`barley extract`, `Eurycoma longifolia extract`, `hawthorn berry powder`)."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from typing import Any
+
+from extractor.rules.regex import alternation
+
+# an amount in the sentence: what makes `X extract` an intervention rather than a lab reagent
+_AMOUNT = re.compile(r"\d\s*(?:mg|g|µg|μg|mcg|ml|mL|IU|kg)\b")
+_SENTENCE_END = re.compile(r"[.;!?](?:\s|$)")
+_WORD_BEFORE = re.compile(r"([A-Za-z][\w\-]*)[”\"']?\s+$")
+
+
+@lru_cache(maxsize=4)
+def _compiled(data_json: str) -> tuple[re.Pattern, re.Pattern, re.Pattern, frozenset[str], frozenset[str],
+                                      re.Pattern | None, frozenset[str]]:
+    data = json.loads(data_json)
+    parts = alternation(data["latin_parts"])
+    qualifiers = alternation(data["latin_qualifiers"], spaces=r"\s+")
+    latin = re.compile(rf"\b(?:[A-Z][a-z]{{2,}}\s+){{1,2}}(?-i:{parts})(?:\s+(?:{qualifiers}))*\b")
+    suffixes = alternation(data["decoction_suffixes"])
+    decoction = re.compile(rf"\b[A-Z][a-z]+(?:-[a-z]+)*-(?:{suffixes})\b")
+    head_words = alternation(data["extract_heads"], spaces=r"\s+")
+    heads = re.compile(rf"\b(?:{head_words})\b", re.I)
+    comparators = None
+    if data.get("comparators"):
+        after = alternation(data.get("comparator_after", []) or ["group"])
+        names = alternation(data["comparators"], spaces=r"\s+")
+        comparators = re.compile(
+            rf"(?:(?<![\w.])(?P<vehicle>in\s+|to\s+)?\d+(?:[.,]\d+)?\s*m[lL]\s+)?"
+            rf"\b(?P<name>{names})\b(?P<after>\s*\(?\s*(?:{after})\b)?", re.I)
+    return (latin, decoction, heads, frozenset(w.lower() for w in data["not_before_head"]),
+            frozenset(w.lower() for w in data["given_words"]), comparators,
+            frozenset(w.lower() for w in data.get("part_words", ())))
+
+
+def find_preparations(text: str, data: dict[str, Any]) -> list[tuple[int, int]]:
+    """Character offsets of the preparations named in `text`."""
+    return _find(text, data)[0]
+
+
+def find_vehicles(text: str, data: dict[str, Any]) -> list[tuple[int, int]]:
+    """Character offsets of comparator names used as a vehicle (`1 g in 250 ml normal saline`)."""
+    return _find(text, data)[1]
+
+
+def _find(text: str, data: dict[str, Any]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    latin, decoction, heads, not_name, given, comparators, part_words = _compiled(
+        json.dumps(data, sort_keys=True, ensure_ascii=False))
+    found = [(m.start(), m.end()) for m in latin.finditer(text)]
+    found += [(m.start(), m.end()) for m in decoction.finditer(text)]
+    for m in heads.finditer(text):
+        start = _name_start(text, m.start(), not_name, part_words)
+        if start is not None and _given(text, m.start(), given):
+            found.append((start, m.end()))
+    vehicles = []
+    if comparators is not None:
+        for m in comparators.finditer(text):
+            if m.group("vehicle") and not m.group("after"):
+                vehicles.append((m.start("name"), m.end("name")))
+            elif m.group(0)[0].isdigit() or m.group("after"):
+                found.append((m.start("name"), m.end("name")))
+    found.sort()
+    out: list[tuple[int, int]] = []
+    for start, end in found:  # outermost first, no overlaps
+        if out and start < out[-1][1]:
+            if end - start > out[-1][1] - out[-1][0]:
+                out[-1] = (start, end)
+            continue
+        out.append((start, end))
+    return out, vehicles
+
+
+def _name_start(text: str, head: int, not_name: frozenset[str], part_words: frozenset[str]) -> int | None:
+    """Where the name before an extract head starts: one word, or two when the far one is
+    capitalised (`Damask rose extract`) or the near one a plant part (`artichoke leaf
+    extract`); None when the word before is not a name."""
+    near = _WORD_BEFORE.search(text, max(0, head - 40), head)
+    if near is None or near.group(1).lower() in not_name:
+        return None
+    start = near.start(1)
+    far = _WORD_BEFORE.search(text, max(0, start - 40), start)
+    if (far is not None and far.group(1).lower() not in not_name and text[far.end(1):start] == " "
+            and (re.fullmatch(r"[A-Z][a-z]+", far.group(1)) or near.group(1).lower() in part_words)):
+        start = far.start(1)
+    return start
+
+
+def _given(text: str, at: int, given: frozenset[str]) -> bool:
+    """Whether the sentence around `at` states an amount or a word of giving."""
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, at)]
+    lo = ends[-1] if ends else 0
+    m = _SENTENCE_END.search(text, at)
+    hi = m.start() if m else len(text)
+    sentence = text[lo:hi]
+    return bool(_AMOUNT.search(sentence)) or any(w.lower() in given for w in re.findall(r"\w+", sentence))
