@@ -10,7 +10,7 @@ the matches to spans in `doc.spans["quantities"]` and sets their attributes.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -280,6 +280,10 @@ def _compile(data: dict, unit_of, lead_unit_of, stat_unit_of) -> dict[str, re.Pa
         "digits": re.compile(r"\d+"),
         "ordinal": re.compile(rf"{guard(number_words().ordinals, '0123456789' + first_chars(number_words().tens))}"
                               rf"(?<![\w-])(?P<ord>{ordinal})\s+(?P<unit>{lead})\b"),
+        "event": re.compile(
+            rf"(?<![\w-])(?P<cue>(?i:{_cue_words(data['timepoint'].get('event_cues') or ['before'])}))[\s-]+"
+            rf"(?P<ev>(?i:{_cue_words(data['timepoint'].get('events') or ['induction'])}))(?![\w-])"
+        ) if data["timepoint"].get("events") else None,
         "baseline": re.compile(
             rf"{guard(data['timepoint']['baseline_cues'])}\b(?i:{_cue_words(data['timepoint']['baseline_cues'])})"
             r"\s+(?P<bl>(?i:baseline))\b"
@@ -496,7 +500,31 @@ def find_times(text: str, rules: QuantityRules | None = None,
                                       rules.lead_unit_of[m["unit"].lower()]))
     for m in p["baseline"].finditer(text):
         out.append(Found(m.start("bl"), m.end("bl"), "TIMEPOINT", "baseline", None, 0.0, "d"))
+    out = _event_times(text, out, p)
     return [_qualify(text, q, rules) for q in _compounds(text, out, rules)]
+
+
+_BEFORE_EVENT = re.compile(r"\s+$")
+
+
+def _event_times(text: str, found: list[Found], p: dict[str, re.Pattern]) -> list[Found]:
+    """`before induction`, `after extubation`, `during anaesthesia`: a time point set by a clinical
+    event (value: the phrase). A time point right before one is one span with it (`30 min before
+    induction`: GUIDELINES.md of the regimens gold, `6 weeks post-treatment`); after a duration
+    the event only anchors it (`for 7 days after discharge`)."""
+    if p.get("event") is None:
+        return found
+    out = list(found)
+    for m in p["event"].finditer(text):
+        before = next((q for q in out if q.label in ("TIMEPOINT", "DURATION") and q.end <= m.start()
+                       and _BEFORE_EVENT.fullmatch(text, q.end, m.start())), None)
+        if before is not None and before.label == "DURATION":
+            continue  # "for 7 days after discharge": the event anchors the duration
+        if before is not None:
+            out[out.index(before)] = replace(before, end=m.end())
+        elif not any(q.start < m.end() and m.start() < q.end for q in out):
+            out.append(Found(m.start(), m.end(), "TIMEPOINT", " ".join(m.group(0).lower().split()), None))
+    return out
 
 
 def _factor(rules: QuantityRules, surface: str) -> float:

@@ -102,6 +102,8 @@ class Timepoint(Schema):
     adjective_cues_before: UniqueWords
     cues_after: UniqueWords
     baseline_cues: UniqueWords
+    event_cues: UniqueWords = []  # `before induction`, `30 min after extubation`: a time set by an event
+    events: UniqueWords = []
 
 
 class Duration(Schema):
