@@ -36,3 +36,28 @@ CASES = [
 @pytest.mark.parametrize("text,marks,expected", CASES, ids=[c[0][:30] for c in CASES])
 def test_arm_links(text, marks, expected):
     assert _table(_doc(text, marks)) == expected
+
+
+PHRASES = [
+    # an attribute goes to the drug of its own coordinated phrase
+    ("Children received oral cefixime 8 mg/kg once daily for 7 days or intravenous cefotaxime 50 mg/kg every 8 hours.",
+     {"cefixime": {"ROUTE": ["oral"], "DOSE": ["8 mg/kg"], "FREQUENCY": ["once daily"], "DURATION": ["7 days"]},
+      "cefotaxime": {"ROUTE": ["intravenous"], "DOSE": ["50 mg/kg"], "FREQUENCY": ["every 8 hours"]}}),
+    # how long a disease has lasted is not a treatment's duration
+    ("Patients with eczema present for less than six months were given prednisolone 20 mg daily for 2 weeks.",
+     {"prednisolone": {"DOSE": ["20 mg"], "FREQUENCY": ["daily"], "DURATION": ["2 weeks"]}}),
+    ("Adults with symptoms lasting more than 3 months received topical tacrolimus twice daily.",
+     {"tacrolimus": {"ROUTE": ["topical"], "FREQUENCY": ["twice daily"]}}),
+    # a schedule after `X or placebo` is shared by both
+    ("Patients took 5 mg rosuvastatin or placebo once daily for four weeks.",
+     {"rosuvastatin": {"DOSE": ["5 mg"], "FREQUENCY": ["once daily"], "DURATION": ["four weeks"]},
+      "placebo": {"FREQUENCY": ["once daily"], "DURATION": ["four weeks"]}}),
+]
+
+
+@pytest.mark.parametrize("text,expected", PHRASES, ids=[p[0][:30] for p in PHRASES])
+def test_attributes_of_their_own_phrase(nlp_rules, text, expected):
+    from extractor.components.regimens import doc_regimens
+
+    got = {r.drug.text: {k: [s.text for s in v] for k, v in r.links.items()} for r in doc_regimens(nlp_rules(text))}
+    assert got == expected

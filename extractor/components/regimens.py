@@ -69,6 +69,9 @@ class _Config:
     placebos: frozenset[str] = frozenset()
     placebo_links: frozenset[str] = frozenset()
     sample_size_after: frozenset[str] = frozenset()
+    history_before: frozenset[str] = frozenset()
+    history_window: int = 0
+    chain_words: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -86,7 +89,9 @@ def rules_from_dict(data: Any, where: str) -> _Config:
                    int(data["elapsed_window"]), frozenset(data["elapsed_treatments"]),
                    frozenset(data["elapsed_articles"]), frozenset(data["articles"]), frozenset(data["renaming"]),
                    frozenset(data["not_in_appositive"]), frozenset(data.get("placebos", ())),
-                   frozenset(data.get("placebo_links", ())), frozenset(data.get("sample_size_after", ())))
+                   frozenset(data.get("placebo_links", ())), frozenset(data.get("sample_size_after", ())),
+                   frozenset(data.get("history_before", ())), int(data.get("history_window", 0)),
+                   frozenset(data.get("chain_words", ())))
 
 
 def _paren_depths(words: list[str]) -> list[int]:
@@ -194,15 +199,24 @@ def assign(words: list[str], drugs: list[tuple[int, int]], attributes: list[tupl
     aliases = _aliases(words, drugs, groups, classes, cfg)
     depths, barriers = _paren_depths(words), _barrier_counts(words, cfg)
     covered = _covered_counts(inside)
+    # `10 mg/kg once daily for 7 days or intravenous Y`: the 7 days are X's (one chain through
+    # `for` when choosing the nearest drug; what coordinated drugs share is decided as before)
+    chain = list(inside)
+    for k in range(1, len(words) - 1):
+        if words[k] in cfg.chain_words and inside[k - 1] and inside[k + 1]:
+            chain[k] = True
+    covered_chain = _covered_counts(chain) if chain != inside else covered
     placebos = [de - ds == 1 and words[ds] in cfg.placebos for ds, de in drugs]
     for i, (start, end, label) in enumerate(attributes):
         if i in done:
             continue
         paren = depths[start] > 0
+        if label == "DURATION" and _history(words, start, drugs, cfg):
+            continue  # "eczema present for less than six months": the disease's, not a treatment's
         if label == "SAMPLE_SIZE" and not paren and cfg.sample_size_after and (
                 start == 0 or words[start - 1] not in cfg.sample_size_after):
             continue  # "36 patients were randomised to X": the trial's, not an arm's
-        costs = [_cost(barriers, d, (start, end), cfg, paren, covered) for d in drugs]
+        costs = [_cost(barriers, d, (start, end), cfg, paren, covered_chain) for d in drugs]
         for d in range(len(drugs)):
             if label == "SAMPLE_SIZE" and not paren and drugs[d][0] >= end:
                 costs[d] = cfg.max_gap + 1  # an arm's size outside brackets comes after its drug
@@ -227,6 +241,13 @@ def assign(words: list[str], drugs: list[tuple[int, int]], attributes: list[tupl
                 continue
             links[d].append(i)
     return links
+
+
+def _history(words: list[str], start: int, drugs: list[tuple[int, int]], cfg: _Config) -> bool:
+    """A `history_before` word among the `history_window` words before a duration, no drug between."""
+    lo = max(0, start - cfg.history_window)
+    lo = max([lo] + [de for _ds, de in drugs if de <= start])
+    return any(w in cfg.history_before for w in words[lo:start])
 
 
 def _beside(words: list[str], drug: tuple[int, int], attr: tuple[int, int]) -> bool:

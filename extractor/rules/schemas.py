@@ -357,6 +357,9 @@ class RegimensFile(Schema):
     placebos: list[LowerWord] = []
     placebo_links: list[str] = []
     sample_size_after: list[LowerWord] = []
+    history_before: list[LowerWord] = []
+    history_window: Annotated[int, Field(ge=0, le=8)] = 0
+    chain_words: list[LowerWord] = []
 
 
 # ---------------------------------------------------------------- claimx_ner_labels
