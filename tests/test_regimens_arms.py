@@ -48,6 +48,10 @@ PHRASES = [
      {"prednisolone": {"DOSE": ["20 mg"], "FREQUENCY": ["daily"], "DURATION": ["2 weeks"]}}),
     ("Adults with symptoms lasting more than 3 months received topical tacrolimus twice daily.",
      {"tacrolimus": {"ROUTE": ["topical"], "FREQUENCY": ["twice daily"]}}),
+    # a route that ends a list whose items have no route of their own is every item's
+    ("Patients were premedicated with famotidine 20 mg, ondansetron 4 mg and midazolam 2 mg IV.",
+     {"famotidine": {"DOSE": ["20 mg"], "ROUTE": ["IV"]}, "ondansetron": {"DOSE": ["4 mg"], "ROUTE": ["IV"]},
+      "midazolam": {"DOSE": ["2 mg"], "ROUTE": ["IV"]}}),
     # a schedule after `X or placebo` is shared by both
     ("Patients took 5 mg rosuvastatin or placebo once daily for four weeks.",
      {"rosuvastatin": {"DOSE": ["5 mg"], "FREQUENCY": ["once daily"], "DURATION": ["four weeks"]},

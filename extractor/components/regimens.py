@@ -226,14 +226,20 @@ def assign(words: list[str], drugs: list[tuple[int, int]], attributes: list[tupl
         if costs[best] > cfg.max_gap:
             continue
         targets = [best]
-        if (label in cfg.shared_labels or i in shareable) and not _chained(drugs[best], (start, end), covered):
+        if label in cfg.shared_labels or i in shareable:
             members = [d for d in range(len(drugs)) if groups[d] == groups[best]]
             span_lo, span_hi = drugs[members[0]][0], drugs[members[-1]][1]
             # drugs listed with their own attributes share only what is said apart from the
             # list (`A 400 mg and B 1 g were given every 6 hours`), not what ends one of its
-            # items (`0.5 mg A intramuscularly and 10 mg B subcutaneously`)
+            # items (`0.5 mg A intramuscularly and 10 mg B subcutaneously`) ...
             lo, hi = (span_hi, start) if start >= span_hi else (end, span_lo)
             apart = groups[best] not in own or (hi - lo) - (covered[hi] - covered[lo]) > 0
+            apart = apart and not _chained(drugs[best], (start, end), covered)
+            # ... unless it ends a list of drugs given together (`and`, not the alternatives of
+            # `or`) and no item has one of its own (`A 50 mg, B 10 mg and C 1 mg IV`: all IV)
+            apart = apart or (len(members) > 1 and start >= span_hi and "or" not in words[span_lo:span_hi]
+                              and not any(a[2] == label and span_lo <= a[0] and a[1] <= span_hi
+                                          for a in attributes))
             if (end <= span_lo or start >= span_hi) and apart:
                 targets = members
         for d in dict.fromkeys(alias for target in targets for alias in aliases[target]):
