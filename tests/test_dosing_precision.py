@@ -84,3 +84,14 @@ def test_daily_in_a_measured_quantity_is_not_a_frequency(nlp_rules, text, expect
 def test_recipe_amounts_are_not_doses(nlp_rules):
     doc = nlp_rules("To prepare 500 g of the paste, we used 200 g dates, 100 g sesame and 50 ml rose extract.")
     assert spans(doc, "DOSE") == []
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Patients could press for a 1 mg morphine bolus every 10 minutes.", [("every 10 minutes", 144.0)]),
+    ("Fentanyl 25 µg was available on demand.", [("on demand", None)]),
+    ("Niacin 1 g/d was taken in 2 daily doses.", [("2 daily doses", 2.0)]),
+    ("Praziquantel (60 mg/kg in split dose) was given.", [("split dose", None)]),
+], ids=["minutes", "on-demand", "daily-doses", "split"])
+def test_more_schedules(nlp_rules, text, expected):
+    doc = nlp_rules(text)
+    assert [(s.text, s._.norm_value) for s in doc.spans["dosing"] if s.label_ == "FREQUENCY"] == expected

@@ -346,7 +346,8 @@ def find_frequencies(text: str, r: _Rules | None = None) -> list[Found]:
     return [m for m in scan_words(text, r) if m.label == "FREQUENCY"]
 
 
-_DAYS = {"h": 1 / 24, "hr": 1 / 24, "hrs": 1 / 24, "hour": 1 / 24, "hours": 1 / 24, "d": 1.0, "day": 1.0,
+_DAYS = {"min": 1 / 1440, "mins": 1 / 1440, "minute": 1 / 1440, "minutes": 1 / 1440,
+         "h": 1 / 24, "hr": 1 / 24, "hrs": 1 / 24, "hour": 1 / 24, "hours": 1 / 24, "d": 1.0, "day": 1.0,
          "days": 1.0, "wk": 7.0, "w": 7.0, "week": 7.0, "weeks": 7.0, "month": 30.4375, "months": 30.4375}
 
 
@@ -357,7 +358,7 @@ def _unit_days(unit: str) -> float | None:
 def _singular(unit: str) -> str:
     unit = unit.lower()
     return {"h": "h", "hr": "h", "hrs": "h", "hours": "h", "hour": "h", "d": "d", "wk": "weeks",
-            "w": "weeks"}.get(unit, unit)
+            "w": "weeks", "min": "min", "mins": "min", "minute": "min", "minutes": "min"}.get(unit, unit)
 
 
 def _frequency_numbers(multipliers: dict[str, float]) -> dict[str, float]:
