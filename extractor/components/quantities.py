@@ -321,6 +321,11 @@ def _compile(data: dict, unit_of, lead_unit_of, stat_unit_of) -> dict[str, re.Pa
         "tp_adj_before": _before(data["timepoint"]["adjective_cues_before"], data["fillers"]),
         "dur_before": _before(data["duration"]["cues_before"], data["fillers"]),
         "tp_after": re.compile(rf"^[\s)]*(?i:{_cue_words(data['timepoint']['cues_after'])})"),
+        "dur_noun_after": re.compile(rf"^\s*(?i:{_cue_words(data['duration'].get('nouns_after') or ['infusion'])})"),
+        "of_treatment_after": re.compile(
+            rf"^\s+of\s+(?:[\w-]+\s+)??(?i:{_cue_words(data['duration'].get('of_treatment_after') or ['treatment'])})"),
+        "after_before": re.compile(r"(?i:\bafter)\s+$"),
+        "at_on_before": re.compile(r"(?i:\b(?:at|on|by the end of|at the end of|end of)(?:\s+(?:the|a|an))?)\s+$"),
         "time_not_before": _before(data["time_not_before"], data["fillers"]),
         "seconds_not_before": _before(data.get("seconds_not_before") or [], data["fillers"]),
         "time_not_after": re.compile(rf"^\s*(?i:{_cue_words(data['time_not_after'])})"),
@@ -407,6 +412,10 @@ def classify_time(text: str, start: int, end: int, adjective: bool = False,
     after = text[end:end + _WINDOW]
     if p["time_not_before"].search(before) or p["time_not_after"].match(after):
         return None
+    if p["dur_noun_after"].match(after) and not p["at_on_before"].search(before):
+        return "DURATION"  # "followed by an 8 h infusion", "a 4 week period"
+    if p["after_before"].search(before) and p["of_treatment_after"].match(after):
+        return "DURATION"  # "after 7 days of treatment": the time on treatment (GUIDELINES.md)
     if (p["tp_adj_before"] if adjective else p["tp_before"]).search(before):
         return "TIMEPOINT"
     if p["dur_before"].search(before):

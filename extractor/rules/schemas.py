@@ -108,6 +108,8 @@ class Timepoint(Schema):
 
 class Duration(Schema):
     cues_before: UniqueWords
+    nouns_after: UniqueWords = []  # `an 8 h infusion`, `a 4 week period`: how long, whatever the cue before
+    of_treatment_after: UniqueWords = []  # `after 7 days of treatment`: the time on treatment
 
 
 class SampleSize(Schema):
