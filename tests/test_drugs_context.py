@@ -89,3 +89,13 @@ def test_saline_is_a_drug_as_a_comparator(nlp_rules, text, expected):
 ], ids=["classes", "misspelling", "crystalloid"])
 def test_classes_and_spellings(nlp_rules, text, expected):
     assert drugs(nlp_rules(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("The tablet held 500 mg of calcium and 2 g of carbohydrate.", ["calcium", "carbohydrate"]),
+    ("Serum calcium was normal.", []),  # measured, not given
+    ("Volunteers received supplemental ATP or placebo.", ["ATP", "placebo"]),
+    ("Patients with an indication for ACE-I were excluded.", ["ACE-I"]),
+], ids=["supplement-amount", "calcium-measured", "atp", "ace-i"])
+def test_supplements_and_abbreviations(nlp_rules, text, expected):
+    assert drugs(nlp_rules(text)) == expected

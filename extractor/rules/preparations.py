@@ -20,7 +20,7 @@ _WORD_BEFORE = re.compile(r"([A-Za-z][\w\-]*)[”\"']?\s+$")
 
 @lru_cache(maxsize=4)
 def _compiled(data_json: str) -> tuple[re.Pattern, re.Pattern, re.Pattern, frozenset[str], frozenset[str],
-                                      re.Pattern | None, frozenset[str]]:
+                                      re.Pattern | None, frozenset[str], re.Pattern | None]:
     data = json.loads(data_json)
     parts = alternation(data["latin_parts"])
     qualifiers = alternation(data["latin_qualifiers"], spaces=r"\s+")
@@ -29,6 +29,10 @@ def _compiled(data_json: str) -> tuple[re.Pattern, re.Pattern, re.Pattern, froze
     decoction = re.compile(rf"\b[A-Z][a-z]+(?:-[a-z]+)*-(?:{suffixes})\b")
     head_words = alternation(data["extract_heads"], spaces=r"\s+")
     heads = re.compile(rf"\b(?:{head_words})\b", re.I)
+    supplements = None
+    if data.get("supplements"):
+        names = alternation(data["supplements"], spaces=r"\s+")
+        supplements = re.compile(rf"\d\s*(?:mg|g|µg|μg|mcg|IU)\s+(?:of\s+)?(?P<name>(?i:{names}))\b")
     comparators = None
     if data.get("comparators"):
         after = alternation(data.get("comparator_after", []) or ["group"])
@@ -38,7 +42,7 @@ def _compiled(data_json: str) -> tuple[re.Pattern, re.Pattern, re.Pattern, froze
             rf"\b(?P<name>{names})\b(?P<after>\s*\(?\s*(?:{after})\b)?", re.I)
     return (latin, decoction, heads, frozenset(w.lower() for w in data["not_before_head"]),
             frozenset(w.lower() for w in data["given_words"]), comparators,
-            frozenset(w.lower() for w in data.get("part_words", ())))
+            frozenset(w.lower() for w in data.get("part_words", ())), supplements)
 
 
 def find_preparations(text: str, data: dict[str, Any]) -> list[tuple[int, int]]:
@@ -52,7 +56,7 @@ def find_vehicles(text: str, data: dict[str, Any]) -> list[tuple[int, int]]:
 
 
 def _find(text: str, data: dict[str, Any]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    latin, decoction, heads, not_name, given, comparators, part_words = _compiled(
+    latin, decoction, heads, not_name, given, comparators, part_words, supplements = _compiled(
         json.dumps(data, sort_keys=True, ensure_ascii=False))
     found = [(m.start(), m.end()) for m in latin.finditer(text)]
     found += [(m.start(), m.end()) for m in decoction.finditer(text)]
@@ -60,6 +64,8 @@ def _find(text: str, data: dict[str, Any]) -> tuple[list[tuple[int, int]], list[
         start = _name_start(text, m.start(), not_name, part_words)
         if start is not None and _given(text, m.start(), given):
             found.append((start, m.end()))
+    if supplements is not None:
+        found += [(m.start("name"), m.end("name")) for m in supplements.finditer(text)]
     vehicles = []
     if comparators is not None:
         for m in comparators.finditer(text):

@@ -220,6 +220,7 @@ class DrugPreparationsFile(Schema):
     comparators: list[str] = []
     comparator_after: list[LowerWord] = []
     part_words: list[LowerWord] = []
+    supplements: list[str] = []
 
 
 class DrugSpellingsFile(Schema):
