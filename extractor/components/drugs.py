@@ -18,7 +18,7 @@ from extractor.pipeline.doctext import doc_text, token_offsets
 from extractor.pipeline.extensions import set_attrs
 from extractor.rules.drug_lexicon import FILES, MAX_TOKENS, DrugConcept, DrugLexicon, lexicon_from_rules
 from extractor.rules.loader import read_rules
-from extractor.rules.preparations import find_preparations, find_vehicles
+from extractor.rules.preparations import compile_preparations, find_all
 
 GROUP = "drugs"
 
@@ -211,6 +211,8 @@ class DrugRecognizer(RulesPipe):
         self.dictionary = dictionary
         self.rules_data = rules_data if rules_data is not None else read_rules(FILES)
         self.ner_labels = set(ner_labels)
+        self._preparations_data: dict | None = None  # the data _compiled_preparations was made from
+        self._compiled_preparations = None
 
     def _use_rules(self, data: dict) -> None:
         self.rules_data = data
@@ -247,11 +249,13 @@ class DrugRecognizer(RulesPipe):
         data = self.rules_data.get("drug_preparations.json")
         if not data:
             return drugs
-        vehicles = [(start, end) for start, end in find_vehicles(text, data)]
+        if self._preparations_data is not data:
+            self._compiled_preparations, self._preparations_data = compile_preparations(data), data
+        preparations, vehicles = find_all(text, self._compiled_preparations)
         if vehicles:  # "1 g in 250 ml normal saline": the vehicle, not a comparator
             drugs = [d for d in drugs if not any(d.start_char < e and s < d.end_char for s, e in vehicles)]
         found = []
-        for start, end in find_preparations(text, data):
+        for start, end in preparations:
             span = doc.char_span(start, end, alignment_mode="expand")
             if span is None or any(d.start <= span.start and span.end <= d.end for d in drugs):
                 continue

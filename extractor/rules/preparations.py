@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -18,10 +19,22 @@ _SENTENCE_END = re.compile(r"[.;!?](?:\s|$)")
 _WORD_BEFORE = re.compile(r"([A-Za-z][\w\-]*)[”\"']?\s+$")
 
 
-@lru_cache(maxsize=4)
-def _compiled(data_json: str) -> tuple[re.Pattern, re.Pattern, re.Pattern, frozenset[str], frozenset[str],
-                                      re.Pattern | None, frozenset[str], re.Pattern | None]:
-    data = json.loads(data_json)
+@dataclass(frozen=True)
+class Preparations:
+    """drug_preparations.json, compiled (`compile_preparations`)."""
+
+    latin: re.Pattern
+    decoction: re.Pattern
+    heads: re.Pattern
+    not_name: frozenset[str]
+    given: frozenset[str]
+    comparators: re.Pattern | None
+    part_words: frozenset[str]
+    supplements: re.Pattern | None
+
+
+def compile_preparations(data: dict[str, Any]) -> Preparations:
+    """The patterns of a drug_preparations.json content (a component compiles them once)."""
     parts = alternation(data["latin_parts"])
     qualifiers = alternation(data["latin_qualifiers"], spaces=r"\s+")
     latin = re.compile(rf"\b(?:[A-Z][a-z]{{2,}}\s+){{1,2}}(?-i:{parts})(?:\s+(?:{qualifiers}))*\b")
@@ -40,24 +53,31 @@ def _compiled(data_json: str) -> tuple[re.Pattern, re.Pattern, re.Pattern, froze
         comparators = re.compile(
             rf"(?:(?<![\w.])(?P<vehicle>in\s+|to\s+)?\d+(?:[.,]\d+)?\s*m[lL]\s+)?"
             rf"\b(?P<name>{names})\b(?P<after>\s*\(?\s*(?:{after})\b)?", re.I)
-    return (latin, decoction, heads, frozenset(w.lower() for w in data["not_before_head"]),
-            frozenset(w.lower() for w in data["given_words"]), comparators,
-            frozenset(w.lower() for w in data.get("part_words", ())), supplements)
+    return Preparations(latin, decoction, heads, frozenset(w.lower() for w in data["not_before_head"]),
+                        frozenset(w.lower() for w in data["given_words"]), comparators,
+                        frozenset(w.lower() for w in data.get("part_words", ())), supplements)
 
 
-def find_preparations(text: str, data: dict[str, Any]) -> list[tuple[int, int]]:
+@lru_cache(maxsize=4)
+def _compiled(data_json: str) -> Preparations:
+    return compile_preparations(json.loads(data_json))
+
+
+def find_preparations(text: str, data: dict[str, Any] | Preparations) -> list[tuple[int, int]]:
     """Character offsets of the preparations named in `text`."""
-    return _find(text, data)[0]
+    return find_all(text, data)[0]
 
 
-def find_vehicles(text: str, data: dict[str, Any]) -> list[tuple[int, int]]:
+def find_vehicles(text: str, data: dict[str, Any] | Preparations) -> list[tuple[int, int]]:
     """Character offsets of comparator names used as a vehicle (`1 g in 250 ml normal saline`)."""
-    return _find(text, data)[1]
+    return find_all(text, data)[1]
 
 
-def _find(text: str, data: dict[str, Any]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    latin, decoction, heads, not_name, given, comparators, part_words, supplements = _compiled(
-        json.dumps(data, sort_keys=True, ensure_ascii=False))
+def find_all(text: str, data: dict[str, Any] | Preparations) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """(preparations, vehicles) in `text`: both in one pass over the patterns."""
+    c = data if isinstance(data, Preparations) else _compiled(json.dumps(data, sort_keys=True, ensure_ascii=False))
+    latin, decoction, heads, not_name, given = c.latin, c.decoction, c.heads, c.not_name, c.given
+    comparators, part_words, supplements = c.comparators, c.part_words, c.supplements
     found = [(m.start(), m.end()) for m in latin.finditer(text)]
     found += [(m.start(), m.end()) for m in decoction.finditer(text)]
     for m in heads.finditer(text):
