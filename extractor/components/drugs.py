@@ -114,28 +114,28 @@ _LIST_WORDS = frozenset({",", "and", "or", "(", ")"})
 _DOSE_AFTER_WINDOW = 3
 
 
-def measured_analytes(doc: Doc, drugs: list[Span], before: frozenset[str], phrases: tuple[list[str], ...]
+def measured_analytes(drugs: list[Span], words: list[str], before: frozenset[str], phrases: tuple[list[str], ...]
                       ) -> set[int]:
     """ids of the drug spans that name an analyte measured, not a drug given: right after an
     `analyte_before` word (`serum adiponectin`, `fasting plasma insulin`) or an `analyte_phrases`
     phrase (`levels of GLP-1`), and the drugs listed after such a one with only commas, `and`,
     `or` and brackets between (`levels of ANP, cGMP, nitrate and endothelin-1`). A drug with a
-    dose right after it (`plasma ... lidocaine 2 mg/kg`) stays a drug."""
+    number right after it (`plasma ... lidocaine 2 mg/kg`) stays a drug. `words`: the Doc's
+    lower-cased token texts."""
     out: set[int] = set()
     previous: Span | None = None
     for d in drugs:
-        words = [t.lower_ for t in doc[max(0, d.start - 3):d.start]]
+        near = words[max(0, d.start - 3):d.start]
         listed = (previous is not None and id(previous) in out and previous.end <= d.start
-                  and all(t.lower_ in _LIST_WORDS for t in doc[previous.end:d.start]))
-        measured = (bool(words) and words[-1] in before) or any(words[-len(p):] == p for p in phrases if p)
-        if (measured or listed) and not _dose_after(doc, d):
+                  and all(w in _LIST_WORDS for w in words[previous.end:d.start]))
+        measured = (bool(near) and near[-1] in before) or any(near[-len(p):] == p for p in phrases if p)
+        if (measured or listed) and not any(_NUMBER.match(w) for w in words[d.end:d.end + _DOSE_AFTER_WINDOW]):
             out.add(id(d))
         previous = d
     return out
 
 
-def _dose_after(doc: Doc, span: Span) -> bool:
-    return any(t.like_num for t in doc[span.end:span.end + _DOSE_AFTER_WINDOW])
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*$")
 
 
 _SHORT_FORM = re.compile(r"^(?=[^a-z]*[A-Z0-9α-ωΑ-Ω])[A-Za-z0-9α-ωΑ-Ω][\w\-α-ωΑ-Ω]{0,6}$")
@@ -158,26 +158,33 @@ def _letters_in_order(short: str, long: str) -> bool:
     return True
 
 
-def arm_abbreviations(doc: Doc, drugs: list[Span], make) -> list[Span]:
+def arm_abbreviations(doc: Doc, drugs: list[Span], make, words: list[str] | None = None,
+                      glued: list[bool] | None = None) -> list[Span]:
     """`lisinopril (L)`, `chloroquine (CQ1)`, `sulfadoxine (25 mg/kg) and pyrimethamine (1.25
     mg/kg) (SP)`, `placebo (PL; 32 subjects)`: a short form in brackets right after a drug, or
     after the drug's own bracket, whose letters come in order from the drug names just before
     it (so `ketamine (Sigma)` is a supplier, not an abbreviation) names that drug; every later
     occurrence of it in the text is a DRUG too. The abbreviation detector misses these when the
-    short form is one letter or the long form is cut by a dose in brackets."""
+    short form is one letter or the long form is cut by a dose in brackets. `words`: the token
+    texts; `glued[i]`: token i has no space after it (both read off the Doc when not given)."""
     if not drugs:
         return []
+    words = words if words is not None else [t.text for t in doc]
+    if "(" not in words:
+        return []
+    glued = glued if glued is not None else [not t.whitespace_ for t in doc]
     by_end: dict[int, Span] = {d.end: d for d in drugs}
     forms: dict[str, Span] = {}
-    for i, tok in enumerate(doc):
-        if tok.text != "(" or i + 2 >= len(doc) or doc[i + 2].text not in (")", ";", ","):
+    n = len(words)
+    for i, w in enumerate(words):
+        if w != "(" or i + 2 >= n or words[i + 2] not in (")", ";", ","):
             continue
-        short = doc[i + 1].text
+        short = words[i + 1]
         if short in forms or not _SHORT_FORM.match(short):
             continue
         end = i
-        if end not in by_end and end > 0 and doc[end - 1].text == ")":  # the drug's own bracket first
-            opening = next((k for k in range(end - 2, max(-1, end - 10), -1) if doc[k].text == "("), None)
+        if end not in by_end and end > 0 and words[end - 1] == ")":  # the drug's own bracket first
+            opening = next((k for k in range(end - 2, max(-1, end - 10), -1) if words[k] == "("), None)
             end = opening if opening is not None else end
         drug = by_end.get(end)
         if drug is None:
@@ -189,9 +196,9 @@ def arm_abbreviations(doc: Doc, drugs: list[Span], make) -> list[Span]:
     if not forms:
         return []
     found: list[Span] = []
-    for i, tok in enumerate(doc):
-        drug = forms.get(tok.text)
-        if drug is None or i < drug.end or (not tok.whitespace_ and i + 1 < len(doc) and doc[i + 1].text == "-"):
+    for i, w in enumerate(words):
+        drug = forms.get(w)
+        if drug is None or i < drug.end or (glued[i] and i + 1 < n and words[i + 1] == "-"):
             continue  # `L-placebo`: part of another name
         span = Span(doc, i, i + 1, label="DRUG")
         if _overlaps(span, drugs + found):
@@ -227,9 +234,11 @@ class DrugRecognizer(RulesPipe):
         spans = self._preparations(doc, text, spans)
         spans.extend(self._abbreviations(doc, spans))
         spans.extend(self._from_ner(doc, spans))
-        spans.extend(arm_abbreviations(doc, spans, self._make))
+        words = [text[a:b] for a, b in zip(starts, ends)]
+        glued = [ends[k] == starts[k + 1] for k in range(len(starts) - 1)] + [True]
+        spans.extend(arm_abbreviations(doc, spans, self._make, words, glued))
         stop = self.rules_data.get("drug_stoplist.json", {})
-        analytes = measured_analytes(doc, sorted(spans, key=lambda s: (s.start, s.end)),
+        analytes = measured_analytes(sorted(spans, key=lambda s: (s.start, s.end)), [w.lower() for w in words],
                                      frozenset(stop.get("analyte_before", ())),
                                      tuple(p.split() for p in stop.get("analyte_phrases", ())))
         doc.spans[GROUP] = sorted((s for s in spans if id(s) not in analytes), key=lambda s: (s.start, s.end))

@@ -16,6 +16,8 @@ from extractor.rules.regex import alternation
 # an amount in the sentence: what makes `X extract` an intervention rather than a lab reagent
 _AMOUNT = re.compile(r"\d\s*(?:mg|g|µg|μg|mcg|ml|mL|IU|kg)\b")
 _SENTENCE_END = re.compile(r"[.;!?](?:\s|$)")
+# a volume right before a comparator (`2 ml saline`); after `in`/`to` it is a vehicle (`in 100 mL saline`)
+_VOLUME_BEFORE = re.compile(r"(?:(?<![\w.])(?P<vehicle>in|to)\s+)?(?<![\w.])\d+(?:[.,]\d+)?\s*m[lL]\s+$")
 _WORD_BEFORE = re.compile(r"([A-Za-z][\w\-]*)[”\"']?\s+$")
 
 
@@ -31,6 +33,9 @@ class Preparations:
     comparators: re.Pattern | None
     part_words: frozenset[str]
     supplements: re.Pattern | None
+    # per pattern, words it needs (lower-cased, but the capitalised plant parts `Radix`): a text
+    # without one is not searched with that pattern
+    hints: dict[str, tuple[str, ...]]
 
 
 def compile_preparations(data: dict[str, Any]) -> Preparations:
@@ -50,12 +55,16 @@ def compile_preparations(data: dict[str, Any]) -> Preparations:
     if data.get("comparators"):
         after = alternation(data.get("comparator_after", []) or ["group"])
         names = alternation(data["comparators"], spaces=r"\s+")
-        comparators = re.compile(
-            rf"(?:(?<![\w.])(?P<vehicle>in\s+|to\s+)?\d+(?:[.,]\d+)?\s*m[lL]\s+)?"
-            rf"\b(?P<name>{names})\b(?P<after>\s*\(?\s*(?:{after})\b)?", re.I)
+        comparators = re.compile(rf"\b(?P<name>{names})\b(?P<after>\s*\(?\s*(?:{after})\b)?", re.I)
+    def key_words(words) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(max(w.lower().split(), key=len) for w in words))
+
+    hints = {"latin": tuple(data["latin_parts"]), "decoction": tuple(f"-{x}" for x in data["decoction_suffixes"]),
+             "heads": key_words(data["extract_heads"]), "supplements": key_words(data.get("supplements", ())),
+             "comparators": key_words(data.get("comparators", ()))}
     return Preparations(latin, decoction, heads, frozenset(w.lower() for w in data["not_before_head"]),
                         frozenset(w.lower() for w in data["given_words"]), comparators,
-                        frozenset(w.lower() for w in data.get("part_words", ())), supplements)
+                        frozenset(w.lower() for w in data.get("part_words", ())), supplements, hints)
 
 
 @lru_cache(maxsize=4)
@@ -76,22 +85,31 @@ def find_vehicles(text: str, data: dict[str, Any] | Preparations) -> list[tuple[
 def find_all(text: str, data: dict[str, Any] | Preparations) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """(preparations, vehicles) in `text`: both in one pass over the patterns."""
     c = data if isinstance(data, Preparations) else _compiled(json.dumps(data, sort_keys=True, ensure_ascii=False))
-    latin, decoction, heads, not_name, given = c.latin, c.decoction, c.heads, c.not_name, c.given
-    comparators, part_words, supplements = c.comparators, c.part_words, c.supplements
-    found = [(m.start(), m.end()) for m in latin.finditer(text)]
-    found += [(m.start(), m.end()) for m in decoction.finditer(text)]
-    for m in heads.finditer(text):
-        start = _name_start(text, m.start(), not_name, part_words)
-        if start is not None and _given(text, m.start(), given):
-            found.append((start, m.end()))
-    if supplements is not None:
-        found += [(m.start("name"), m.end("name")) for m in supplements.finditer(text)]
+    low = text.lower()
+    hints = c.hints
+
+    def has(name: str, where: str) -> bool:
+        return any(h in where for h in hints[name])
+
+    found: list[tuple[int, int]] = []
+    if has("latin", text):
+        found += [(m.start(), m.end()) for m in c.latin.finditer(text)]
+    if has("decoction", low):
+        found += [(m.start(), m.end()) for m in c.decoction.finditer(text)]
+    if has("heads", low):
+        for m in c.heads.finditer(text):
+            start = _name_start(text, m.start(), c.not_name, c.part_words)
+            if start is not None and _given(text, m.start(), c.given):
+                found.append((start, m.end()))
+    if c.supplements is not None and has("supplements", low):
+        found += [(m.start("name"), m.end("name")) for m in c.supplements.finditer(text)]
     vehicles = []
-    if comparators is not None:
-        for m in comparators.finditer(text):
-            if m.group("vehicle") and not m.group("after"):
+    if c.comparators is not None and has("comparators", low):
+        for m in c.comparators.finditer(text):
+            volume = _VOLUME_BEFORE.search(text, max(0, m.start() - 30), m.start())
+            if volume and volume.group("vehicle") and not m.group("after"):
                 vehicles.append((m.start("name"), m.end("name")))
-            elif m.group(0)[0].isdigit() or m.group("after"):
+            elif volume or m.group("after"):
                 found.append((m.start("name"), m.end("name")))
     found.sort()
     out: list[tuple[int, int]] = []
