@@ -53,6 +53,8 @@ ROUTES = [
     ("Women with recurrent vaginal infections were excluded.", []),
     ("Fibrosis of the liver capsule was graded by a pathologist.", []),
     ("Peripheral IV access was secured before induction.", []),
+    ("After intravenous (IV) access was placed, fentanyl was given.", []),
+    ("Then 0.5% ropivacaine was infiltrated into the wound.", ["infiltrated"]),
     ("Participants received written and oral information about the trial.", []),
     ("Rectal pain was scored during balloon inflation.", []),
     ("Ibuprofen was given as an oral tablet of 400 mg.", ["oral"]),

@@ -24,3 +24,11 @@ CASES = [
 @pytest.mark.parametrize("text,expected", CASES, ids=[c[0][:30] for c in CASES])
 def test_event_time_points(text, expected):
     assert [(text[q.start:q.end], q.label) for q in find_times(text)] == expected
+
+
+def test_an_assay_count_is_not_a_sample_size():
+    from extractor.components.quantities import find_quantities
+
+    text = "Inter-assay variability (n = 8) was below 10%, in 40 patients."
+    assert [(text[q.start:q.end], q.label) for q in find_quantities(text) if q.label == "SAMPLE_SIZE"] == [
+        ("40 patients", "SAMPLE_SIZE")]

@@ -139,7 +139,10 @@ def rules_from_data(files: dict[str, Any]) -> _Rules:
 
 
 def _word_after(text: str, end: int) -> str:
-    nxt = text[end:end + 40].split(None, 1)
+    """The next word, over a bracketed short form (`intravenous (IV) access` -> `access`)."""
+    nxt = text[end:end + 40].lstrip(")] ").split(None, 2)
+    if len(nxt) > 1 and nxt[0].startswith("(") and nxt[0].endswith(")"):
+        nxt = nxt[1:]
     return nxt[0].lower().strip(",.;:()[]") if nxt else ""
 
 
