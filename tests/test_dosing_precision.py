@@ -97,3 +97,13 @@ def test_recipe_amounts_are_not_doses(nlp_rules):
 def test_more_schedules(nlp_rules, text, expected):
     doc = nlp_rules(text)
     assert [(s.text, s._.norm_value) for s in doc.spans["dosing"] if s.label_ == "FREQUENCY"] == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Resistance was more common (artesunate 91%, placebo 70%, p = 0.02).", []),
+    ("Anaemia fell with amodiaquine 12%, p < 0.01.", []),
+    ("Lidocaine 5% cream was applied twice.", ["5%"]),
+    ("The block used 0.5% bupivacaine.", ["0.5%"]),
+], ids=["arm-shares", "p-value", "strength-after", "strength-before"])
+def test_arm_shares_are_not_strengths(nlp_rules, text, expected):
+    assert spans(nlp_rules(text), "DOSE") == expected

@@ -437,10 +437,22 @@ def _near_drug(doc: Doc, span: Span, drugs: list[Span], r: _Rules) -> bool:
     if span.end < len(doc) and doc[span.end].lower_ == "of" and (span.end + 1 >= len(doc)
                                                                   or not doc[span.end + 1].like_num):
         return False  # "2% of the patients", "2% of imipenem administrations": a proportion
+    if _ARM_PROPORTIONS.match(doc.text, span.end_char) or _ARM_PROPORTIONS_BEFORE.search(
+            doc.text, max(0, span.start_char - 60), span.start_char):
+        return False  # "SP+AS 95%, placebo 75%, p = 0.01": the share of each arm, not a strength
+    if any(d.end == span.start and d.text.lower() in _NO_STRENGTH for d in drugs):
+        return False  # "placebo 16%": a placebo has no strength
     return any(span.start == d.end or d.start == span.end
                or (d.start - span.end == 1 and doc[span.end].lower_
                    not in r.context["not_between_percent_and_drug"])
                for d in drugs)
+
+
+# `SP+AS 95%, placebo 75%`: arms listed with their shares (another `name N%` or a p value follows,
+# or one comes before)
+_ARM_PROPORTIONS = re.compile(r"\s*[,;]\s*(?:(?:[A-Za-z][\w+/-]*\s+){1,3}\d+(?:[.·]\d+)?\s*%|p\s*[=<>≤])", re.I)
+_ARM_PROPORTIONS_BEFORE = re.compile(r"[A-Za-z][\w+/-]*\s+\d+(?:[.·]\d+)?\s*%\s*[,;]\s*(?:[A-Za-z][\w+/-]*\s+){0,2}$")
+_NO_STRENGTH = frozenset({"placebo", "placebos", "vehicle", "sham"})
 
 
 # `57.5% for infliximab`, `12% in the placebo group`: a proportion about a drug's arm, not its dose
