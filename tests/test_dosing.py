@@ -195,9 +195,9 @@ def test_context_words(text, expected):
     ("5% lidocaine cream", ["5%", "cream"]),
     ("placebo (20%)", []),
     ("rash in 3% of ketamine infusions", ["infusions"]),
-    ("10% of 5 mg tablets", ["5 mg", "tablets"]),
+    ("10% of 5 mg tablets", ["5 mg"]),  # a dosage form with no drug beside it is not a route
     ("rates were 66% for valsartan and 60% with amlodipine", []),
-    ("lidocaine 1% was infiltrated", ["1%"]),
+    ("lidocaine 1% was infiltrated", ["1%", "infiltrated"]),  # a participle that says the route
     ("0.5% topical tetracaine", ["0.5%", "topical"]),
 ], ids=["effect-size", "before-drug", "paren-after-drug", "proportion-of", "proportion-of-number",
         "proportion-for-arm", "after-drug", "one-word-between"])

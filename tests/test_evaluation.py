@@ -218,7 +218,8 @@ def test_bad_brat_and_docbin(tmp_path):
 # ---- label maps -------------------------------------------------------------------------------
 
 def test_every_corpus_has_a_shipped_map():
-    assert set(shipped_label_maps()) >= {"bc5cdr", "phee", "ebm_nlp", "citations", "claims", "evidence_inference"}
+    assert set(shipped_label_maps()) >= {"bc5cdr", "phee", "ebm_nlp", "citations", "claims", "evidence_inference",
+                                         "regimens"}
 
 
 @pytest.mark.parametrize("name", sorted(shipped_label_maps()))
@@ -255,6 +256,7 @@ CORPORA = [
     ("citations", {"CITATION"}, ("CITATION", "refs")),
     ("claims", {"CLAIM"}, None),
     ("evidence_inference", {"CLAIM"}, ("CLAIM", "direction")),
+    ("regimens", {"DRUG", "DOSE", "ROUTE", "FREQUENCY", "DURATION", "TIMEPOINT", "SAMPLE_SIZE"}, None),
 ]
 
 
@@ -424,3 +426,14 @@ def test_pipeline_failure_on_one_document_is_noted():
     result = evaluate([GOLD], nlp=nlp, labels=["DRUG"])
     assert result.scores.labels["DRUG"].strict.fn == 2
     assert any("failed on 1 document" in n and "gabapentin-note" in n for n in result.notes)
+
+
+def test_predicted_needs_leaves_out_a_prediction_without_the_attribute():
+    from extractor.evaluation.predict import annotations_from_rows
+
+    label_map = load_label_map("phee")
+    rows = [{"start": 0, "end": 13, "label": "TIMEPOINT", "norm_value": None},
+            {"start": 20, "end": 27, "label": "TIMEPOINT", "norm_value": 21.0}]
+    assert [(a.start, a.label) for a in annotations_from_rows(rows, [], [], label_map)] == [(20, "DURATION")]
+    with pytest.raises(GoldFormatError, match="predicted_needs"):
+        parse_label_map({"spans": {}, "predicted_needs": {"TIMEPOINT": "colour"}}, "test.json")

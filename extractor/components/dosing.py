@@ -42,6 +42,8 @@ _DASH = r"\s*(?:-|–|—|‐|to)\s*"
 # a character only a power of ten (`3 x 10^6`, `2.5 × 10(6)`, `10⁶`) has among dose numbers
 _POWER_MARKS = frozenset("x×^*(⁰¹²³⁴⁵⁶⁷⁸⁹")
 _INVERSE = r"(?:-1|−1|–1|⁻¹)"
+# a mean with its spread is one dose whose value is the mean (`6.6±3.3 mg/day`, `0.4 +/- 0.1 mg`)
+_SPREAD = rf"\s*(?:±|\+/-|\+-)\s*{_NUM}"
 _SPACE = r"\s*"  # a space in a unit or cue word matches white space or none (`mg kg`, `mgkg`)
 
 
@@ -102,7 +104,7 @@ def rules_from_data(files: dict[str, Any]) -> _Rules:
     not_per = alternation(units.get("not_per", []), spaces=_SPACE)
     dose = re.compile(
         rf"(?<![\w.,\-−–^])(?:(?P<cmp>{bounds})\s*)?(?:(?P<mult>\d+)\s*[×x]\s*(?!10\s*[\^*(⁰¹²³⁴⁵⁶⁷⁸⁹⁻]))?"
-        rf"(?P<lo>{POWER_OF_TEN}|{_NUM})(?:{_DASH}(?P<hi>{_NUM}))?(?:\s*|-)"
+        rf"(?P<lo>{POWER_OF_TEN}|{_NUM})(?:{_DASH}(?P<hi>{_NUM})|{_SPREAD})?(?:\s*|-)"
         rf"(?P<unit>{unit})(?![\w])(?!\s*/\s*(?:{not_per})(?![\w]))"
     )
     list_head = re.compile(rf"(?<![\w.,\-−–])(?P<num>{_NUM})\s*(?:,\s*(?:and|or)?|and|or|&)\s*$")
@@ -137,7 +139,10 @@ def rules_from_data(files: dict[str, Any]) -> _Rules:
 
 
 def _word_after(text: str, end: int) -> str:
-    nxt = text[end:end + 40].split(None, 1)
+    """The next word, over a bracketed short form (`intravenous (IV) access` -> `access`)."""
+    nxt = text[end:end + 40].lstrip(")] ").split(None, 2)
+    if len(nxt) > 1 and nxt[0].startswith("(") and nxt[0].endswith(")"):
+        nxt = nxt[1:]
     return nxt[0].lower().strip(",.;:()[]") if nxt else ""
 
 
@@ -317,6 +322,9 @@ def scan_words(text: str, r: _Rules | None = None) -> list[Found]:
         before = text[max(0, m.start() - 16):m.start()].split()
         if before and before[-1].lower() in r.context["frequency_not_after"]:
             continue  # "monitored every 6 months"
+        if (before and before[-1].lower() in r.context.get("frequency_measure_after", ())
+                and _word_after(text, m.end()) not in r.context["frequency_context_after"]):
+            continue  # "average daily glucose" (kept: "mean daily dose")
         rate = per_day
         if per_day in ("count", "interval"):
             n = r.words.group(m, "n") or "1"
@@ -341,7 +349,8 @@ def find_frequencies(text: str, r: _Rules | None = None) -> list[Found]:
     return [m for m in scan_words(text, r) if m.label == "FREQUENCY"]
 
 
-_DAYS = {"h": 1 / 24, "hr": 1 / 24, "hrs": 1 / 24, "hour": 1 / 24, "hours": 1 / 24, "d": 1.0, "day": 1.0,
+_DAYS = {"min": 1 / 1440, "mins": 1 / 1440, "minute": 1 / 1440, "minutes": 1 / 1440,
+         "h": 1 / 24, "hr": 1 / 24, "hrs": 1 / 24, "hour": 1 / 24, "hours": 1 / 24, "d": 1.0, "day": 1.0,
          "days": 1.0, "wk": 7.0, "w": 7.0, "week": 7.0, "weeks": 7.0, "month": 30.4375, "months": 30.4375}
 
 
@@ -352,7 +361,7 @@ def _unit_days(unit: str) -> float | None:
 def _singular(unit: str) -> str:
     unit = unit.lower()
     return {"h": "h", "hr": "h", "hrs": "h", "hours": "h", "hour": "h", "d": "d", "wk": "weeks",
-            "w": "weeks"}.get(unit, unit)
+            "w": "weeks", "min": "min", "mins": "min", "minute": "min", "minutes": "min"}.get(unit, unit)
 
 
 def _frequency_numbers(multipliers: dict[str, float]) -> dict[str, float]:
@@ -428,10 +437,22 @@ def _near_drug(doc: Doc, span: Span, drugs: list[Span], r: _Rules) -> bool:
     if span.end < len(doc) and doc[span.end].lower_ == "of" and (span.end + 1 >= len(doc)
                                                                   or not doc[span.end + 1].like_num):
         return False  # "2% of the patients", "2% of imipenem administrations": a proportion
+    if _ARM_PROPORTIONS.match(doc.text, span.end_char) or _ARM_PROPORTIONS_BEFORE.search(
+            doc.text, max(0, span.start_char - 60), span.start_char):
+        return False  # "SP+AS 95%, placebo 75%, p = 0.01": the share of each arm, not a strength
+    if any(d.end == span.start and d.text.lower() in _NO_STRENGTH for d in drugs):
+        return False  # "placebo 16%": a placebo has no strength
     return any(span.start == d.end or d.start == span.end
                or (d.start - span.end == 1 and doc[span.end].lower_
                    not in r.context["not_between_percent_and_drug"])
                for d in drugs)
+
+
+# `SP+AS 95%, placebo 75%`: arms listed with their shares (another `name N%` or a p value follows,
+# or one comes before)
+_ARM_PROPORTIONS = re.compile(r"\s*[,;]\s*(?:(?:[A-Za-z][\w+/-]*\s+){1,3}\d+(?:[.·]\d+)?\s*%|p\s*[=<>≤])", re.I)
+_ARM_PROPORTIONS_BEFORE = re.compile(r"[A-Za-z][\w+/-]*\s+\d+(?:[.·]\d+)?\s*%\s*[,;]\s*(?:[A-Za-z][\w+/-]*\s+){0,2}$")
+_NO_STRENGTH = frozenset({"placebo", "placebos", "vehicle", "sham"})
 
 
 # `57.5% for infliximab`, `12% in the placebo group`: a proportion about a drug's arm, not its dose
@@ -455,6 +476,60 @@ def _stray_frequency(span: Span, spans: list[Span], drugs: list[Span], r: _Rules
     return not any(o.end > lo and o.start < hi for o in drugs + [s for s in spans if s.label_ != "FREQUENCY"])
 
 
+def _bare_amount(unit: str | None, r: _Rules) -> bool:
+    """A mass or volume with no rate and no per-weight part (`300 g`, `5 ml`, not `5 mg/kg`)."""
+    return unit is not None and unit.lower() in r.context.get("amounts_need_drug", ())
+
+
+def _given_in_sentence(doc: Doc, span: Span, drugs: list[Span], found: list, r: _Rules) -> bool:
+    """Whether the sentence of a bare amount says something is given: a giving word (`consumed
+    30 g of`), or a drug or a route in a sentence that is not a recipe (`to prepare ... we used`)."""
+    if doc.has_annotation("SENT_START"):
+        lo, hi = span.sent.start, span.sent.end
+    else:
+        lo, hi = 0, len(doc)
+    words = {t.lower_ for t in doc[lo:hi]}
+    if words & set(r.context.get("amount_giving_words", ())):
+        return True
+    if words & set(r.context.get("amount_recipe_words", ())):
+        return False  # "to prepare 1 kg, we used 300 g X": ingredients, not doses
+    routes = [s for m, s in found if m.label == "ROUTE"]
+    return any(d.start >= lo and d.end <= hi for d in drugs + routes)
+
+
+def _lone_form(doc: Doc, span: Span, drugs: list[Span], found: list, r: _Rules) -> bool:
+    """A dosage-form word (`tablets`) with no drug right beside it (a bracket may sit between:
+    `(VPA) tablets`, `tablets (Coartem)`) and no form word before it (`dispersible tablets`),
+    or with a route of its own in the sentence (`oral tablet of X`)."""
+    forms = r.context.get("dosage_forms", ())
+    if span.text.lower() not in forms:
+        return False
+    lo, hi = (span.sent.start, span.sent.end) if doc.has_annotation("SENT_START") else (0, len(doc))
+    if any(s.start >= lo and s.end <= hi and s.text.lower() not in forms for m, s in found if m.label == "ROUTE"):
+        return True
+    before, after = span.start, span.end
+    if before > 0 and doc[before - 1].lower_ in r.context.get("dosage_form_modifiers", ()):
+        return False  # "dispersible tablets": a dosage-form phrase PHEE marks as the route
+    while before > 0 and doc[before - 1].text in (")", "]"):
+        before -= 1
+    while after < len(doc) and doc[after].text in ("(", "["):
+        after += 1
+    return not any(d.end == before or d.start == after for d in drugs)
+
+
+def _defined_otherwise(doc: Doc, r: _Rules) -> frozenset[str]:
+    """Short forms the text defines with a long form that is not a route or a frequency
+    (`serum creatinine (SC)`): such a short form is never read as `subcutaneous`."""
+    if not Doc.has_extension("abbreviations") or not doc._.abbreviations:
+        return frozenset()
+    out = set()
+    for short in doc._.abbreviations:
+        long_form = getattr(short._, "long_form", None)
+        if long_form is not None and not scan_words(str(long_form), r):
+            out.add(short.text)
+    return frozenset(out)
+
+
 class DosingRecognizer(RulesPipe):
     """Thin component: finds mentions with the pure functions and sets spans."""
 
@@ -473,10 +548,18 @@ class DosingRecognizer(RulesPipe):
         drugs = list(doc.spans.get(self.drug_group, []))
         spans = []
         r = self.rules
-        for m, span in char_spans(doc, find_dosing(doc_text(doc), r)):
+        defined = _defined_otherwise(doc, r)
+        found = list(char_spans(doc, find_dosing(doc_text(doc), r)))
+        for m, span in found:
             if (m.label == "DOSE" and m.unit in ("%", "ratio") and r.percent_needs_drug
                     and not _near_drug(doc, span, drugs, r)):
                 continue
+            if m.label == "DOSE" and _bare_amount(m.unit, r) and not _given_in_sentence(doc, span, drugs, found, r):
+                continue  # "300 g monofilaments", "blood samples (5 ml)": a weight or a volume
+            if m.label == "ROUTE" and _lone_form(doc, span, drugs, found, r):
+                continue  # "renal capsule", "15 µg per tablet": a dosage form is not a route
+            if m.label in ("ROUTE", "FREQUENCY") and span.text in defined:
+                continue  # "serum creatinine (SC)": the text's own abbreviation wins
             set_attrs(span, **m.attrs(), source="claimx_dosing")
             spans.append(span)
         doc.spans[GROUP] = [s for s in spans if not _stray_frequency(s, spans, drugs, r)]

@@ -18,6 +18,7 @@ from extractor.pipeline.doctext import doc_text, token_offsets
 from extractor.pipeline.extensions import set_attrs
 from extractor.rules.drug_lexicon import FILES, MAX_TOKENS, DrugConcept, DrugLexicon, lexicon_from_rules
 from extractor.rules.loader import read_rules
+from extractor.rules.preparations import compile_preparations, find_all
 
 GROUP = "drugs"
 
@@ -109,6 +110,105 @@ def _overlaps(span: Span, others: list[Span]) -> bool:
     return any(o.start < span.end and span.start < o.end for o in others)
 
 
+_LIST_WORDS = frozenset({",", "and", "or", "(", ")"})
+_DOSE_AFTER_WINDOW = 3
+
+
+def measured_analytes(drugs: list[Span], words: list[str], before: frozenset[str], phrases: tuple[list[str], ...]
+                      ) -> set[int]:
+    """ids of the drug spans that name an analyte measured, not a drug given: right after an
+    `analyte_before` word (`serum adiponectin`, `fasting plasma insulin`) or an `analyte_phrases`
+    phrase (`levels of GLP-1`), and the drugs listed after such a one with only commas, `and`,
+    `or` and brackets between (`levels of ANP, cGMP, nitrate and endothelin-1`). A drug with a
+    number right after it (`plasma ... lidocaine 2 mg/kg`) stays a drug. `words`: the Doc's
+    lower-cased token texts."""
+    out: set[int] = set()
+    previous: Span | None = None
+    for d in drugs:
+        near = words[max(0, d.start - 3):d.start]
+        listed = (previous is not None and id(previous) in out and previous.end <= d.start
+                  and all(w in _LIST_WORDS for w in words[previous.end:d.start]))
+        measured = (bool(near) and near[-1] in before) or any(near[-len(p):] == p for p in phrases if p)
+        if (measured or listed) and not any(_NUMBER.match(w) for w in words[d.end:d.end + _DOSE_AFTER_WINDOW]):
+            out.add(id(d))
+        previous = d
+    return out
+
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*$")
+
+
+_SHORT_FORM = re.compile(r"^(?=[^a-z]*[A-Z0-9α-ωΑ-Ω])[A-Za-z0-9α-ωΑ-Ω][\w\-α-ωΑ-Ω]{0,6}$")
+_ABBREVIATION_WINDOW = 12  # tokens before the bracket where the drug(s) it abbreviates may start
+
+
+def _letters_in_order(short: str, long: str) -> bool:
+    """`OLM` in `olmesartan medoxomil`, `SP` in `sulfadoxine ... pyrimethamine`: the short
+    form's letters, first letter first, appear in order in the long form."""
+    letters = [c for c in short.lower() if c.isalpha()]
+    long = long.lower()
+    if not letters or not long.startswith(letters[0]):
+        return False
+    pos = 0
+    for c in letters:
+        pos = long.find(c, pos)
+        if pos < 0:
+            return False
+        pos += 1
+    return True
+
+
+def arm_abbreviations(doc: Doc, drugs: list[Span], make, words: list[str] | None = None,
+                      glued: list[bool] | None = None) -> list[Span]:
+    """`lisinopril (L)`, `chloroquine (CQ1)`, `sulfadoxine (25 mg/kg) and pyrimethamine (1.25
+    mg/kg) (SP)`, `placebo (PL; 32 subjects)`: a short form in brackets right after a drug, or
+    after the drug's own bracket, whose letters come in order from the drug names just before
+    it (so `ketamine (Sigma)` is a supplier, not an abbreviation) names that drug; every later
+    occurrence of it in the text is a DRUG too. The abbreviation detector misses these when the
+    short form is one letter or the long form is cut by a dose in brackets. `words`: the token
+    texts; `glued[i]`: token i has no space after it (both read off the Doc when not given)."""
+    if not drugs:
+        return []
+    words = words if words is not None else [t.text for t in doc]
+    if "(" not in words:
+        return []
+    glued = glued if glued is not None else [not t.whitespace_ for t in doc]
+    by_end: dict[int, Span] = {d.end: d for d in drugs}
+    forms: dict[str, Span] = {}
+    n = len(words)
+    for i, w in enumerate(words):
+        if w != "(" or i + 2 >= n or words[i + 2] not in (")", ";", ","):
+            continue
+        short = words[i + 1]
+        if short in forms or not _SHORT_FORM.match(short):
+            continue
+        end = i
+        if end not in by_end and end > 0 and words[end - 1] == ")":  # the drug's own bracket first
+            opening = next((k for k in range(end - 2, max(-1, end - 10), -1) if words[k] == "("), None)
+            end = opening if opening is not None else end
+        drug = by_end.get(end)
+        if drug is None:
+            continue
+        names = " ".join(d.text for d in drugs if drug.end - _ABBREVIATION_WINDOW <= d.start and d.end <= drug.end)
+        candidates = [names[k:] for k in range(len(names)) if k == 0 or names[k - 1] == " "]
+        if any(_letters_in_order(short, c) for c in candidates):
+            forms[short] = drug
+    if not forms:
+        return []
+    found: list[Span] = []
+    for i, w in enumerate(words):
+        drug = forms.get(w)
+        if drug is None or i < drug.end or (glued[i] and i + 1 < n and words[i + 1] == "-"):
+            continue  # `L-placebo`: part of another name
+        span = Span(doc, i, i + 1, label="DRUG")
+        if _overlaps(span, drugs + found):
+            continue
+        span = make(doc, i, i + 1, None, "abbreviation")
+        set_attrs(span, concept_id=drug._.concept_id, concept_name=drug._.concept_name, is_class=drug._.is_class)
+        found.append(span)
+    return found
+
+
 class DrugRecognizer(RulesPipe):
     FILES = FILES
 
@@ -118,6 +218,8 @@ class DrugRecognizer(RulesPipe):
         self.dictionary = dictionary
         self.rules_data = rules_data if rules_data is not None else read_rules(FILES)
         self.ner_labels = set(ner_labels)
+        self._preparations_data: dict | None = None  # the data _compiled_preparations was made from
+        self._compiled_preparations = None
 
     def _use_rules(self, data: dict) -> None:
         self.rules_data = data
@@ -129,9 +231,17 @@ class DrugRecognizer(RulesPipe):
         starts, ends = token_offsets(doc)
         for start, end, concept in match_lexicon(text, starts, ends, self.lexicon):
             spans.append(self._make(doc, start, end, concept, "lexicon"))
+        spans = self._preparations(doc, text, spans)
         spans.extend(self._abbreviations(doc, spans))
         spans.extend(self._from_ner(doc, spans))
-        doc.spans[GROUP] = sorted(spans, key=lambda s: (s.start, s.end))
+        words = [text[a:b] for a, b in zip(starts, ends)]
+        glued = [ends[k] == starts[k + 1] for k in range(len(starts) - 1)] + [True]
+        spans.extend(arm_abbreviations(doc, spans, self._make, words, glued))
+        stop = self.rules_data.get("drug_stoplist.json", {})
+        analytes = measured_analytes(sorted(spans, key=lambda s: (s.start, s.end)), [w.lower() for w in words],
+                                     frozenset(stop.get("analyte_before", ())),
+                                     tuple(p.split() for p in stop.get("analyte_phrases", ())))
+        doc.spans[GROUP] = sorted((s for s in spans if id(s) not in analytes), key=lambda s: (s.start, s.end))
         return doc
 
     @staticmethod
@@ -141,6 +251,27 @@ class DrugRecognizer(RulesPipe):
                   concept_name=concept.name if concept else None,
                   is_class=bool(concept and concept.is_class), source=source)
         return span
+
+    def _preparations(self, doc: Doc, text: str, drugs: list[Span]) -> list[Span]:
+        """Herbal preparations (`Paeoniae Radix`, `barley extract`): each replaces the shorter
+        lexicon matches inside it (`Ginseng` in `Ginseng Radix Alba`)."""
+        data = self.rules_data.get("drug_preparations.json")
+        if not data:
+            return drugs
+        if self._preparations_data is not data:
+            self._compiled_preparations, self._preparations_data = compile_preparations(data), data
+        preparations, vehicles = find_all(text, self._compiled_preparations)
+        if vehicles:  # "1 g in 250 ml normal saline": the vehicle, not a comparator
+            drugs = [d for d in drugs if not any(d.start_char < e and s < d.end_char for s, e in vehicles)]
+        found = []
+        for start, end in preparations:
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is None or any(d.start <= span.start and span.end <= d.end for d in drugs):
+                continue
+            found.append(self._make(doc, span.start, span.end, None, "preparation"))
+        if not found:
+            return drugs
+        return [d for d in drugs if not _overlaps(d, found)] + found
 
     def _abbreviations(self, doc: Doc, drugs: list[Span]) -> list[Span]:
         """`ketamine (KET) ... KET`: every short form whose long form ends in a drug."""

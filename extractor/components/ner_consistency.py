@@ -6,6 +6,8 @@ nothing in the next. Two cheap document-level rules fix most of that:
 * an abbreviation whose long form is an entity gets the long form's label, everywhere it occurs;
 * a surface form the NER labelled somewhere is labelled at its other occurrences too
   (only forms the NER itself found, only where no entity already overlaps).
+
+First, an entity never starts or ends with white space (`chronic kidney disease\n\n`).
 """
 
 from __future__ import annotations
@@ -60,12 +62,31 @@ def consistent_entities(doc: Doc, labels: frozenset[str], min_chars: int = 3) ->
     return sorted(ents + added, key=lambda s: s.start) if added else ents
 
 
+def trimmed_entities(doc: Doc) -> list[Span] | None:
+    """doc.ents without white-space tokens at their edges (an all-space entity dropped); None
+    when every entity is clean already."""
+    if not any(doc[e.start].is_space or doc[e.end - 1].is_space for e in doc.ents):
+        return None
+    out = []
+    for e in doc.ents:
+        start, end = e.start, e.end
+        while start < end and doc[start].is_space:
+            start += 1
+        while end > start and doc[end - 1].is_space:
+            end -= 1
+        if end > start:
+            out.append(e if (start, end) == (e.start, e.end) else Span(doc, start, end, label=e.label))
+    return out
+
+
 class NerConsistency(BatchPipe):
     def __init__(self, name: str, labels: list[str]):
         self.name = name
         self.labels = frozenset(labels)
 
     def __call__(self, doc: Doc) -> Doc:
+        if doc.ents and (trimmed := trimmed_entities(doc)) is not None:
+            doc.ents = trimmed
         if doc.ents:
             ents = consistent_entities(doc, self.labels)
             if len(ents) != len(doc.ents):

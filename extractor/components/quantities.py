@@ -10,7 +10,7 @@ the matches to spans in `doc.spans["quantities"]` and sets their attributes.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -280,6 +280,10 @@ def _compile(data: dict, unit_of, lead_unit_of, stat_unit_of) -> dict[str, re.Pa
         "digits": re.compile(r"\d+"),
         "ordinal": re.compile(rf"{guard(number_words().ordinals, '0123456789' + first_chars(number_words().tens))}"
                               rf"(?<![\w-])(?P<ord>{ordinal})\s+(?P<unit>{lead})\b"),
+        "event": re.compile(
+            rf"(?<![\w-])(?P<cue>(?i:{_cue_words(data['timepoint'].get('event_cues') or ['before'])}))[\s-]+"
+            rf"(?P<ev>(?i:{_cue_words(data['timepoint'].get('events') or ['induction'])}))(?![\w-])"
+        ) if data["timepoint"].get("events") else None,
         "baseline": re.compile(
             rf"{guard(data['timepoint']['baseline_cues'])}\b(?i:{_cue_words(data['timepoint']['baseline_cues'])})"
             r"\s+(?P<bl>(?i:baseline))\b"
@@ -317,6 +321,11 @@ def _compile(data: dict, unit_of, lead_unit_of, stat_unit_of) -> dict[str, re.Pa
         "tp_adj_before": _before(data["timepoint"]["adjective_cues_before"], data["fillers"]),
         "dur_before": _before(data["duration"]["cues_before"], data["fillers"]),
         "tp_after": re.compile(rf"^[\s)]*(?i:{_cue_words(data['timepoint']['cues_after'])})"),
+        "dur_noun_after": re.compile(rf"^\s*(?i:{_cue_words(data['duration'].get('nouns_after') or ['infusion'])})"),
+        "of_treatment_after": re.compile(
+            rf"^\s+of\s+(?:[\w-]+\s+)??(?i:{_cue_words(data['duration'].get('of_treatment_after') or ['treatment'])})"),
+        "after_before": re.compile(r"(?i:\bafter)\s+$"),
+        "at_on_before": re.compile(r"(?i:\b(?:at|on|by the end of|at the end of|end of)(?:\s+(?:the|a|an))?)\s+$"),
         "time_not_before": _before(data["time_not_before"], data["fillers"]),
         "seconds_not_before": _before(data.get("seconds_not_before") or [], data["fillers"]),
         "time_not_after": re.compile(rf"^\s*(?i:{_cue_words(data['time_not_after'])})"),
@@ -403,6 +412,10 @@ def classify_time(text: str, start: int, end: int, adjective: bool = False,
     after = text[end:end + _WINDOW]
     if p["time_not_before"].search(before) or p["time_not_after"].match(after):
         return None
+    if p["dur_noun_after"].match(after) and not p["at_on_before"].search(before):
+        return "DURATION"  # "followed by an 8 h infusion", "a 4 week period"
+    if p["after_before"].search(before) and p["of_treatment_after"].match(after):
+        return "DURATION"  # "after 7 days of treatment": the time on treatment (GUIDELINES.md)
     if (p["tp_adj_before"] if adjective else p["tp_before"]).search(before):
         return "TIMEPOINT"
     if p["dur_before"].search(before):
@@ -496,7 +509,31 @@ def find_times(text: str, rules: QuantityRules | None = None,
                                       rules.lead_unit_of[m["unit"].lower()]))
     for m in p["baseline"].finditer(text):
         out.append(Found(m.start("bl"), m.end("bl"), "TIMEPOINT", "baseline", None, 0.0, "d"))
+    out = _event_times(text, out, p)
     return [_qualify(text, q, rules) for q in _compounds(text, out, rules)]
+
+
+_BEFORE_EVENT = re.compile(r"\s+$")
+
+
+def _event_times(text: str, found: list[Found], p: dict[str, re.Pattern]) -> list[Found]:
+    """`before induction`, `after extubation`, `during anaesthesia`: a time point set by a clinical
+    event (value: the phrase). A time point right before one is one span with it (`30 min before
+    induction`: GUIDELINES.md of the regimens gold, `6 weeks post-treatment`); after a duration
+    the event only anchors it (`for 7 days after discharge`)."""
+    if p.get("event") is None:
+        return found
+    out = list(found)
+    for m in p["event"].finditer(text):
+        before = next((q for q in out if q.label in ("TIMEPOINT", "DURATION") and q.end <= m.start()
+                       and _BEFORE_EVENT.fullmatch(text, q.end, m.start())), None)
+        if before is not None and before.label == "DURATION":
+            continue  # "for 7 days after discharge": the event anchors the duration
+        if before is not None:
+            out[out.index(before)] = replace(before, end=m.end())
+        elif not any(q.start < m.end() and m.start() < q.end for q in out):
+            out.append(Found(m.start(), m.end(), "TIMEPOINT", " ".join(m.group(0).lower().split()), None))
+    return out
 
 
 def _factor(rules: QuantityRules, surface: str) -> float:

@@ -66,6 +66,12 @@ class _Config:
     articles: frozenset[str] = frozenset()
     renaming: frozenset[str] = frozenset()
     not_in_appositive: frozenset[str] = frozenset()
+    placebos: frozenset[str] = frozenset()
+    placebo_links: frozenset[str] = frozenset()
+    sample_size_after: frozenset[str] = frozenset()
+    history_before: frozenset[str] = frozenset()
+    history_window: int = 0
+    chain_words: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -82,7 +88,10 @@ def rules_from_dict(data: Any, where: str) -> _Config:
                    int(data["max_gap"]), frozenset(data["elapsed_joiners"]), frozenset(data["elapsed_not"]),
                    int(data["elapsed_window"]), frozenset(data["elapsed_treatments"]),
                    frozenset(data["elapsed_articles"]), frozenset(data["articles"]), frozenset(data["renaming"]),
-                   frozenset(data["not_in_appositive"]))
+                   frozenset(data["not_in_appositive"]), frozenset(data.get("placebos", ())),
+                   frozenset(data.get("placebo_links", ())), frozenset(data.get("sample_size_after", ())),
+                   frozenset(data.get("history_before", ())), int(data.get("history_window", 0)),
+                   frozenset(data.get("chain_words", ())))
 
 
 def _paren_depths(words: list[str]) -> list[int]:
@@ -190,28 +199,69 @@ def assign(words: list[str], drugs: list[tuple[int, int]], attributes: list[tupl
     aliases = _aliases(words, drugs, groups, classes, cfg)
     depths, barriers = _paren_depths(words), _barrier_counts(words, cfg)
     covered = _covered_counts(inside)
+    # `10 mg/kg once daily for 7 days or intravenous Y`: the 7 days are X's (one chain through
+    # `for` when choosing the nearest drug; what coordinated drugs share is decided as before)
+    chain = list(inside)
+    for k in range(1, len(words) - 1):
+        if words[k] in cfg.chain_words and inside[k - 1] and inside[k + 1]:
+            chain[k] = True
+    covered_chain = _covered_counts(chain) if chain != inside else covered
+    placebos = [de - ds == 1 and words[ds] in cfg.placebos for ds, de in drugs]
     for i, (start, end, label) in enumerate(attributes):
         if i in done:
             continue
         paren = depths[start] > 0
-        costs = [_cost(barriers, d, (start, end), cfg, paren, covered) for d in drugs]
+        if label == "DURATION" and _history(words, start, drugs, cfg):
+            continue  # "eczema present for less than six months": the disease's, not a treatment's
+        if label == "SAMPLE_SIZE" and not paren and cfg.sample_size_after and (
+                start == 0 or words[start - 1] not in cfg.sample_size_after):
+            continue  # "36 patients were randomised to X": the trial's, not an arm's
+        costs = [_cost(barriers, d, (start, end), cfg, paren, covered_chain) for d in drugs]
+        for d in range(len(drugs)):
+            if label == "SAMPLE_SIZE" and not paren and drugs[d][0] >= end:
+                costs[d] = cfg.max_gap + 1  # an arm's size outside brackets comes after its drug
+            elif label in cfg.placebo_links and placebos[d] and not _beside(words, drugs[d], (start, end)):
+                costs[d] = cfg.max_gap + 1  # "apremilast 30 mg BID or placebo": not the placebo's
         best = min(range(len(drugs)), key=lambda d: (costs[d], d))
         if costs[best] > cfg.max_gap:
             continue
         targets = [best]
-        if (label in cfg.shared_labels or i in shareable) and not _chained(drugs[best], (start, end), covered):
+        if label in cfg.shared_labels or i in shareable:
             members = [d for d in range(len(drugs)) if groups[d] == groups[best]]
             span_lo, span_hi = drugs[members[0]][0], drugs[members[-1]][1]
             # drugs listed with their own attributes share only what is said apart from the
             # list (`A 400 mg and B 1 g were given every 6 hours`), not what ends one of its
-            # items (`0.5 mg A intramuscularly and 10 mg B subcutaneously`)
+            # items (`0.5 mg A intramuscularly and 10 mg B subcutaneously`) ...
             lo, hi = (span_hi, start) if start >= span_hi else (end, span_lo)
             apart = groups[best] not in own or (hi - lo) - (covered[hi] - covered[lo]) > 0
+            apart = apart and not _chained(drugs[best], (start, end), covered)
+            # ... unless it ends a list of drugs given together (`and`, not the alternatives of
+            # `or`) and no item has one of its own (`A 50 mg, B 10 mg and C 1 mg IV`: all IV)
+            apart = apart or (len(members) > 1 and start >= span_hi and "or" not in words[span_lo:span_hi]
+                              and not any(a[2] == label and span_lo <= a[0] and a[1] <= span_hi
+                                          for a in attributes))
             if (end <= span_lo or start >= span_hi) and apart:
                 targets = members
         for d in dict.fromkeys(alias for target in targets for alias in aliases[target]):
+            if label in cfg.placebo_links and placebos[d] and not _beside(words, drugs[d], (start, end)):
+                continue
             links[d].append(i)
     return links
+
+
+def _history(words: list[str], start: int, drugs: list[tuple[int, int]], cfg: _Config) -> bool:
+    """A `history_before` word among the `history_window` words before a duration, no drug between."""
+    lo = max(0, start - cfg.history_window)
+    lo = max([lo] + [de for _ds, de in drugs if de <= start])
+    return any(w in cfg.history_before for w in words[lo:start])
+
+
+def _beside(words: list[str], drug: tuple[int, int], attr: tuple[int, int]) -> bool:
+    """The attribute right before the drug (`of` may sit between: `500 ml of placebo`) or right
+    after it (`placebo 2 tablets`)."""
+    if attr[1] <= drug[0]:
+        return all(w == "of" for w in words[attr[1]:drug[0]])
+    return attr[0] == drug[1]
 
 
 def _aliases(words: list[str], drugs: list[tuple[int, int]], groups: list[int] | None = None,

@@ -12,6 +12,9 @@ A map is a JSON object (shipped ones in `label_maps/<name>.json`, or any file):
 * `none_values`: field values that mean "no value" (BC5CDR's MeSH `-1`).
 * `predicted`: predicted label -> label it is scored as (BC5CDR chemicals include drugs:
   `DRUG` -> `CHEMICAL`).
+* `predicted_needs`: predicted label -> attribute a prediction of it must have to be scored
+  (PHEE: a TIMEPOINT counts as DURATION only with an amount of time, `norm_value`; `after
+  surgery` is no PHEE category and is left out).
 
 Gold labels a map does not name are dropped and counted in the report's notes.
 """
@@ -35,7 +38,8 @@ SPAN_ATTRIBUTES = ("value", "unit", "norm_value", "norm_unit", "concept_id", "co
                    "negated", "hedged")
 CLAIM_ATTRIBUTES = ("claim_type", "direction", "significant", "hedged", "negated")
 KNOWN_ATTRIBUTES = frozenset(SPAN_ATTRIBUTES + CLAIM_ATTRIBUTES)
-_KEYS = {"name", "description", "spans", "claims", "attributes", "derive", "where", "none_values", "predicted"}
+_KEYS = {"name", "description", "spans", "claims", "attributes", "derive", "where", "none_values", "predicted",
+         "predicted_needs"}
 _PACKAGE = "extractor.evaluation.label_maps"
 
 
@@ -50,6 +54,7 @@ class LabelMap:
     none_values: tuple[Any, ...] = ()
     predicted: dict[str, str] = field(default_factory=dict)
     description: str = ""
+    predicted_needs: dict[str, str] = field(default_factory=dict)
 
     def span_label(self, gold_label: str) -> str | None:
         """claimx label for a gold label; None when dropped or not named."""
@@ -140,6 +145,10 @@ def parse_label_map(data: Any, where: str) -> LabelMap:
     for pred, target in data.get("predicted", {}).items():
         if pred not in allowed_targets or target not in allowed_targets:
             raise GoldFormatError(f"label map {where}: predicted[{pred!r}] -> {target!r}: both must be claimx labels")
+    for pred, attr in data.get("predicted_needs", {}).items():
+        if pred not in allowed_targets or attr not in KNOWN_ATTRIBUTES:
+            raise GoldFormatError(f"label map {where}: predicted_needs[{pred!r}] -> {attr!r}: needs a claimx label "
+                                  "and an attribute")
     for key, target in data.get("attributes", {}).items():
         if target not in KNOWN_ATTRIBUTES:
             raise GoldFormatError(f"label map {where}: attributes[{key!r}] -> {target!r} is not an attribute "
@@ -154,7 +163,7 @@ def parse_label_map(data: Any, where: str) -> LabelMap:
         attributes=dict(data.get("attributes", {})), derive=dict(data.get("derive", {})),
         where=dict(data.get("where", {})), none_values=tuple(data.get("none_values", ())),
         predicted=dict(data.get("predicted", {})),
-        description=data.get("description", ""),
+        description=data.get("description", ""), predicted_needs=dict(data.get("predicted_needs", {})),
     )
 
 

@@ -53,6 +53,7 @@ def annotations_from_rows(mentions: Iterable[dict[str, Any]], citations: Iterabl
     """One document's table rows -> Annotations. Citation refs join their CITATION mention;
     predicted labels are renamed by the label map's `predicted` aliases."""
     aliases = label_map.predicted if label_map else {}
+    needs = label_map.predicted_needs if label_map else {}
     refs = {}
     for row in citations:
         refs[(int(row["start"]), int(row["end"]))] = _as_list(row.get("refs"))
@@ -61,6 +62,8 @@ def annotations_from_rows(mentions: Iterable[dict[str, Any]], citations: Iterabl
     for row in mentions:
         start, end, label = int(row["start"]), int(row["end"]), str(row["label"])
         attrs = {name: _clean(row.get(name)) for name in MENTION_ATTRS}
+        if label in needs and attrs.get(needs[label]) is None:
+            continue  # a prediction the label map does not score without this attribute
         if label == "CITATION":
             seen_citations.add((start, end))
             attrs["refs"] = refs.get((start, end))

@@ -58,16 +58,19 @@ NON_MENTION_GROUPS = frozenset({"claims", "regimens", "sentences"})
 
 def labelled_spans(doc: Doc, labels: Iterable[str]) -> list[Span]:
     """Spans with one of `labels` from doc.ents and the mention groups, each (offsets, label) once,
-    sorted by start, end and label."""
+    sorted by start, end and label; none inside a citation marker but the marker itself."""
     wanted = set(labels)
     spans = [e for e in doc.ents if e.label_ in wanted]
     for name, group in doc.spans.items():
         if name not in NON_MENTION_GROUPS:
             spans.extend(s for s in group if s.label_ in wanted)
+    citations = [(c.start, c.end) for c in doc.spans.get("citations", ())] if "citations" in doc.spans else []
     seen, unique = set(), []
     for s in sorted(spans, key=lambda s: (s.start_char, s.end_char, s.label_)):
         key = (s.start_char, s.end_char, s.label_)
-        if key not in seen:
-            seen.add(key)
-            unique.append(s)
+        if key in seen or (citations and s.label_ != "CITATION"
+                           and any(c0 <= s.start and s.end <= c1 for c0, c1 in citations)):
+            continue  # `(Eisen, 2016)`: an author inside a citation marker is no DISEASE or CHEMICAL
+        seen.add(key)
+        unique.append(s)
     return unique

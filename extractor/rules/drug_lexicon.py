@@ -37,6 +37,7 @@ from extractor.rules.loader import read_rules
 from extractor.rules.schemas import (
     DrugAbbreviationsFile,
     DrugClass,
+    DrugPreparationsFile,
     DrugSaltsFile,
     DrugSpellingsFile,
     DrugStoplistFile,
@@ -240,7 +241,7 @@ def compile_lexicon(data: dict, classes: list[dict], stoplist: set[str], salts: 
 # claimx's own word lists (file name -> schema); the dictionary is the package's, not checked here
 FILES = {"drug_classes.jsonl": DrugClass, "drug_stoplist.json": DrugStoplistFile, "drug_salts.json": DrugSaltsFile,
          "drug_suffixes.json": DrugSuffixesFile, "drug_abbreviations.json": DrugAbbreviationsFile,
-         "drug_spellings.json": DrugSpellingsFile}
+         "drug_spellings.json": DrugSpellingsFile, "drug_preparations.json": DrugPreparationsFile}
 # bump when compile_lexicon or the cached layout changes
 CACHE_VERSION = "4"
 

@@ -125,10 +125,14 @@ class Timepoint(Schema):
     adjective_cues_before: UniqueWords
     cues_after: UniqueWords
     baseline_cues: UniqueWords
+    event_cues: UniqueWords = []  # `before induction`, `30 min after extubation`: a time set by an event
+    events: UniqueWords = []
 
 
 class Duration(Schema):
     cues_before: UniqueWords
+    nouns_after: UniqueWords = []  # `an 8 h infusion`, `a 4 week period`: how long, whatever the cue before
+    of_treatment_after: UniqueWords = []  # `after 7 days of treatment`: the time on treatment
 
 
 class SampleSize(Schema):
@@ -212,6 +216,8 @@ class DrugStoplistFile(Schema):
     terms: list[str]
     not_before: list[str] = []
     canonical_trees: list[str] = []
+    analyte_before: list[LowerWord] = []
+    analyte_phrases: list[str] = []
 
 
 class DrugSaltsFile(Schema):
@@ -225,6 +231,19 @@ class DrugSuffixesFile(Schema):
 
 class DrugAbbreviationsFile(Schema):
     abbreviations: dict[str, str]
+
+
+class DrugPreparationsFile(Schema):
+    latin_parts: list[Word]
+    latin_qualifiers: list[str]
+    decoction_suffixes: list[LowerWord]
+    extract_heads: list[str]
+    not_before_head: list[LowerWord]
+    given_words: list[LowerWord]
+    comparators: list[str] = []
+    comparator_after: list[LowerWord] = []
+    part_words: list[LowerWord] = []
+    supplements: list[str] = []
 
 
 class DrugSpellingsFile(Schema):
@@ -277,6 +296,12 @@ class DosingContextFile(Schema):
     dose_level_not_before: list[str]
     dose_not_after: list[str]
     not_between_percent_and_drug: list[str]
+    frequency_measure_after: list[str] = []
+    amounts_need_drug: list[str] = []
+    amount_giving_words: list[str] = []
+    amount_recipe_words: list[str] = []
+    dosage_forms: list[str] = []
+    dosage_form_modifiers: list[str] = []
 
 
 class FrequencyMultipliersFile(BaseModel):
@@ -355,6 +380,12 @@ class RegimensFile(Schema):
     articles: list[str]
     renaming: list[str]
     not_in_appositive: list[str]
+    placebos: list[LowerWord] = []
+    placebo_links: list[str] = []
+    sample_size_after: list[LowerWord] = []
+    history_before: list[LowerWord] = []
+    history_window: Annotated[int, Field(ge=0, le=8)] = 0
+    chain_words: list[LowerWord] = []
 
 
 # ---------------------------------------------------------------- claimx_ner_labels

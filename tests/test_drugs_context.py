@@ -1,0 +1,101 @@
+"""DRUG mentions decided from their context (issue 15): an arm abbreviation the text defines
+right after a drug is that drug, an analyte measured in a body fluid is not a drug given, and
+foods are not drugs (regimens GUIDELINES.md)."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def drugs(doc):
+    return [s.text for s in doc.spans["drugs"]]
+
+
+ARMS = [
+    # (text, DRUG spans expected)
+    ("Patients took losartan (L) 50 mg or matching placebo; L was stopped at week 8.",
+     ["losartan", "L", "placebo", "L"]),
+    ("Arms were amodiaquine (AQ1) 10 mg/kg and artesunate (AS) 4 mg/kg; AQ1 was given first.",
+     ["amodiaquine", "AQ1", "artesunate", "AS", "AQ1"]),
+    ("Children got trimethoprim (4 mg/kg) and sulfamethoxazole (20 mg/kg) (TS); TS was repeated.",
+     ["trimethoprim", "sulfamethoxazole", "TS", "TS"]),
+    ("Rats received ketamine (Sigma) at 10 mg/kg.", ["ketamine"]),  # a supplier: not its letters
+    ("The trial compared enalapril (E) with E-placebo.", ["enalapril", "E", "placebo"]),
+]
+
+
+@pytest.mark.parametrize("text,expected", ARMS, ids=[t[0][:30] for t in ARMS])
+def test_an_arm_abbreviation_names_its_drug(nlp_rules, text, expected):
+    assert drugs(nlp_rules(text)) == expected
+
+
+ANALYTES = [
+    ("Serum adiponectin rose in the treated group.", []),
+    ("Fasting insulin was assessed every six months.", []),
+    ("We measured plasma levels of cortisone, nitrate and endothelin-1 at baseline.", []),
+    ("End tidal carbon dioxide was kept between 30 and 35 mmHg.", []),
+    ("Insulin was given to every patient with fasting glucose above 7 mmol/l.", ["Insulin"]),
+    ("The plasma ketamine 0.5 mg/kg infusion was started at induction.", ["ketamine"]),
+]
+
+
+@pytest.mark.parametrize("text,expected", ANALYTES, ids=[t[0][:30] for t in ANALYTES])
+def test_an_analyte_measured_is_not_a_drug(nlp_rules, text, expected):
+    assert drugs(nlp_rules(text)) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "The bars were made of 200 g almonds, 50 g honey and 40 g wheat flour.",
+    "A snack of pistachios was offered at noon.",
+])
+def test_foods_are_not_drugs(nlp_rules, text):
+    assert drugs(nlp_rules(text)) == []
+
+
+PREPARATIONS = [
+    # herbal preparations and supplements given as interventions (no dictionary lists them)
+    ("The decoction contained Scutellariae Radix (2 g) and Coptidis Rhizoma (1 g).",
+     ["Scutellariae Radix", "Coptidis Rhizoma"]),
+    ("Rehmanniae Radix Preparata was added to the formula.", ["Rehmanniae Radix Preparata"]),
+    ("Patients took 2.5 g of Yokukan-san three times a day.", ["Yokukan-san"]),
+    ("The active arm received Ginkgo biloba extract 120 mg daily.", ["Ginkgo biloba extract"]),
+    ("Volunteers consumed cranberry juice or a placebo drink for 8 weeks.", ["placebo"]),
+    ("Each capsule held 500 mg of artichoke leaf extract.", ["artichoke leaf extract"]),
+    ("Cells were lysed and the protein extract was loaded on the gel.", []),
+    ("We extracted the data from 14 trials.", []),
+]
+
+
+@pytest.mark.parametrize("text,expected", PREPARATIONS, ids=[t[0][:30] for t in PREPARATIONS])
+def test_herbal_preparations(nlp_rules, text, expected):
+    assert drugs(nlp_rules(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Controls received 5 ml saline intravenously.", ["saline"]),
+    ("Pain was lower in the saline group.", ["saline"]),
+    ("Vancomycin 1 g in 250 ml normal saline was infused over an hour.", ["Vancomycin"]),
+    ("Wounds were rinsed with saline before closure.", []),
+], ids=["volume", "group", "vehicle", "rinse"])
+def test_saline_is_a_drug_as_a_comparator(nlp_rules, text, expected):
+    assert drugs(nlp_rules(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Washout lasted 4 weeks for β-adrenergic blocking agents and 2 weeks for α-agonists.",
+     ["β-adrenergic blocking agents", "α-agonists"]),
+    ("The block used 20 ml of bupivacain 0.25%.", ["bupivacain"]),
+    ("A crystalloid infusion of 10 ml/kg was given.", ["crystalloid"]),
+], ids=["classes", "misspelling", "crystalloid"])
+def test_classes_and_spellings(nlp_rules, text, expected):
+    assert drugs(nlp_rules(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("The tablet held 500 mg of calcium and 2 g of carbohydrate.", ["calcium", "carbohydrate"]),
+    ("Serum calcium was normal.", []),  # measured, not given
+    ("Volunteers received supplemental ATP or placebo.", ["ATP", "placebo"]),
+    ("Patients with an indication for ACE-I were excluded.", ["ACE-I"]),
+], ids=["supplement-amount", "calcium-measured", "atp", "ace-i"])
+def test_supplements_and_abbreviations(nlp_rules, text, expected):
+    assert drugs(nlp_rules(text)) == expected

@@ -1,0 +1,67 @@
+"""Regimen links on full-text sentences (issue 15): a placebo takes only the dose and schedule
+written beside it, and a sample size outside brackets is an arm's only after `to`/`in` and its
+drug (GUIDELINES.md of the regimens gold)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_regimens import _doc, _table
+
+CASES = [
+    # placebo coordinated with an active drug: the drug's dose and schedule are its own
+    ("naltrexone 50 mg twice daily or placebo for 10 weeks",
+     [("naltrexone", "DRUG"), ("50 mg", "DOSE"), ("twice daily", "FREQUENCY"), ("placebo", "DRUG"),
+      ("10 weeks", "DURATION")],
+     [("naltrexone", (("DOSE", ("50 mg",)), ("DURATION", ("10 weeks",)), ("FREQUENCY", ("twice daily",)))),
+      ("placebo", (("DURATION", ("10 weeks",)),))]),
+    ("10 , 20 or 40 mg of sertraline or placebo daily",
+     [("10", "DOSE"), ("20", "DOSE"), ("40 mg", "DOSE"), ("sertraline", "DRUG"), ("placebo", "DRUG")],
+     [("sertraline", (("DOSE", ("10", "20", "40 mg")),)), ("placebo", ())]),
+    # ... but what is written beside the placebo is the placebo's
+    ("250 ml of placebo drink", [("250 ml", "DOSE"), ("placebo", "DRUG")],
+     [("placebo", (("DOSE", ("250 ml",)),))]),
+    # a sample size before the drugs is the trial's
+    ("n = 40 were randomised to ondansetron or placebo",
+     [("n = 40", "SAMPLE_SIZE"), ("ondansetron", "DRUG"), ("placebo", "DRUG")],
+     [("ondansetron", ()), ("placebo", ())]),
+    ("zinc 20 mg was given to n = 52", [("zinc", "DRUG"), ("20 mg", "DOSE"), ("n = 52", "SAMPLE_SIZE")],
+     [("zinc", (("DOSE", ("20 mg",)), ("SAMPLE_SIZE", ("n = 52",))))]),
+    ("placebo ( n = 25 ) or ketorolac ( n = 26 )",
+     [("placebo", "DRUG"), ("n = 25", "SAMPLE_SIZE"), ("ketorolac", "DRUG"), ("n = 26", "SAMPLE_SIZE")],
+     [("placebo", (("SAMPLE_SIZE", ("n = 25",)),)), ("ketorolac", (("SAMPLE_SIZE", ("n = 26",)),))]),
+]
+
+
+@pytest.mark.parametrize("text,marks,expected", CASES, ids=[c[0][:30] for c in CASES])
+def test_arm_links(text, marks, expected):
+    assert _table(_doc(text, marks)) == expected
+
+
+PHRASES = [
+    # an attribute goes to the drug of its own coordinated phrase
+    ("Children received oral cefixime 8 mg/kg once daily for 7 days or intravenous cefotaxime 50 mg/kg every 8 hours.",
+     {"cefixime": {"ROUTE": ["oral"], "DOSE": ["8 mg/kg"], "FREQUENCY": ["once daily"], "DURATION": ["7 days"]},
+      "cefotaxime": {"ROUTE": ["intravenous"], "DOSE": ["50 mg/kg"], "FREQUENCY": ["every 8 hours"]}}),
+    # how long a disease has lasted is not a treatment's duration
+    ("Patients with eczema present for less than six months were given prednisolone 20 mg daily for 2 weeks.",
+     {"prednisolone": {"DOSE": ["20 mg"], "FREQUENCY": ["daily"], "DURATION": ["2 weeks"]}}),
+    ("Adults with symptoms lasting more than 3 months received topical tacrolimus twice daily.",
+     {"tacrolimus": {"ROUTE": ["topical"], "FREQUENCY": ["twice daily"]}}),
+    # a route that ends a list whose items have no route of their own is every item's
+    ("Patients were premedicated with famotidine 20 mg, ondansetron 4 mg and midazolam 2 mg IV.",
+     {"famotidine": {"DOSE": ["20 mg"], "ROUTE": ["IV"]}, "ondansetron": {"DOSE": ["4 mg"], "ROUTE": ["IV"]},
+      "midazolam": {"DOSE": ["2 mg"], "ROUTE": ["IV"]}}),
+    # a schedule after `X or placebo` is shared by both
+    ("Patients took 5 mg rosuvastatin or placebo once daily for four weeks.",
+     {"rosuvastatin": {"DOSE": ["5 mg"], "FREQUENCY": ["once daily"], "DURATION": ["four weeks"]},
+      "placebo": {"FREQUENCY": ["once daily"], "DURATION": ["four weeks"]}}),
+]
+
+
+@pytest.mark.parametrize("text,expected", PHRASES, ids=[p[0][:30] for p in PHRASES])
+def test_attributes_of_their_own_phrase(nlp_rules, text, expected):
+    from extractor.components.regimens import doc_regimens
+
+    got = {r.drug.text: {k: [s.text for s in v] for k, v in r.links.items()} for r in doc_regimens(nlp_rules(text))}
+    assert got == expected
