@@ -153,6 +153,7 @@ def extract(
         if progress:
             progress.stop()
     words_per_s = summary.words / summary.seconds if summary.seconds else 0.0
+    _note_skipped_files(paths)
     skipped = f", {summary.skipped} already done" if summary.skipped else ""
     err.print(
         f"{summary.documents} documents, {summary.failed} failed{skipped}, {summary.words:,} words "
@@ -160,6 +161,17 @@ def extract(
     )
     if summary.failed:
         raise typer.Exit(1)
+
+
+def _note_skipped_files(paths: list[str]) -> None:
+    """One line naming the files of the folders given that were left out (types claimx cannot read)."""
+    from extractor.reading.readers import READABLE, skipped_in_folders
+
+    files = list(skipped_in_folders(paths))
+    if files:
+        shown = ", ".join(str(p) for p in files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
+        err.print(f"note: skipped {len(files)} file{'s' if len(files) > 1 else ''} of a type claimx cannot read "
+                  f"({shown}); claimx reads {READABLE}", markup=False, soft_wrap=True)
 
 
 @app.command()

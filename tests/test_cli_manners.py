@@ -187,8 +187,20 @@ def test_a_folder_skips_files_of_other_types(tmp_path):
     (tmp_path / "in" / "report.docx").write_bytes(DOCX)
     (tmp_path / "in" / "good.txt").write_text("Ketamine was given for 4 days.")
     out = tmp_path / "out"
-    assert runner.invoke(app, ["extract", str(tmp_path / "in"), "--out", str(out), *FAST]).exit_code == 0
+    result = runner.invoke(app, ["extract", str(tmp_path / "in"), "--out", str(out), *FAST])
+    assert result.exit_code == 0
     assert pd.read_csv(out / "documents.csv")["doc_id"].tolist() == ["good"]
+    # but not silently: one line names what was left out
+    notes = [line for line in result.stderr.splitlines() if line.startswith("note: skipped")]
+    assert len(notes) == 1 and "1 file of a type claimx cannot read" in notes[0] and "report.docx" in notes[0]
+
+
+def test_a_folder_of_readable_files_has_no_skipped_note(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "good.txt").write_text("Ketamine was given for 4 days.")
+    (tmp_path / "in" / "NOTES").write_text("no suffix: not read in a folder, and no note")
+    result = runner.invoke(app, ["extract", str(tmp_path / "in"), "--out", str(tmp_path / "out"), *FAST])
+    assert result.exit_code == 0 and "skipped" not in result.stderr
 
 
 def test_a_file_without_suffix_is_read_as_text(tmp_path):

@@ -148,6 +148,29 @@ def _walk(folder: Path) -> Iterator[Path]:
             yield Path(entry.path)
 
 
+def skipped_in_folders(paths: Iterable[str]) -> Iterator[Path]:
+    """Files in the folders given that `_walk` leaves out because claimx cannot read their type
+    (a suffix it does not read: `.docx`, `.png`; hidden entries and names without a suffix are not
+    counted), so the user can be told; named directly, such a file is an error row instead."""
+    for raw in paths:
+        if raw != "-" and Path(raw).is_dir():
+            yield from _unsupported_under(Path(raw))
+
+
+def _unsupported_under(folder: Path) -> Iterator[Path]:
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir(follow_symlinks=True):
+            yield from _unsupported_under(Path(entry.path))
+        elif entry.is_file() and not _supported(entry.name) and unsupported(entry.name):
+            yield Path(entry.path)
+
+
 def _glob_root(pattern: str) -> Path:
     fixed = []
     for part in Path(pattern).parts:
