@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from extractor.evidence.arms import Arms, marks, rules
-from extractor.evidence.features import _NO_DIFFERENCE, effect_features, significance
+from extractor.evidence.features import NO_DIFFERENCE, effect_features, significance
 from extractor.evidence.passages import sentence_features
 from extractor.learning.effect_model import EffectModel, PassageRanker
 
@@ -67,7 +67,7 @@ def significant(passage: str, effect: str) -> bool | None:
     stated = significance(passage)
     if stated == "sig":
         return True
-    if stated == "none" and re.search(r"\bsignifican", passage, re.IGNORECASE) and not _NO_DIFFERENCE.search(passage):
+    if stated == "none" and re.search(r"\bsignifican", passage, re.IGNORECASE) and not NO_DIFFERENCE.search(passage):
         return True
     return None
 

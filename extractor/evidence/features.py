@@ -14,7 +14,7 @@ from extractor.evidence.arms import COMPARATOR, INTERVENTION, Arms, mask, rules
 
 _TOKEN = re.compile(r"INTV|COMP|OUTC|[a-z]+|\d+(?:\.\d+)?|[<>=≤≥]", re.IGNORECASE)
 _P_VALUE = re.compile(r"\bp\s*(?:-?\s*values?)?\s*([<>=≤≥])\s*(0?\.\d+|[01](?:\.0+)?)\b", re.IGNORECASE)
-_NO_DIFFERENCE = re.compile(r"\b(?:no|not|nor|neither|without)\b[^.;]{0,40}\b(?:significan|differ)", re.IGNORECASE)
+NO_DIFFERENCE = re.compile(r"\b(?:no|not|nor|neither|without)\b[^.;]{0,40}\b(?:significan|differ)", re.IGNORECASE)
 _ARMS = (INTERVENTION, COMPARATOR)
 
 
@@ -71,6 +71,6 @@ def effect_features(text: str, arms: Arms) -> list[str]:
         feats.update((f"cue:{change}:{before}:{after}", f"cueb:{change}:{before}", f"cuea:{change}:{after}",
                       f"cw:{t}:{before}:{after}", f"cn:{t}:{' '.join(toks[k + 1:k + 3])}"))
     feats.add(f"p:{significance(text)}")
-    if _NO_DIFFERENCE.search(text):
+    if NO_DIFFERENCE.search(text):
         feats.add("no_difference")
     return sorted(feats)

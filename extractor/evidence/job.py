@@ -80,6 +80,14 @@ def answer_documents(nlp, documents: Iterable, prompts: list[Prompt], model, ran
     return [r for r in rows if r is not None]
 
 
+def answers_path(out_dir: Path, fmt: str, overwrite: bool) -> Path:
+    """Where the answers table goes; UsageError where one is there and may not be replaced."""
+    path = Path(out_dir) / f"{TABLE}.{fmt}"
+    if path.exists() and not overwrite:
+        raise UsageError(f"{path} exists; add --overwrite to replace it")
+    return path
+
+
 def write_answers(rows: list[dict], out_dir: Path, fmt: str, overwrite: bool = False) -> Path:
     from extractor.tables.rows import to_frame
     from extractor.tables.writers import FORMATS, write_frame
@@ -87,9 +95,7 @@ def write_answers(rows: list[dict], out_dir: Path, fmt: str, overwrite: bool = F
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     out_dir = Path(out_dir)
-    path = out_dir / f"{TABLE}.{fmt}"
-    if path.exists() and not overwrite:
-        raise UsageError(f"{path} exists; add --overwrite to replace it")
+    path = answers_path(out_dir, fmt, overwrite)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
@@ -142,7 +148,6 @@ def run(paths: list[str], prompts_path: Path, out_dir: Path, fmt: str = "csv", o
 
     prompts = read_prompts(prompts_path)
     model, ranker = load_models(models)
-    if (Path(out_dir) / f"{TABLE}.{fmt}").exists() and not overwrite:
-        raise UsageError(f"{Path(out_dir) / f'{TABLE}.{fmt}'} exists; add --overwrite to replace it")
+    answers_path(out_dir, fmt, overwrite)  # refuse before the work, not after it
     rows = answer_documents(sentence_nlp(), read_documents(paths), prompts, model, ranker)
     return write_answers(rows, out_dir, fmt, overwrite), rows

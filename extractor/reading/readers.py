@@ -133,8 +133,9 @@ def _supported(name: str) -> bool:
     return name.lower().endswith(SUPPORTED_SUFFIXES)
 
 
-def _walk(folder: Path) -> Iterator[Path]:
-    """Supported files under `folder`, sorted, depth first, skipping hidden entries; no full list held."""
+def _walk(folder: Path, keep=_supported) -> Iterator[Path]:
+    """Files under `folder` whose name `keep` accepts (default: the supported ones), sorted, depth
+    first, skipping hidden entries; no full list held."""
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError:
@@ -143,9 +144,13 @@ def _walk(folder: Path) -> Iterator[Path]:
         if entry.name.startswith("."):
             continue
         if entry.is_dir(follow_symlinks=True):
-            yield from _walk(Path(entry.path))
-        elif entry.is_file() and _supported(entry.name):
+            yield from _walk(Path(entry.path), keep)
+        elif entry.is_file() and keep(entry.name):
             yield Path(entry.path)
+
+
+def _unreadable(name: str) -> bool:
+    return not _supported(name) and bool(unsupported(name))
 
 
 def skipped_in_folders(paths: Iterable[str]) -> Iterator[Path]:
@@ -154,21 +159,7 @@ def skipped_in_folders(paths: Iterable[str]) -> Iterator[Path]:
     counted), so the user can be told; named directly, such a file is an error row instead."""
     for raw in paths:
         if raw != "-" and Path(raw).is_dir():
-            yield from _unsupported_under(Path(raw))
-
-
-def _unsupported_under(folder: Path) -> Iterator[Path]:
-    try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except OSError:
-        return
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue
-        if entry.is_dir(follow_symlinks=True):
-            yield from _unsupported_under(Path(entry.path))
-        elif entry.is_file() and not _supported(entry.name) and unsupported(entry.name):
-            yield Path(entry.path)
+            yield from _walk(Path(raw), _unreadable)
 
 
 def _glob_root(pattern: str) -> Path:

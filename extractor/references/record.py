@@ -36,13 +36,16 @@ class Reference:
     @property
     def first_surname(self) -> str | None:
         """The first author's surname (the initials dropped), for author-year resolution."""
-        if not self.authors:
-            return None
-        parts = self.authors[0].rsplit(" ", 1)
-        return parts[0] if len(parts) == 2 and _is_initials(parts[1]) else self.authors[0]
+        return surname(self.authors[0]) if self.authors else None
 
     def row(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def surname(author: str) -> str:
+    """`Sigtermans MJ` -> `Sigtermans`; a group author (`World Health Organization`) stays whole."""
+    parts = author.rsplit(" ", 1)
+    return parts[0] if len(parts) == 2 and _is_initials(parts[1]) else author
 
 
 def _is_initials(token: str) -> bool:

@@ -22,7 +22,7 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from extractor.references.record import Reference
+from extractor.references.record import Reference, surname
 
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2212"
 _AUTHOR_YEAR = re.compile(r"^(?P<authors>.+?),?\s+(?P<year>(?:1[5-9]|20)\d\d)(?P<suffix>[a-z])?$")
@@ -38,11 +38,6 @@ def name_key(name: str) -> str:
 
 def _last_word_key(name: str) -> str:
     return name_key(name.split()[-1]) if name.split() else ""
-
-
-def surname_of(author: str) -> str:
-    """`Sigtermans MJ` -> `Sigtermans`; a group author stays whole."""
-    return Reference(ref_id="", raw="", authors=[author]).first_surname or author
 
 
 def parse_author_year(item: str) -> tuple[list[str], bool, int, str | None] | None:
@@ -116,7 +111,7 @@ class ReferenceIndex:
             (_last_word_key(names[0]), year), [])
         if len(candidates) > 1 and len(names) > 1 and not et_al:
             second = [r for r in candidates if len(r.authors) > 1
-                      and name_key(surname_of(r.authors[1])) == name_key(names[1])]
+                      and name_key(surname(r.authors[1])) == name_key(names[1])]
             candidates = second or candidates
         if suffix:
             suffixed = [r for r in candidates if r.year_suffix == suffix]
