@@ -11,6 +11,7 @@ time, on corpus/texts/<first>.txt into a temporary folder, and `python -X import
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import subprocess
 import sys
@@ -21,15 +22,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def extract_seconds(text: Path, runs: int, model: str) -> list[float]:
-    times = []
+def extract_seconds(text: Path, runs: int, model: str) -> tuple[list[float], list[float]]:
+    """Wall seconds and CPU seconds (user + system) of each run. On a busy machine the CPU time is
+    what the run would take on a quiet one (the run is one process, and its I/O is small)."""
+    walls, cpus = [], []
     for i in range(runs):
         with tempfile.TemporaryDirectory() as tmp:
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             started = time.perf_counter()
             subprocess.run([sys.executable, "cli.py", "extract", str(text), "--out", f"{tmp}/out{i}",
                             "--model", model], cwd=ROOT, check=True, capture_output=True)
-            times.append(time.perf_counter() - started)
-    return times
+            walls.append(time.perf_counter() - started)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return walls, cpus
 
 
 def import_times(module: str) -> list[tuple[int, str]]:
@@ -52,9 +58,10 @@ def main() -> None:
     parser.add_argument("--model", default="default")
     args = parser.parse_args()
     text = sorted((ROOT / "corpus" / "texts").glob("*.txt"))[0]
-    times = extract_seconds(text, args.runs, args.model)
+    walls, cpus = extract_seconds(text, args.runs, args.model)
     print(f"claimx extract {text.relative_to(ROOT)} --model {args.model}: median "
-          f"{statistics.median(times):.2f} s ({', '.join(f'{t:.2f}' for t in times)})")
+          f"{statistics.median(walls):.2f} s wall ({', '.join(f'{t:.2f}' for t in walls)}), "
+          f"{statistics.median(cpus):.2f} s CPU ({', '.join(f'{t:.2f}' for t in cpus)})")
     rows = import_times("extractor.cli")
     print(f"import extractor.cli: {rows[0][0] / 1e6:.2f} s cumulative; top imports:")
     for cumulative, name in rows[:args.top]:

@@ -124,3 +124,23 @@ def test_same_tokens_on_the_corpora(tokenizers, corpus_tokens):
     for text, plain_doc in zip(texts + texts, plain_docs + plain_docs):  # the second round from a warm cache
         assert _same(cached(text), plain_doc), text[:80]
     assert len(cached._chunk_cache()) > 1000  # the cache was used
+
+
+def test_the_shipped_tokenizer_has_scispacys_rules_and_affixes(nlp):
+    """claimx builds scispaCy's tokenizer once, without its special cases, and adds them to the
+    tokenizer it keeps: the result must be what scispaCy itself builds, plus claimx's own splits."""
+    import spacy
+    from scispacy.custom_tokenizer import combined_rule_tokenizer
+
+    blank = spacy.blank("en")
+    theirs = combined_rule_tokenizer(blank)
+    ours = nlp.tokenizer
+    from extractor.pipeline.tokenizer import _words
+
+    units = {f"{unit}." for unit in _words()["unit_abbreviations"]}  # claimx's own: `48 h.` -> `h` `.`
+    assert all(ours.rules[unit] == [{ORTH: unit[:-1]}, {ORTH: "."}] for unit in units)
+    assert {rule: tokens for rule, tokens in ours.rules.items() if rule not in units} == \
+        {rule: tokens for rule, tokens in theirs.rules.items() if rule not in units}
+    assert ours.prefix_search.__self__.pattern == theirs.prefix_search.__self__.pattern
+    assert ours.suffix_search.__self__.pattern == theirs.suffix_search.__self__.pattern
+    assert ours.infix_finditer.__self__.pattern.startswith(theirs.infix_finditer.__self__.pattern)

@@ -118,6 +118,9 @@ def split_ngram(body: str, n: int, token: re.Pattern) -> tuple[str, ...] | None:
     """`a_b_c` -> ("a", "b", "c") when exactly one split into `n` tokens exists (`_` may be a token too)."""
     if n == 1:
         return (body,) if token.fullmatch(body) else None
+    if body.count("_") == n - 1:  # the one way to cut it in n (most names): no search
+        parts = tuple(body.split("_"))
+        return parts if all(map(token.fullmatch, parts)) else None
     found = None
     for i, ch in enumerate(body):
         if ch == "_" and token.fullmatch(body[:i]):

@@ -80,9 +80,10 @@ class ChunkCachedTokenizer(Tokenizer):
         return doc
 
     @classmethod
-    def like(cls, tokenizer: Tokenizer) -> ChunkCachedTokenizer:
-        """The same tokenizer (rules, affixes, matches), with the chunk cache."""
-        return cls(tokenizer.vocab, rules=tokenizer.rules, prefix_search=tokenizer.prefix_search,
+    def like(cls, tokenizer: Tokenizer, rules: dict | None = None) -> ChunkCachedTokenizer:
+        """The same tokenizer (affixes, matches, and its rules unless `rules` are given), with the chunk cache."""
+        rules = tokenizer.rules if rules is None else rules
+        return cls(tokenizer.vocab, rules=rules, prefix_search=tokenizer.prefix_search,
                    suffix_search=tokenizer.suffix_search, infix_finditer=tokenizer.infix_finditer,
                    token_match=tokenizer.token_match, url_match=tokenizer.url_match,
                    faster_heuristics=tokenizer.faster_heuristics)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -384,6 +384,21 @@ def _extend(items: list, open_: set[str], k: int) -> tuple[set[str], set[str]]:
 _NAMED_GROUP = re.compile(r"\(\?P([<=])(\w+)([>)])")
 
 
+class _CompiledOnUse(dict):
+    """key -> compiled pattern for a fixed set of keys, each built by `build(key)` on first
+    lookup; a key outside the set gives None."""
+
+    def __init__(self, keys: Iterable[str], build: Callable[[str], re.Pattern]):
+        super().__init__()
+        self._wanted, self.build = frozenset(keys), build
+
+    def __missing__(self, key: str) -> re.Pattern | None:
+        if key not in self._wanted:
+            return None
+        pattern = self[key] = self.build(key)
+        return pattern
+
+
 class WordScanner(Generic[T]):
     r"""Many patterns scanned as one case-insensitive leftmost-first alternation that matches at
     word starts only, `(?<![\w-])(?:p0|p1|...)(?![\w-])`, but faster: the text is scanned only for
@@ -405,27 +420,30 @@ class WordScanner(Generic[T]):
             self.parts.append(f"(?P<r{i}>{inner})")
             starts_with.append(heads(inner, head_chars))
         parts = self.parts
-        anywhere = [part for part, h in zip(parts, starts_with) if h is None]
+        anywhere = self.anywhere = [part for part, h in zip(parts, starts_with) if h is None]
         every = sorted({h for hs in starts_with if hs for h in hs})
-        compiled: dict[tuple[int, ...], re.Pattern] = {}
+        self.starts_with = starts_with
+        self.compiled: dict[tuple[int, ...], re.Pattern] = {}
 
-        def scanner(key: str) -> re.Pattern:
-            # the patterns with a head that the key starts with, in their order
-            chosen = tuple(i for i, hs in enumerate(starts_with)
-                           if hs is not None and any(key.startswith(h) for h in hs))
-            if chosen not in compiled:
-                alternatives = "|".join([parts[i] for i in chosen] + anywhere)
-                compiled[chosen] = re.compile(f"(?:{alternatives})(?![\\w-])", re.I)
-            return compiled[chosen]
-
-        # keyed by a head: the lower-cased first head_chars characters or fewer
+        # keyed by a head: the lower-cased first head_chars characters or fewer; each compiled
+        # when a text first has a word start with that head (hundreds of compiles are most of
+        # a rule component's load time, and one document meets few of the heads)
         self.k = head_chars
-        self.table = {key: scanner(key) for key in every}
+        self.table = _CompiledOnUse(every, self._scanner)
         self.fallback = re.compile(f"(?:{'|'.join(anywhere)})(?![\\w-])", re.I) if anywhere else None
         # candidate word starts: any, if some pattern can start anywhere, else those that begin
         # with a head (a look-ahead: a head can hold the start of the next word)
         head = "[^\\s-]" if anywhere else trie(every, prefixes=True)
         self.starts = re.compile(f"(?<![\\w-])(?={head})", re.I)
+
+    def _scanner(self, key: str) -> re.Pattern:
+        """The patterns with a head that `key` starts with, in their order, as one pattern."""
+        chosen = tuple(i for i, hs in enumerate(self.starts_with)
+                       if hs is not None and any(key.startswith(h) for h in hs))
+        if chosen not in self.compiled:
+            alternatives = "|".join([self.parts[i] for i in chosen] + self.anywhere)
+            self.compiled[chosen] = re.compile(f"(?:{alternatives})(?![\\w-])", re.I)
+        return self.compiled[chosen]
 
     def finditer(self, text: str) -> Iterator[tuple[re.Match, T]]:
         end = 0
@@ -435,10 +453,10 @@ class WordScanner(Generic[T]):
             if pos < end:
                 continue
             key = text[pos:pos + k].lower()
-            pattern = table.get(key)
+            pattern = table[key]
             while pattern is None and len(key) > 1:
                 key = key[:-1]
-                pattern = table.get(key)
+                pattern = table[key]
             if pattern is None:
                 pattern = fallback
             m = pattern.match(text, pos) if pattern is not None else None

@@ -1,6 +1,7 @@
 """One lazily built pint registry for every component that converts units.
 
-Building a UnitRegistry costs ~0.3 s, so it is made once per process, on first use.
+Building a UnitRegistry costs ~0.2 s, so it is made once per process, on first use, from pint's
+own cache of its parsed definitions (the user's cache folder) where it can write one.
 """
 
 from __future__ import annotations
@@ -12,7 +13,10 @@ import pint
 
 @lru_cache(maxsize=1)
 def ureg() -> pint.UnitRegistry:
-    registry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+    try:
+        registry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True, cache_folder=":auto:")
+    except Exception:  # noqa: BLE001 - no writable cache folder, or a cache file another process is writing
+        registry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
     # units papers use that pint lacks or spells differently
     registry.define("international_unit = [iu] = IU")
     return registry
