@@ -149,6 +149,8 @@ def extract(
         fail(str(e))
     except ClaimxError as e:
         fail(str(e))
+    except Exception as e:  # noqa: BLE001 - the run itself failed (not one document): one line, the trace logged
+        fail(_extract_crash(e, out), code=1)
     finally:
         if progress:
             progress.stop()
@@ -161,6 +163,17 @@ def extract(
     )
     if summary.failed:
         raise typer.Exit(1)
+
+
+def _extract_crash(error: Exception, out: Path) -> str:
+    """The line for a run that stopped: its trace goes to the output folder's error log when the run
+    got as far as making one (a folder without tables must stay free for the next run)."""
+    from extractor.crash import crash_line
+    from extractor.tables.writers import ERRORS_LOG, STATE_DIR
+
+    state = out / STATE_DIR
+    line = crash_line(error, "extract stopped", state / ERRORS_LOG if state.is_dir() else None)
+    return f"{line}; the batches finished before it are kept (--resume goes on)" if state.is_dir() else line
 
 
 def _note_skipped_files(paths: list[str]) -> None:
@@ -504,6 +517,11 @@ def main(argv: list[str] | None = None) -> None:
     except (typer.Abort, KeyboardInterrupt):
         err.print("claimx: aborted", markup=False)
         sys.exit(130)
+    except Exception as e:  # noqa: BLE001 - a failure no command expected: one line, the trace in a log
+        from extractor.crash import crash_line
+
+        err.print(f"claimx: error: {crash_line(e, 'claimx failed')}", markup=False, soft_wrap=True)
+        sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)
 
 

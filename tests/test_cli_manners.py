@@ -280,3 +280,72 @@ def test_an_unknown_model_writes_nothing_so_the_next_run_is_not_refused(tmp_path
     assert not out.exists()
     second = CliRunner().invoke(app, ["extract", str(text), "--out", str(out), "--model", "rules", "--workers", "0"])
     assert second.exit_code == 0, second.output
+
+
+@pytest.mark.parametrize("error", sorted(FAILURES))
+def test_a_run_that_stops_in_process_is_one_line_and_the_trace_goes_to_the_log(tmp_path, capfd, monkeypatch, error):
+    """--workers 0: the failure is the run's own, not a worker's; the tables written so far stay."""
+    import extractor.running.job as job
+    from extractor.cli import main
+
+    def crash(nlp):
+        FAILURES[error]()
+
+    monkeypatch.setattr(job, "warm_up", crash)
+    (tmp_path / "a.txt").write_text("Ketamine was given for 4 days.")
+    out = tmp_path / "out"
+    with pytest.raises(SystemExit) as stop:
+        main(["extract", str(tmp_path / "a.txt"), "--out", str(out), *FAST])
+    assert stop.value.code == 1
+    stderr = capfd.readouterr().err
+    log = out / ".claimx" / "errors.log"
+    assert "Traceback" not in stderr
+    [line] = [line for line in stderr.splitlines() if line.strip()]
+    assert line.startswith(f"claimx: error: extract stopped: {SAYS[error].split(':')[0]}")
+    assert f"full trace in {log}" in line and "--resume" in line
+    assert "Traceback (most recent call last)" in log.read_text()
+
+
+def test_an_unexpected_failure_of_any_command_is_one_line(tmp_path, capfd, monkeypatch):
+    import tempfile
+
+    import extractor.review as review
+    from extractor.cli import main
+
+    def crash(*args, **kwargs):
+        raise BrokenPipeError(32, "Broken pipe") from KeyError("inner")
+
+    monkeypatch.setattr(review, "write_review", crash)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    with pytest.raises(SystemExit) as stop:
+        main(["review", str(tmp_path)])
+    stderr = capfd.readouterr().err
+    assert stop.value.code == 1 and stderr == ""  # a closed pipe (`| head`): click exits quietly
+    monkeypatch.setattr(review, "write_review", lambda *a, **k: {}["missing key"])
+    with pytest.raises(SystemExit) as stop:
+        main(["review", str(tmp_path)])
+    [line] = capfd.readouterr().err.splitlines()
+    log = tmp_path / "claimx-errors.log"
+    assert stop.value.code == 1
+    assert line == f"claimx: error: claimx failed: KeyError: 'missing key'; full trace in {log}"
+    assert "Traceback (most recent call last)" in log.read_text()
+
+
+def test_a_task_that_fails_on_a_local_dask_cluster_is_one_line_and_the_trace_goes_to_the_log(
+        tmp_path, capfd, monkeypatch):
+    pytest.importorskip("distributed")
+    from extractor.running.job import extract
+    from extractor.tables.read import read_table
+
+    monkeypatch.setenv("CLAIMX_TEST_CRASH", "BrokenPipeError")
+    (tmp_path / "a.txt").write_text("Ketamine was given for 4 days.")
+    out = tmp_path / "out"
+    summary = extract([str(tmp_path / "a.txt")], out, model="rules", workers=1, dask=True, loader=crashing_pipeline)
+    assert summary.failed == 1
+    log = out / ".claimx" / "errors.log"
+    [row] = read_table(out, "documents").to_dict("records")
+    assert row["error"] == f"failed on the cluster: {SAYS['BrokenPipeError']}; full trace in {log}"
+    stderr = capfd.readouterr().err
+    assert "Traceback" not in stderr and "Compute Failed" not in stderr
+    assert [line for line in stderr.splitlines() if "failed on the cluster" in line] == [f"claimx: a: {row['error']}"]
+    assert "Traceback (most recent call last)" in log.read_text() and "_raise_broken_pipe" in log.read_text()

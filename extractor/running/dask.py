@@ -4,8 +4,12 @@ document at a time."""
 
 from __future__ import annotations
 
+import logging
+import sys
+import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from spacy.language import Language
@@ -14,6 +18,7 @@ from extractor.errors import UsageError
 from extractor.pipeline.annotate import warm_up
 from extractor.reading.readers import Item
 from extractor.running.batches import item_error_rows, process_items
+from extractor.running.local import log_error
 from extractor.running.memory import peak_rss_mb
 from extractor.tables.rows import DocRows
 
@@ -40,10 +45,12 @@ def _dask_process(items: list[Item], loader: Callable[[str], Language], model: s
 
 
 def run_dask(batches: Iterable[list[Item]], scheduler: str | None, workers: int, loader, model: str,
-             max_bytes: int, batch_size: int, summary: ExtractSummary) -> Iterator[list[DocRows]]:
+             max_bytes: int, batch_size: int, summary: ExtractSummary,
+             error_log: Path | None = None) -> Iterator[list[DocRows]]:
     """Results of each batch, in the order the batches came, from a Dask cluster at `scheduler`
     (None or "local": a local cluster of `workers` processes); `summary` gets the number of
-    workers and their peak memory."""
+    workers and their peak memory. A document's failed task is its error row, with the task's
+    traceback in `error_log`; a local cluster's workers do not print it on the terminal."""
     try:
         from distributed import Client, LocalCluster
         from distributed import wait as dask_wait
@@ -52,7 +59,8 @@ def run_dask(batches: Iterable[list[Item]], scheduler: str | None, workers: int,
     cluster = None
     try:
         if scheduler in (None, "", "local"):
-            cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True)
+            cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
+                                   silence_logs=logging.CRITICAL)  # failures become rows and the error log
             client = Client(cluster)
         else:
             client = Client(scheduler, timeout="30s")
@@ -75,6 +83,10 @@ def run_dask(batches: Iterable[list[Item]], scheduler: str | None, workers: int,
             except Exception as e:  # noqa: BLE001 - a lost task: retry its documents one by one
                 if len(batch) == 1:
                     reason = f"failed on the cluster: {type(e).__name__}: {e}".splitlines()[0]
+                    trace = "".join(traceback.format_exception(type(e), e, e.__traceback__))
+                    log_error(error_log, f"task failed on the cluster for {batch[0].id}", trace)
+                    reason += f"; full trace in {error_log}" if error_log else ""
+                    print(f"claimx: {batch[0].id}: {reason}", file=sys.stderr, flush=True)
                     return [item_error_rows(batch[0], reason)]
                 singles = [submit([item]) for item in batch]
                 dask_wait(singles)

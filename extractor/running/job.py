@@ -201,7 +201,8 @@ def extract(paths: list[str], out_dir: Path, fmt: str = "csv", model: str = "def
         batches, n_workers = _fewer_than_a_batch(batches, batch_size, n_workers)
     pool = None
     if scheduler or dask:
-        results = run_dask(batches, scheduler, n_workers, loader, model, max_bytes, batch_size, summary)
+        results = run_dask(batches, scheduler, n_workers, loader, model, max_bytes, batch_size, summary,
+                           error_log=out_dir / STATE_DIR / ERRORS_LOG)
     elif n_workers == 0:
         nlp = warm_up(loader(model))
         summary.workers = 0
