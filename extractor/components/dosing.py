@@ -22,6 +22,7 @@ from extractor.components.batching import RulesPipe
 from extractor.errors import PatternFileError
 from extractor.pipeline.doctext import doc_text
 from extractor.pipeline.extensions import set_attrs
+from extractor.pipeline.intervals import ByStart, Containers, Occupied
 from extractor.pipeline.spans import Found, char_spans
 from extractor.rules.loader import read_rules
 from extractor.rules.numbers import POWER_OF_TEN, number_words, parse_number
@@ -380,7 +381,8 @@ def find_dosing(text: str, r: _Rules | None = None) -> list[Found]:
     (`intravitreal bevacizumab injection`, see `merge_routes`)."""
     r = r or rules()
     doses = find_numeric_doses(text, r)
-    words = [w for w in scan_words(text, r) if not any(d.start <= w.start and w.end <= d.end for d in doses)]
+    in_doses = Containers((d.start, d.end) for d in doses)
+    words = [w for w in scan_words(text, r) if not in_doses.contain(w.start, w.end)]
     return merge_routes(text, sorted(merge_volumes(text, doses) + words, key=lambda x: (x.start, x.end)), r)
 
 
@@ -431,21 +433,36 @@ def merge_routes(text: str, mentions: list[Found], r: _Rules | None = None) -> l
     return sorted(kept + merged, key=lambda x: (x.start, x.end))
 
 
-def _near_drug(doc: Doc, span: Span, drugs: list[Span], r: _Rules) -> bool:
+@dataclass(frozen=True)
+class _DrugEdges:
+    """Where the drugs of a Doc start and end (token indices), and where a placebo, vehicle or
+    sham ends: the look-ups _near_drug makes for each percentage."""
+
+    starts: frozenset[int]
+    ends: frozenset[int]
+    no_strength_ends: frozenset[int]
+
+    @classmethod
+    def of(cls, drugs: list[Span]) -> _DrugEdges:
+        return cls(frozenset(d.start for d in drugs), frozenset(d.end for d in drugs),
+                   frozenset(d.end for d in drugs if d.text.lower() in _NO_STRENGTH))
+
+
+def _near_drug(doc: Doc, span: Span, drugs: _DrugEdges, r: _Rules) -> bool:
     """A percentage is a dose only right beside a drug: just before it (`0.1% capsaicin`,
     `5% lidocaine cream`) or right after it (`lidocaine 5%`)."""
     if span.end < len(doc) and doc[span.end].lower_ == "of" and (span.end + 1 >= len(doc)
                                                                   or not doc[span.end + 1].like_num):
         return False  # "2% of the patients", "2% of imipenem administrations": a proportion
-    if _ARM_PROPORTIONS.match(doc.text, span.end_char) or _ARM_PROPORTIONS_BEFORE.search(
-            doc.text, max(0, span.start_char - 60), span.start_char):
+    text = doc_text(doc)  # not doc.text: that joins every token of the Doc, on each call
+    if _ARM_PROPORTIONS.match(text, span.end_char) or _ARM_PROPORTIONS_BEFORE.search(
+            text, max(0, span.start_char - 60), span.start_char):
         return False  # "SP+AS 95%, placebo 75%, p = 0.01": the share of each arm, not a strength
-    if any(d.end == span.start and d.text.lower() in _NO_STRENGTH for d in drugs):
+    if span.start in drugs.no_strength_ends:
         return False  # "placebo 16%": a placebo has no strength
-    return any(span.start == d.end or d.start == span.end
-               or (d.start - span.end == 1 and doc[span.end].lower_
-                   not in r.context["not_between_percent_and_drug"])
-               for d in drugs)
+    return (span.start in drugs.ends or span.end in drugs.starts
+            or (span.end + 1 in drugs.starts
+                and doc[span.end].lower_ not in r.context["not_between_percent_and_drug"]))
 
 
 # `SP+AS 95%, placebo 75%`: arms listed with their shares (another `name N%` or a p value follows,
@@ -462,7 +479,7 @@ _NO_STRENGTH = frozenset({"placebo", "placebos", "vehicle", "sham"})
 _STRAY_WINDOW = 4
 
 
-def _stray_frequency(span: Span, spans: list[Span], drugs: list[Span], r: _Rules) -> bool:
+def _stray_frequency(span: Span, about: Occupied, r: _Rules) -> bool:
     """A FREQUENCY with no rate that is not about giving something: `intermittent spotting`,
     `repeated episodes`, `continuous EEG monitoring` (kept: `continuous infusion`,
     `repeated doses`, `intermittent rifampin therapy`)."""
@@ -472,8 +489,7 @@ def _stray_frequency(span: Span, spans: list[Span], drugs: list[Span], r: _Rules
     after = doc[span.end:min(len(doc), span.end + _STRAY_WINDOW)]
     if len(after) and after[0].lower_ in r.context["frequency_context_after"]:
         return False
-    lo, hi = span.start - _STRAY_WINDOW, span.end + _STRAY_WINDOW
-    return not any(o.end > lo and o.start < hi for o in drugs + [s for s in spans if s.label_ != "FREQUENCY"])
+    return not about.overlaps(max(0, span.start - _STRAY_WINDOW), span.end + _STRAY_WINDOW)
 
 
 def _bare_amount(unit: str | None, r: _Rules) -> bool:
@@ -481,31 +497,27 @@ def _bare_amount(unit: str | None, r: _Rules) -> bool:
     return unit is not None and unit.lower() in r.context.get("amounts_need_drug", ())
 
 
-def _given_in_sentence(doc: Doc, span: Span, drugs: list[Span], found: list, r: _Rules) -> bool:
+def _given_in_sentence(doc: Doc, span: Span, near: _Near, r: _Rules) -> bool:
     """Whether the sentence of a bare amount says something is given: a giving word (`consumed
     30 g of`), or a drug or a route in a sentence that is not a recipe (`to prepare ... we used`)."""
-    if doc.has_annotation("SENT_START"):
-        lo, hi = span.sent.start, span.sent.end
-    else:
-        lo, hi = 0, len(doc)
+    lo, hi = near.sentence(span)
     words = {t.lower_ for t in doc[lo:hi]}
     if words & set(r.context.get("amount_giving_words", ())):
         return True
     if words & set(r.context.get("amount_recipe_words", ())):
         return False  # "to prepare 1 kg, we used 300 g X": ingredients, not doses
-    routes = [s for m, s in found if m.label == "ROUTE"]
-    return any(d.start >= lo and d.end <= hi for d in drugs + routes)
+    return bool(near.drugs.within(lo, hi) or near.routes.within(lo, hi))
 
 
-def _lone_form(doc: Doc, span: Span, drugs: list[Span], found: list, r: _Rules) -> bool:
+def _lone_form(doc: Doc, span: Span, near: _Near, r: _Rules) -> bool:
     """A dosage-form word (`tablets`) with no drug right beside it (a bracket may sit between:
     `(VPA) tablets`, `tablets (Coartem)`) and no form word before it (`dispersible tablets`),
     or with a route of its own in the sentence (`oral tablet of X`)."""
     forms = r.context.get("dosage_forms", ())
     if span.text.lower() not in forms:
         return False
-    lo, hi = (span.sent.start, span.sent.end) if doc.has_annotation("SENT_START") else (0, len(doc))
-    if any(s.start >= lo and s.end <= hi and s.text.lower() not in forms for m, s in found if m.label == "ROUTE"):
+    lo, hi = near.sentence(span)
+    if any(s.text.lower() not in forms for s in near.routes.within(lo, hi)):
         return True
     before, after = span.start, span.end
     if before > 0 and doc[before - 1].lower_ in r.context.get("dosage_form_modifiers", ()):
@@ -514,7 +526,25 @@ def _lone_form(doc: Doc, span: Span, drugs: list[Span], found: list, r: _Rules) 
         before -= 1
     while after < len(doc) and doc[after].text in ("(", "["):
         after += 1
-    return not any(d.end == before or d.start == after for d in drugs)
+    return not (before in near.edges.ends or after in near.edges.starts)
+
+
+class _Near:
+    """What the checks of one Doc's bare amounts and dosage forms look up: its drugs and routes
+    by start, where drugs start and end, and each span's sentence (the whole Doc without
+    sentence starts)."""
+
+    def __init__(self, doc: Doc, drugs: list[Span], found: list):
+        self.drugs, self.edges = ByStart(drugs), _DrugEdges.of(drugs)
+        self.routes = ByStart(s for m, s in found if m.label == "ROUTE")
+        self.sentenced = doc.has_annotation("SENT_START")
+        self.n = len(doc)
+
+    def sentence(self, span: Span) -> tuple[int, int]:
+        if not self.sentenced:
+            return 0, self.n
+        sent = span.sent
+        return sent.start, sent.end
 
 
 def _defined_otherwise(doc: Doc, r: _Rules) -> frozenset[str]:
@@ -550,19 +580,21 @@ class DosingRecognizer(RulesPipe):
         r = self.rules
         defined = _defined_otherwise(doc, r)
         found = list(char_spans(doc, find_dosing(doc_text(doc), r)))
+        near = _Near(doc, drugs, found)
         for m, span in found:
             if (m.label == "DOSE" and m.unit in ("%", "ratio") and r.percent_needs_drug
-                    and not _near_drug(doc, span, drugs, r)):
+                    and not _near_drug(doc, span, near.edges, r)):
                 continue
-            if m.label == "DOSE" and _bare_amount(m.unit, r) and not _given_in_sentence(doc, span, drugs, found, r):
+            if m.label == "DOSE" and _bare_amount(m.unit, r) and not _given_in_sentence(doc, span, near, r):
                 continue  # "300 g monofilaments", "blood samples (5 ml)": a weight or a volume
-            if m.label == "ROUTE" and _lone_form(doc, span, drugs, found, r):
+            if m.label == "ROUTE" and _lone_form(doc, span, near, r):
                 continue  # "renal capsule", "15 µg per tablet": a dosage form is not a route
             if m.label in ("ROUTE", "FREQUENCY") and span.text in defined:
                 continue  # "serum creatinine (SC)": the text's own abbreviation wins
             set_attrs(span, **m.attrs(), source="claimx_dosing")
             spans.append(span)
-        doc.spans[GROUP] = [s for s in spans if not _stray_frequency(s, spans, drugs, r)]
+        about = Occupied(len(doc), ((s.start, s.end) for s in [*drugs, *spans] if s.label_ != "FREQUENCY"))
+        doc.spans[GROUP] = [s for s in spans if not _stray_frequency(s, about, r)]
         return doc
 
 

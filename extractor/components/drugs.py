@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span
 from extractor.components.batching import RulesPipe
 from extractor.pipeline.doctext import doc_text, token_offsets
 from extractor.pipeline.extensions import set_attrs
+from extractor.pipeline.intervals import Containers, Occupied
 from extractor.rules.drug_lexicon import FILES, MAX_TOKENS, DrugConcept, DrugLexicon, lexicon_from_rules
 from extractor.rules.loader import read_rules
 from extractor.rules.preparations import compile_preparations, find_all
@@ -106,8 +107,9 @@ def _combination(i: int, end: int, starts: list[int], ends: list[int], lowers: l
     return [(i, i + 1, first), (i + 2, i + 3, second)]
 
 
-def _overlaps(span: Span, others: list[Span]) -> bool:
-    return any(o.start < span.end and span.start < o.end for o in others)
+def _taken(doc: Doc, spans: list[Span]) -> Occupied:
+    """The tokens `spans` cover, for overlap tests that stay fast on long documents."""
+    return Occupied(len(doc), ((s.start, s.end) for s in spans))
 
 
 _LIST_WORDS = frozenset({",", "and", "or", "(", ")"})
@@ -196,16 +198,17 @@ def arm_abbreviations(doc: Doc, drugs: list[Span], make, words: list[str] | None
     if not forms:
         return []
     found: list[Span] = []
+    taken = _taken(doc, drugs)
     for i, w in enumerate(words):
         drug = forms.get(w)
         if drug is None or i < drug.end or (glued[i] and i + 1 < n and words[i + 1] == "-"):
             continue  # `L-placebo`: part of another name
-        span = Span(doc, i, i + 1, label="DRUG")
-        if _overlaps(span, drugs + found):
+        if taken.overlaps(i, i + 1):
             continue
         span = make(doc, i, i + 1, None, "abbreviation")
         set_attrs(span, concept_id=drug._.concept_id, concept_name=drug._.concept_name, is_class=drug._.is_class)
         found.append(span)
+        taken.add(i, i + 1)
     return found
 
 
@@ -264,14 +267,16 @@ class DrugRecognizer(RulesPipe):
         if vehicles:  # "1 g in 250 ml normal saline": the vehicle, not a comparator
             drugs = [d for d in drugs if not any(d.start_char < e and s < d.end_char for s, e in vehicles)]
         found = []
+        inside = Containers((d.start, d.end) for d in drugs)
         for start, end in preparations:
             span = doc.char_span(start, end, alignment_mode="expand")
-            if span is None or any(d.start <= span.start and span.end <= d.end for d in drugs):
+            if span is None or inside.contain(span.start, span.end):
                 continue
             found.append(self._make(doc, span.start, span.end, None, "preparation"))
         if not found:
             return drugs
-        return [d for d in drugs if not _overlaps(d, found)] + found
+        taken = _taken(doc, found)
+        return [d for d in drugs if not taken.overlaps(d.start, d.end)] + found
 
     def _abbreviations(self, doc: Doc, drugs: list[Span]) -> list[Span]:
         """`ketamine (KET) ... KET`: every short form whose long form ends in a drug."""
@@ -279,25 +284,29 @@ class DrugRecognizer(RulesPipe):
             return []
         found = []
         by_end = {d.end: d for d in drugs}
+        taken = _taken(doc, drugs)
         for short in doc._.abbreviations:
             long = short._.long_form
             drug = by_end.get(long.end)
-            if drug is None or drug.start < long.start or _overlaps(short, drugs + found):
+            if drug is None or drug.start < long.start or taken.overlaps(short.start, short.end):
                 continue
             span = self._make(doc, short.start, short.end, None, "abbreviation")
             set_attrs(span, concept_id=drug._.concept_id, concept_name=drug._.concept_name,
                       is_class=drug._.is_class)
             found.append(span)
+            taken.add(span.start, span.end)
         return found
 
     def _from_ner(self, doc: Doc, drugs: list[Span]) -> list[Span]:
         """CHEMICAL entities that a drug-name suffix confirms (lexicon matches are DRUGs anyway)."""
         found = []
+        taken = _taken(doc, drugs)
         for ent in doc.ents:
-            if ent.label_ not in self.ner_labels or _overlaps(ent, drugs + found):
+            if ent.label_ not in self.ner_labels or taken.overlaps(ent.start, ent.end):
                 continue
             if any(self.lexicon.is_drug_like(t.text) for t in ent):
                 found.append(self._make(doc, ent.start, ent.end, None, "ner"))
+                taken.add(ent.start, ent.end)
         return found
 
 

@@ -22,6 +22,7 @@ from extractor.components.batching import RulesPipe
 from extractor.errors import PatternFileError
 from extractor.pipeline.doctext import doc_text
 from extractor.pipeline.extensions import set_attrs
+from extractor.pipeline.intervals import Containers, Occupied
 from extractor.pipeline.spans import Found, char_spans
 from extractor.rules.loader import read_rules, validate
 from extractor.rules.numbers import (
@@ -369,19 +370,20 @@ def find_quantities(text: str, rules: QuantityRules | None = None) -> list[Found
     led = list(rules.patterns["number_led"].finditer(text))
     times = find_times(text, rules, led)
     # a count inside a time (`on days 1-3 were given`) is a day, not a sample size
-    sizes = [q for q in find_sample_sizes(text, rules, led)
-             if not any(t.start <= q.start and q.end <= t.end for t in times)]
+    in_times = Containers((t.start, t.end) for t in times)
+    sizes = [q for q in find_sample_sizes(text, rules, led) if not in_times.contain(q.start, q.end)]
     return _resolve([*times, *sizes, *find_statistics(text, rules)])
 
 
 def _resolve(found: list[Found]) -> list[Found]:
     kept: list[Found] = []
-    taken: dict[str, list[tuple[int, int]]] = {}
+    taken: dict[str, Occupied] = {}
+    size = max((q.end for q in found), default=0)
     for q in sorted(found, key=lambda q: (-(q.end - q.start), q.start)):
-        spans = taken.setdefault(q.label, [])
-        if any(q.start < e and s < q.end for s, e in spans):
+        spans = taken.get(q.label) or taken.setdefault(q.label, Occupied(size))
+        if spans.overlaps(q.start, q.end):
             continue
-        spans.append((q.start, q.end))
+        spans.add(q.start, q.end)
         kept.append(q)
     return sorted(kept, key=lambda q: (q.start, q.end, q.label))
 

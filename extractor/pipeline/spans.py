@@ -14,6 +14,8 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
+from extractor.pipeline.intervals import Containers
+
 # the attributes of a measurement: a dose, route or frequency, a duration, count or statistic
 MEASURE_ATTRIBUTES = ("value", "unit", "norm_value", "norm_unit", "min_value", "max_value")
 
@@ -64,12 +66,11 @@ def labelled_spans(doc: Doc, labels: Iterable[str]) -> list[Span]:
     for name, group in doc.spans.items():
         if name not in NON_MENTION_GROUPS:
             spans.extend(s for s in group if s.label_ in wanted)
-    citations = [(c.start, c.end) for c in doc.spans.get("citations", ())] if "citations" in doc.spans else []
+    citations = Containers((c.start, c.end) for c in doc.spans["citations"]) if "citations" in doc.spans else None
     seen, unique = set(), []
     for s in sorted(spans, key=lambda s: (s.start_char, s.end_char, s.label_)):
         key = (s.start_char, s.end_char, s.label_)
-        if key in seen or (citations and s.label_ != "CITATION"
-                           and any(c0 <= s.start and s.end <= c1 for c0, c1 in citations)):
+        if key in seen or (citations and s.label_ != "CITATION" and citations.contain(s.start, s.end)):
             continue  # `(Eisen, 2016)`: an author inside a citation marker is no DISEASE or CHEMICAL
         seen.add(key)
         unique.append(s)
