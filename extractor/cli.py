@@ -379,9 +379,19 @@ def review(
 
 @train_app.command("ner")
 def train_ner(
-    train: Annotated[Path, typer.Option("--train", help="JSONL: text + spans labelled Chemical/Disease.")],
-    dev: Annotated[Path, typer.Option("--dev", help="JSONL like --train, for model selection.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for model-best/, model-last/ and DocBins.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for model-best/, model-last/ and DocBins "
+                                      "(with --gold: the adapted pipeline).")],
+    train: Annotated[Path | None, typer.Option(  # noqa: UP007
+        "--train", help="JSONL: text + spans labelled Chemical/Disease.")] = None,
+    dev: Annotated[Path | None, typer.Option(  # noqa: UP007
+        "--dev", help="JSONL like --train, for model selection.")] = None,
+    gold: Annotated[Path | None, typer.Option(  # noqa: UP007
+        "--gold", help="Adapt a pipeline instead: the gold JSONL that the review page exports.")] = None,
+    base: Annotated[str, typer.Option(
+        "--from", help="With --gold: the pipeline to adapt (shipped name, package or folder).")] = "default",
+    rehearse: Annotated[Path | None, typer.Option(  # noqa: UP007
+        help="With --gold: JSONL texts (with or without spans) to rehearse what the pipeline knew "
+        "(default: the pipeline's own rehearsal.jsonl.gz).")] = None,
     config: Annotated[Path | None, typer.Option(help="spaCy training config.")] = None,
     max_minutes: Annotated[float | None, typer.Option(help="Stop training after this many minutes.")] = None,
     vectors: Annotated[Path | None, typer.Option(
@@ -389,12 +399,22 @@ def train_ner(
     install_into: Annotated[Path | None, typer.Option(
         help="Copy the best model's weights and config sections into this pipeline folder (models/default).")] = None,
 ) -> None:
-    """Train the CHEMICAL/DISEASE recognizer (spaCy NER, CPU) and keep the best dev checkpoint.
+    """Train the CHEMICAL/DISEASE recognizer (spaCy NER, CPU) and keep the best dev checkpoint, or
+    adapt a pipeline's recognizer to reviewed documents (--gold).
 
     Example: claimx train ner --train bc5cdr/train.jsonl --dev bc5cdr/dev.jsonl --out runs/ner
+
+    Example: claimx train ner --gold tables-gold.jsonl --from default --out runs/adapted
     """
     from extractor.learning.ner_training import train_ner as run_train
 
+    if gold is not None:
+        if train is not None or dev is not None:
+            fail("--gold adapts a pipeline; --train and --dev train one from scratch: give one or the other")
+        _adapt_ner(gold, base, out, rehearse)
+        return
+    if train is None or dev is None:
+        fail("give --train and --dev to train a recognizer, or --gold to adapt one")
     try:
         if vectors is not None and not (vectors / "vocab").is_dir():
             fail(f"{vectors} is not a vectors folder (no vocab/ inside)")
@@ -411,6 +431,19 @@ def train_ner(
     figures = ", ".join(f"{label} F1 {s['f']:.3f}" for label, s in sorted(per_type.items()))
     typer.echo(f"best dev ents F1 {result.scores.get('ents_f', 0):.3f} ({figures}); {result.steps} steps, "
                f"{result.seconds / 60:.1f} min, stopped: {result.stopped} -> {result.best_path}")
+
+
+def _adapt_ner(gold: Path, base: str, out: Path, rehearse: Path | None) -> None:
+    from extractor.learning.ner_adapt import adapt_ner
+
+    try:
+        result = adapt_ner(gold, base, out, rehearse=rehearse,
+                           log=lambda msg: err.print(msg, markup=False, highlight=False))
+    except ClaimxError as e:
+        fail(str(e))
+    typer.echo(f"adapted {base} on {result.gold_docs} documents ({result.gold_spans} entities, "
+               f"{result.rehearsal_docs} rehearsal documents): {result.updates} updates, {result.seconds:.0f} s "
+               f"-> {result.path} (use --model {result.path})")
 
 
 @train_app.command("vectors")
