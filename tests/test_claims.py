@@ -52,6 +52,21 @@ ASSESS_CASES = [
     ("At least 20% of the infusions were stopped early.", "background", "unknown", None),
     ("Sleep was longer than 6.5 hours in most patients.", "background", "unknown", None),
     ("Falls were more frequent with the drug than with placebo.", "finding", "increase", None),
+    # counts and thresholds written in words are not comparisons either
+    ("Of the 40 households, 12 (30%) included more than five members.", "background", "unknown", None),
+    ("Nine out of 31 sequenced kindreds comprise 140 members, fewer than ten of them affected.",
+     "background", "unknown", None),
+    ("In all, 14 of the 52 enrolled sites contributed less than half of the patients.", "background", "unknown", None),
+    ("Relapse was less frequent than with placebo (p = 0.03).", "finding", "decrease", True),
+    # `results suggest` states what the study found: a finding (a conclusion), not background
+    ("These results suggest that Abc3 contributes to membrane repair in yeast.", "finding", "unknown", None),
+    ("Our data indicate a role for the kinase in spindle assembly.", "finding", "unknown", None),
+    ("Together these observations point to a defect in lipid transport.", "finding", "unknown", None),
+    ("These findings suggest that the kinase may regulate spindle assembly.", "hypothesis", "unknown", None),
+    # `more likely` / `less likely` compare odds; `likely` alone is a hedge
+    ("Smokers were significantly more likely to report wheeze than non-smokers.", "finding", "increase", True),
+    ("Treated patients were less likely to relapse by week 12.", "finding", "decrease", None),
+    ("The fever is likely viral.", "hypothesis", "unknown", None),
     pytest.param("Treated patients needed half as much rescue morphine.", "finding", "decrease", None,
                  marks=pytest.mark.xfail(reason="`half as much` is not a cue yet")),
 ]
@@ -215,6 +230,17 @@ def test_claim_row_lists_its_mentions(nlp):
     assert (row["drugs"], row["doses"], row["durations"], row["sample_sizes"], row["citations"], row["outcomes"]) \
         == (["Ketamine"], ["0.35 mg/kg/h"], ["4 days"], ["30 patients"], ["[15]"], ["pain scores"])
     assert text[row["start"]:row["end"]] == row["text"] and row["direction"] == "decrease"
+
+
+@pytest.mark.parametrize("sentence,is_claim", [
+    ("Together, these findings indicate that prolonged infusions provide lasting analgesia.", True),
+    ("Pain scores were significantly lower with the infusion than with placebo (p = 0.01).", False),
+], ids=["conclusion", "result-kept-by-rules"])
+def test_claim_rows_say_which_are_claims(nlp, sentence, is_claim):
+    text = "Chronic pain affects many adults. We randomised 60 adults to two arms. " + sentence
+    rows = [r for r in _table(nlp, text, []) if r["text"] == sentence]
+    assert len(rows) == 1
+    assert rows[0]["is_claim"] is is_claim and (rows[0]["score"] >= 0.45) is is_claim
 
 
 def test_mention_rows_carry_cues(nlp):

@@ -54,6 +54,11 @@ SENTENCE_CASES = [
     ("There was no functional improvement.", True, False),
     ("Ketamine might reset brain circuits.", False, True),
     ("It is not clear whether dose matters.", False, True),
+    # `more likely` / `less likely` compare odds: no hedge
+    ("Smokers were more likely to report wheeze.", False, False),
+    ("Boosted adults were less likely to be admitted.", False, False),
+    ("Boys were as likely as girls to be screened.", False, False),
+    ("The cause is likely genetic.", False, True),
 ]
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -266,6 +266,9 @@ def learned_direction(found: Assessment, text: str, rules: ClaimRules, model: Di
     if not states_effect or rule_direction in ("increase", "decrease") and rules.flip.search(text):
         return found
     predicted, probability = model.predict(*direction_parts(text, rules, found))
+    if predicted == "no_change" and rule_direction in ("increase", "decrease") and found.significant is not False \
+            and found.cues is not None and not found.cues.unchanged:
+        return found  # the sentence names a change and states no non-change: `diminished X` stays a decrease
     if probability >= MODEL_CONFIDENCE or rule_direction == "unknown":
         return Assessment(found.claim_type, predicted, found.significant, rule_direction, found.cues)
     return found
@@ -349,6 +352,24 @@ def clause_context(anchors: list[tuple[int, int]], scopes: Sequence[tuple[str, s
     return result
 
 
+def hedged_elsewhere(found: Assessment, text: str, rules: ClaimRules, offset: int,
+                     scopes: Sequence[tuple[str, str, int, int]]) -> bool:
+    """True for a `hypothesis` whose hedge sits in another clause than the words carrying its
+    effect (`X fell, which may reflect Y`): it is a finding. Every hypothesis cue must lie in a hedge
+    scope (the clause of a claimx_context cue) and no such scope may hold any of the rules' effect
+    words (a change word or a stated non-change). `offset`: where `text` (prepared) starts in the doc,
+    the scopes' frame."""
+    if found.claim_type != "hypothesis" or found.rule_direction == "unknown" or found.cues is None:
+        return False
+    anchors = [(offset + a, offset + b) for a, b in found.cues.unchanged]
+    anchors += [(offset + start, offset + start + len(word)) for start, _, word in found.cues.changes]
+    hedges = [(start, end) for kind, _, start, end in scopes if kind == "hedge"]
+    if not anchors or any(a < end and start < b for a, b in anchors for start, end in hedges):
+        return False
+    cues = [offset + m.start() for m in rules.claim_type["hypothesis"].finditer(text)]
+    return all(any(start <= cue < end for start, end in hedges) for cue in cues)
+
+
 def rule_claim(found: Assessment) -> bool:
     """Rules alone make a claim of a hypothesis, a recommendation, or a finding that states an
     effect (a direction or a significance); methods sentences (`we compared ...`) are not."""
@@ -407,10 +428,13 @@ class ClaimExtractor(RulesPipe):
                 prepared = _prepare(sentence)
                 if score < threshold and not states_claim(prepared, rules):
                     continue
-                found = learned_direction(assess(prepared, rules, model=None, prepared=True), prepared, rules, model,
-                                          prepared=True)
-                span = Span(doc, sent.start, sent.end, label=LABEL)
+                found = assess(prepared, rules, model=None, prepared=True)
                 x = get_attrs(sent, _CONTEXT) if has_context else None
+                if (x is not None and x["cue_scopes"] and len(prepared) == len(sentence)
+                        and hedged_elsewhere(found, prepared, rules, sent.start_char, x["cue_scopes"])):
+                    found = replace(found, claim_type="finding")
+                found = learned_direction(found, prepared, rules, model, prepared=True)
+                span = Span(doc, sent.start, sent.end, label=LABEL)
                 flags = {"negated": bool(x and x["negated"]), "negation_cue": x["negation_cue"] if x else None,
                          "hedged": bool(x and x["hedged"]), "hedge_cue": x["hedge_cue"] if x else None}
                 if (x is not None and x["cue_scopes"] and found.claim_type in ("finding", "background")
@@ -426,7 +450,7 @@ class ClaimExtractor(RulesPipe):
                     if anchors:
                         flags = clause_context(anchors, x["cue_scopes"])
                 set_attrs(span, claim_type=found.claim_type, direction=found.direction, significant=found.significant,
-                          score=round(score, 4), source=self.name, **flags)
+                          score=round(score, 4), is_claim=score >= threshold, source=self.name, **flags)
                 claims.append(span)
         doc.spans[GROUP] = claims
         return doc

@@ -36,6 +36,7 @@ class ContextRules:
     negation: dict[str, bool]  # phrase -> np_scope
     hedge: dict[str, bool]
     pseudo_negation: frozenset[str]
+    pseudo_hedge: frozenset[str]
     clause_breaks: frozenset[str]
     soft_breaks: frozenset[str]
 
@@ -60,7 +61,7 @@ def rules_from_data(files: dict) -> ContextRules:
     cues = {kind: {r["phrase"]: bool(r.get("np_scope", False)) for r in data[kind]} for kind in ("negation", "hedge")}
     return ContextRules(
         negation=cues["negation"], hedge=cues["hedge"],
-        pseudo_negation=frozenset(data["pseudo_negation"]),
+        pseudo_negation=frozenset(data["pseudo_negation"]), pseudo_hedge=frozenset(data.get("pseudo_hedge", [])),
         clause_breaks=frozenset(data["clause_breaks"]), soft_breaks=frozenset(data["soft_breaks"]),
     )
 
@@ -71,19 +72,22 @@ def build_matcher(nlp: Language, rules: ContextRules) -> PhraseMatcher:
     for kind, table in (("negation", rules.negation), ("hedge", rules.hedge)):
         matcher.add(kind, [tokenizer(p) for p in table])
     matcher.add("pseudo", [tokenizer(p) for p in rules.pseudo_negation])
+    if rules.pseudo_hedge:
+        matcher.add("pseudo_hedge", [tokenizer(p) for p in rules.pseudo_hedge])
     return matcher
 
 
 def find_cues(doc: Doc, matcher: PhraseMatcher, rules: ContextRules) -> list[Cue]:
-    """Cue matches, longest first per kind; negation cues overlapping a pseudo phrase are dropped."""
-    by_kind: dict[str, list[Span]] = {"negation": [], "hedge": [], "pseudo": []}
+    """Cue matches, longest first per kind; cues overlapping a pseudo phrase of their kind are dropped."""
+    by_kind: dict[str, list[Span]] = {"negation": [], "hedge": [], "pseudo": [], "pseudo_hedge": []}
     for match_id, start, end in matcher(doc):
         by_kind[doc.vocab.strings[match_id]].append(Span(doc, start, end))
-    pseudo = [(s.start, s.end) for s in by_kind["pseudo"]]
+    pseudo = {"negation": [(s.start, s.end) for s in by_kind["pseudo"]],
+              "hedge": [(s.start, s.end) for s in by_kind["pseudo_hedge"]]}
     cues = []
     for kind, table in (("negation", rules.negation), ("hedge", rules.hedge)):
         for span in filter_spans(by_kind[kind]):
-            if kind == "negation" and any(a < span.end and span.start < b for a, b in pseudo):
+            if any(a < span.end and span.start < b for a, b in pseudo[kind]):
                 continue
             text = span.text.lower()
             cues.append(Cue(span.start, span.end, kind, span.text, table.get(text, False)))

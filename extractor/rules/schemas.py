@@ -333,6 +333,7 @@ class ContextFile(Schema):
     negation: list[Cue]
     hedge: list[Cue]
     pseudo_negation: list[str]
+    pseudo_hedge: list[str] = []  # phrases holding a hedge word that hedge nothing (`more likely to`)
     clause_breaks: list[str]
     soft_breaks: list[str]
 
