@@ -1,7 +1,8 @@
 """Claim-sentence F1 on the claims corpus dev split (Achakulvisut et al. 2020).
 
-Scores the gold sentences of each abstract with (a) the shipped classifier alone (what the corpus
-defines as a claim: mostly conclusion sentences) and (b) what claimx_claims keeps: classifier OR a
+Scores the gold sentences of each abstract with (a) the shipped classifier alone at its threshold,
+which is the claims table's `is_claim` (what the corpus defines as a claim: mostly conclusion
+sentences) and (b) what claimx_claims keeps: classifier OR a
 rule-found hypothesis, recommendation or effect-stating finding (wider on purpose; results sentences are claims to
 a reviewer but NOT_CLAIM in this corpus). Also prints the claim_type mix of (b).
 Usage: python benchmarks/claims_dev.py [--data ../shared/data]
@@ -47,7 +48,7 @@ def main() -> None:
             if kept:
                 types[kind] += 1
     print(f"claims dev: {len(docs)} abstracts, {len(alone)} sentences, {sum(g for g, _ in alone)} CLAIM")
-    print("classifier alone        ", f1(alone))
+    print("is_claim (classifier alone)", f1(alone))
     print("claimx_claims (with rules)", f1(union))
     print("claim_type of kept sentences:", dict(types.most_common()))
 
