@@ -31,18 +31,20 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    from extractor.components.claims import assess, rule_claim
+    from extractor.components.claims import _prepare, assess, load_rules, never_claim, rule_claim
     from extractor.learning.claim_classifier import ClaimClassifier, read_corpus, shipped_path
 
     classifier = ClaimClassifier.load(shipped_path())
+    rules = load_rules()
     docs = read_corpus(args.data / "claims" / "dev.jsonl")
     alone, union, types = [], [], Counter()
     for sentences, gold in docs:
         for sentence, score, is_claim in zip(sentences, classifier.score_paragraph(sentences), gold):
-            by_model = score >= classifier.threshold
+            excluded = never_claim(_prepare(sentence), rules)  # headings, acknowledgements: as claimx_claims
+            by_model = score >= classifier.threshold and not excluded
             found = assess(sentence)
             kind = found.claim_type
-            kept = by_model or rule_claim(found)
+            kept = (by_model or rule_claim(found)) and not excluded
             alone.append((is_claim, by_model))
             union.append((is_claim, kept))
             if kept:

@@ -148,9 +148,12 @@ def test_train_direction_missing_data(tmp_path):
     ("These findings suggest that ketamine reduces pain scores.", False, True),
     ("We hypothesize that ketamine resets central sensitization.", False, True),  # no effect word: the sentence
     ("Walking distance did not improve, although pain was possibly lower (p = 0.04).", False, True),
+    # `suggest that` governs its whole complement, past commas
+    ("Our data suggest that the mutant grows poorly in serum, consistent with a reduced uptake of iron.",
+     False, True),
 ], ids=["negated-other-clause", "negated-later-clause", "negated-effect", "hedged-other-clause", "which-may",
         "hedged-effect",
-        "suggest-that", "no-anchor", "hedged-effect-negated-other"])
+        "suggest-that", "no-anchor", "hedged-effect-negated-other", "suggest-that-past-comma"])
 def test_claim_flags_follow_the_effect_clause(nlp, text, negated, hedged):
     doc = nlp(text)
     claims = list(doc.spans["claims"])
@@ -208,13 +211,18 @@ def test_a_bad_model_file_is_a_clear_error(tmp_path, kind, content, message):
     ("Exercise may lower resting heart rate in older adults.", "hypothesis", "decrease", True),
     ("Resting heart rate was lower and might reflect better fitness.", "hypothesis", "decrease", True),
     ("Although the mechanism is probably renal, sodium excretion rose after dosing.", "finding", "increase", False),
-], ids=["which-may", "possibly-because", "may-on-effect", "might-same-clause", "although-probably"])
+    # a concessive lead clause is not the main statement: the hedged main clause makes the hypothesis
+    ("Although fewer adults enrolled than planned, the vaccine is likely to protect them.", "hypothesis", None, True),
+], ids=["which-may", "possibly-because", "may-on-effect", "might-same-clause", "although-probably",
+        "although-lead"])
 def test_hedge_in_another_clause_leaves_a_finding(nlp, text, claim_type, direction, hedged):
     doc = nlp(text)
     claims = list(doc.spans["claims"])
     assert len(claims) == 1
     x = claims[0]._
-    assert (x.claim_type, x.direction, x.hedged) == (claim_type, direction, hedged)
+    assert (x.claim_type, x.hedged) == (claim_type, hedged)
+    if direction is not None:
+        assert x.direction == direction
 
 
 # --- `more likely to` compares odds: it neither hedges nor makes a hypothesis ----------------------

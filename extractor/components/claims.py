@@ -52,6 +52,8 @@ class ClaimRules:
     control_first: re.Pattern
     comparison: re.Pattern
     alpha: float
+    not_claim: re.Pattern | None = None  # headings, acknowledgements, funding statements
+    min_words: int = 1
     # for states_claim: one search for any of significant, not_significant, recommendation, no_change,
     # increase, decrease (a sentence with a p-value); the same or a hypothesis (one without)
     any_claim_cue: re.Pattern | None = None
@@ -113,6 +115,8 @@ def rules_from_data(files: dict) -> ClaimRules:
         control_first=_compile([data["arm_values"]["control_first"]], "arm_values.control_first"),
         comparison=_compile(data["comparison"], "comparison"),
         alpha=float(alpha),
+        not_claim=_compile(data["not_claim"], "not_claim") if data.get("not_claim") else None,
+        min_words=int(data.get("min_words", 1)),
         any_claim_cue=_either(cues),
         any_claim_cue_or_hypothesis=_either([*cues, _parts(data["claim_type"]["hypothesis"], False)]),
     )
@@ -236,9 +240,23 @@ def assess(text: str, rules: ClaimRules | None = None, model: DirectionModel | N
     significant = significance(text, rules, stated)
     cues = find_cues(text, rules)
     direction_ = direction(text, rules, significant, cues)
-    found = Assessment(claim_type(text, rules, direction_, significant, stated), direction_, significant, direction_,
-                       cues)
+    kind = claim_type(text, rules, direction_, significant, stated)
+    if kind == "recommendation" and significant is None:
+        direction_ = "unknown"  # `longer courses should be tested` calls for work; it states no effect
+    found = Assessment(kind, direction_, significant, direction_, cues)
     return learned_direction(found, text, rules, model, prepared=True)
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def never_claim(text: str, rules: ClaimRules) -> bool:
+    """A prepared sentence that is no claim whatever the classifier says: a heading (`Supporting
+    Information`), an acknowledgement, a funding statement, or one of fewer than `min_words` words.
+    (The classifier's position features score the one sentence of a short paragraph high.)"""
+    if rules.min_words > 1 and len(_WORD.findall(text)) < rules.min_words:
+        return True
+    return rules.not_claim is not None and rules.not_claim.search(text) is not None
 
 
 def states_claim(text: str, rules: ClaimRules) -> bool:
@@ -352,6 +370,10 @@ def clause_context(anchors: list[tuple[int, int]], scopes: Sequence[tuple[str, s
     return result
 
 
+_CONCESSIVE = re.compile(
+    r"\s*(?:although|though|even though|even if|while|whereas|despite|if|because|since|unless)\b[^,;:]*")
+
+
 def hedged_elsewhere(found: Assessment, text: str, rules: ClaimRules, offset: int,
                      scopes: Sequence[tuple[str, str, int, int]]) -> bool:
     """True for a `hypothesis` whose hedge sits in another clause than the words carrying its
@@ -365,6 +387,9 @@ def hedged_elsewhere(found: Assessment, text: str, rules: ClaimRules, offset: in
     anchors += [(offset + start, offset + start + len(word)) for start, _, word in found.cues.changes]
     hedges = [(start, end) for kind, _, start, end in scopes if kind == "hedge"]
     if not anchors or any(a < end and start < b for a, b in anchors for start, end in hedges):
+        return False
+    lead = _CONCESSIVE.match(text)  # `Although more tests are needed, X is likely`: the hedge is the main clause
+    if lead and any(a < offset + lead.end() for a, _ in anchors):
         return False
     cues = [offset + m.start() for m in rules.claim_type["hypothesis"].finditer(text)]
     return all(any(start <= cue < end for start, end in hedges) for cue in cues)
@@ -426,7 +451,7 @@ class ClaimExtractor(RulesPipe):
             sentences = [text[s.start_char:s.end_char] for s in paragraph]
             for sent, sentence, score in zip(paragraph, sentences, self.classifier.score_paragraph(sentences)):
                 prepared = _prepare(sentence)
-                if score < threshold and not states_claim(prepared, rules):
+                if score < threshold and not states_claim(prepared, rules) or never_claim(prepared, rules):
                     continue
                 found = assess(prepared, rules, model=None, prepared=True)
                 x = get_attrs(sent, _CONTEXT) if has_context else None

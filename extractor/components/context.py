@@ -37,6 +37,7 @@ class ContextRules:
     hedge: dict[str, bool]
     pseudo_negation: frozenset[str]
     pseudo_hedge: frozenset[str]
+    complement_hedges: frozenset[str]
     clause_breaks: frozenset[str]
     soft_breaks: frozenset[str]
 
@@ -62,6 +63,7 @@ def rules_from_data(files: dict) -> ContextRules:
     return ContextRules(
         negation=cues["negation"], hedge=cues["hedge"],
         pseudo_negation=frozenset(data["pseudo_negation"]), pseudo_hedge=frozenset(data.get("pseudo_hedge", [])),
+        complement_hedges=frozenset(data.get("complement_hedges", [])),
         clause_breaks=frozenset(data["clause_breaks"]), soft_breaks=frozenset(data["soft_breaks"]),
     )
 
@@ -96,7 +98,8 @@ def find_cues(doc: Doc, matcher: PhraseMatcher, rules: ContextRules) -> list[Cue
 
 def cue_scope(cue: Cue, sent_start: int, sent_end: int, doc: Doc, rules: ContextRules) -> tuple[int, int]:
     """Token range [start, end) the cue governs: its clause. np_scope cues look forward only and
-    run through commas (lists of negated things); others cover the clause both ways."""
+    run through commas (lists of negated things); others cover the clause both ways. A complement
+    hedge followed by `that` (`suggest that`) governs the rest of the sentence."""
     words = lower_words(doc)
 
     def is_break(i: int, soft: bool) -> bool:
@@ -104,6 +107,8 @@ def cue_scope(cue: Cue, sent_start: int, sent_end: int, doc: Doc, rules: Context
         return low in rules.clause_breaks or (soft and low in rules.soft_breaks)
 
     end = cue.end
+    if cue.kind == "hedge" and end < sent_end and words[end] == "that" and words[cue.start] in rules.complement_hedges:
+        end = sent_end  # `our data suggest that X, consistent with Y`: the whole complement is hedged
     while end < sent_end and not is_break(end, soft=not cue.np_scope):
         end += 1
     if cue.np_scope:
