@@ -78,6 +78,13 @@ ASSESS_CASES = [
     # `we find`, `these results provide`: the study's own finding
     ("We find that the larval neurons prefigure the adult tracts.", "finding", "unknown", None),
     ("Overall, these results provide a first map of copper sensing in the yeast.", "finding", "unknown", None),
+    ("This suggests that the assembled genomes are nearly complete.", "finding", "unknown", None),
+    # `in a similar manner` likens two mechanisms; it states no non-change
+    ("Loss of the scaffold impairs spindle orientation in a similar manner to loss of the motor.",
+     "background", "unknown", None),
+    # a comparison word alone (`head group`) gives the model nothing to call a non-change
+    ("These results indicate that the lipids share one binding determinant in their head group.",
+     "finding", "unknown", None),
     # a call for more work is a recommendation
     ("It would be worthwhile to test longer courses of the drug.", "recommendation", "unknown", None),
     ("More clinical testing is required before the vector is used in children.", "recommendation", "unknown", None),
@@ -269,7 +276,10 @@ def test_claim_rows_say_which_are_claims(nlp, sentence, is_claim):
     "Funded by the national science council.",
     "The funders had no role in study design or the decision to publish.",
     "The authors declare no competing interests.",
-], ids=["heading", "heading-ack", "we-thank", "grateful", "supported-by", "funded-by", "funders", "competing"])
+    "The authors would like to thank the field staff for their help.",
+    "Further acknowledgements are listed in the supplementary text.",
+], ids=["heading", "heading-ack", "we-thank", "grateful", "supported-by", "funded-by", "funders", "competing",
+        "would-like-to-thank", "acknowledgements-listed"])
 def test_headings_and_acknowledgements_are_never_claims(nlp, text):
     # as the one sentence of its paragraph, each would score high on position alone
     doc = nlp("Mice lacking the kinase gained weight on the diet.\n\n" + text + "\n\nFinal remarks follow here.")

@@ -213,8 +213,17 @@ def test_a_bad_model_file_is_a_clear_error(tmp_path, kind, content, message):
     ("Although the mechanism is probably renal, sodium excretion rose after dosing.", "finding", "increase", False),
     # a concessive lead clause is not the main statement: the hedged main clause makes the hypothesis
     ("Although fewer adults enrolled than planned, the vaccine is likely to protect them.", "hypothesis", None, True),
+    # no effect words: the main clause decides (after an opener and a concessive lead)
+    ("Taken together, our data offer insight into how the scaffold is built, which may explain its fragility.",
+     "background", None, False),
+    ("Thus, although the membrane might shape its fold, the structure explains how the toxin binds.",
+     "background", None, False),
+    ("Conclusions: The infusion may give relief for up to 3 months.", "hypothesis", None, True),
+    # a hedged clause joined by `and` is a main clause too
+    ("There was no control arm, so these findings are preliminary, and the drug could act through glia.",
+     "hypothesis", None, True),
 ], ids=["which-may", "possibly-because", "may-on-effect", "might-same-clause", "although-probably",
-        "although-lead"])
+        "although-lead", "which-may-no-effect", "although-might-main", "heading-may", "and-could"])
 def test_hedge_in_another_clause_leaves_a_finding(nlp, text, claim_type, direction, hedged):
     doc = nlp(text)
     claims = list(doc.spans["claims"])

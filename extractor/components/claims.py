@@ -287,6 +287,8 @@ def learned_direction(found: Assessment, text: str, rules: ClaimRules, model: Di
     if predicted == "no_change" and rule_direction in ("increase", "decrease") and found.significant is not False \
             and found.cues is not None and not found.cues.unchanged:
         return found  # the sentence names a change and states no non-change: `diminished X` stays a decrease
+    if predicted == "no_change" and rule_direction == "unknown" and found.significant is None:
+        return found  # no cue of any kind (only a comparison word): no stated non-change either
     if probability >= MODEL_CONFIDENCE or rule_direction == "unknown":
         return Assessment(found.claim_type, predicted, found.significant, rule_direction, found.cues)
     return found
@@ -370,29 +372,62 @@ def clause_context(anchors: list[tuple[int, int]], scopes: Sequence[tuple[str, s
     return result
 
 
+_OPENER = re.compile(r"\W*(?:[^\W\d_]+ ){0,2}[^\W\d_]+\s*[,:]\s*")  # `Thus, ` `Conclusions: `
+_COORDINATED = re.compile(r"(?:and|but|or|yet|so)\b")
 _CONCESSIVE = re.compile(
-    r"\s*(?:although|though|even though|even if|while|whereas|despite|if|because|since|unless)\b[^,;:]*")
+    r"\s*(?:although|though|even though|even if|while|whereas|despite|if|because|since|unless)\b[^,;:]*[,;:]\s*")
+
+
+def main_clause_start(text: str) -> tuple[int, bool]:
+    """Where the main clause of a (prepared) sentence starts, after a short opener (`Thus, `,
+    `Conclusions: `) and a concessive lead clause (`although X might Y, `); and whether there was
+    such a lead clause."""
+    opener = _OPENER.match(text)
+    pos = opener.end() if opener else 0
+    lead = _CONCESSIVE.match(text, pos)
+    pos = lead.end() if lead else pos
+    while pos < len(text) and not text[pos].isalnum():
+        pos += 1
+    return (pos, lead is not None) if pos < len(text) else (0, False)
+
+
+def _coordinated(text: str, at: int) -> bool:
+    """The clause starting at `at` is a main clause joined by `and`, `but`, `;` ... (not subordinate)."""
+    before = text[:at].rstrip()
+    return before.endswith(";") or _COORDINATED.match(text, at) is not None or \
+        re.search(r"\b(?:and|but|or|yet|so)$", before) is not None
 
 
 def hedged_elsewhere(found: Assessment, text: str, rules: ClaimRules, offset: int,
                      scopes: Sequence[tuple[str, str, int, int]]) -> bool:
-    """True for a `hypothesis` whose hedge sits in another clause than the words carrying its
-    effect (`X fell, which may reflect Y`): it is a finding. Every hypothesis cue must lie in a hedge
-    scope (the clause of a claimx_context cue) and no such scope may hold any of the rules' effect
-    words (a change word or a stated non-change). `offset`: where `text` (prepared) starts in the doc,
-    the scopes' frame."""
-    if found.claim_type != "hypothesis" or found.rule_direction == "unknown" or found.cues is None:
+    """True for a `hypothesis` whose hedge sits in another clause than its main statement (`X fell,
+    which may reflect Y`; `our data provide insight into X, which may explain Y`): it is not a
+    hypothesis. Every hypothesis cue must lie in a hedge scope (the clause of a claimx_context cue),
+    no such scope may cover the start of the main clause or hold any of the rules' effect words (a
+    change word or a stated non-change). `offset`: where `text` (prepared) starts in the doc, the
+    scopes' frame."""
+    if found.claim_type != "hypothesis" or found.cues is None:
         return False
+    hedges = [(start, end) for kind, _, start, end in scopes if kind == "hedge"]
     anchors = [(offset + a, offset + b) for a, b in found.cues.unchanged]
     anchors += [(offset + start, offset + start + len(word)) for start, _, word in found.cues.changes]
-    hedges = [(start, end) for kind, _, start, end in scopes if kind == "hedge"]
-    if not anchors or any(a < end and start < b for a, b in anchors for start, end in hedges):
+    main = offset + main_clause_start(text)[0]
+    if not hedges or any(start <= main < end for start, end in hedges):
         return False
-    lead = _CONCESSIVE.match(text)  # `Although more tests are needed, X is likely`: the hedge is the main clause
-    if lead and any(a < offset + lead.end() for a, _ in anchors):
+    if any(a < end and start < b for a, b in anchors for start, end in hedges):
         return False
     cues = [offset + m.start() for m in rules.claim_type["hypothesis"].finditer(text)]
-    return all(any(start <= cue < end for start, end in hedges) for cue in cues)
+    holding = [(start, end) for start, end in hedges if any(start <= cue < end for cue in cues)]
+    if any(_coordinated(text, start - offset) for start, _ in holding):
+        return False  # `X is preliminary, and Y could act ...`: the hedged clause is a main clause too
+    return all(any(start <= cue < end for start, end in holding) for cue in cues)
+
+
+def unhedged_type(found: Assessment, text: str, rules: ClaimRules) -> str:
+    """The claim_type of a sentence whose hypothesis cues do not count (hedged_elsewhere)."""
+    if found.rule_direction != "unknown" or found.significant is not None or rules.claim_type["finding"].search(text):
+        return "finding"
+    return "background"
 
 
 def rule_claim(found: Assessment) -> bool:
@@ -455,9 +490,10 @@ class ClaimExtractor(RulesPipe):
                     continue
                 found = assess(prepared, rules, model=None, prepared=True)
                 x = get_attrs(sent, _CONTEXT) if has_context else None
-                if (x is not None and x["cue_scopes"] and len(prepared) == len(sentence)
-                        and hedged_elsewhere(found, prepared, rules, sent.start_char, x["cue_scopes"])):
-                    found = replace(found, claim_type="finding")
+                retyped = (x is not None and x["cue_scopes"] and len(prepared) == len(sentence)
+                           and hedged_elsewhere(found, prepared, rules, sent.start_char, x["cue_scopes"]))
+                if retyped:
+                    found = replace(found, claim_type=unhedged_type(found, prepared, rules))
                 found = learned_direction(found, prepared, rules, model, prepared=True)
                 span = Span(doc, sent.start, sent.end, label=LABEL)
                 flags = {"negated": bool(x and x["negated"]), "negation_cue": x["negation_cue"] if x else None,
@@ -472,6 +508,9 @@ class ClaimExtractor(RulesPipe):
                         if outcomes is None:
                             outcomes = [(s.start_char, s.end_char) for s in doc.spans.get("outcomes", [])]
                         anchors = [o for o in outcomes if start <= o[0] < end]
+                    if not anchors:  # no effect words, no outcomes: the main clause, after a concessive lead
+                        main, lead = main_clause_start(prepared)  # or when its hedge is elsewhere
+                        anchors = [(start + main, start + main + 1)] if lead or retyped else []
                     if anchors:
                         flags = clause_context(anchors, x["cue_scopes"])
                 set_attrs(span, claim_type=found.claim_type, direction=found.direction, significant=found.significant,
