@@ -85,6 +85,12 @@ ASSESS_CASES = [
     # a comparison word alone (`head group`) gives the model nothing to call a non-change
     ("These results indicate that the lipids share one binding determinant in their head group.",
      "finding", "unknown", None),
+    ("These results confirm that blocking both pathways prolongs graft survival in pigs.", "finding", None, None),
+    ("The missing band shows that all dorsal fates are lost in these embryos.", "finding", None, None),
+    ("These results, and the failure of rescue by the paralogue, suggest that the kinase acts alone.",
+     "finding", "unknown", None),
+    # `significant relevance`, `a significant role`: importance, not a test
+    ("Our model has significant clinical relevance for dosing in children.", "background", "unknown", None),
     # a call for more work is a recommendation
     ("It would be worthwhile to test longer courses of the drug.", "recommendation", "unknown", None),
     ("More clinical testing is required before the vector is used in children.", "recommendation", "unknown", None),
@@ -100,7 +106,9 @@ ASSESS_CASES = [
                          ids=[getattr(c, "values", c)[0][:40] for c in ASSESS_CASES])
 def test_assess(text, claim_type, direction, significant):
     found = assess(text)
-    assert (found.claim_type, found.direction, found.significant) == (claim_type, direction, significant)
+    assert (found.claim_type, found.significant) == (claim_type, significant)
+    if direction is not None:
+        assert found.direction == direction
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -278,8 +286,11 @@ def test_claim_rows_say_which_are_claims(nlp, sentence, is_claim):
     "The authors declare no competing interests.",
     "The authors would like to thank the field staff for their help.",
     "Further acknowledgements are listed in the supplementary text.",
+    "JB is a Senior Research Fellow of the national heart foundation.",
+    "The ministry is an equal opportunity provider and employer.",
+    "The analysis gave the following results:",
 ], ids=["heading", "heading-ack", "we-thank", "grateful", "supported-by", "funded-by", "funders", "competing",
-        "would-like-to-thank", "acknowledgements-listed"])
+        "would-like-to-thank", "acknowledgements-listed", "fellow", "equal-opportunity", "lead-in-colon"])
 def test_headings_and_acknowledgements_are_never_claims(nlp, text):
     # as the one sentence of its paragraph, each would score high on position alone
     doc = nlp("Mice lacking the kinase gained weight on the diet.\n\n" + text + "\n\nFinal remarks follow here.")
