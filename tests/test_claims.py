@@ -91,6 +91,14 @@ ASSESS_CASES = [
      "finding", "unknown", None),
     # `significant relevance`, `a significant role`: importance, not a test
     ("Our model has significant clinical relevance for dosing in children.", "background", "unknown", None),
+    ("These data contribute significantly to our understanding of the pump.", "background", "unknown", None),
+    ("Degradation of the protein becomes more significant for the period than its synthesis.",
+     "finding", None, None),
+    ("Based on these tests, we conclude that the method registers shapes well.", "finding", "unknown", None),
+    ("Adding the inhibitor restored growth, indicating that the pump acts upstream.", "finding", None, None),
+    ("We may cautiously suggest that future studies weigh the benefits against the risks.",
+     "recommendation", "unknown", None),
+    ("The most-likely match criterion gave the smallest error in every case.", "background", None, None),
     # a call for more work is a recommendation
     ("It would be worthwhile to test longer courses of the drug.", "recommendation", "unknown", None),
     ("More clinical testing is required before the vector is used in children.", "recommendation", "unknown", None),
@@ -289,8 +297,11 @@ def test_claim_rows_say_which_are_claims(nlp, sentence, is_claim):
     "JB is a Senior Research Fellow of the national heart foundation.",
     "The ministry is an equal opportunity provider and employer.",
     "The analysis gave the following results:",
+    "No party makes any warranty or assumes any legal liability for the data.",
+    "In the next section we show the model's behaviour for other parameter values.",
 ], ids=["heading", "heading-ack", "we-thank", "grateful", "supported-by", "funded-by", "funders", "competing",
-        "would-like-to-thank", "acknowledgements-listed", "fellow", "equal-opportunity", "lead-in-colon"])
+        "would-like-to-thank", "acknowledgements-listed", "fellow", "equal-opportunity", "lead-in-colon",
+        "disclaimer", "roadmap"])
 def test_headings_and_acknowledgements_are_never_claims(nlp, text):
     # as the one sentence of its paragraph, each would score high on position alone
     doc = nlp("Mice lacking the kinase gained weight on the diet.\n\n" + text + "\n\nFinal remarks follow here.")

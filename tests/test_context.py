@@ -59,6 +59,7 @@ SENTENCE_CASES = [
     ("Boosted adults were less likely to be admitted.", False, False),
     ("Boys were as likely as girls to be screened.", False, False),
     ("The cause is likely genetic.", False, True),
+    ("The most-likely match gave the lowest error.", False, False),
 ]
 
 # (text, mention, hedged): `suggest that` hedges its whole complement; `suggest` alone its clause
