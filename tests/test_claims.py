@@ -99,6 +99,13 @@ ASSESS_CASES = [
     ("We may cautiously suggest that future studies weigh the benefits against the risks.",
      "recommendation", "unknown", None),
     ("The most-likely match criterion gave the smallest error in every case.", "background", None, None),
+    # `similar` states a non-change when it is said of the things compared, not when it describes a noun
+    ("Pain scores were similar in the two arms.", "finding", "no_change", None),
+    ("Weight gain was similar with both regimens.", "finding", "no_change", None),
+    ("We find that most clusters are made of pools of similar neurons.", "finding", "unknown", None),
+    ("These results underline how flexible the judgements are.", "finding", "unknown", None),
+    ("It would be interesting to repeat the test with other strains.", "recommendation", "unknown", None),
+    ("Governments around the world need to support their agencies.", "recommendation", "unknown", None),
     # a call for more work is a recommendation
     ("It would be worthwhile to test longer courses of the drug.", "recommendation", "unknown", None),
     ("More clinical testing is required before the vector is used in children.", "recommendation", "unknown", None),
@@ -299,9 +306,12 @@ def test_claim_rows_say_which_are_claims(nlp, sentence, is_claim):
     "The analysis gave the following results:",
     "No party makes any warranty or assumes any legal liability for the data.",
     "In the next section we show the model's behaviour for other parameter values.",
+    "We close by thanking our readers and the many reviewers.",
+    "R and Prof Ann Holm for their critical discussions of the manuscript.",
+    "The members of the Northern Cohort Study Group are: Ann Berg, Tom Lind, Eva Strand.",
 ], ids=["heading", "heading-ack", "we-thank", "grateful", "supported-by", "funded-by", "funders", "competing",
         "would-like-to-thank", "acknowledgements-listed", "fellow", "equal-opportunity", "lead-in-colon",
-        "disclaimer", "roadmap"])
+        "disclaimer", "roadmap", "thanking", "for-their-discussions", "group-members"])
 def test_headings_and_acknowledgements_are_never_claims(nlp, text):
     # as the one sentence of its paragraph, each would score high on position alone
     doc = nlp("Mice lacking the kinase gained weight on the diet.\n\n" + text + "\n\nFinal remarks follow here.")
