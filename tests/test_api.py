@@ -90,8 +90,9 @@ MENTIONS = [
 ]
 CLAIMS = [
     {"doc_id": "NA", "sent_id": 0, "start": 0, "end": 9, "text": "NA", "drugs": [], "doses": ["NA", "None"],
-     "citations": ["[1]", "[2, 3]"], "significant": None, "score": 0.75},
-    {"doc_id": "b", "sent_id": 0, "start": 0, "end": 1, "text": "None", "drugs": ["ketamine"], "significant": True},
+     "citations": ["[1]", "[2, 3]"], "significant": None, "score": 0.75, "is_claim": True},
+    {"doc_id": "b", "sent_id": 0, "start": 0, "end": 1, "text": "None", "drugs": ["ketamine"], "significant": True,
+     "is_claim": False},
 ]
 
 

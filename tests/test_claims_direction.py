@@ -142,15 +142,18 @@ def test_train_direction_missing_data(tmp_path):
     ("There was no significant improvement in function with ketamine.", True, False),
     ("Pain scores were significantly lower with ketamine (p < 0.01), as reportedly seen in earlier cohorts.",
      False, False),
-    # a hypothesis is judged on the whole sentence
-    ("Ketamine significantly reduced pain scores, which may reflect central sensitization.", False, True),
+    # a hedge in a clause of its own (`which may ...`) does not make the effect it follows a hypothesis
+    ("Ketamine significantly reduced pain scores, which may reflect central sensitization.", False, False),
     ("Ketamine may reduce pain scores in these patients.", False, True),
     ("These findings suggest that ketamine reduces pain scores.", False, True),
     ("We hypothesize that ketamine resets central sensitization.", False, True),  # no effect word: the sentence
     ("Walking distance did not improve, although pain was possibly lower (p = 0.04).", False, True),
-], ids=["negated-other-clause", "negated-later-clause", "negated-effect", "hedged-other-clause", "hypothesis",
+    # `suggest that` governs its whole complement, past commas
+    ("Our data suggest that the mutant grows poorly in serum, consistent with a reduced uptake of iron.",
+     False, True),
+], ids=["negated-other-clause", "negated-later-clause", "negated-effect", "hedged-other-clause", "which-may",
         "hedged-effect",
-        "suggest-that", "no-anchor", "hedged-effect-negated-other"])
+        "suggest-that", "no-anchor", "hedged-effect-negated-other", "suggest-that-past-comma"])
 def test_claim_flags_follow_the_effect_clause(nlp, text, negated, hedged):
     doc = nlp(text)
     claims = list(doc.spans["claims"])
@@ -196,3 +199,65 @@ def test_a_bad_model_file_is_a_clear_error(tmp_path, kind, content, message):
     model = {"classifier": ClaimClassifier, "direction": DirectionModel}[kind]
     with pytest.raises(PatternFileError, match=message):
         model.load(path)
+
+
+# --- a hedge governs its own clause: the claim's type follows the clause carrying its effect --------
+
+@pytest.mark.parametrize("text,claim_type,direction,hedged", [
+    ("Serum urate fell in the febuxostat arm, which may explain why gout flares stopped.",
+     "finding", "decrease", False),
+    ("Grip strength improved after the programme, possibly because adherence was high.",
+     "finding", "increase", False),
+    ("Exercise may lower resting heart rate in older adults.", "hypothesis", "decrease", True),
+    ("Resting heart rate was lower and might reflect better fitness.", "hypothesis", "decrease", True),
+    ("Although the mechanism is probably renal, sodium excretion rose after dosing.", "finding", "increase", False),
+    # a concessive lead clause is not the main statement: the hedged main clause makes the hypothesis
+    ("Although fewer adults enrolled than planned, the vaccine is likely to protect them.", "hypothesis", None, True),
+    # no effect words: the main clause decides (after an opener and a concessive lead)
+    ("Taken together, our data offer insight into how the scaffold is built, which may explain its fragility.",
+     "background", None, False),
+    ("Thus, although the membrane might shape its fold, the structure explains how the toxin binds.",
+     "background", None, False),
+    ("Conclusions: The infusion may give relief for up to 3 months.", "hypothesis", None, True),
+    # a hedged clause joined by `and` is a main clause too
+    ("There was no control arm, so these findings are preliminary, and the drug could act through glia.",
+     "hypothesis", None, True),
+], ids=["which-may", "possibly-because", "may-on-effect", "might-same-clause", "although-probably",
+        "although-lead", "which-may-no-effect", "although-might-main", "heading-may", "and-could"])
+def test_hedge_in_another_clause_leaves_a_finding(nlp, text, claim_type, direction, hedged):
+    doc = nlp(text)
+    claims = list(doc.spans["claims"])
+    assert len(claims) == 1
+    x = claims[0]._
+    assert (x.claim_type, x.hedged) == (claim_type, hedged)
+    if direction is not None:
+        assert x.direction == direction
+
+
+# --- `more likely to` compares odds: it neither hedges nor makes a hypothesis ----------------------
+
+@pytest.mark.parametrize("text,claim_type,direction,hedged", [
+    ("Women on the high dose were significantly more likely to discontinue treatment.", "finding", "increase", False),
+    ("Vaccinated children were less likely to be admitted than unvaccinated children.", "finding", "decrease", False),
+    ("Older donors were twice as likely to carry the allele (p = 0.02).", "finding", None, False),
+    ("The rash is likely to resolve without treatment.", "hypothesis", None, True),
+], ids=["more-likely", "less-likely", "as-likely", "likely-alone"])
+def test_comparative_likely_is_not_a_hedge(nlp, text, claim_type, direction, hedged):
+    doc = nlp(text)
+    claims = list(doc.spans["claims"])
+    assert len(claims) == 1
+    x = claims[0]._
+    assert (x.claim_type, x.hedged) == (claim_type, hedged)
+    if direction is not None:
+        assert x.direction == direction
+
+
+# --- a stated change is not turned into no_change by the learned model ----------------------------
+
+@pytest.mark.parametrize("text", [
+    "Aged mice showed diminished immunity with high dose.",
+    "Diminished antibody titres were seen with repeated boosting.",
+    "Repeated exposure diminished the response to the allergen.",
+])
+def test_diminished_is_a_decrease(text):
+    assert assess(text).direction == "decrease"

@@ -54,7 +54,26 @@ SENTENCE_CASES = [
     ("There was no functional improvement.", True, False),
     ("Ketamine might reset brain circuits.", False, True),
     ("It is not clear whether dose matters.", False, True),
+    # `more likely` / `less likely` compare odds: no hedge
+    ("Smokers were more likely to report wheeze.", False, False),
+    ("Boosted adults were less likely to be admitted.", False, False),
+    ("Boys were as likely as girls to be screened.", False, False),
+    ("The cause is likely genetic.", False, True),
+    ("The most-likely match gave the lowest error.", False, False),
 ]
+
+# (text, mention, hedged): `suggest that` hedges its whole complement; `suggest` alone its clause
+COMPLEMENT_CASES = [
+    ("These data suggest that dosing matters, in line with the lower pain scores.", "pain scores", True),
+    ("Pain scores fell, as earlier cohorts suggest.", "Pain scores", False),
+]
+
+
+@pytest.mark.parametrize("text,target,hedged", COMPLEMENT_CASES, ids=["that-complement", "no-that"])
+def test_complement_hedge_scope(nlp, text, target, hedged):
+    doc = nlp(text)
+    span = next(s for s in list(doc.ents) + list(doc.spans.get("outcomes", [])) if s.text == target)
+    assert span._.hedged is hedged
 
 
 @pytest.mark.parametrize("text,negated,hedged", SENTENCE_CASES, ids=[c[0][:30] for c in SENTENCE_CASES])

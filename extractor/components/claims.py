@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -52,6 +52,8 @@ class ClaimRules:
     control_first: re.Pattern
     comparison: re.Pattern
     alpha: float
+    not_claim: re.Pattern | None = None  # headings, acknowledgements, funding statements
+    min_words: int = 1
     # for states_claim: one search for any of significant, not_significant, recommendation, no_change,
     # increase, decrease (a sentence with a p-value); the same or a hypothesis (one without)
     any_claim_cue: re.Pattern | None = None
@@ -113,6 +115,8 @@ def rules_from_data(files: dict) -> ClaimRules:
         control_first=_compile([data["arm_values"]["control_first"]], "arm_values.control_first"),
         comparison=_compile(data["comparison"], "comparison"),
         alpha=float(alpha),
+        not_claim=_compile(data["not_claim"], "not_claim") if data.get("not_claim") else None,
+        min_words=int(data.get("min_words", 1)),
         any_claim_cue=_either(cues),
         any_claim_cue_or_hypothesis=_either([*cues, _parts(data["claim_type"]["hypothesis"], False)]),
     )
@@ -236,9 +240,23 @@ def assess(text: str, rules: ClaimRules | None = None, model: DirectionModel | N
     significant = significance(text, rules, stated)
     cues = find_cues(text, rules)
     direction_ = direction(text, rules, significant, cues)
-    found = Assessment(claim_type(text, rules, direction_, significant, stated), direction_, significant, direction_,
-                       cues)
+    kind = claim_type(text, rules, direction_, significant, stated)
+    if kind == "recommendation" and significant is None:
+        direction_ = "unknown"  # `longer courses should be tested` calls for work; it states no effect
+    found = Assessment(kind, direction_, significant, direction_, cues)
     return learned_direction(found, text, rules, model, prepared=True)
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def never_claim(text: str, rules: ClaimRules) -> bool:
+    """A prepared sentence that is no claim whatever the classifier says: a heading (`Supporting
+    Information`), an acknowledgement, a funding statement, or one of fewer than `min_words` words.
+    (The classifier's position features score the one sentence of a short paragraph high.)"""
+    if rules.min_words > 1 and len(_WORD.findall(text)) < rules.min_words:
+        return True
+    return rules.not_claim is not None and rules.not_claim.search(text) is not None
 
 
 def states_claim(text: str, rules: ClaimRules) -> bool:
@@ -266,6 +284,11 @@ def learned_direction(found: Assessment, text: str, rules: ClaimRules, model: Di
     if not states_effect or rule_direction in ("increase", "decrease") and rules.flip.search(text):
         return found
     predicted, probability = model.predict(*direction_parts(text, rules, found))
+    if predicted == "no_change" and rule_direction in ("increase", "decrease") and found.significant is not False \
+            and found.cues is not None and not found.cues.unchanged:
+        return found  # the sentence names a change and states no non-change: `diminished X` stays a decrease
+    if predicted == "no_change" and rule_direction == "unknown" and found.significant is None:
+        return found  # no cue of any kind (only a comparison word): no stated non-change either
     if probability >= MODEL_CONFIDENCE or rule_direction == "unknown":
         return Assessment(found.claim_type, predicted, found.significant, rule_direction, found.cues)
     return found
@@ -349,6 +372,64 @@ def clause_context(anchors: list[tuple[int, int]], scopes: Sequence[tuple[str, s
     return result
 
 
+_OPENER = re.compile(r"\W*(?:[^\W\d_]+ ){0,2}[^\W\d_]+\s*[,:]\s*")  # `Thus, ` `Conclusions: `
+_COORDINATED = re.compile(r"(?:and|but|or|yet|so)\b")
+_CONCESSIVE = re.compile(
+    r"\s*(?:although|though|even though|even if|while|whereas|despite|if|because|since|unless)\b[^,;:]*[,;:]\s*")
+
+
+def main_clause_start(text: str) -> tuple[int, bool]:
+    """Where the main clause of a (prepared) sentence starts, after a short opener (`Thus, `,
+    `Conclusions: `) and a concessive lead clause (`although X might Y, `); and whether there was
+    such a lead clause."""
+    opener = _OPENER.match(text)
+    pos = opener.end() if opener else 0
+    lead = _CONCESSIVE.match(text, pos)
+    pos = lead.end() if lead else pos
+    while pos < len(text) and not text[pos].isalnum():
+        pos += 1
+    return (pos, lead is not None) if pos < len(text) else (0, False)
+
+
+def _coordinated(text: str, at: int) -> bool:
+    """The clause starting at `at` is a main clause joined by `and`, `but`, `;` ... (not subordinate)."""
+    before = text[:at].rstrip()
+    return before.endswith(";") or _COORDINATED.match(text, at) is not None or \
+        re.search(r"\b(?:and|but|or|yet|so)$", before) is not None
+
+
+def hedged_elsewhere(found: Assessment, text: str, rules: ClaimRules, offset: int,
+                     scopes: Sequence[tuple[str, str, int, int]]) -> bool:
+    """True for a `hypothesis` whose hedge sits in another clause than its main statement (`X fell,
+    which may reflect Y`; `our data provide insight into X, which may explain Y`): it is not a
+    hypothesis. Every hypothesis cue must lie in a hedge scope (the clause of a claimx_context cue),
+    no such scope may cover the start of the main clause or hold any of the rules' effect words (a
+    change word or a stated non-change). `offset`: where `text` (prepared) starts in the doc, the
+    scopes' frame."""
+    if found.claim_type != "hypothesis" or found.cues is None:
+        return False
+    hedges = [(start, end) for kind, _, start, end in scopes if kind == "hedge"]
+    anchors = [(offset + a, offset + b) for a, b in found.cues.unchanged]
+    anchors += [(offset + start, offset + start + len(word)) for start, _, word in found.cues.changes]
+    main = offset + main_clause_start(text)[0]
+    if not hedges or any(start <= main < end for start, end in hedges):
+        return False
+    if any(a < end and start < b for a, b in anchors for start, end in hedges):
+        return False
+    cues = [offset + m.start() for m in rules.claim_type["hypothesis"].finditer(text)]
+    holding = [(start, end) for start, end in hedges if any(start <= cue < end for cue in cues)]
+    if any(_coordinated(text, start - offset) for start, _ in holding):
+        return False  # `X is preliminary, and Y could act ...`: the hedged clause is a main clause too
+    return all(any(start <= cue < end for start, end in holding) for cue in cues)
+
+
+def unhedged_type(found: Assessment, text: str, rules: ClaimRules) -> str:
+    """The claim_type of a sentence whose hypothesis cues do not count (hedged_elsewhere)."""
+    if found.rule_direction != "unknown" or found.significant is not None or rules.claim_type["finding"].search(text):
+        return "finding"
+    return "background"
+
+
 def rule_claim(found: Assessment) -> bool:
     """Rules alone make a claim of a hypothesis, a recommendation, or a finding that states an
     effect (a direction or a significance); methods sentences (`we compared ...`) are not."""
@@ -405,12 +486,16 @@ class ClaimExtractor(RulesPipe):
             sentences = [text[s.start_char:s.end_char] for s in paragraph]
             for sent, sentence, score in zip(paragraph, sentences, self.classifier.score_paragraph(sentences)):
                 prepared = _prepare(sentence)
-                if score < threshold and not states_claim(prepared, rules):
+                if score < threshold and not states_claim(prepared, rules) or never_claim(prepared, rules):
                     continue
-                found = learned_direction(assess(prepared, rules, model=None, prepared=True), prepared, rules, model,
-                                          prepared=True)
-                span = Span(doc, sent.start, sent.end, label=LABEL)
+                found = assess(prepared, rules, model=None, prepared=True)
                 x = get_attrs(sent, _CONTEXT) if has_context else None
+                retyped = (x is not None and x["cue_scopes"] and len(prepared) == len(sentence)
+                           and hedged_elsewhere(found, prepared, rules, sent.start_char, x["cue_scopes"]))
+                if retyped:
+                    found = replace(found, claim_type=unhedged_type(found, prepared, rules))
+                found = learned_direction(found, prepared, rules, model, prepared=True)
+                span = Span(doc, sent.start, sent.end, label=LABEL)
                 flags = {"negated": bool(x and x["negated"]), "negation_cue": x["negation_cue"] if x else None,
                          "hedged": bool(x and x["hedged"]), "hedge_cue": x["hedge_cue"] if x else None}
                 if (x is not None and x["cue_scopes"] and found.claim_type in ("finding", "background")
@@ -423,10 +508,13 @@ class ClaimExtractor(RulesPipe):
                         if outcomes is None:
                             outcomes = [(s.start_char, s.end_char) for s in doc.spans.get("outcomes", [])]
                         anchors = [o for o in outcomes if start <= o[0] < end]
+                    if not anchors:  # no effect words, no outcomes: the main clause, after a concessive lead
+                        main, lead = main_clause_start(prepared)  # or when its hedge is elsewhere
+                        anchors = [(start + main, start + main + 1)] if lead or retyped else []
                     if anchors:
                         flags = clause_context(anchors, x["cue_scopes"])
                 set_attrs(span, claim_type=found.claim_type, direction=found.direction, significant=found.significant,
-                          score=round(score, 4), source=self.name, **flags)
+                          score=round(score, 4), is_claim=score >= threshold, source=self.name, **flags)
                 claims.append(span)
         doc.spans[GROUP] = claims
         return doc

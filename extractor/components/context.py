@@ -36,6 +36,8 @@ class ContextRules:
     negation: dict[str, bool]  # phrase -> np_scope
     hedge: dict[str, bool]
     pseudo_negation: frozenset[str]
+    pseudo_hedge: frozenset[str]
+    complement_hedges: frozenset[str]
     clause_breaks: frozenset[str]
     soft_breaks: frozenset[str]
 
@@ -60,7 +62,8 @@ def rules_from_data(files: dict) -> ContextRules:
     cues = {kind: {r["phrase"]: bool(r.get("np_scope", False)) for r in data[kind]} for kind in ("negation", "hedge")}
     return ContextRules(
         negation=cues["negation"], hedge=cues["hedge"],
-        pseudo_negation=frozenset(data["pseudo_negation"]),
+        pseudo_negation=frozenset(data["pseudo_negation"]), pseudo_hedge=frozenset(data.get("pseudo_hedge", [])),
+        complement_hedges=frozenset(data.get("complement_hedges", [])),
         clause_breaks=frozenset(data["clause_breaks"]), soft_breaks=frozenset(data["soft_breaks"]),
     )
 
@@ -71,19 +74,22 @@ def build_matcher(nlp: Language, rules: ContextRules) -> PhraseMatcher:
     for kind, table in (("negation", rules.negation), ("hedge", rules.hedge)):
         matcher.add(kind, [tokenizer(p) for p in table])
     matcher.add("pseudo", [tokenizer(p) for p in rules.pseudo_negation])
+    if rules.pseudo_hedge:
+        matcher.add("pseudo_hedge", [tokenizer(p) for p in rules.pseudo_hedge])
     return matcher
 
 
 def find_cues(doc: Doc, matcher: PhraseMatcher, rules: ContextRules) -> list[Cue]:
-    """Cue matches, longest first per kind; negation cues overlapping a pseudo phrase are dropped."""
-    by_kind: dict[str, list[Span]] = {"negation": [], "hedge": [], "pseudo": []}
+    """Cue matches, longest first per kind; cues overlapping a pseudo phrase of their kind are dropped."""
+    by_kind: dict[str, list[Span]] = {"negation": [], "hedge": [], "pseudo": [], "pseudo_hedge": []}
     for match_id, start, end in matcher(doc):
         by_kind[doc.vocab.strings[match_id]].append(Span(doc, start, end))
-    pseudo = [(s.start, s.end) for s in by_kind["pseudo"]]
+    pseudo = {"negation": [(s.start, s.end) for s in by_kind["pseudo"]],
+              "hedge": [(s.start, s.end) for s in by_kind["pseudo_hedge"]]}
     cues = []
     for kind, table in (("negation", rules.negation), ("hedge", rules.hedge)):
         for span in filter_spans(by_kind[kind]):
-            if kind == "negation" and any(a < span.end and span.start < b for a, b in pseudo):
+            if any(a < span.end and span.start < b for a, b in pseudo[kind]):
                 continue
             text = span.text.lower()
             cues.append(Cue(span.start, span.end, kind, span.text, table.get(text, False)))
@@ -92,7 +98,8 @@ def find_cues(doc: Doc, matcher: PhraseMatcher, rules: ContextRules) -> list[Cue
 
 def cue_scope(cue: Cue, sent_start: int, sent_end: int, doc: Doc, rules: ContextRules) -> tuple[int, int]:
     """Token range [start, end) the cue governs: its clause. np_scope cues look forward only and
-    run through commas (lists of negated things); others cover the clause both ways."""
+    run through commas (lists of negated things); others cover the clause both ways. A complement
+    hedge followed by `that` (`suggest that`) governs the rest of the sentence."""
     words = lower_words(doc)
 
     def is_break(i: int, soft: bool) -> bool:
@@ -100,6 +107,8 @@ def cue_scope(cue: Cue, sent_start: int, sent_end: int, doc: Doc, rules: Context
         return low in rules.clause_breaks or (soft and low in rules.soft_breaks)
 
     end = cue.end
+    if cue.kind == "hedge" and end < sent_end and words[end] == "that" and words[cue.start] in rules.complement_hedges:
+        end = sent_end  # `our data suggest that X, consistent with Y`: the whole complement is hedged
     while end < sent_end and not is_break(end, soft=not cue.np_scope):
         end += 1
     if cue.np_scope:

@@ -36,6 +36,7 @@ SPAN_ATTRIBUTES: dict[str, Any] = {
     "direction": None,  # claims: decrease | increase | no_change | unknown
     "significant": None,  # claims: True | False | None (not stated)
     "score": None,  # claims: classifier probability that the sentence is a claim
+    "is_claim": False,  # claims: score at or above the classifier's threshold (the row is a claim proper)
     "cue_scopes": None,  # sentences: ((kind, cue text, scope start char, scope end char), ...) per cue
     "links": None,  # regimens: a drug's linked mentions, label -> ((start token, end token, span label), ...)
 }

@@ -333,6 +333,8 @@ class ContextFile(Schema):
     negation: list[Cue]
     hedge: list[Cue]
     pseudo_negation: list[str]
+    pseudo_hedge: list[str] = []  # phrases holding a hedge word that hedge nothing (`more likely to`)
+    complement_hedges: list[LowerWord] = []  # hedge cues that govern their whole `that` clause
     clause_breaks: list[str]
     soft_breaks: list[str]
 
@@ -360,6 +362,8 @@ class ClaimsFile(Schema):
     flip: Patterns
     arm_values: ArmValues
     comparison: Patterns
+    not_claim: Patterns = []  # sentences that are never claims: headings, acknowledgements, funding
+    min_words: Annotated[int, Field(ge=1)] = 1  # a claim has at least this many words
     alpha: Annotated[float, Field(gt=0, lt=1)]
 
 

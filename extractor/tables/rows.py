@@ -51,10 +51,11 @@ REFERENCE_COLUMNS = {
     "raw": "str",
 }
 CLAIM_COLUMNS = {
-    "doc_id": "str", "sent_id": "int", "start": "int", "end": "int", "text": "str", "claim_type": "str",
-    "direction": "str", "significant": "bool", "hedged": "bool", "negated": "bool", "drugs": "list",
-    "doses": "list", "durations": "list", "outcomes": "list", "sample_sizes": "list", "citations": "list",
-    "score": "float", "timepoints": "list", "negation_cue": "str", "hedge_cue": "str",
+    "doc_id": "str", "sent_id": "int", "start": "int", "end": "int", "text": "str",
+    "is_claim": "bool",  # a claim proper (classifier at its threshold); false: a statement only the rules kept
+    "claim_type": "str", "direction": "str", "significant": "bool", "hedged": "bool", "negated": "bool",
+    "drugs": "list", "doses": "list", "durations": "list", "outcomes": "list", "sample_sizes": "list",
+    "citations": "list", "score": "float", "timepoints": "list", "negation_cue": "str", "hedge_cue": "str",
 }
 # claims column -> mention labels whose texts it lists
 CLAIM_PARTS = {
@@ -181,7 +182,7 @@ def claim_rows(ctx: DocContext) -> Iterable[dict[str, Any]]:
         parts = {column: [ctx.locate(m)["text"] for m in inside if m.label_ in labels]
                  for column, labels in CLAIM_PARTS.items()}
         row = {
-            **ctx.locate(claim), "claim_type": x.claim_type, "direction": x.direction,
+            **ctx.locate(claim), "is_claim": bool(x.is_claim), "claim_type": x.claim_type, "direction": x.direction,
             "significant": x.significant, "hedged": bool(x.hedged), "negated": bool(x.negated),
             **parts, "score": x.score, "negation_cue": x.negation_cue, "hedge_cue": x.hedge_cue,
         }
