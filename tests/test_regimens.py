@@ -243,7 +243,7 @@ def _rules_file(tmp_path, **changes):
     return path
 
 
-FAR = ("We gave 10 mg of ketamine .", [("10 mg", "DOSE"), ("ketamine", "DRUG")])  # one word between
+FAR = ("We gave ketamine at 10 mg .", [("ketamine", "DRUG"), ("10 mg", "DOSE")])  # one word between
 
 
 def test_rules_path_replaces_the_shipped_rules(tmp_path):

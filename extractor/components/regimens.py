@@ -72,6 +72,8 @@ class _Config:
     history_before: frozenset[str] = frozenset()
     history_window: int = 0
     chain_words: frozenset[str] = frozenset()
+    alias_words: frozenset[str] = frozenset()
+    placebo_nouns_max: int = 0
 
 
 @lru_cache(maxsize=1)
@@ -91,7 +93,8 @@ def rules_from_dict(data: Any, where: str) -> _Config:
                    frozenset(data["not_in_appositive"]), frozenset(data.get("placebos", ())),
                    frozenset(data.get("placebo_links", ())), frozenset(data.get("sample_size_after", ())),
                    frozenset(data.get("history_before", ())), int(data.get("history_window", 0)),
-                   frozenset(data.get("chain_words", ())))
+                   frozenset(data.get("chain_words", ())), frozenset(data.get("alias_words", ())),
+                   int(data.get("placebo_nouns_max", 0)))
 
 
 def _paren_depths(words: list[str]) -> list[int]:
@@ -162,13 +165,79 @@ def _coordinated(words: list[str], drugs: list[tuple[int, int]], cfg: _Config,
         lo, hi = drugs[k - 1][1], drugs[k][0]
         gap = words[lo:hi]
         has_own = inside is not None and any(inside[lo:hi])
+        if "(" in gap:  # what a drug's brackets hold does not part it from the next (`A (in 2 doses) or B`)
+            gap = _outside_brackets(gap)
         if has_own:  # the drugs' own attributes, and brackets around them, do not part them
-            gap = [w for i, w in enumerate(gap, lo) if not inside[i] and w not in ("(", ")")]
+            gap = [w for i, w in enumerate(words[lo:hi], lo) if not inside[i] and w not in ("(", ")")
+                   and not (w == "of" and inside[i - 1]) and w in gap]  # `500 ml of B`
         joined = bool(gap) and all(w in cfg.coordinators for w in gap)
         groups[k] = groups[k - 1] if joined else groups[k - 1] + 1
         if joined and has_own:
             own.add(groups[k])
     return groups, own
+
+
+def _outside_brackets(gap: list[str]) -> list[str]:
+    """The words of a gap that no closed bracket pair within it holds."""
+    out, depth, held = [], 0, []
+    for w in gap:
+        if w == "(":
+            depth += 1
+        elif w == ")" and depth:
+            depth -= 1
+            held = []
+        elif depth:
+            held.append(w)
+        else:
+            out.append(w)
+    return out + held  # an unclosed bracket holds nothing
+
+
+def _opener(depths: list[int], words: list[str], start: int) -> int:
+    """The index of the bracket that opens the one around token `start` (depths[start] > 0)."""
+    depth = 0
+    for i in range(start - 1, -1, -1):
+        if words[i] == ")":
+            depth += 1
+        elif words[i] == "(":
+            if depth == 0:
+                return i
+            depth -= 1
+    return -1
+
+
+def _closer(words: list[str], start: int) -> int:
+    """The index of the bracket that closes the one around token `start` (or the sentence's end)."""
+    depth = 0
+    for i in range(start, len(words)):
+        if words[i] == "(":
+            depth += 1
+        elif words[i] == ")":
+            if depth == 0:
+                return i
+            depth -= 1
+    return len(words)
+
+
+def _named_abbreviations(words: list[str], drugs: list[tuple[int, int]]) -> set[int]:
+    """Drugs that are a bracketed name right after another drug and followed by a bracket of
+    their own attributes (`lisinopril (L) (10 mg daily)`): what follows belongs to the drug named
+    first, the abbreviation takes none of it."""
+    out = set()
+    for k in range(1, len(drugs)):
+        (ds, de), prev_end = drugs[k], drugs[k - 1][1]
+        if ds == prev_end + 1 and words[prev_end] == "(" and de + 1 < len(words) and words[de] == ")" \
+                and words[de + 1] == "(":
+            out.add(k)
+    return out
+
+
+def _bracket_owner(words: list[str], drugs: list[tuple[int, int]], opener: int) -> int | None:
+    """The drug right before a bracket (`ketamine (10 mg)`, `lisinopril (L) (10 mg daily)`)."""
+    for d, (ds, de) in enumerate(drugs):
+        if de == opener or (de == opener - 1 and words[de] == ")" and ds > 0 and words[ds - 1] == "("):
+            return d
+    return None
 
 
 def assign(words: list[str], drugs: list[tuple[int, int]], attributes: list[tuple[int, int, str]],
@@ -202,11 +271,15 @@ def assign(words: list[str], drugs: list[tuple[int, int]], attributes: list[tupl
     # `10 mg/kg once daily for 7 days or intravenous Y`: the 7 days are X's (one chain through
     # `for` when choosing the nearest drug; what coordinated drugs share is decided as before)
     chain = list(inside)
+    for k in range(len(words)):  # brackets around an attribute: `CQ (25 mg/kg) over 3 days plus PQ`
+        if (words[k] == "(" and k + 1 < len(words) and inside[k + 1]) or (words[k] == ")" and k and inside[k - 1]):
+            chain[k] = True
     for k in range(1, len(words) - 1):
-        if words[k] in cfg.chain_words and inside[k - 1] and inside[k + 1]:
+        if words[k] in cfg.chain_words and chain[k - 1] and inside[k + 1]:
             chain[k] = True
     covered_chain = _covered_counts(chain) if chain != inside else covered
     placebos = [de - ds == 1 and words[ds] in cfg.placebos for ds, de in drugs]
+    named = _named_abbreviations(words, drugs)
     for i, (start, end, label) in enumerate(attributes):
         if i in done:
             continue
@@ -217,10 +290,28 @@ def assign(words: list[str], drugs: list[tuple[int, int]], attributes: list[tupl
                 start == 0 or words[start - 1] not in cfg.sample_size_after):
             continue  # "36 patients were randomised to X": the trial's, not an arm's
         costs = [_cost(barriers, d, (start, end), cfg, paren, covered_chain) for d in drugs]
+        if paren:  # inside the bracket right after a drug: that drug's, or one named inside
+            opener = _opener(depths, words, start)
+            owner = _bracket_owner(words, drugs, opener) if opener >= 0 else None
+            if owner is not None:
+                closer = _closer(words, end)
+                for d, (ds, _de) in enumerate(drugs):
+                    if d == owner:
+                        costs[d] = 0
+                    elif not opener < ds < closer:
+                        costs[d] = cfg.max_gap + 1
+        of = end + 1 if end + 1 < len(words) and words[end] == "of" else None
+        if of is not None and words[of] in cfg.articles:
+            of += 1
+        for d, (ds, de) in enumerate(drugs):
+            if ds == of:
+                costs[d] = 0  # `23 mg of calcium`: the drug it is of
+            elif of is not None and label == "DOSE" and de <= start:
+                costs[d] = cfg.max_gap + 1  # `A, and 5,700 mg of a blend of B`: not A's
         for d in range(len(drugs)):
             if label == "SAMPLE_SIZE" and not paren and drugs[d][0] >= end:
                 costs[d] = cfg.max_gap + 1  # an arm's size outside brackets comes after its drug
-            elif label in cfg.placebo_links and placebos[d] and not _beside(words, drugs[d], (start, end)):
+            elif label in cfg.placebo_links and placebos[d] and not _beside(words, drugs[d], (start, end), cfg):
                 costs[d] = cfg.max_gap + 1  # "apremilast 30 mg BID or placebo": not the placebo's
         best = min(range(len(drugs)), key=lambda d: (costs[d], d))
         if costs[best] > cfg.max_gap:
@@ -240,10 +331,18 @@ def assign(words: list[str], drugs: list[tuple[int, int]], attributes: list[tupl
             apart = apart or (len(members) > 1 and start >= span_hi and "or" not in words[span_lo:span_hi]
                               and not any(a[2] == label and span_lo <= a[0] and a[1] <= span_hi
                                           for a in attributes))
+            # ... and what follows a placebo that ends the list is the comparison's (`A 50 mg
+            # or placebo weekly`: a placebo has no schedule of its own) unless an item has its
+            # own (`metformin 850 mg twice daily, placebo twice daily`)
+            apart = apart or (len(members) > 1 and start >= span_hi and placebos[members[-1]]
+                              and best == members[-1] and not any(
+                                  a[2] == label and span_lo <= a[0] and a[1] <= span_hi for a in attributes))
             if (end <= span_lo or start >= span_hi) and apart:
                 targets = members
         for d in dict.fromkeys(alias for target in targets for alias in aliases[target]):
-            if label in cfg.placebo_links and placebos[d] and not _beside(words, drugs[d], (start, end)):
+            if label in cfg.placebo_links and placebos[d] and not _beside(words, drugs[d], (start, end), cfg):
+                continue
+            if d in named and start > drugs[d][1]:
                 continue
             links[d].append(i)
     return links
@@ -256,12 +355,16 @@ def _history(words: list[str], start: int, drugs: list[tuple[int, int]], cfg: _C
     return any(w in cfg.history_before for w in words[lo:start])
 
 
-def _beside(words: list[str], drug: tuple[int, int], attr: tuple[int, int]) -> bool:
+def _beside(words: list[str], drug: tuple[int, int], attr: tuple[int, int], cfg: _Config | None = None) -> bool:
     """The attribute right before the drug (`of` may sit between: `500 ml of placebo`) or right
-    after it (`placebo 2 tablets`)."""
+    after it (`placebo 2 tablets`), up to `placebo_nouns_max` words of its name between
+    (`placebo solution every 3 weeks`)."""
     if attr[1] <= drug[0]:
         return all(w == "of" for w in words[attr[1]:drug[0]])
-    return attr[0] == drug[1]
+    between = words[drug[1]:attr[0]]
+    nouns = cfg.placebo_nouns_max if cfg is not None else 0
+    return len(between) <= nouns and all(w.isalpha() and w not in cfg.coordinators and w not in cfg.barriers
+                                         and w not in cfg.chain_words for w in between)
 
 
 def _aliases(words: list[str], drugs: list[tuple[int, int]], groups: list[int] | None = None,
@@ -277,7 +380,9 @@ def _aliases(words: list[str], drugs: list[tuple[int, int]], groups: list[int] |
     for k in range(1, len(drugs)):
         gap = words[drugs[k - 1][1]:drugs[k][0]]
         combination = gap in (["-"], ["/"]) and "placebo" not in (words[drugs[k - 1][0]], words[drugs[k][0]])
-        if gap == ["("] or combination or _appositive(gap, cfg or config()):
+        cfg_ = cfg or config()
+        if gap == ["("] or combination or _appositive(gap, cfg_) or (len(gap) == 1 and gap[0] in cfg_.alias_words) \
+                or _restated(gap, cfg_):
             out[k - 1].append(k)
             out[k].insert(0, k - 1)
         elif (k - 1 in classes and cfg is not None and groups is not None and len(gap) == 2
@@ -286,6 +391,14 @@ def _aliases(words: list[str], drugs: list[tuple[int, int]], groups: list[int] |
                 out[k - 1].append(m)
                 out[m].insert(0, k - 1)
     return out
+
+
+def _restated(gap: list[str], cfg: _Config) -> bool:
+    """`SSRI (20 mg escitalopram/day)`, `progesterone pessaries (equivalent to 100 mg vaginal
+    progesterone)`: a drug inside the bracket opened right after another one restates it (no
+    closing bracket, coordinator or clause word between)."""
+    return (2 <= len(gap) <= 7 and gap[0] == "(" and ")" not in gap
+            and not any(w in cfg.coordinators or w in cfg.barriers or w in cfg.not_in_appositive for w in gap[1:]))
 
 
 def _appositive(gap: list[str], cfg: _Config) -> bool:

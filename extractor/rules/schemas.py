@@ -386,6 +386,8 @@ class RegimensFile(Schema):
     history_before: list[LowerWord] = []
     history_window: Annotated[int, Field(ge=0, le=8)] = 0
     chain_words: list[LowerWord] = []
+    alias_words: list[LowerWord] = []
+    placebo_nouns_max: Annotated[int, Field(ge=0, le=4)] = 0
 
 
 # ---------------------------------------------------------------- claimx_ner_labels
