@@ -19,6 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from extractor.components.batching import RulesPipe
+from extractor.components.dosed_names import dosed_names
 from extractor.errors import PatternFileError
 from extractor.pipeline.doctext import doc_text
 from extractor.pipeline.extensions import set_attrs
@@ -530,6 +531,24 @@ def _defined_otherwise(doc: Doc, r: _Rules) -> frozenset[str]:
     return frozenset(out)
 
 
+def _dosed_drug(doc: Doc, start: int, end: int) -> Span:
+    span = Span(doc, start, end, label="DRUG")
+    set_attrs(span, concept_id=None, concept_name=None, is_class=False, source="dosed name")
+    return span
+
+
+def _defined_as_non_drugs(doc: Doc, drugs: list[Span]) -> frozenset[str]:
+    """Short forms the text defines with a long form that holds no drug (`BW (body weight)`)."""
+    if not Doc.has_extension("abbreviations") or not doc._.abbreviations:
+        return frozenset()
+    out = set()
+    for short in doc._.abbreviations:
+        long_form = getattr(short._, "long_form", None)
+        if long_form is not None and not any(d.start < long_form.end and long_form.start < d.end for d in drugs):
+            out.add(short.text)
+    return frozenset(out)
+
+
 class DosingRecognizer(RulesPipe):
     """Thin component: finds mentions with the pure functions and sets spans."""
 
@@ -563,6 +582,15 @@ class DosingRecognizer(RulesPipe):
             set_attrs(span, **m.attrs(), source="claimx_dosing")
             spans.append(span)
         doc.spans[GROUP] = [s for s in spans if not _stray_frequency(s, spans, drugs, r)]
+        kept = {(s.start, s.end) for s in doc.spans[GROUP]}
+        amounts = [s for m, s in found if m.label == "DOSE" and m.unit not in (None, "%", "ratio")
+                   and (s.start, s.end) in kept]
+        if amounts:  # `AZL-M/CTD 20/12.5 mg`: a code beside a dose names what is dosed
+            taken = drugs + list(doc.spans[GROUP]) + list(doc.spans.get("quantities", []))
+            named = dosed_names(doc, amounts, taken, frozenset(r.context.get("dosed_name_not", ())),
+                                defined | _defined_as_non_drugs(doc, drugs), _dosed_drug)
+            if named:
+                doc.spans[self.drug_group] = sorted(drugs + named, key=lambda s: (s.start, s.end))
         return doc
 
 

@@ -300,6 +300,7 @@ class DosingContextFile(Schema):
     amounts_need_drug: list[str] = []
     amount_giving_words: list[str] = []
     amount_recipe_words: list[str] = []
+    dosed_name_not: list[str] = []
     dosage_forms: list[str] = []
     dosage_form_modifiers: list[str] = []
 

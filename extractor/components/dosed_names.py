@@ -1,0 +1,64 @@
+"""Drug names that only their dose shows: an arm's code or abbreviation defined in another
+sentence (`AZL-M/CTD 20/12.5 mg once daily`, `IV CPM (750 mg/m2)`, `MP: 1 g`, `α2a 3 MIU`,
+`90 mg EPs-7630`). The lexicon and the abbreviation detector cannot know them; a short
+capitalised code right beside a dose (a `:` or an opening bracket may sit between) is the thing
+dosed, and every other occurrence of the same code in the text names it too (`more frequent with
+AZL-M/CTD`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from spacy.tokens import Doc, Span
+
+# a code: 2-12 characters of letters, digits, `-` and `/`, with two capitals, or a capital or a
+# Greek letter next to a digit (`CPM`, `AZL-M/CTD`, `EPs-7630`, `α2a`)
+_CODE = re.compile(r"^[A-Za-z0-9α-ωΑ-Ω][A-Za-z0-9α-ωΑ-Ω\-/]{1,11}$")
+_TWO_CAPITALS = re.compile(r"[A-Z].*[A-Z]")
+_LETTER_DIGIT = re.compile(r"[A-Zα-ωΑ-Ω]\d|\d[A-Za-zα-ωΑ-Ω]")
+_BETWEEN = frozenset({":", "("})
+
+
+_LONG_RUN = re.compile(r"[A-Za-zα-ωΑ-Ω]{6,}")
+_PER_UNIT = re.compile(r"/[a-zµμ]")
+
+
+def is_code(word: str, stop: frozenset[str]) -> bool:
+    """A short capitalised code that is not a unit, route, schedule or statistic word. Each part
+    of it has at most five letters: `EVLWIG` (a measured index) is no arm's code, nor is a unit
+    (`EU/ml`)."""
+    if not _CODE.match(word) or word.lower() in stop or not any(c.isalpha() for c in word):
+        return False
+    if _LONG_RUN.search(word) or _PER_UNIT.search(word):
+        return False
+    return bool(_TWO_CAPITALS.search(word) or (_LETTER_DIGIT.search(word) and not word[0].isdigit()))
+
+
+def dosed_names(doc: Doc, doses: Iterable[Span], taken: list[Span], stop: frozenset[str],
+                defined_otherwise: frozenset[str], make: Callable[[Doc, int, int], Span]) -> list[Span]:
+    """New DRUG spans (made by `make`) for the codes beside `doses` (spans whose unit is an
+    amount, not a percentage), and for every other occurrence of those codes. `taken`: spans of
+    any label that a code may not overlap; `defined_otherwise`: short forms the text defines as
+    something else (`BW (body weight)`)."""
+    occupied = [False] * len(doc)
+    for s in taken:
+        occupied[s.start:s.end] = [True] * (s.end - s.start)
+    codes: set[str] = set()
+    n = len(doc)
+    for dose in doses:
+        before = dose.start - 1
+        if before >= 0 and doc[before].text in _BETWEEN:
+            before -= 1
+        for i in (before, dose.end):
+            if 0 <= i < n and not occupied[i] and doc[i].text not in defined_otherwise \
+                    and is_code(doc[i].text, stop):
+                codes.add(doc[i].text)
+    if not codes:
+        return []
+    found = []
+    for i, token in enumerate(doc):
+        if token.text in codes and not occupied[i]:
+            found.append(make(doc, i, i + 1))
+            occupied[i] = True
+    return found
