@@ -477,6 +477,16 @@ def _stray_frequency(span: Span, spans: list[Span], drugs: list[Span], r: _Rules
     return not any(o.end > lo and o.start < hi for o in drugs + [s for s in spans if s.label_ != "FREQUENCY"])
 
 
+def _before_rate(span: Span, spans: list[Span]) -> bool:
+    """A frequency word without a rate up to two words before one with a rate (no other mention
+    between) says the same
+    (`repeated on a three-week cycle`, `repeated every 3 weeks`): the rate is the frequency."""
+    if span.label_ != "FREQUENCY" or span._.norm_value is not None:
+        return False
+    return any(o.label_ == "FREQUENCY" and o._.norm_value is not None and 0 <= o.start - span.end <= 2
+               and not any(span.end <= b.start and b.end <= o.start for b in spans) for o in spans)
+
+
 def _bare_amount(unit: str | None, r: _Rules) -> bool:
     """A mass or volume with no rate and no per-weight part (`300 g`, `5 ml`, not `5 mg/kg`)."""
     return unit is not None and unit.lower() in r.context.get("amounts_need_drug", ())
@@ -581,7 +591,7 @@ class DosingRecognizer(RulesPipe):
                 continue  # "serum creatinine (SC)": the text's own abbreviation wins
             set_attrs(span, **m.attrs(), source="claimx_dosing")
             spans.append(span)
-        doc.spans[GROUP] = [s for s in spans if not _stray_frequency(s, spans, drugs, r)]
+        doc.spans[GROUP] = [s for s in spans if not _stray_frequency(s, spans, drugs, r) and not _before_rate(s, spans)]
         kept = {(s.start, s.end) for s in doc.spans[GROUP]}
         amounts = [s for m, s in found if m.label == "DOSE" and m.unit not in (None, "%", "ratio")
                    and (s.start, s.end) in kept]

@@ -127,6 +127,7 @@ class Timepoint(Schema):
     baseline_cues: UniqueWords
     event_cues: UniqueWords = []  # `before induction`, `30 min after extubation`: a time set by an event
     events: UniqueWords = []
+    ordinal_modifiers: UniqueWords = []  # `the 14th postoperative day`: a word between ordinal and unit
 
 
 class Duration(Schema):
