@@ -74,6 +74,10 @@ class _Config:
     chain_words: frozenset[str] = frozenset()
     alias_words: frozenset[str] = frozenset()
     placebo_nouns_max: int = 0
+    of_words: frozenset[str] = frozenset()
+    for_words: frozenset[str] = frozenset()
+    trial_nouns: frozenset[str] = frozenset()
+    negations: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -94,7 +98,9 @@ def rules_from_dict(data: Any, where: str) -> _Config:
                    frozenset(data.get("placebo_links", ())), frozenset(data.get("sample_size_after", ())),
                    frozenset(data.get("history_before", ())), int(data.get("history_window", 0)),
                    frozenset(data.get("chain_words", ())), frozenset(data.get("alias_words", ())),
-                   int(data.get("placebo_nouns_max", 0)))
+                   int(data.get("placebo_nouns_max", 0)), frozenset(data.get("of_words", ())),
+                   frozenset(data.get("for_words", ())), frozenset(data.get("trial_nouns", ())),
+                   frozenset(data.get("negations", ())))
 
 
 def _paren_depths(words: list[str]) -> list[int]:
@@ -219,6 +225,40 @@ def _closer(words: list[str], start: int) -> int:
     return len(words)
 
 
+def _of_drug(words: list[str], end: int, inside: list[bool], cfg: _Config, label: str) -> int | None:
+    """Where the drug starts that an attribute is `of` (`23 mg of calcium`, `an 8 h infusion of 1 g
+    X`: other attributes may sit either side of `of`, and an article) or, for a duration, `for`
+    (`4 days for parasympathomimetics`); None when no such word follows."""
+    n, k = len(words), end
+    while k < n and inside[k]:
+        k += 1
+    if k >= n or not (words[k] in cfg.of_words or (label == "DURATION" and words[k] in cfg.for_words)):
+        return None
+    k += 1
+    if k < n and words[k] in cfg.articles:
+        k += 1
+    while k < n and inside[k]:
+        k += 1
+    return k
+
+
+def _whole_trial(words: list[str], start: int, end: int, cfg: _Config) -> bool:
+    """A duration of the whole comparison: of a trial word (`an 8-week study`, `12-week medical
+    intervention`, `a 14-week supply`; one word may sit between) or opening the sentence
+    (`For 12 weeks, the placebo group received ...`)."""
+    after = words[end:end + 2]
+    if after and (after[0] in cfg.trial_nouns or (len(after) == 2 and after[1] in cfg.trial_nouns
+                                                  and after[0].isalpha())):
+        return True
+    opening = start == 1 and words[0] in cfg.for_words
+    return opening and end < len(words) and words[end] == ","
+
+
+def _negated(words: list[str], drug: tuple[int, int], cfg: _Config) -> bool:
+    """`barley extract without catechin`: a drug named as left out."""
+    return drug[0] > 0 and words[drug[0] - 1] in cfg.negations
+
+
 def _named_abbreviations(words: list[str], drugs: list[tuple[int, int]]) -> set[int]:
     """Drugs that are a bracketed name right after another drug and followed by a bracket of
     their own attributes (`lisinopril (L) (10 mg daily)`): what follows belongs to the drug named
@@ -300,19 +340,22 @@ def assign(words: list[str], drugs: list[tuple[int, int]], attributes: list[tupl
                         costs[d] = 0
                     elif not opener < ds < closer:
                         costs[d] = cfg.max_gap + 1
-        of = end + 1 if end + 1 < len(words) and words[end] == "of" else None
-        if of is not None and words[of] in cfg.articles:
-            of += 1
+        of = _of_drug(words, end, inside, cfg, label)
         for d, (ds, de) in enumerate(drugs):
             if ds == of:
-                costs[d] = 0  # `23 mg of calcium`: the drug it is of
-            elif of is not None and label == "DOSE" and de <= start:
+                costs[d] = 0  # `23 mg of calcium`, `an 8 h infusion of 1 g X`, `4 days for X`: that drug's
+            elif label == "DOSE" and end < len(words) and words[end] in cfg.of_words and de <= start:
                 costs[d] = cfg.max_gap + 1  # `A, and 5,700 mg of a blend of B`: not A's
         for d in range(len(drugs)):
             if label == "SAMPLE_SIZE" and not paren and drugs[d][0] >= end:
                 costs[d] = cfg.max_gap + 1  # an arm's size outside brackets comes after its drug
             elif label in cfg.placebo_links and placebos[d] and not _beside(words, drugs[d], (start, end), cfg):
                 costs[d] = cfg.max_gap + 1  # "apremilast 30 mg BID or placebo": not the placebo's
+        if label == "DURATION" and not paren and _whole_trial(words, start, end, cfg):
+            for d in range(len(drugs)):  # `an 8-week study of A or B`, `For 12 weeks, A ...; B ...`
+                if not _negated(words, drugs[d], cfg):
+                    links[d].append(i)
+            continue
         best = min(range(len(drugs)), key=lambda d: (costs[d], d))
         if costs[best] > cfg.max_gap:
             continue

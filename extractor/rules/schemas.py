@@ -390,6 +390,10 @@ class RegimensFile(Schema):
     chain_words: list[LowerWord] = []
     alias_words: list[LowerWord] = []
     placebo_nouns_max: Annotated[int, Field(ge=0, le=4)] = 0
+    of_words: list[LowerWord] = []
+    for_words: list[LowerWord] = []
+    trial_nouns: list[LowerWord] = []
+    negations: list[LowerWord] = []
 
 
 # ---------------------------------------------------------------- claimx_ner_labels
