@@ -128,3 +128,29 @@ def test_attributes_of_their_own_phrase(nlp_rules, text, expected):
 
     got = {r.drug.text: {k: [s.text for s in v] for k, v in r.links.items()} for r in doc_regimens(nlp_rules(text))}
     assert got == expected
+
+
+FULL_TEXT = [
+    # saline as the vehicle of a drug is no comparator
+    ("The intervention was 1 gram methylprednisolone in Normal saline given as an IV infusion.",
+     {"methylprednisolone": {"DOSE": ["1 gram"], "ROUTE": ["IV infusion"]}}),
+    # an item with its own route keeps it
+    ("We compared three daily infusions of IV methylprednisolone and oral prednisolone.",
+     {"methylprednisolone": {"FREQUENCY": ["daily"], "ROUTE": ["infusions", "IV"]},
+      "prednisolone": {"FREQUENCY": ["daily"], "ROUTE": ["oral"]}}),
+    # an outcome's time is no treatment's duration
+    ("The median time from enrolment to the deterioration requiring additional prednisolone was 152 days.",
+     {"prednisolone": {}}),
+    ("The 12 month incidence of clinical malaria in the placebo arms was low.", {"placebo": {}}),
+    # the infusions a pharmacist mixed are no route
+    ("The pharmacist mixed the study infusions and dispensed the prednisolone.", {"prednisolone": {}}),
+]
+
+
+@pytest.mark.parametrize("text,expected", FULL_TEXT, ids=[p[0][:30] for p in FULL_TEXT])
+def test_full_text_rows(nlp_rules, text, expected):
+    from extractor.components.regimens import doc_regimens
+
+    doc = nlp_rules(text)
+    got = {r.drug.text: {k: [s.text for s in v] for k, v in r.links.items()} for r in doc_regimens(doc)}
+    assert got == expected

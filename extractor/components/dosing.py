@@ -308,6 +308,9 @@ def scan_words(text: str, r: _Rules | None = None) -> list[Found]:
                 continue  # "stage IV", "type IV"
             if _word_after(text, m.end()) in r.context["route_not_before"]:
                 continue  # "subcutaneous fat", "oral mucositis"
+            if (before and before[-1].lower() in r.context.get("route_object_after", ())
+                    and m.group(0).lower().rstrip("s") in r.context["route_acts"]):
+                continue  # "mixed the study infusions": the thing prepared
             out.append(Found(m.start(), m.end(), "ROUTE", value=value))
             phrase = _dose_phrase_around(text, m.start(), m.end(), r)
             if phrase is not None:

@@ -78,6 +78,9 @@ class _Config:
     for_words: frozenset[str] = frozenset()
     trial_nouns: frozenset[str] = frozenset()
     negations: frozenset[str] = frozenset()
+    elapsed_before: tuple[tuple[str, ...], ...] = ()
+    elapsed_before_window: int = 0
+    outcome_after: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -100,7 +103,9 @@ def rules_from_dict(data: Any, where: str) -> _Config:
                    frozenset(data.get("chain_words", ())), frozenset(data.get("alias_words", ())),
                    int(data.get("placebo_nouns_max", 0)), frozenset(data.get("of_words", ())),
                    frozenset(data.get("for_words", ())), frozenset(data.get("trial_nouns", ())),
-                   frozenset(data.get("negations", ())))
+                   frozenset(data.get("negations", ())),
+                   tuple(tuple(p.split()) for p in data.get("elapsed_before", ())),
+                   int(data.get("elapsed_before_window", 0)), frozenset(data.get("outcome_after", ())))
 
 
 def _paren_depths(words: list[str]) -> list[int]:
@@ -324,6 +329,8 @@ def assign(words: list[str], drugs: list[tuple[int, int]], attributes: list[tupl
         if i in done:
             continue
         paren = depths[start] > 0
+        if label == "DURATION" and _elapsed(words, start, end, cfg):
+            continue  # "median time from enrolment to deterioration ... was 152 days", "12 month incidence"
         if label == "DURATION" and _history(words, start, drugs, cfg):
             continue  # "eczema present for less than six months": the disease's, not a treatment's
         if label == "SAMPLE_SIZE" and not paren and cfg.sample_size_after and (
@@ -381,7 +388,11 @@ def assign(words: list[str], drugs: list[tuple[int, int]], attributes: list[tupl
                               and best == members[-1] and not any(
                                   a[2] == label and span_lo <= a[0] and a[1] <= span_hi for a in attributes))
             if (end <= span_lo or start >= span_hi) and apart:
-                targets = members
+                # an item with its own of the label keeps it (`infusions of IV A and oral B`: B is oral)
+                targets = [m for m in members if m == best or not any(
+                    j != i and a[2] == label and (a[1] == drugs[m][0] or a[0] == drugs[m][1]
+                                                  or _chained(drugs[m], (a[0], a[1]), covered))
+                    for j, a in enumerate(attributes))]
         for d in dict.fromkeys(alias for target in targets for alias in aliases[target]):
             if label in cfg.placebo_links and placebos[d] and not _beside(words, drugs[d], (start, end), cfg):
                 continue
@@ -389,6 +400,16 @@ def assign(words: list[str], drugs: list[tuple[int, int]], attributes: list[tupl
                 continue
             links[d].append(i)
     return links
+
+
+def _elapsed(words: list[str], start: int, end: int, cfg: _Config) -> bool:
+    """A time that is an outcome, not a treatment's length: an `elapsed_before` phrase among the
+    `elapsed_before_window` words before it (`time to`, `time from`, `followed up`) or an
+    `outcome_after` word right after it (`12 month incidence`)."""
+    if end < len(words) and words[end] in cfg.outcome_after:
+        return True
+    window = words[max(0, start - cfg.elapsed_before_window):start]
+    return any(window[k:k + len(p)] == list(p) for p in cfg.elapsed_before for k in range(len(window)))
 
 
 def _history(words: list[str], start: int, drugs: list[tuple[int, int]], cfg: _Config) -> bool:

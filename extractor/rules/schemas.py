@@ -302,6 +302,7 @@ class DosingContextFile(Schema):
     amount_giving_words: list[str] = []
     amount_recipe_words: list[str] = []
     dosed_name_not: list[str] = []
+    route_object_after: list[str] = []
     dosage_forms: list[str] = []
     dosage_form_modifiers: list[str] = []
 
@@ -394,6 +395,9 @@ class RegimensFile(Schema):
     for_words: list[LowerWord] = []
     trial_nouns: list[LowerWord] = []
     negations: list[LowerWord] = []
+    elapsed_before: list[LowerWord] = []
+    elapsed_before_window: Annotated[int, Field(ge=0, le=20)] = 0
+    outcome_after: list[LowerWord] = []
 
 
 # ---------------------------------------------------------------- claimx_ner_labels
