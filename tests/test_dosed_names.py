@@ -8,7 +8,7 @@ import pytest
 from extractor.components.dosed_names import is_code
 
 CASES = [
-    ("We compared AZL-M/CTD 20/12.5 mg once daily with placebo.", ["AZL-M/CTD"]),
+    ("We compared AZL-M/CTD 20/12.5 mg once daily with placebo.", ["AZL-M", "CTD"]),
     ("Patients received either IV CPM (750 mg/m2) or IV MP (1 g) every four weeks.", ["CPM", "MP"]),
     ("one infusion of treatment (CPM: 750 mg/m2, MP: 1 g) every four weeks", ["CPM", "MP"]),
     ("Children received 30 mg, 60 mg or 90 mg EPs-7630 or placebo daily.", ["EPs-7630"]),

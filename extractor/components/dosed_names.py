@@ -54,6 +54,10 @@ def dosed_names(doc: Doc, doses: Iterable[Span], taken: list[Span], stop: frozen
             if 0 <= i < n and not occupied[i] and doc[i].text not in defined_otherwise \
                     and is_code(doc[i].text, stop):
                 codes.add(doc[i].text)
+                # `AZL-M/CTD 20/12.5 mg`: the code joined by a slash is dosed with it
+                if i == before and i >= 2 and doc[i - 1].text == "/" and not occupied[i - 2] \
+                        and is_code(doc[i - 2].text, stop):
+                    codes.add(doc[i - 2].text)
     if not codes:
         return []
     found = []
