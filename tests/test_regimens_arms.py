@@ -90,6 +90,18 @@ CASES = [
     ("For 12 weeks , one group received barley extract without catechin ; another received EGCG",
      [("12 weeks", "DURATION"), ("barley extract", "DRUG"), ("catechin", "DRUG"), ("EGCG", "DRUG")],
      [("barley extract", (("DURATION", ("12 weeks",)),)), ("catechin", ()), ("EGCG", (("DURATION", ("12 weeks",)),))]),
+    # a titration target is the same drug's dose
+    ("losartan 50 mg once daily titrated to 100 mg if needed or valsartan 80 mg",
+     [("losartan", "DRUG"), ("50 mg", "DOSE"), ("once daily", "FREQUENCY"), ("100 mg", "DOSE"), ("valsartan", "DRUG"),
+      ("80 mg", "DOSE")],
+     [("losartan", (("DOSE", ("50 mg", "100 mg")), ("FREQUENCY", ("once daily",)))),
+      ("valsartan", (("DOSE", ("80 mg",)),))]),
+    # a schedule right after a bracket listing two arms is both arms'
+    ("one infusion ( CPM : 750 mg/m2 — MP : 1 g ) every four weeks",
+     [("CPM", "DRUG"), ("750 mg/m2", "DOSE"), ("MP", "DRUG"), ("1 g", "DOSE"),
+      ("every four weeks", "FREQUENCY")],
+     [("CPM", (("DOSE", ("750 mg/m2",)), ("FREQUENCY", ("every four weeks",)))),
+      ("MP", (("DOSE", ("1 g",)), ("FREQUENCY", ("every four weeks",))))]),
     ("placebo ( n = 25 ) or ketorolac ( n = 26 )",
      [("placebo", "DRUG"), ("n = 25", "SAMPLE_SIZE"), ("ketorolac", "DRUG"), ("n = 26", "SAMPLE_SIZE")],
      [("placebo", (("SAMPLE_SIZE", ("n = 25",)),)), ("ketorolac", (("SAMPLE_SIZE", ("n = 26",)),))]),

@@ -81,6 +81,7 @@ class _Config:
     elapsed_before: tuple[tuple[str, ...], ...] = ()
     elapsed_before_window: int = 0
     outcome_after: frozenset[str] = frozenset()
+    chain_phrases: tuple[tuple[str, ...], ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -105,7 +106,8 @@ def rules_from_dict(data: Any, where: str) -> _Config:
                    frozenset(data.get("for_words", ())), frozenset(data.get("trial_nouns", ())),
                    frozenset(data.get("negations", ())),
                    tuple(tuple(p.split()) for p in data.get("elapsed_before", ())),
-                   int(data.get("elapsed_before_window", 0)), frozenset(data.get("outcome_after", ())))
+                   int(data.get("elapsed_before_window", 0)), frozenset(data.get("outcome_after", ())),
+                   tuple(tuple(p.split()) for p in data.get("chain_phrases", ())))
 
 
 def _paren_depths(words: list[str]) -> list[int]:
@@ -230,6 +232,29 @@ def _closer(words: list[str], start: int) -> int:
     return len(words)
 
 
+def _bracket_list(words: list[str], drugs: list[tuple[int, int]], start: int, depths: list[int],
+                  covered: list[int]) -> list[int]:
+    """The drugs inside the bracket that closes right before an attribute (only other attributes
+    between), when it holds two or more (`(CPM: 750 mg/m2 — MP: 1 g) every four weeks`)."""
+    k = start
+    while k > 0 and covered[k] - covered[k - 1] == 1 and words[k - 1] != ")":
+        k -= 1
+    if k == 0 or words[k - 1] != ")" or depths[k] != 0:
+        return []
+    closer = k - 1
+    depth, opener = 0, -1
+    for i in range(closer - 1, -1, -1):
+        if words[i] == ")":
+            depth += 1
+        elif words[i] == "(":
+            if depth == 0:
+                opener = i
+                break
+            depth -= 1
+    inside = [d for d, (ds, de) in enumerate(drugs) if opener < ds and de <= closer]
+    return inside if opener >= 0 and len(inside) > 1 else []
+
+
 def _of_drug(words: list[str], end: int, inside: list[bool], cfg: _Config, label: str) -> int | None:
     """Where the drug starts that an attribute is `of` (`23 mg of calcium`, `an 8 h infusion of 1 g
     X`: other attributes may sit either side of `of`, and an article) or, for a duration, `for`
@@ -322,6 +347,11 @@ def assign(words: list[str], drugs: list[tuple[int, int]], attributes: list[tupl
     for k in range(1, len(words) - 1):
         if words[k] in cfg.chain_words and chain[k - 1] and inside[k + 1]:
             chain[k] = True
+    for phrase in cfg.chain_phrases:  # `20/12.5 mg once daily titrated to 40/25 mg`: the same drug's
+        n = len(phrase)
+        for k in range(1, len(words) - n):
+            if chain[k - 1] and inside[k + n] and tuple(words[k:k + n]) == phrase:
+                chain[k:k + n] = [True] * n
     covered_chain = _covered_counts(chain) if chain != inside else covered
     placebos = [de - ds == 1 and words[ds] in cfg.placebos for ds, de in drugs]
     named = _named_abbreviations(words, drugs)
@@ -387,6 +417,9 @@ def assign(words: list[str], drugs: list[tuple[int, int]], attributes: list[tupl
             apart = apart or (len(members) > 1 and start >= span_hi and placebos[members[-1]]
                               and best == members[-1] and not any(
                                   a[2] == label and span_lo <= a[0] and a[1] <= span_hi for a in attributes))
+            listed = _bracket_list(words, drugs, start, depths, covered_chain)
+            if listed and best in listed:  # `(CPM: 750 mg/m2 — MP: 1 g) every four weeks`: both arms'
+                members, apart = listed, True
             if (end <= span_lo or start >= span_hi) and apart:
                 # an item with its own of the label keeps it (`infusions of IV A and oral B`: B is oral)
                 targets = [m for m in members if m == best or not any(

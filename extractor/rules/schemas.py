@@ -398,6 +398,7 @@ class RegimensFile(Schema):
     elapsed_before: list[LowerWord] = []
     elapsed_before_window: Annotated[int, Field(ge=0, le=20)] = 0
     outcome_after: list[LowerWord] = []
+    chain_phrases: list[LowerWord] = []
 
 
 # ---------------------------------------------------------------- claimx_ner_labels
