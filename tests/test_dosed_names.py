@@ -19,6 +19,12 @@ CASES = [
     ("Ketamine 10 mg IV BID was given.", ["Ketamine"]),
     ("The mean EVLWIG was 6.2 ± 0.3 ml/kg in the saline group.", []),
     ("A 20/12.5 mg FDC of olmesartan was given.", ["olmesartan"]),
+    # a name the text abbreviates, given with an amount in its bracket or just before it
+    ("Subjects were randomized to receive tongkat ali (TA; 200 mg/day; 32 subjects) or placebo.",
+     ["tongkat ali", "TA"]),
+    ("Daily supplementation (200 mg/day for 4 weeks) with tongkat ali (TA) improved mood.", ["tongkat ali", "TA"]),
+    # ... not a therapy, nor a name whose amount belongs to another drug
+    ("Patients were randomized to receive cognitive behavioural therapy (CBT) or sertraline 50 mg.", ["sertraline"]),
 ]
 
 

@@ -66,3 +66,78 @@ def dosed_names(doc: Doc, doses: Iterable[Span], taken: list[Span], stop: frozen
             found.append(make(doc, i, i + 1))
             occupied[i] = True
     return found
+
+
+_SHORT = re.compile(r"^(?=[^a-z]*[A-Z])[A-Za-z][\w\-]{0,6}$")
+_LONG_WORDS = 3
+_NEAR = 8  # tokens between an amount and the name after it (`(200 mg/day for 4 weeks) with tongkat ali`)
+
+
+def _letters_in_order(short: str, long: str) -> bool:
+    letters = [c for c in short.lower() if c.isalpha()]
+    long = long.lower()
+    if not letters or not long.startswith(letters[0]):
+        return False
+    pos = 0
+    for c in letters:
+        pos = long.find(c, pos)
+        if pos < 0:
+            return False
+        pos += 1
+    return True
+
+
+def _definitions(doc: Doc) -> list[tuple[tuple[int, int], int]]:
+    """(long form token range, short form token) of every `name (SHORT)` or `name (SHORT; ...)`
+    whose short form takes its letters in order from the name's last one to three words."""
+    words = [t.text for t in doc]
+    out = []
+    for i, w in enumerate(words):
+        if w != "(" or i + 2 >= len(words) or words[i + 2] not in (")", ";", ",") or not _SHORT.match(words[i + 1]):
+            continue
+        for n in range(1, _LONG_WORDS + 1):
+            lo = i - n
+            if lo < 0 or not all(words[k].isalpha() for k in range(lo, i)):
+                break
+            name = " ".join(words[lo:i])
+            if _letters_in_order(words[i + 1], name) and name[0].lower() == words[i + 1][0].lower():
+                out.append(((lo, i), i + 1))
+                break
+    return out
+
+
+def dosed_long_forms(doc: Doc, doses: Iterable[Span], taken: list[Span], given_before: frozenset[str],
+                     make: Callable[[Doc, int, int], Span], not_heads: frozenset[str] = frozenset()) -> list[Span]:
+    """`randomized to receive tongkat ali (TA; 200 mg/day ...)`, `supplementation (200 mg/day)
+    with tongkat ali (TA)`: a name the text abbreviates, right after a giving word (`receive`,
+    `with`), with an amount in its bracket or just before it, is the thing given; so are its
+    short form and every later occurrence of it. `not_heads`: last words of names that are no
+    substance (`therapy`, `training`)."""
+    doses = list(doses)
+    if not doses or "(" not in doc.text:
+        return []
+    occupied = [False] * len(doc)
+    for s in taken:
+        occupied[s.start:s.end] = [True] * (s.end - s.start)
+    found: list[Span] = []
+    forms: set[str] = set()
+    for (lo, hi), short in _definitions(doc):
+        if any(occupied[lo:hi]) or occupied[short]:
+            continue
+        before = lo - 1
+        if before < 0 or doc[before].lower_ not in given_before:
+            continue
+        if doc[hi - 1].lower_ in not_heads:
+            continue  # `cognitive behavioural therapy (CBT)`: not a substance
+        closer = next((k for k in range(short, min(len(doc), short + 40)) if doc[k].text == ")"), short)
+        if not any(short < d.start < closer or 0 <= lo - d.end <= _NEAR for d in doses):
+            continue  # the amount is this name's: in its bracket or just before it
+        for a, b in ((lo, hi), (short, short + 1)):
+            found.append(make(doc, a, b))
+            occupied[a:b] = [True] * (b - a)
+        forms.add(doc[short].text)
+    for i, token in enumerate(doc):
+        if token.text in forms and not occupied[i]:
+            found.append(make(doc, i, i + 1))
+            occupied[i] = True
+    return found

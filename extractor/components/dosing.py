@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from extractor.components.batching import RulesPipe
-from extractor.components.dosed_names import dosed_names
+from extractor.components.dosed_names import dosed_long_forms, dosed_names
 from extractor.errors import PatternFileError
 from extractor.pipeline.doctext import doc_text
 from extractor.pipeline.extensions import set_attrs
@@ -602,6 +602,9 @@ class DosingRecognizer(RulesPipe):
             taken = drugs + list(doc.spans[GROUP]) + list(doc.spans.get("quantities", []))
             named = dosed_names(doc, amounts, taken, frozenset(r.context.get("dosed_name_not", ())),
                                 defined | _defined_as_non_drugs(doc, drugs), _dosed_drug)
+            named += dosed_long_forms(doc, amounts, taken + named,
+                                      frozenset(r.context.get("dosed_long_form_after", ())), _dosed_drug,
+                                      frozenset(r.context.get("dosed_long_form_not_heads", ())))
             if named:
                 doc.spans[self.drug_group] = sorted(drugs + named, key=lambda s: (s.start, s.end))
         return doc

@@ -82,6 +82,8 @@ class _Config:
     elapsed_before_window: int = 0
     outcome_after: frozenset[str] = frozenset()
     chain_phrases: tuple[tuple[str, ...], ...] = ()
+    container_phrases: tuple[tuple[str, ...], ...] = ()
+    container_window: int = 0
 
 
 @lru_cache(maxsize=1)
@@ -107,7 +109,9 @@ def rules_from_dict(data: Any, where: str) -> _Config:
                    frozenset(data.get("negations", ())),
                    tuple(tuple(p.split()) for p in data.get("elapsed_before", ())),
                    int(data.get("elapsed_before_window", 0)), frozenset(data.get("outcome_after", ())),
-                   tuple(tuple(p.split()) for p in data.get("chain_phrases", ())))
+                   tuple(tuple(p.split()) for p in data.get("chain_phrases", ())),
+                   tuple(tuple(p.split()) for p in data.get("container_phrases", ())),
+                   int(data.get("container_window", 0)))
 
 
 def _paren_depths(words: list[str]) -> list[int]:
@@ -230,6 +234,26 @@ def _closer(words: list[str], start: int) -> int:
                 return i
             depth -= 1
     return len(words)
+
+
+def _contents(words: list[str], end: int, drugs: list[tuple[int, int]], groups: list[int], cfg: _Config) -> list[int]:
+    """The drugs listed as what a preparation holds, for an amount `of` it: `5,700 mg of a
+    proprietary blend consisting of A, B and C` -> A, B and C (a `container_phrases` phrase within
+    `container_window` words after `of`, then a list of drugs)."""
+    if end >= len(words) or words[end] not in cfg.of_words or not cfg.container_phrases:
+        return []
+    starts = {ds: d for d, (ds, _de) in enumerate(drugs)}
+    if end + 1 in starts:
+        return []  # `23 mg of calcium`: the drug itself
+    for k in range(end + 1, min(len(words), end + 1 + cfg.container_window)):
+        if words[k] in cfg.barriers or words[k] in (";", "(", ")"):
+            return []
+        for phrase in cfg.container_phrases:
+            n = len(phrase)
+            if tuple(words[k:k + n]) == phrase and k + n in starts:
+                first = starts[k + n]
+                return [d for d in range(first, len(drugs)) if groups[d] == groups[first]]
+    return []
 
 
 def _bracket_list(words: list[str], drugs: list[tuple[int, int]], start: int, depths: list[int],
@@ -388,6 +412,11 @@ def assign(words: list[str], drugs: list[tuple[int, int]], attributes: list[tupl
                 costs[d] = cfg.max_gap + 1  # an arm's size outside brackets comes after its drug
             elif label in cfg.placebo_links and placebos[d] and not _beside(words, drugs[d], (start, end), cfg):
                 costs[d] = cfg.max_gap + 1  # "apremilast 30 mg BID or placebo": not the placebo's
+        contents = _contents(words, end, drugs, groups, cfg)
+        if contents:  # `5,700 mg of a blend consisting of A, B and C`: what the blend holds
+            for d in contents:
+                links[d].append(i)
+            continue
         if label == "DURATION" and not paren and _whole_trial(words, start, end, cfg):
             for d in range(len(drugs)):  # `an 8-week study of A or B`, `For 12 weeks, A ...; B ...`
                 if not _negated(words, drugs[d], cfg):

@@ -303,6 +303,8 @@ class DosingContextFile(Schema):
     amount_recipe_words: list[str] = []
     dosed_name_not: list[str] = []
     route_object_after: list[str] = []
+    dosed_long_form_after: list[str] = []
+    dosed_long_form_not_heads: list[str] = []
     dosage_forms: list[str] = []
     dosage_form_modifiers: list[str] = []
 
@@ -399,6 +401,8 @@ class RegimensFile(Schema):
     elapsed_before_window: Annotated[int, Field(ge=0, le=20)] = 0
     outcome_after: list[LowerWord] = []
     chain_phrases: list[LowerWord] = []
+    container_phrases: list[LowerWord] = []
+    container_window: Annotated[int, Field(ge=0, le=12)] = 0
 
 
 # ---------------------------------------------------------------- claimx_ner_labels
