@@ -19,6 +19,8 @@ CASES = [
     ("Ketamine 10 mg IV BID was given.", ["Ketamine"]),
     ("The mean EVLWIG was 6.2 ± 0.3 ml/kg in the saline group.", []),
     ("A 20/12.5 mg FDC of olmesartan was given.", ["olmesartan"]),
+    # a code a dosage form is of
+    ("Once-daily FDCs of AZL-M/CTD were force-titrated to a high dose of 40/25 mg.", ["AZL-M", "CTD"]),
     # a name the text abbreviates, given with an amount in its bracket or just before it
     ("Subjects were randomized to receive tongkat ali (TA; 200 mg/day; 32 subjects) or placebo.",
      ["tongkat ali", "TA"]),

@@ -102,6 +102,9 @@ CASES = [
       ("every four weeks", "FREQUENCY")],
      [("CPM", (("DOSE", ("750 mg/m2",)), ("FREQUENCY", ("every four weeks",)))),
       ("MP", (("DOSE", ("1 g",)), ("FREQUENCY", ("every four weeks",))))]),
+    # a sample size in brackets after a population is the study's, and never a later drug's
+    ("stressed adults ( N = 63 ) took ketamine", [("N = 63", "SAMPLE_SIZE"), ("ketamine", "DRUG")],
+     [("ketamine", ())]),
     ("placebo ( n = 25 ) or ketorolac ( n = 26 )",
      [("placebo", "DRUG"), ("n = 25", "SAMPLE_SIZE"), ("ketorolac", "DRUG"), ("n = 26", "SAMPLE_SIZE")],
      [("placebo", (("SAMPLE_SIZE", ("n = 25",)),)), ("ketorolac", (("SAMPLE_SIZE", ("n = 26",)),))]),

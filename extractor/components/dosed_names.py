@@ -36,11 +36,13 @@ def is_code(word: str, stop: frozenset[str]) -> bool:
 
 
 def dosed_names(doc: Doc, doses: Iterable[Span], taken: list[Span], stop: frozenset[str],
-                defined_otherwise: frozenset[str], make: Callable[[Doc, int, int], Span]) -> list[Span]:
+                defined_otherwise: frozenset[str], make: Callable[[Doc, int, int], Span],
+                forms: frozenset[str] = frozenset()) -> list[Span]:
     """New DRUG spans (made by `make`) for the codes beside `doses` (spans whose unit is an
     amount, not a percentage), and for every other occurrence of those codes. `taken`: spans of
     any label that a code may not overlap; `defined_otherwise`: short forms the text defines as
-    something else (`BW (body weight)`)."""
+    something else (`BW (body weight)`); `forms`: dosage-form words whose `of` names what is
+    dosed (`FDCs of AZL-M/CTD`)."""
     occupied = [False] * len(doc)
     for s in taken:
         occupied[s.start:s.end] = [True] * (s.end - s.start)
@@ -58,6 +60,12 @@ def dosed_names(doc: Doc, doses: Iterable[Span], taken: list[Span], stop: frozen
                 if i == before and i >= 2 and doc[i - 1].text == "/" and not occupied[i - 2] \
                         and is_code(doc[i - 2].text, stop):
                     codes.add(doc[i - 2].text)
+    for i in range(2, n):  # `FDCs of AZL-M/CTD`, `doses of CPM`: a code a dosage form is of
+        if doc[i - 1].lower_ == "of" and doc[i - 2].lower_ in forms and not occupied[i] \
+                and doc[i].text not in defined_otherwise and is_code(doc[i].text, stop):
+            codes.add(doc[i].text)
+            if i + 2 < n and doc[i + 1].text == "/" and not occupied[i + 2] and is_code(doc[i + 2].text, stop):
+                codes.add(doc[i + 2].text)
     if not codes:
         return []
     found = []

@@ -601,7 +601,8 @@ class DosingRecognizer(RulesPipe):
         if amounts:  # `AZL-M/CTD 20/12.5 mg`: a code beside a dose names what is dosed
             taken = drugs + list(doc.spans[GROUP]) + list(doc.spans.get("quantities", []))
             named = dosed_names(doc, amounts, taken, frozenset(r.context.get("dosed_name_not", ())),
-                                defined | _defined_as_non_drugs(doc, drugs), _dosed_drug)
+                                defined | _defined_as_non_drugs(doc, drugs), _dosed_drug,
+                                frozenset(r.context.get("dosed_name_forms", ())))
             named += dosed_long_forms(doc, amounts, taken + named,
                                       frozenset(r.context.get("dosed_long_form_after", ())), _dosed_drug,
                                       frozenset(r.context.get("dosed_long_form_not_heads", ())))

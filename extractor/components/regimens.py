@@ -84,6 +84,7 @@ class _Config:
     chain_phrases: tuple[tuple[str, ...], ...] = ()
     container_phrases: tuple[tuple[str, ...], ...] = ()
     container_window: int = 0
+    arm_words: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -111,7 +112,7 @@ def rules_from_dict(data: Any, where: str) -> _Config:
                    int(data.get("elapsed_before_window", 0)), frozenset(data.get("outcome_after", ())),
                    tuple(tuple(p.split()) for p in data.get("chain_phrases", ())),
                    tuple(tuple(p.split()) for p in data.get("container_phrases", ())),
-                   int(data.get("container_window", 0)))
+                   int(data.get("container_window", 0)), frozenset(data.get("arm_words", ())))
 
 
 def _paren_depths(words: list[str]) -> list[int]:
@@ -234,6 +235,18 @@ def _closer(words: list[str], start: int) -> int:
                 return i
             depth -= 1
     return len(words)
+
+
+def _arm_bracket(words: list[str], start: int, depths: list[int], inside: list[bool], drug_ends: set[int],
+                 cfg: _Config) -> bool:
+    """Whether the bracket around a sample size follows an arm: a drug or an attribute of one
+    (`placebo (n = 30)`, `for 2 wk (n = 40)`), an `arm_words` word (`ketamine group (n = 30)`) or
+    another bracket (`placebo (PL) (n = 30)`); not a population (`adults (N = 63)`)."""
+    opener = _opener(depths, words, start)
+    if opener <= 0:
+        return True
+    before = opener - 1
+    return inside[before] or words[before] in cfg.arm_words or words[before] == ")" or opener in drug_ends
 
 
 def _contents(words: list[str], end: int, drugs: list[tuple[int, int]], groups: list[int], cfg: _Config) -> list[int]:
@@ -379,6 +392,7 @@ def assign(words: list[str], drugs: list[tuple[int, int]], attributes: list[tupl
     covered_chain = _covered_counts(chain) if chain != inside else covered
     placebos = [de - ds == 1 and words[ds] in cfg.placebos for ds, de in drugs]
     named = _named_abbreviations(words, drugs)
+    drug_ends = {de for _ds, de in drugs}
     for i, (start, end, label) in enumerate(attributes):
         if i in done:
             continue
@@ -390,6 +404,8 @@ def assign(words: list[str], drugs: list[tuple[int, int]], attributes: list[tupl
         if label == "SAMPLE_SIZE" and not paren and cfg.sample_size_after and (
                 start == 0 or words[start - 1] not in cfg.sample_size_after):
             continue  # "36 patients were randomised to X": the trial's, not an arm's
+        if label == "SAMPLE_SIZE" and paren and not _arm_bracket(words, start, depths, inside, drug_ends, cfg):
+            continue  # "moderately stressed adults (N = 63)": the population's, not an arm's
         costs = [_cost(barriers, d, (start, end), cfg, paren, covered_chain) for d in drugs]
         if paren:  # inside the bracket right after a drug: that drug's, or one named inside
             opener = _opener(depths, words, start)
@@ -408,7 +424,7 @@ def assign(words: list[str], drugs: list[tuple[int, int]], attributes: list[tupl
             elif label == "DOSE" and end < len(words) and words[end] in cfg.of_words and de <= start:
                 costs[d] = cfg.max_gap + 1  # `A, and 5,700 mg of a blend of B`: not A's
         for d in range(len(drugs)):
-            if label == "SAMPLE_SIZE" and not paren and drugs[d][0] >= end:
+            if label == "SAMPLE_SIZE" and drugs[d][0] >= end:
                 costs[d] = cfg.max_gap + 1  # an arm's size outside brackets comes after its drug
             elif label in cfg.placebo_links and placebos[d] and not _beside(words, drugs[d], (start, end), cfg):
                 costs[d] = cfg.max_gap + 1  # "apremilast 30 mg BID or placebo": not the placebo's

@@ -304,6 +304,7 @@ class DosingContextFile(Schema):
     dosed_name_not: list[str] = []
     route_object_after: list[str] = []
     dosed_long_form_after: list[str] = []
+    dosed_name_forms: list[str] = []
     dosed_long_form_not_heads: list[str] = []
     dosage_forms: list[str] = []
     dosage_form_modifiers: list[str] = []
@@ -403,6 +404,7 @@ class RegimensFile(Schema):
     chain_phrases: list[LowerWord] = []
     container_phrases: list[LowerWord] = []
     container_window: Annotated[int, Field(ge=0, le=12)] = 0
+    arm_words: list[LowerWord] = []
 
 
 # ---------------------------------------------------------------- claimx_ner_labels
