@@ -157,6 +157,14 @@ FULL_TEXT = [
     ("The median time from enrolment to the deterioration requiring additional prednisolone was 152 days.",
      {"prednisolone": {}}),
     ("The 12 month incidence of clinical malaria in the placebo arms was low.", {"placebo": {}}),
+    # a sentence naming one drug: a far attribute is still its
+    ("The intervention, tranexamic acid, was given intravenously as a 1 g loading dose infused over 10 min, "
+     "followed by another 1 g after the first dose was finished, which was then infused over 8 h.",
+     {"tranexamic acid": {"ROUTE": ["intravenously", "infused", "infused"], "DOSE": ["1 g", "1 g"],
+                          "DURATION": ["10 min", "8 h"]}}),
+    # `5 MUI`: million units
+    ("Patients received alpha-2b interferon 5 MUI three times per week.",
+     {"interferon": {"DOSE": ["5 MUI"], "FREQUENCY": ["three times per week"]}}),
     # the infusions a pharmacist mixed are no route
     ("The pharmacist mixed the study infusions and dispensed the prednisolone.", {"prednisolone": {}}),
 ]

@@ -85,6 +85,7 @@ class _Config:
     container_phrases: tuple[tuple[str, ...], ...] = ()
     container_window: int = 0
     arm_words: frozenset[str] = frozenset()
+    single_drug_max_gap: int = 0
 
 
 @lru_cache(maxsize=1)
@@ -112,7 +113,8 @@ def rules_from_dict(data: Any, where: str) -> _Config:
                    int(data.get("elapsed_before_window", 0)), frozenset(data.get("outcome_after", ())),
                    tuple(tuple(p.split()) for p in data.get("chain_phrases", ())),
                    tuple(tuple(p.split()) for p in data.get("container_phrases", ())),
-                   int(data.get("container_window", 0)), frozenset(data.get("arm_words", ())))
+                   int(data.get("container_window", 0)), frozenset(data.get("arm_words", ())),
+                   int(data.get("single_drug_max_gap", 0)))
 
 
 def _paren_depths(words: list[str]) -> list[int]:
@@ -393,6 +395,8 @@ def assign(words: list[str], drugs: list[tuple[int, int]], attributes: list[tupl
     placebos = [de - ds == 1 and words[ds] in cfg.placebos for ds, de in drugs]
     named = _named_abbreviations(words, drugs)
     drug_ends = {de for _ds, de in drugs}
+    # one drug named in the sentence (`tranexamic acid ... which was infused over 8 h`): far is still its
+    single = len({tuple(words[ds:de]) for ds, de in drugs}) == 1 and cfg.single_drug_max_gap > cfg.max_gap
     for i, (start, end, label) in enumerate(attributes):
         if i in done:
             continue
@@ -439,7 +443,8 @@ def assign(words: list[str], drugs: list[tuple[int, int]], attributes: list[tupl
                     links[d].append(i)
             continue
         best = min(range(len(drugs)), key=lambda d: (costs[d], d))
-        if costs[best] > cfg.max_gap:
+        if costs[best] > (cfg.single_drug_max_gap if single and costs[best] <= cfg.single_drug_max_gap
+                          and barriers[-1] == 0 else cfg.max_gap):
             continue
         targets = [best]
         if label in cfg.shared_labels or i in shareable:

@@ -405,6 +405,7 @@ class RegimensFile(Schema):
     container_phrases: list[LowerWord] = []
     container_window: Annotated[int, Field(ge=0, le=12)] = 0
     arm_words: list[LowerWord] = []
+    single_drug_max_gap: Annotated[int, Field(ge=0, le=200)] = 0
 
 
 # ---------------------------------------------------------------- claimx_ner_labels
