@@ -248,7 +248,8 @@ FAR = ("We gave ketamine at 10 mg .", [("ketamine", "DRUG"), ("10 mg", "DOSE")])
 
 def test_rules_path_replaces_the_shipped_rules(tmp_path):
     shipped = spacy.blank("en").add_pipe("claimx_regimens")
-    strict = spacy.blank("en").add_pipe("claimx_regimens", config={"rules_path": str(_rules_file(tmp_path, max_gap=0, single_drug_max_gap=0))})
+    strict_rules = str(_rules_file(tmp_path, max_gap=0, single_drug_max_gap=0))
+    strict = spacy.blank("en").add_pipe("claimx_regimens", config={"rules_path": strict_rules})
     assert _linked(shipped(_doc(*FAR))) == [("ketamine", {"DOSE": ["10 mg"]})]
     assert _linked(strict(_doc(*FAR))) == [("ketamine", {})]
 
