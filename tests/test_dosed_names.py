@@ -19,6 +19,11 @@ CASES = [
     ("Ketamine 10 mg IV BID was given.", ["Ketamine"]),
     ("The mean EVLWIG was 6.2 ± 0.3 ml/kg in the saline group.", []),
     ("A 20/12.5 mg FDC of olmesartan was given.", ["olmesartan"]),
+    # bench amounts: no route or schedule in the sentence, a volume of a medium, a plasmid, a salt
+    ("Beads were loaded with 0.5 µg RIF-1 before the assay.", []),
+    ("Strains were cultured in 5 ml YPD overnight before intranasal inoculation.", []),
+    ("Cells received 2 µg pFR daily.", []),
+    ("The buffer held 150 mg NaCl and was given daily.", []),
     # a code a dosage form is of
     ("Once-daily FDCs of AZL-M/CTD were force-titrated to a high dose of 40/25 mg.", ["AZL-M", "CTD"]),
     # a name the text abbreviates, given with an amount in its bracket or just before it

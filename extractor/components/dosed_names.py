@@ -22,6 +22,7 @@ _BETWEEN = frozenset({":", "("})
 
 _LONG_RUN = re.compile(r"[A-Za-zα-ωΑ-Ω]{6,}")
 _PER_UNIT = re.compile(r"/[a-zµμ]")
+_FORMULA = re.compile(r"^(?:[A-Z][a-z]?\d*){2,}$")
 
 
 def is_code(word: str, stop: frozenset[str]) -> bool:
@@ -30,25 +31,40 @@ def is_code(word: str, stop: frozenset[str]) -> bool:
     (`EU/ml`)."""
     if not _CODE.match(word) or word.lower() in stop or not any(c.isalpha() for c in word):
         return False
-    if _LONG_RUN.search(word) or _PER_UNIT.search(word):
-        return False
+    if _LONG_RUN.search(word) or _PER_UNIT.search(word) or word[0].islower() and word[0].isascii():
+        return False  # ... nor a plasmid or gene (`pFR`, `p24Gag`, `hIgG4`)
+    if _FORMULA.match(word) and any(c.isdigit() or c.islower() for c in word):
+        return False  # `NaCl`, `KH2PO4`: a salt of a buffer
     return bool(_TWO_CAPITALS.search(word) or (_LETTER_DIGIT.search(word) and not word[0].isdigit()))
+
+
+def _scheduled(doc: Doc, dose: Span, schedules: list[Span]) -> bool:
+    """A route or a frequency in the dose's sentence: the amount is a regimen's."""
+    if doc.has_annotation("SENT_START"):
+        lo, hi = dose.sent.start, dose.sent.end
+    else:
+        lo, hi = 0, len(doc)
+    return any(lo <= s.start and s.end <= hi for s in schedules)
 
 
 def dosed_names(doc: Doc, doses: Iterable[Span], taken: list[Span], stop: frozenset[str],
                 defined_otherwise: frozenset[str], make: Callable[[Doc, int, int], Span],
-                forms: frozenset[str] = frozenset()) -> list[Span]:
+                forms: frozenset[str] = frozenset(), schedules: Iterable[Span] = ()) -> list[Span]:
     """New DRUG spans (made by `make`) for the codes beside `doses` (spans whose unit is an
     amount, not a percentage), and for every other occurrence of those codes. `taken`: spans of
     any label that a code may not overlap; `defined_otherwise`: short forms the text defines as
     something else (`BW (body weight)`); `forms`: dosage-form words whose `of` names what is
-    dosed (`FDCs of AZL-M/CTD`)."""
+    dosed (`FDCs of AZL-M/CTD`); `schedules`: the text's routes and frequencies, one of which
+    must share a sentence with the dose (bench amounts of proteins and media have none)."""
     occupied = [False] * len(doc)
     for s in taken:
         occupied[s.start:s.end] = [True] * (s.end - s.start)
     codes: set[str] = set()
     n = len(doc)
+    schedules = [s for s in schedules if s.label_ in ("ROUTE", "FREQUENCY")]
     for dose in doses:
+        if not _scheduled(doc, dose, schedules):
+            continue  # `0.5 µg RIF-1`, `10 mg YPD`: a bench amount, no drug's route or schedule near
         before = dose.start - 1
         if before >= 0 and doc[before].text in _BETWEEN:
             before -= 1
@@ -62,7 +78,8 @@ def dosed_names(doc: Doc, doses: Iterable[Span], taken: list[Span], stop: frozen
                     codes.add(doc[i - 2].text)
     for i in range(2, n):  # `FDCs of AZL-M/CTD`, `doses of CPM`: a code a dosage form is of
         if doc[i - 1].lower_ == "of" and doc[i - 2].lower_ in forms and not occupied[i] \
-                and doc[i].text not in defined_otherwise and is_code(doc[i].text, stop):
+                and doc[i].text not in defined_otherwise and is_code(doc[i].text, stop) \
+                and _scheduled(doc, doc[i:i + 1], schedules):
             codes.add(doc[i].text)
             if i + 2 < n and doc[i + 1].text == "/" and not occupied[i + 2] and is_code(doc[i + 2].text, stop):
                 codes.add(doc[i + 2].text)

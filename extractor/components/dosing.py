@@ -544,6 +544,9 @@ def _defined_otherwise(doc: Doc, r: _Rules) -> frozenset[str]:
     return frozenset(out)
 
 
+_VOLUMES = frozenset({"ml", "l", "µl", "μl", "ul", "dl", "cl"})  # `5 ml YPD`: a medium, not a dosed code
+
+
 def _dosed_drug(doc: Doc, start: int, end: int) -> Span:
     span = Span(doc, start, end, label="DRUG")
     set_attrs(span, concept_id=None, concept_name=None, is_class=False, source="dosed name")
@@ -600,9 +603,10 @@ class DosingRecognizer(RulesPipe):
                    and (s.start, s.end) in kept]
         if amounts:  # `AZL-M/CTD 20/12.5 mg`: a code beside a dose names what is dosed
             taken = drugs + list(doc.spans[GROUP]) + list(doc.spans.get("quantities", []))
-            named = dosed_names(doc, amounts, taken, frozenset(r.context.get("dosed_name_not", ())),
+            volumes = {(s.start, s.end) for m, s in found if m.unit and m.unit.lower() in _VOLUMES}
+            named = dosed_names(doc, [s for s in amounts if (s.start, s.end) not in volumes], taken, frozenset(r.context.get("dosed_name_not", ())),
                                 defined | _defined_as_non_drugs(doc, drugs), _dosed_drug,
-                                frozenset(r.context.get("dosed_name_forms", ())))
+                                frozenset(r.context.get("dosed_name_forms", ())), doc.spans[GROUP])
             named += dosed_long_forms(doc, amounts, taken + named,
                                       frozenset(r.context.get("dosed_long_form_after", ())), _dosed_drug,
                                       frozenset(r.context.get("dosed_long_form_not_heads", ())))
