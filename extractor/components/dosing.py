@@ -604,7 +604,8 @@ class DosingRecognizer(RulesPipe):
         if amounts:  # `AZL-M/CTD 20/12.5 mg`: a code beside a dose names what is dosed
             taken = drugs + list(doc.spans[GROUP]) + list(doc.spans.get("quantities", []))
             volumes = {(s.start, s.end) for m, s in found if m.unit and m.unit.lower() in _VOLUMES}
-            named = dosed_names(doc, [s for s in amounts if (s.start, s.end) not in volumes], taken, frozenset(r.context.get("dosed_name_not", ())),
+            masses = [s for s in amounts if (s.start, s.end) not in volumes]
+            named = dosed_names(doc, masses, taken, frozenset(r.context.get("dosed_name_not", ())),
                                 defined | _defined_as_non_drugs(doc, drugs), _dosed_drug,
                                 frozenset(r.context.get("dosed_name_forms", ())), doc.spans[GROUP])
             named += dosed_long_forms(doc, amounts, taken + named,
