@@ -154,8 +154,12 @@ FULL_TEXT = [
      {"methylprednisolone": {"FREQUENCY": ["daily"], "ROUTE": ["infusions", "IV"]},
       "prednisolone": {"FREQUENCY": ["daily"], "ROUTE": ["oral"]}}),
     # an outcome's time is no treatment's duration
-    ("The median time from enrolment to the deterioration requiring additional prednisolone was 152 days.",
-     {"prednisolone": {}}),
+    ("The median time from enrolment to the deterioration requiring additional prednisolone was 152 days for BT "
+     "patients, 138 days for BB patients and 313 days for those with LL.", {"prednisolone": {}}),
+    # `a 16 week course of X`: X's
+    ("We compared infusions of IV methylprednisolone with a 16 week course of oral prednisolone alone.",
+     {"methylprednisolone": {"ROUTE": ["infusions", "IV"]},
+      "prednisolone": {"DURATION": ["16 week"], "ROUTE": ["oral"]}}),
     ("The 12 month incidence of clinical malaria in the placebo arms was low.", {"placebo": {}}),
     # a sentence naming one drug: a far attribute is still its
     ("The intervention, tranexamic acid, was given intravenously as a 1 g loading dose infused over 10 min, "

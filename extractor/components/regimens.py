@@ -86,6 +86,7 @@ class _Config:
     container_window: int = 0
     arm_words: frozenset[str] = frozenset()
     single_drug_max_gap: int = 0
+    of_nouns: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -114,7 +115,7 @@ def rules_from_dict(data: Any, where: str) -> _Config:
                    tuple(tuple(p.split()) for p in data.get("chain_phrases", ())),
                    tuple(tuple(p.split()) for p in data.get("container_phrases", ())),
                    int(data.get("container_window", 0)), frozenset(data.get("arm_words", ())),
-                   int(data.get("single_drug_max_gap", 0)))
+                   int(data.get("single_drug_max_gap", 0)), frozenset(data.get("of_nouns", ())))
 
 
 def _paren_depths(words: list[str]) -> list[int]:
@@ -296,11 +297,14 @@ def _bracket_list(words: list[str], drugs: list[tuple[int, int]], start: int, de
 
 def _of_drug(words: list[str], end: int, inside: list[bool], cfg: _Config, label: str) -> int | None:
     """Where the drug starts that an attribute is `of` (`23 mg of calcium`, `an 8 h infusion of 1 g
-    X`: other attributes may sit either side of `of`, and an article) or, for a duration, `for`
+    X`: other attributes may sit either side of `of`, and an article; an `of_nouns` word before
+    it: `a 16 week course of X`) or, for a duration, `for`
     (`4 days for parasympathomimetics`); None when no such word follows."""
     n, k = len(words), end
     while k < n and inside[k]:
         k += 1
+    if k < n and words[k] in cfg.of_nouns and k + 1 < n and words[k + 1] in cfg.of_words:
+        k += 1  # `a 16 week course of oral prednisolone`
     if k >= n or not (words[k] in cfg.of_words or (label == "DURATION" and words[k] in cfg.for_words)):
         return None
     k += 1
@@ -394,6 +398,9 @@ def assign(words: list[str], drugs: list[tuple[int, int]], attributes: list[tupl
     covered_chain = _covered_counts(chain) if chain != inside else covered
     placebos = [de - ds == 1 and words[ds] in cfg.placebos for ds, de in drugs]
     named = _named_abbreviations(words, drugs)
+    elapsed: set[int] = set()
+    last_duration: int | None = None
+    last_end = 0
     drug_ends = {de for _ds, de in drugs}
     # one drug named in the sentence (`tranexamic acid ... which was infused over 8 h`): far is still its
     single = len({tuple(words[ds:de]) for ds, de in drugs}) == 1 and cfg.single_drug_max_gap > cfg.max_gap
@@ -401,8 +408,14 @@ def assign(words: list[str], drugs: list[tuple[int, int]], attributes: list[tupl
         if i in done:
             continue
         paren = depths[start] > 0
-        if label == "DURATION" and _elapsed(words, start, end, cfg):
+        if label == "DURATION" and (_elapsed(words, start, end, cfg) or (
+                last_duration is not None and last_duration in elapsed
+                and not any(last_end <= ds < start for ds, _de in drugs))):
+            elapsed.add(i)  # "... was 152 days for BT patients, 138 days for BB patients": the list too
+            last_duration, last_end = i, end
             continue  # "median time from enrolment to deterioration ... was 152 days", "12 month incidence"
+        if label == "DURATION":
+            last_duration, last_end = i, end
         if label == "DURATION" and _history(words, start, drugs, cfg):
             continue  # "eczema present for less than six months": the disease's, not a treatment's
         if label == "SAMPLE_SIZE" and not paren and cfg.sample_size_after and (

@@ -406,6 +406,7 @@ class RegimensFile(Schema):
     container_window: Annotated[int, Field(ge=0, le=12)] = 0
     arm_words: list[LowerWord] = []
     single_drug_max_gap: Annotated[int, Field(ge=0, le=200)] = 0
+    of_nouns: list[LowerWord] = []
 
 
 # ---------------------------------------------------------------- claimx_ner_labels
