@@ -5,7 +5,7 @@ DURATION, TIMEPOINT and SAMPLE_SIZE mention and the drug each attribute belongs 
     python benchmarks/regimens_dev.py                  # dev split, default pipeline
     python benchmarks/regimens_dev.py --model rules
     python benchmarks/regimens_dev.py --show DRUG      # misses, spurious spans, boundary errors
-    python benchmarks/regimens_dev.py --show LINKS     # missed and spurious links
+    python benchmarks/regimens_dev.py --show LINKS     # missed and spurious links per record, by class
     python benchmarks/regimens_dev.py --show MEASUREMENT   # the spurious attributes in measurement records
 
 Spans: exactly `claimx evaluate ../shared/data/regimens/dev.jsonl --label-map regimens` (strict:
@@ -24,6 +24,7 @@ import argparse
 import json
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,6 +79,28 @@ def match_links(gold: list[Pair], pred: list[Pair]) -> tuple[int, int, list[int]
             [j for j in range(len(pred)) if j not in used_p])
 
 
+def link_error_class(kind: str, pair: Pair, record: dict, doc, others: list[Pair]) -> str:
+    """Why a link is missed or spurious: the drug or the attribute was not found (missed) or is
+    not gold (spurious), or both are there and the attribute went to another drug (or none)."""
+    from extractor.pipeline.spans import labelled_spans
+
+    (a0, a1), (d0, d1) = pair
+    pred = [(s.start_char, s.end_char, s.label_) for s in labelled_spans(doc, ("DRUG",) + LINKED + ("TIMEPOINT",))]
+    gold = [(g["start"], g["end"], g["label"]) for g in record["spans"]]
+    spans = pred if kind == "missed" else gold
+    drug = any(lab == "DRUG" and _overlap((s, e), (d0, d1)) for s, e, lab in spans)
+    attr = [lab for s, e, lab in spans if lab != "DRUG" and _overlap((s, e), (a0, a1))]
+    label = next((lab for s, e, lab in (gold if kind == "missed" else pred) if (s, e) == (a0, a1)), "?")
+    if not drug:
+        return f"{kind}: drug {'not found' if kind == 'missed' else 'not gold'} ({label})"
+    if not attr:
+        return f"{kind}: attribute {'not found' if kind == 'missed' else 'not gold'} ({label})"
+    elsewhere = any(_overlap(p[0], (a0, a1)) for p in others)
+    if kind == "missed":
+        return f"missed: {label} found ({attr[0]}), {'linked to another drug' if elsewhere else 'linked to none'}"
+    return f"spurious: {label} linked to the wrong drug" if elsewhere else f"spurious: {label} gold links to none"
+
+
 def prf(tp: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
     p, r = tp / max(1, n_pred), tp / max(1, n_gold)
     return p, r, 2 * p * r / (p + r) if p + r else 0.0
@@ -118,7 +141,8 @@ def main(argv=None) -> int:
         for kind, pairs, idx in (("missed", gold, missed), ("spurious", pred, spurious)):
             for k in idx:
                 (a0, a1), (d0, d1) = pairs[k]
-                link_errors.append((kind, text[a0:a1], text[d0:d1], record["id"]))
+                why = link_error_class(kind, pairs[k], record, doc, gold if kind == "spurious" else pred)
+                link_errors.append((kind, text[a0:a1], text[d0:d1], record["id"], why, text))
 
     in_measurements = [e for e in evaluation.scores.errors if e.kind == "spurious"
                        and e.label in NOT_IN_MEASUREMENTS and kinds.get(e.doc_id) == "measurement"]
@@ -148,8 +172,16 @@ def main(argv=None) -> int:
               f"{figures['spurious_in_measurements']}")
     show = (args.show or "").upper()
     if show == "LINKS":
-        for kind, attr, drug, doc_id in link_errors:
-            print(f"{kind.upper():9} {attr!r} -> {drug!r} | {doc_id}")
+        by_record: dict[str, list] = {}
+        for error in link_errors:
+            by_record.setdefault(error[3], []).append(error)
+        for doc_id, errors in by_record.items():
+            print(f"== {doc_id} | {errors[0][5]}")
+            for kind, attr, drug, _id, why, _text in errors:
+                print(f"  {kind.upper():9} {attr!r} -> {drug!r}  [{why}]")
+        print("\nlink errors by class:")
+        for why, n in Counter(e[4] for e in link_errors).most_common():
+            print(f"{n:5d}  {why}")
     elif show == "MEASUREMENT":
         for e in in_measurements:
             print(f"{e.label:9} {e.text!r} | {e.context}")

@@ -110,6 +110,8 @@ def test_find_routes(text, expected):
     ("paracetamol 6 hourly", [("6 hourly", "every 6 h", 4.0)]),
     ("five monthly cycles", [("monthly", "once monthly", pytest.approx(1 / 30.4375, rel=1e-3))]),  # a count
     ("eight hourly", [("eight hourly", "every 8 h", 3.0)]),
+    ("repeated on a three-week cycle", [("repeated", "repeated", None),
+                                        ("three-week cycle", "every 3-week cycle", pytest.approx(1 / 21, rel=1e-4))]),
     ("twenty hourly doses", [("hourly", "hourly", 24.0)]),  # only the usual intervals are read as one
     ("5 mg tds", [("tds", "three times daily", 3)]),  # British prescribing, lower case only
     ("500 mg q.d.s.", [("q.d.s.", "four times daily", 4)]),  # not q.d

@@ -18,6 +18,24 @@ CASES = [
     # after a duration the event only anchors it
     ("Patients were treated for 6 weeks after surgery.", [("6 weeks", "DURATION")]),
     ("The induction regimen and the surgery itself were described.", []),
+    ("Saline was given intravenously before end of the surgical procedure.",
+     [("before end of the surgical procedure", "TIMEPOINT")]),
+    ("A blood sample was obtained prior to administration of the study agent.",
+     [("prior to administration of the study agent", "TIMEPOINT")]),
+    # full-text time points (issue 15): a bracketed baseline, two points named by their unit, an
+    # ordinal day with a modifier, a time before surgery written as an adverb
+    ("Samples were taken before breakfast (baseline) and after warm-up.",
+     [("before breakfast", "TIMEPOINT"), ("baseline", "TIMEPOINT"), ("after warm-up", "TIMEPOINT")]),
+    ("HDL rose from week 0 to week 12.", [("week 0", "TIMEPOINT"), ("week 12", "TIMEPOINT")]),
+    ("Pain was rated on the 14th postoperative day.", [("14th postoperative day", "TIMEPOINT")]),
+    ("It was given 1-hour preoperatively.", [("1-hour", "TIMEPOINT")]),
+    # an ordinal period after a duration cue is how long, not when
+    ("Infusions were given every eight weeks for the second year.", [("second year", "DURATION")]),
+    # `day 1 and 5-fluorouracil`: a drug name is no second day
+    ("Cisplatin was given on day 1 and 5-fluorouracil on days 1–5.",
+     [("day 1", "TIMEPOINT"), ("days 1–5", "TIMEPOINT")]),
+    # `repeated on a three-week cycle`: a schedule (claimx_dosing's FREQUENCY), not a time point
+    ("Dacarbazine was repeated on a three-week cycle.", []),
 ]
 
 

@@ -243,19 +243,20 @@ def _rules_file(tmp_path, **changes):
     return path
 
 
-FAR = ("We gave 10 mg of ketamine .", [("10 mg", "DOSE"), ("ketamine", "DRUG")])  # one word between
+FAR = ("We gave ketamine at 10 mg .", [("ketamine", "DRUG"), ("10 mg", "DOSE")])  # one word between
 
 
 def test_rules_path_replaces_the_shipped_rules(tmp_path):
     shipped = spacy.blank("en").add_pipe("claimx_regimens")
-    strict = spacy.blank("en").add_pipe("claimx_regimens", config={"rules_path": str(_rules_file(tmp_path, max_gap=0))})
+    strict_rules = str(_rules_file(tmp_path, max_gap=0, single_drug_max_gap=0))
+    strict = spacy.blank("en").add_pipe("claimx_regimens", config={"rules_path": strict_rules})
     assert _linked(shipped(_doc(*FAR))) == [("ketamine", {"DOSE": ["10 mg"]})]
     assert _linked(strict(_doc(*FAR))) == [("ketamine", {})]
 
 
 def test_to_disk_from_disk_round_trip(tmp_path):
     nlp = spacy.blank("en")
-    nlp.add_pipe("claimx_regimens", config={"rules_path": str(_rules_file(tmp_path, max_gap=0))})
+    nlp.add_pipe("claimx_regimens", config={"rules_path": str(_rules_file(tmp_path, max_gap=0, single_drug_max_gap=0))})
     nlp.to_disk(tmp_path / "pipe")
     assert (tmp_path / "pipe" / "claimx_regimens" / "regimens.json").is_file()
     (tmp_path / "regimens-rules.json").unlink()  # the saved folder carries the rules

@@ -160,13 +160,16 @@ def test_tokenizer_word_lists_build_the_same_infixes():
     assert tokenizer._extra_infixes() == tokenizer._EXTRA_INFIXES + _HEADS_BEFORE
     keep = tokenizer._v2_infixes()
     assert keep.startswith(r"|(?<=[A-Za-z)\]])-(?<!\banti-)(?<!\bAnti-)(?<!\bnon-)")
-    assert keep.endswith(r"(?<!\byear-)(?<!\bYear-)(?=[A-Za-z]{2})|(?<=[A-Za-z]{3})/(?=[A-Za-z]{3})")
+    assert keep.endswith(r"(?<!\byear-)(?<!\bYear-)(?=[A-Za-z]{2})|(?<=[A-Za-z]{3})/(?=[A-Za-z]{3})"
+                         r"|(?<=[A-Z])/(?=[A-Z]{2,}\b)")
 
 
 @pytest.mark.parametrize(("text", "tokens"), [
     ("amiodarone-induced", ["amiodarone", "-", "induced"]),
     ("placebo-controlled", ["placebo-controlled"]),
     ("for 48 h.", ["for", "48", "h", "."]),
-], ids=["compound-head", "kept-prefix", "unit-abbreviation"])
+    ("AZL-M/CTD 20/12.5 mg", ["AZL-M", "/", "CTD", "20/12.5", "mg"]),
+    ("5 IU/mL", ["5", "IU/mL"]),
+], ids=["compound-head", "kept-prefix", "unit-abbreviation", "codes-slash", "unit-slash"])
 def test_tokenizer_word_lists_take_effect(nlp, text, tokens):
     assert [t.text for t in nlp.tokenizer(text)] == tokens

@@ -19,6 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from extractor.components.batching import RulesPipe
+from extractor.components.dosed_names import dosed_long_forms, dosed_names
 from extractor.errors import PatternFileError
 from extractor.pipeline.doctext import doc_text
 from extractor.pipeline.extensions import set_attrs
@@ -308,6 +309,9 @@ def scan_words(text: str, r: _Rules | None = None) -> list[Found]:
                 continue  # "stage IV", "type IV"
             if _word_after(text, m.end()) in r.context["route_not_before"]:
                 continue  # "subcutaneous fat", "oral mucositis"
+            if (before and before[-1].lower() in r.context.get("route_object_after", ())
+                    and m.group(0).lower().rstrip("s") in r.context["route_acts"]):
+                continue  # "mixed the study infusions": the thing prepared
             out.append(Found(m.start(), m.end(), "ROUTE", value=value))
             phrase = _dose_phrase_around(text, m.start(), m.end(), r)
             if phrase is not None:
@@ -492,6 +496,16 @@ def _stray_frequency(span: Span, about: Occupied, r: _Rules) -> bool:
     return not about.overlaps(max(0, span.start - _STRAY_WINDOW), span.end + _STRAY_WINDOW)
 
 
+def _before_rate(span: Span, spans: list[Span]) -> bool:
+    """A frequency word without a rate up to two words before one with a rate (no other mention
+    between) says the same
+    (`repeated on a three-week cycle`, `repeated every 3 weeks`): the rate is the frequency."""
+    if span.label_ != "FREQUENCY" or span._.norm_value is not None:
+        return False
+    return any(o.label_ == "FREQUENCY" and o._.norm_value is not None and 0 <= o.start - span.end <= 2
+               and not any(span.end <= b.start and b.end <= o.start for b in spans) for o in spans)
+
+
 def _bare_amount(unit: str | None, r: _Rules) -> bool:
     """A mass or volume with no rate and no per-weight part (`300 g`, `5 ml`, not `5 mg/kg`)."""
     return unit is not None and unit.lower() in r.context.get("amounts_need_drug", ())
@@ -560,6 +574,27 @@ def _defined_otherwise(doc: Doc, r: _Rules) -> frozenset[str]:
     return frozenset(out)
 
 
+_VOLUMES = frozenset({"ml", "l", "µl", "μl", "ul", "dl", "cl"})  # `5 ml YPD`: a medium, not a dosed code
+
+
+def _dosed_drug(doc: Doc, start: int, end: int) -> Span:
+    span = Span(doc, start, end, label="DRUG")
+    set_attrs(span, concept_id=None, concept_name=None, is_class=False, source="dosed name")
+    return span
+
+
+def _defined_as_non_drugs(doc: Doc, drugs: list[Span]) -> frozenset[str]:
+    """Short forms the text defines with a long form that holds no drug (`BW (body weight)`)."""
+    if not Doc.has_extension("abbreviations") or not doc._.abbreviations:
+        return frozenset()
+    out = set()
+    for short in doc._.abbreviations:
+        long_form = getattr(short._, "long_form", None)
+        if long_form is not None and not any(d.start < long_form.end and long_form.start < d.end for d in drugs):
+            out.add(short.text)
+    return frozenset(out)
+
+
 class DosingRecognizer(RulesPipe):
     """Thin component: finds mentions with the pure functions and sets spans."""
 
@@ -594,7 +629,22 @@ class DosingRecognizer(RulesPipe):
             set_attrs(span, **m.attrs(), source="claimx_dosing")
             spans.append(span)
         about = Occupied(len(doc), ((s.start, s.end) for s in [*drugs, *spans] if s.label_ != "FREQUENCY"))
-        doc.spans[GROUP] = [s for s in spans if not _stray_frequency(s, about, r)]
+        doc.spans[GROUP] = [s for s in spans if not _stray_frequency(s, about, r) and not _before_rate(s, spans)]
+        kept = {(s.start, s.end) for s in doc.spans[GROUP]}
+        amounts = [s for m, s in found if m.label == "DOSE" and m.unit not in (None, "%", "ratio")
+                   and (s.start, s.end) in kept]
+        if amounts:  # `AZL-M/CTD 20/12.5 mg`: a code beside a dose names what is dosed
+            taken = drugs + list(doc.spans[GROUP]) + list(doc.spans.get("quantities", []))
+            volumes = {(s.start, s.end) for m, s in found if m.unit and m.unit.lower() in _VOLUMES}
+            masses = [s for s in amounts if (s.start, s.end) not in volumes]
+            named = dosed_names(doc, masses, taken, frozenset(r.context.get("dosed_name_not", ())),
+                                defined | _defined_as_non_drugs(doc, drugs), _dosed_drug,
+                                frozenset(r.context.get("dosed_name_forms", ())), doc.spans[GROUP])
+            named += dosed_long_forms(doc, amounts, taken + named,
+                                      frozenset(r.context.get("dosed_long_form_after", ())), _dosed_drug,
+                                      frozenset(r.context.get("dosed_long_form_not_heads", ())))
+            if named:
+                doc.spans[self.drug_group] = sorted(drugs + named, key=lambda s: (s.start, s.end))
         return doc
 
 

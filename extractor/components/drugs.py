@@ -195,8 +195,15 @@ def arm_abbreviations(doc: Doc, drugs: list[Span], make, words: list[str] | None
         candidates = [names[k:] for k in range(len(names)) if k == 0 or names[k - 1] == " "]
         if any(_letters_in_order(short, c) for c in candidates):
             forms[short] = drug
+    return _occurrences(doc, forms, drugs, make, words, glued)
+
+
+def _occurrences(doc: Doc, forms: dict[str, Span], drugs: list[Span], make, words: list[str],
+                 glued: list[bool]) -> list[Span]:
+    """A DRUG span for every occurrence of a short form after the drug it names."""
     if not forms:
         return []
+    n = len(words)
     found: list[Span] = []
     taken = _taken(doc, drugs)
     for i, w in enumerate(words):
@@ -208,6 +215,66 @@ def arm_abbreviations(doc: Doc, drugs: list[Span], make, words: list[str] | None
         span = make(doc, i, i + 1, None, "abbreviation")
         set_attrs(span, concept_id=drug._.concept_id, concept_name=drug._.concept_name, is_class=drug._.is_class)
         found.append(span)
+        taken.add(i, i + 1)
+    return found
+
+
+_GLOSSARY_BEFORE = frozenset({",", ";", ".", ":"})
+
+
+def glossary_abbreviations(doc: Doc, drugs: list[Span], make, words: list[str], glued: list[bool]) -> list[Span]:
+    """`AQ: amodiaquine, SP: sulphadoxine pyrimethamine` (a table's or figure's key): a short
+    form, a colon and a drug whose letters it takes in order names that drug, and every later
+    occurrence of it is a DRUG too."""
+    if ":" not in words or not drugs:
+        return []
+    by_start = {d.start: d for d in drugs}
+    forms: dict[str, Span] = {}
+    keys: list[int] = []
+    for i in range(len(words) - 2):
+        short = words[i]
+        if words[i + 1] != ":" or short in forms or not _SHORT_FORM.match(short):
+            continue
+        if i > 0 and words[i - 1] not in _GLOSSARY_BEFORE and not doc[i].is_sent_start:
+            continue
+        drug = by_start.get(i + 2)
+        if drug is None:
+            continue
+        names = " ".join(d.text for d in drugs if drug.start <= d.start <= drug.start + _ABBREVIATION_WINDOW
+                         and "," not in words[drug.start:d.start] and ";" not in words[drug.start:d.start])
+        if _letters_in_order(short, names):
+            forms[short] = drug
+            keys.append(i)
+    found = []
+    for i in keys:  # the key's own short form names the drug too
+        span = make(doc, i, i + 1, None, "abbreviation")
+        drug = forms[words[i]]
+        set_attrs(span, concept_id=drug._.concept_id, concept_name=drug._.concept_name, is_class=drug._.is_class)
+        found.append(span)
+    return found + _occurrences(doc, forms, drugs + found, make, words, glued)
+
+
+_JOINED = re.compile(r"[+]")
+
+
+def joined_codes(doc: Doc, drugs: list[Span], make, words: list[str]) -> list[Span]:
+    """`AS+AQ`, `(AS)+AQ`: a token of codes joined by `+` where one part is a drug's short form
+    in the text is that combination."""
+    forms = {d.text: d for d in drugs if d.end - d.start == 1 and _SHORT_FORM.match(d.text)}
+    if not forms:
+        return []
+    found: list[Span] = []
+    taken = _taken(doc, drugs)
+    for i, w in enumerate(words):
+        if "+" not in w or len(w) > 24:
+            continue
+        parts = [p.strip("()[]") for p in _JOINED.split(w)]
+        known = [forms[p] for p in parts if p in forms]
+        if len(parts) < 2 or not known or not all(p and _SHORT_FORM.match(p) for p in parts):
+            continue
+        if taken.overlaps(i, i + 1):
+            continue
+        found.append(make(doc, i, i + 1, None, "abbreviation"))
         taken.add(i, i + 1)
     return found
 
@@ -240,6 +307,8 @@ class DrugRecognizer(RulesPipe):
         words = [text[a:b] for a, b in zip(starts, ends)]
         glued = [ends[k] == starts[k + 1] for k in range(len(starts) - 1)] + [True]
         spans.extend(arm_abbreviations(doc, spans, self._make, words, glued))
+        spans.extend(glossary_abbreviations(doc, sorted(spans, key=lambda s: s.start), self._make, words, glued))
+        spans.extend(joined_codes(doc, spans, self._make, words))
         stop = self.rules_data.get("drug_stoplist.json", {})
         analytes = measured_analytes(sorted(spans, key=lambda s: (s.start, s.end)), [w.lower() for w in words],
                                      frozenset(stop.get("analyte_before", ())),

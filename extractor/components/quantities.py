@@ -235,6 +235,7 @@ def _compile(data: dict, unit_of, lead_unit_of, stat_unit_of) -> dict[str, re.Pa
     amounts = data.get("time_amounts", {})
     amount_words = [*amounts.get("counted", {}), *amounts.get("vague", [])]
     time_cues = [*data["timepoint"]["cues_before"], *data["duration"]["cues_before"]]
+    ordinal_mods = _cue_words(data["timepoint"].get("ordinal_modifiers") or ["study"])  # `the 14th postoperative day`
     qualifiers = [w for k, v in data.get("qualifiers", {}).items() if k != "_doc" for w in v]
     cue_qualifiers = [w for k, v in data.get("qualifiers_after_cue", {}).items() if k != "_doc" for w in v]
     return {
@@ -274,20 +275,21 @@ def _compile(data: dict, unit_of, lead_unit_of, stat_unit_of) -> dict[str, re.Pa
         "n_head": re.compile(r"([A-Za-z][\w-]*)\s*[(\[]\s*$"),
         "lead": re.compile(
             rf"{guard(lead_unit_of)}(?<![\w/-])(?P<unit>{lead})\s*(?P<lo>\d+(?:\.\d+)?)"
-            rf"(?:\s*(?:{dash}|\b(?i:to)\b)\s*(?:{lead}\s*)?(?P<hi>\d+(?:\.\d+)?)"
-            r"|(?P<more>(?:\s*,\s*\d+(?![\d.]))*\s*,?\s+(?:and|or)\s+\d+(?![\d.])))?"  # `days 1, 8 and 15`
+            rf"(?:\s*(?:{dash}|\b(?i:to)\b)\s*(?P<hi>\d+(?:\.\d+)?)"
+            r"|(?P<more>(?:\s*,\s*\d+(?![\d.]))*\s*,?\s+(?:and|or)\s+\d+(?![\d.]|[-‐][A-Za-z])))?"  # `days 1, 8 and 15`
             r"(?![\w]|[.,]\d)"
         ),
         "digits": re.compile(r"\d+"),
         "ordinal": re.compile(rf"{guard(number_words().ordinals, '0123456789' + first_chars(number_words().tens))}"
-                              rf"(?<![\w-])(?P<ord>{ordinal})\s+(?P<unit>{lead})\b"),
+                              rf"(?<![\w-])(?P<ord>{ordinal})\s+(?:(?i:{ordinal_mods})\s+)?(?P<unit>{lead})\b"),
         "event": re.compile(
             rf"(?<![\w-])(?P<cue>(?i:{_cue_words(data['timepoint'].get('event_cues') or ['before'])}))[\s-]+"
             rf"(?P<ev>(?i:{_cue_words(data['timepoint'].get('events') or ['induction'])}))(?![\w-])"
         ) if data["timepoint"].get("events") else None,
         "baseline": re.compile(
-            rf"{guard(data['timepoint']['baseline_cues'])}\b(?i:{_cue_words(data['timepoint']['baseline_cues'])})"
-            r"\s+(?P<bl>(?i:baseline))\b"
+            rf"{guard(data['timepoint']['baseline_cues'] + ['('])}"
+            rf"(?:\b(?i:{_cue_words(data['timepoint']['baseline_cues'])})"
+            r"\s+(?P<bl>(?i:baseline))\b|\(\s*(?P<bl2>(?i:baseline))\s*\))"  # `before breakfast (baseline)`
         ),
         "n": re.compile(
             rf"{guard(sample['n_symbols'])}(?<![\w])(?P<sym>{'|'.join(map(re.escape, sample['n_symbols']))})"
@@ -507,10 +509,14 @@ def find_times(text: str, rules: QuantityRules | None = None,
     for m in p["ordinal"].finditer(text):
         n = parse_ordinal(m["ord"])
         if n:
-            out.append(_time_quantity(m.start(), m.end(), "TIMEPOINT", float(n), None,
-                                      rules.lead_unit_of[m["unit"].lower()]))
+            # `for the second year`, `during the first week`: a period, not a moment
+            before = text[max(0, m.start() - _WINDOW):m.start()]
+            label = "DURATION" if p["dur_before"].search(before) and not p["tp_before"].search(before) else "TIMEPOINT"
+            out.append(_time_quantity(m.start(), m.end(), label, float(n) if label == "TIMEPOINT" else 1.0, None,
+                                      rules.lead_unit_of[m["unit"].lower()]))  # the second year lasts one
     for m in p["baseline"].finditer(text):
-        out.append(Found(m.start("bl"), m.end("bl"), "TIMEPOINT", "baseline", None, 0.0, "d"))
+        g = "bl" if m["bl"] else "bl2"
+        out.append(Found(m.start(g), m.end(g), "TIMEPOINT", "baseline", None, 0.0, "d"))
     out = _event_times(text, out, p)
     return [_qualify(text, q, rules) for q in _compounds(text, out, rules)]
 

@@ -72,6 +72,21 @@ class _Config:
     history_before: frozenset[str] = frozenset()
     history_window: int = 0
     chain_words: frozenset[str] = frozenset()
+    alias_words: frozenset[str] = frozenset()
+    placebo_nouns_max: int = 0
+    of_words: frozenset[str] = frozenset()
+    for_words: frozenset[str] = frozenset()
+    trial_nouns: frozenset[str] = frozenset()
+    negations: frozenset[str] = frozenset()
+    elapsed_before: tuple[tuple[str, ...], ...] = ()
+    elapsed_before_window: int = 0
+    outcome_after: frozenset[str] = frozenset()
+    chain_phrases: tuple[tuple[str, ...], ...] = ()
+    container_phrases: tuple[tuple[str, ...], ...] = ()
+    container_window: int = 0
+    arm_words: frozenset[str] = frozenset()
+    single_drug_max_gap: int = 0
+    of_nouns: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -91,7 +106,16 @@ def rules_from_dict(data: Any, where: str) -> _Config:
                    frozenset(data["not_in_appositive"]), frozenset(data.get("placebos", ())),
                    frozenset(data.get("placebo_links", ())), frozenset(data.get("sample_size_after", ())),
                    frozenset(data.get("history_before", ())), int(data.get("history_window", 0)),
-                   frozenset(data.get("chain_words", ())))
+                   frozenset(data.get("chain_words", ())), frozenset(data.get("alias_words", ())),
+                   int(data.get("placebo_nouns_max", 0)), frozenset(data.get("of_words", ())),
+                   frozenset(data.get("for_words", ())), frozenset(data.get("trial_nouns", ())),
+                   frozenset(data.get("negations", ())),
+                   tuple(tuple(p.split()) for p in data.get("elapsed_before", ())),
+                   int(data.get("elapsed_before_window", 0)), frozenset(data.get("outcome_after", ())),
+                   tuple(tuple(p.split()) for p in data.get("chain_phrases", ())),
+                   tuple(tuple(p.split()) for p in data.get("container_phrases", ())),
+                   int(data.get("container_window", 0)), frozenset(data.get("arm_words", ())),
+                   int(data.get("single_drug_max_gap", 0)), frozenset(data.get("of_nouns", ())))
 
 
 def _paren_depths(words: list[str]) -> list[int]:
@@ -162,13 +186,171 @@ def _coordinated(words: list[str], drugs: list[tuple[int, int]], cfg: _Config,
         lo, hi = drugs[k - 1][1], drugs[k][0]
         gap = words[lo:hi]
         has_own = inside is not None and any(inside[lo:hi])
+        if "(" in gap:  # what a drug's brackets hold does not part it from the next (`A (in 2 doses) or B`)
+            gap = _outside_brackets(gap)
         if has_own:  # the drugs' own attributes, and brackets around them, do not part them
-            gap = [w for i, w in enumerate(gap, lo) if not inside[i] and w not in ("(", ")")]
+            gap = [w for i, w in enumerate(words[lo:hi], lo) if not inside[i] and w not in ("(", ")")
+                   and not (w == "of" and inside[i - 1]) and w in gap]  # `500 ml of B`
         joined = bool(gap) and all(w in cfg.coordinators for w in gap)
         groups[k] = groups[k - 1] if joined else groups[k - 1] + 1
         if joined and has_own:
             own.add(groups[k])
     return groups, own
+
+
+def _outside_brackets(gap: list[str]) -> list[str]:
+    """The words of a gap that no closed bracket pair within it holds."""
+    out, depth, held = [], 0, []
+    for w in gap:
+        if w == "(":
+            depth += 1
+        elif w == ")" and depth:
+            depth -= 1
+            held = []
+        elif depth:
+            held.append(w)
+        else:
+            out.append(w)
+    return out + held  # an unclosed bracket holds nothing
+
+
+def _opener(depths: list[int], words: list[str], start: int) -> int:
+    """The index of the bracket that opens the one around token `start` (depths[start] > 0)."""
+    depth = 0
+    for i in range(start - 1, -1, -1):
+        if words[i] == ")":
+            depth += 1
+        elif words[i] == "(":
+            if depth == 0:
+                return i
+            depth -= 1
+    return -1
+
+
+def _closer(words: list[str], start: int) -> int:
+    """The index of the bracket that closes the one around token `start` (or the sentence's end)."""
+    depth = 0
+    for i in range(start, len(words)):
+        if words[i] == "(":
+            depth += 1
+        elif words[i] == ")":
+            if depth == 0:
+                return i
+            depth -= 1
+    return len(words)
+
+
+def _arm_bracket(words: list[str], start: int, depths: list[int], inside: list[bool], drug_ends: set[int],
+                 cfg: _Config) -> bool:
+    """Whether the bracket around a sample size follows an arm: a drug or an attribute of one
+    (`placebo (n = 30)`, `for 2 wk (n = 40)`), an `arm_words` word (`ketamine group (n = 30)`) or
+    another bracket (`placebo (PL) (n = 30)`); not a population (`adults (N = 63)`)."""
+    opener = _opener(depths, words, start)
+    if opener <= 0:
+        return True
+    before = opener - 1
+    return inside[before] or words[before] in cfg.arm_words or words[before] == ")" or opener in drug_ends
+
+
+def _contents(words: list[str], end: int, drugs: list[tuple[int, int]], groups: list[int], cfg: _Config) -> list[int]:
+    """The drugs listed as what a preparation holds, for an amount `of` it: `5,700 mg of a
+    proprietary blend consisting of A, B and C` -> A, B and C (a `container_phrases` phrase within
+    `container_window` words after `of`, then a list of drugs)."""
+    if end >= len(words) or words[end] not in cfg.of_words or not cfg.container_phrases:
+        return []
+    starts = {ds: d for d, (ds, _de) in enumerate(drugs)}
+    if end + 1 in starts:
+        return []  # `23 mg of calcium`: the drug itself
+    for k in range(end + 1, min(len(words), end + 1 + cfg.container_window)):
+        if words[k] in cfg.barriers or words[k] in (";", "(", ")"):
+            return []
+        for phrase in cfg.container_phrases:
+            n = len(phrase)
+            if tuple(words[k:k + n]) == phrase and k + n in starts:
+                first = starts[k + n]
+                return [d for d in range(first, len(drugs)) if groups[d] == groups[first]]
+    return []
+
+
+def _bracket_list(words: list[str], drugs: list[tuple[int, int]], start: int, depths: list[int],
+                  covered: list[int]) -> list[int]:
+    """The drugs inside the bracket that closes right before an attribute (only other attributes
+    between), when it holds two or more (`(CPM: 750 mg/m2 — MP: 1 g) every four weeks`)."""
+    k = start
+    while k > 0 and covered[k] - covered[k - 1] == 1 and words[k - 1] != ")":
+        k -= 1
+    if k == 0 or words[k - 1] != ")" or depths[k] != 0:
+        return []
+    closer = k - 1
+    depth, opener = 0, -1
+    for i in range(closer - 1, -1, -1):
+        if words[i] == ")":
+            depth += 1
+        elif words[i] == "(":
+            if depth == 0:
+                opener = i
+                break
+            depth -= 1
+    inside = [d for d, (ds, de) in enumerate(drugs) if opener < ds and de <= closer]
+    return inside if opener >= 0 and len(inside) > 1 else []
+
+
+def _of_drug(words: list[str], end: int, inside: list[bool], cfg: _Config, label: str) -> int | None:
+    """Where the drug starts that an attribute is `of` (`23 mg of calcium`, `an 8 h infusion of 1 g
+    X`: other attributes may sit either side of `of`, and an article; an `of_nouns` word before
+    it: `a 16 week course of X`) or, for a duration, `for`
+    (`4 days for parasympathomimetics`); None when no such word follows."""
+    n, k = len(words), end
+    while k < n and inside[k]:
+        k += 1
+    if k < n and words[k] in cfg.of_nouns and k + 1 < n and words[k + 1] in cfg.of_words:
+        k += 1  # `a 16 week course of oral prednisolone`
+    if k >= n or not (words[k] in cfg.of_words or (label == "DURATION" and words[k] in cfg.for_words)):
+        return None
+    k += 1
+    if k < n and words[k] in cfg.articles:
+        k += 1
+    while k < n and inside[k]:
+        k += 1
+    return k
+
+
+def _whole_trial(words: list[str], start: int, end: int, cfg: _Config) -> bool:
+    """A duration of the whole comparison: of a trial word (`an 8-week study`, `12-week medical
+    intervention`, `a 14-week supply`; one word may sit between) or opening the sentence
+    (`For 12 weeks, the placebo group received ...`)."""
+    after = words[end:end + 2]
+    if after and (after[0] in cfg.trial_nouns or (len(after) == 2 and after[1] in cfg.trial_nouns
+                                                  and after[0].isalpha())):
+        return True
+    opening = start == 1 and words[0] in cfg.for_words
+    return opening and end < len(words) and words[end] == ","
+
+
+def _negated(words: list[str], drug: tuple[int, int], cfg: _Config) -> bool:
+    """`barley extract without catechin`: a drug named as left out."""
+    return drug[0] > 0 and words[drug[0] - 1] in cfg.negations
+
+
+def _named_abbreviations(words: list[str], drugs: list[tuple[int, int]]) -> set[int]:
+    """Drugs that are a bracketed name right after another drug and followed by a bracket of
+    their own attributes (`lisinopril (L) (10 mg daily)`): what follows belongs to the drug named
+    first, the abbreviation takes none of it."""
+    out = set()
+    for k in range(1, len(drugs)):
+        (ds, de), prev_end = drugs[k], drugs[k - 1][1]
+        if ds == prev_end + 1 and words[prev_end] == "(" and de + 1 < len(words) and words[de] == ")" \
+                and words[de + 1] == "(":
+            out.add(k)
+    return out
+
+
+def _bracket_owner(words: list[str], drugs: list[tuple[int, int]], opener: int) -> int | None:
+    """The drug right before a bracket (`ketamine (10 mg)`, `lisinopril (L) (10 mg daily)`)."""
+    for d, (ds, de) in enumerate(drugs):
+        if de == opener or (de == opener - 1 and words[de] == ")" and ds > 0 and words[ds - 1] == "("):
+            return d
+    return None
 
 
 def assign(words: list[str], drugs: list[tuple[int, int]], attributes: list[tuple[int, int, str]],
@@ -202,28 +384,80 @@ def assign(words: list[str], drugs: list[tuple[int, int]], attributes: list[tupl
     # `10 mg/kg once daily for 7 days or intravenous Y`: the 7 days are X's (one chain through
     # `for` when choosing the nearest drug; what coordinated drugs share is decided as before)
     chain = list(inside)
-    for k in range(1, len(words) - 1):
-        if words[k] in cfg.chain_words and inside[k - 1] and inside[k + 1]:
+    for k in range(len(words)):  # brackets around an attribute: `CQ (25 mg/kg) over 3 days plus PQ`
+        if (words[k] == "(" and k + 1 < len(words) and inside[k + 1]) or (words[k] == ")" and k and inside[k - 1]):
             chain[k] = True
+    for k in range(1, len(words) - 1):
+        if words[k] in cfg.chain_words and chain[k - 1] and inside[k + 1]:
+            chain[k] = True
+    for phrase in cfg.chain_phrases:  # `20/12.5 mg once daily titrated to 40/25 mg`: the same drug's
+        n = len(phrase)
+        for k in range(1, len(words) - n):
+            if chain[k - 1] and inside[k + n] and tuple(words[k:k + n]) == phrase:
+                chain[k:k + n] = [True] * n
     covered_chain = _covered_counts(chain) if chain != inside else covered
     placebos = [de - ds == 1 and words[ds] in cfg.placebos for ds, de in drugs]
+    named = _named_abbreviations(words, drugs)
+    elapsed: set[int] = set()
+    last_duration: int | None = None
+    last_end = 0
+    drug_ends = {de for _ds, de in drugs}
+    # one drug named in the sentence (`tranexamic acid ... which was infused over 8 h`): far is still its
+    single = len({tuple(words[ds:de]) for ds, de in drugs}) == 1 and cfg.single_drug_max_gap > cfg.max_gap
     for i, (start, end, label) in enumerate(attributes):
         if i in done:
             continue
         paren = depths[start] > 0
+        if label == "DURATION" and (_elapsed(words, start, end, cfg) or (
+                last_duration is not None and last_duration in elapsed
+                and not any(last_end <= ds < start for ds, _de in drugs))):
+            elapsed.add(i)  # "... was 152 days for BT patients, 138 days for BB patients": the list too
+            last_duration, last_end = i, end
+            continue  # "median time from enrolment to deterioration ... was 152 days", "12 month incidence"
+        if label == "DURATION":
+            last_duration, last_end = i, end
         if label == "DURATION" and _history(words, start, drugs, cfg):
             continue  # "eczema present for less than six months": the disease's, not a treatment's
         if label == "SAMPLE_SIZE" and not paren and cfg.sample_size_after and (
                 start == 0 or words[start - 1] not in cfg.sample_size_after):
             continue  # "36 patients were randomised to X": the trial's, not an arm's
+        if label == "SAMPLE_SIZE" and paren and not _arm_bracket(words, start, depths, inside, drug_ends, cfg):
+            continue  # "moderately stressed adults (N = 63)": the population's, not an arm's
         costs = [_cost(barriers, d, (start, end), cfg, paren, covered_chain) for d in drugs]
+        if paren:  # inside the bracket right after a drug: that drug's, or one named inside
+            opener = _opener(depths, words, start)
+            owner = _bracket_owner(words, drugs, opener) if opener >= 0 else None
+            if owner is not None:
+                closer = _closer(words, end)
+                for d, (ds, _de) in enumerate(drugs):
+                    if d == owner:
+                        costs[d] = 0
+                    elif not opener < ds < closer:
+                        costs[d] = cfg.max_gap + 1
+        of = _of_drug(words, end, inside, cfg, label)
+        for d, (ds, de) in enumerate(drugs):
+            if ds == of:
+                costs[d] = 0  # `23 mg of calcium`, `an 8 h infusion of 1 g X`, `4 days for X`: that drug's
+            elif label == "DOSE" and end < len(words) and words[end] in cfg.of_words and de <= start:
+                costs[d] = cfg.max_gap + 1  # `A, and 5,700 mg of a blend of B`: not A's
         for d in range(len(drugs)):
-            if label == "SAMPLE_SIZE" and not paren and drugs[d][0] >= end:
+            if label == "SAMPLE_SIZE" and drugs[d][0] >= end:
                 costs[d] = cfg.max_gap + 1  # an arm's size outside brackets comes after its drug
-            elif label in cfg.placebo_links and placebos[d] and not _beside(words, drugs[d], (start, end)):
+            elif label in cfg.placebo_links and placebos[d] and not _beside(words, drugs[d], (start, end), cfg):
                 costs[d] = cfg.max_gap + 1  # "apremilast 30 mg BID or placebo": not the placebo's
+        contents = _contents(words, end, drugs, groups, cfg)
+        if contents:  # `5,700 mg of a blend consisting of A, B and C`: what the blend holds
+            for d in contents:
+                links[d].append(i)
+            continue
+        if label == "DURATION" and not paren and _whole_trial(words, start, end, cfg):
+            for d in range(len(drugs)):  # `an 8-week study of A or B`, `For 12 weeks, A ...; B ...`
+                if not _negated(words, drugs[d], cfg):
+                    links[d].append(i)
+            continue
         best = min(range(len(drugs)), key=lambda d: (costs[d], d))
-        if costs[best] > cfg.max_gap:
+        if costs[best] > (cfg.single_drug_max_gap if single and costs[best] <= cfg.single_drug_max_gap
+                          and barriers[-1] == 0 else cfg.max_gap):
             continue
         targets = [best]
         if label in cfg.shared_labels or i in shareable:
@@ -240,13 +474,38 @@ def assign(words: list[str], drugs: list[tuple[int, int]], attributes: list[tupl
             apart = apart or (len(members) > 1 and start >= span_hi and "or" not in words[span_lo:span_hi]
                               and not any(a[2] == label and span_lo <= a[0] and a[1] <= span_hi
                                           for a in attributes))
+            # ... and what follows a placebo that ends the list is the comparison's (`A 50 mg
+            # or placebo weekly`: a placebo has no schedule of its own) unless an item has its
+            # own (`metformin 850 mg twice daily, placebo twice daily`)
+            apart = apart or (len(members) > 1 and start >= span_hi and placebos[members[-1]]
+                              and best == members[-1] and not any(
+                                  a[2] == label and span_lo <= a[0] and a[1] <= span_hi for a in attributes))
+            listed = _bracket_list(words, drugs, start, depths, covered_chain)
+            if listed and best in listed:  # `(CPM: 750 mg/m2 — MP: 1 g) every four weeks`: both arms'
+                members, apart = listed, True
             if (end <= span_lo or start >= span_hi) and apart:
-                targets = members
+                # an item with its own of the label keeps it (`infusions of IV A and oral B`: B is oral)
+                targets = [m for m in members if m == best or not any(
+                    j != i and a[2] == label and (a[1] == drugs[m][0] or a[0] == drugs[m][1]
+                                                  or _chained(drugs[m], (a[0], a[1]), covered))
+                    for j, a in enumerate(attributes))]
         for d in dict.fromkeys(alias for target in targets for alias in aliases[target]):
-            if label in cfg.placebo_links and placebos[d] and not _beside(words, drugs[d], (start, end)):
+            if label in cfg.placebo_links and placebos[d] and not _beside(words, drugs[d], (start, end), cfg):
+                continue
+            if d in named and start > drugs[d][1]:
                 continue
             links[d].append(i)
     return links
+
+
+def _elapsed(words: list[str], start: int, end: int, cfg: _Config) -> bool:
+    """A time that is an outcome, not a treatment's length: an `elapsed_before` phrase among the
+    `elapsed_before_window` words before it (`time to`, `time from`, `followed up`) or an
+    `outcome_after` word right after it (`12 month incidence`)."""
+    if end < len(words) and words[end] in cfg.outcome_after:
+        return True
+    window = words[max(0, start - cfg.elapsed_before_window):start]
+    return any(window[k:k + len(p)] == list(p) for p in cfg.elapsed_before for k in range(len(window)))
 
 
 def _history(words: list[str], start: int, drugs: list[tuple[int, int]], cfg: _Config) -> bool:
@@ -256,12 +515,16 @@ def _history(words: list[str], start: int, drugs: list[tuple[int, int]], cfg: _C
     return any(w in cfg.history_before for w in words[lo:start])
 
 
-def _beside(words: list[str], drug: tuple[int, int], attr: tuple[int, int]) -> bool:
+def _beside(words: list[str], drug: tuple[int, int], attr: tuple[int, int], cfg: _Config | None = None) -> bool:
     """The attribute right before the drug (`of` may sit between: `500 ml of placebo`) or right
-    after it (`placebo 2 tablets`)."""
+    after it (`placebo 2 tablets`), up to `placebo_nouns_max` words of its name between
+    (`placebo solution every 3 weeks`)."""
     if attr[1] <= drug[0]:
         return all(w == "of" for w in words[attr[1]:drug[0]])
-    return attr[0] == drug[1]
+    between = words[drug[1]:attr[0]]
+    nouns = cfg.placebo_nouns_max if cfg is not None else 0
+    return len(between) <= nouns and all(w.isalpha() and w not in cfg.coordinators and w not in cfg.barriers
+                                         and w not in cfg.chain_words for w in between)
 
 
 def _aliases(words: list[str], drugs: list[tuple[int, int]], groups: list[int] | None = None,
@@ -277,7 +540,9 @@ def _aliases(words: list[str], drugs: list[tuple[int, int]], groups: list[int] |
     for k in range(1, len(drugs)):
         gap = words[drugs[k - 1][1]:drugs[k][0]]
         combination = gap in (["-"], ["/"]) and "placebo" not in (words[drugs[k - 1][0]], words[drugs[k][0]])
-        if gap == ["("] or combination or _appositive(gap, cfg or config()):
+        cfg_ = cfg or config()
+        if gap == ["("] or combination or _appositive(gap, cfg_) or (len(gap) == 1 and gap[0] in cfg_.alias_words) \
+                or _restated(gap, cfg_):
             out[k - 1].append(k)
             out[k].insert(0, k - 1)
         elif (k - 1 in classes and cfg is not None and groups is not None and len(gap) == 2
@@ -286,6 +551,14 @@ def _aliases(words: list[str], drugs: list[tuple[int, int]], groups: list[int] |
                 out[k - 1].append(m)
                 out[m].insert(0, k - 1)
     return out
+
+
+def _restated(gap: list[str], cfg: _Config) -> bool:
+    """`SSRI (20 mg escitalopram/day)`, `progesterone pessaries (equivalent to 100 mg vaginal
+    progesterone)`: a drug inside the bracket opened right after another one restates it (no
+    closing bracket, coordinator or clause word between)."""
+    return (2 <= len(gap) <= 7 and gap[0] == "(" and ")" not in gap
+            and not any(w in cfg.coordinators or w in cfg.barriers or w in cfg.not_in_appositive for w in gap[1:]))
 
 
 def _appositive(gap: list[str], cfg: _Config) -> bool:

@@ -73,7 +73,8 @@ def create_scispacy_tokenizer():
 
 # v2 also splits "ketamine-induced", "renin-angiotensin" and "ergotamine/caffeine" so that names inside
 # such compounds are whole tokens (BC5CDR: 10% of the gold entities end inside a v1 token, 1.6% with v2).
-# Digits before a hyphen ("4.2-day", "5-HT3") and short units around a slash ("mg/kg", "ng/mL") stay whole.
+# Digits before a hyphen ("4.2-day", "5-HT3") and short units around a slash ("mg/kg", "ng/mL") stay whole;
+# a slash between capitals splits ("AZL-M/CTD", "SP/AS": two arms' codes).
 # Common prefixes and modifiers stay attached ("placebo-controlled", "short-term", "non-Hodgkin").
 # The hyphen is matched before the prefix look-behinds (which then include it): the regex engine
 # tries each alternative at every character, and 74 look-behinds first made this a fifth of the
@@ -81,7 +82,7 @@ def create_scispacy_tokenizer():
 def _v2_infixes() -> str:
     keep = _words()["keep_prefixes"]
     return (r"|(?<=[A-Za-z)\]])-" + "".join(f"(?<!\\b{p}-)(?<!\\b{p.capitalize()}-)" for p in keep)
-            + r"(?=[A-Za-z]{2})|(?<=[A-Za-z]{3})/(?=[A-Za-z]{3})")
+            + r"(?=[A-Za-z]{2})|(?<=[A-Za-z]{3})/(?=[A-Za-z]{3})|(?<=[A-Z])/(?=[A-Z]{2,}\b)")
 
 
 @registry.tokenizers("claimx.scispacy_tokenizer.v2")

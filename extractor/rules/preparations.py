@@ -18,6 +18,8 @@ _AMOUNT = re.compile(r"\d\s*(?:mg|g|µg|μg|mcg|ml|mL|IU|kg)\b")
 _SENTENCE_END = re.compile(r"[.;!?](?:\s|$)")
 # a volume right before a comparator (`2 ml saline`); after `in`/`to` it is a vehicle (`in 100 mL saline`)
 _VOLUME_BEFORE = re.compile(r"(?:(?<![\w.])(?P<vehicle>in|to)\s+)?(?<![\w.])\d+(?:[.,]\d+)?\s*m[lL]\s+$")
+# `1 g MP in normal saline`, `dissolved in saline`: the vehicle of the drug named before
+_IN_BEFORE = re.compile(r"(?<![\w.])in\s+$")
 _WORD_BEFORE = re.compile(r"([A-Za-z][\w\-]*)[”\"']?\s+$")
 
 
@@ -107,7 +109,8 @@ def find_all(text: str, data: dict[str, Any] | Preparations) -> tuple[list[tuple
     if c.comparators is not None and has("comparators", low):
         for m in c.comparators.finditer(text):
             volume = _VOLUME_BEFORE.search(text, max(0, m.start() - 30), m.start())
-            if volume and volume.group("vehicle") and not m.group("after"):
+            if (volume and volume.group("vehicle") or _IN_BEFORE.search(text, max(0, m.start() - 4), m.start())) \
+                    and not m.group("after"):
                 vehicles.append((m.start("name"), m.end("name")))
             elif volume or m.group("after"):
                 found.append((m.start("name"), m.end("name")))

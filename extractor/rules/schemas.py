@@ -127,6 +127,7 @@ class Timepoint(Schema):
     baseline_cues: UniqueWords
     event_cues: UniqueWords = []  # `before induction`, `30 min after extubation`: a time set by an event
     events: UniqueWords = []
+    ordinal_modifiers: UniqueWords = []  # `the 14th postoperative day`: a word between ordinal and unit
 
 
 class Duration(Schema):
@@ -300,6 +301,11 @@ class DosingContextFile(Schema):
     amounts_need_drug: list[str] = []
     amount_giving_words: list[str] = []
     amount_recipe_words: list[str] = []
+    dosed_name_not: list[str] = []
+    route_object_after: list[str] = []
+    dosed_long_form_after: list[str] = []
+    dosed_name_forms: list[str] = []
+    dosed_long_form_not_heads: list[str] = []
     dosage_forms: list[str] = []
     dosage_form_modifiers: list[str] = []
 
@@ -390,6 +396,21 @@ class RegimensFile(Schema):
     history_before: list[LowerWord] = []
     history_window: Annotated[int, Field(ge=0, le=8)] = 0
     chain_words: list[LowerWord] = []
+    alias_words: list[LowerWord] = []
+    placebo_nouns_max: Annotated[int, Field(ge=0, le=4)] = 0
+    of_words: list[LowerWord] = []
+    for_words: list[LowerWord] = []
+    trial_nouns: list[LowerWord] = []
+    negations: list[LowerWord] = []
+    elapsed_before: list[LowerWord] = []
+    elapsed_before_window: Annotated[int, Field(ge=0, le=20)] = 0
+    outcome_after: list[LowerWord] = []
+    chain_phrases: list[LowerWord] = []
+    container_phrases: list[LowerWord] = []
+    container_window: Annotated[int, Field(ge=0, le=12)] = 0
+    arm_words: list[LowerWord] = []
+    single_drug_max_gap: Annotated[int, Field(ge=0, le=200)] = 0
+    of_nouns: list[LowerWord] = []
 
 
 # ---------------------------------------------------------------- claimx_ner_labels
