@@ -26,6 +26,7 @@ from extractor.rules.loader import read_model_file, write_model_file
 
 M = TypeVar("M", bound="LinearModel")
 _PREFIXES = ("u:", "b:", "t:")  # word, word pair, word triple
+_NUMBER_TYPES = (int, float)
 
 
 class LinearModel:
@@ -91,16 +92,19 @@ class LinearModel:
         if not isinstance(meta, dict):
             raise PatternFileError(f"{where}: `meta` must be an object")
         if cls.CLASSES:
-            parsed: dict[str, Any] = {str(k): [float(x) for x in v] for k, v in weights.items()}
+            parsed: dict[str, Any] = {k: [float(x) for x in v] for k, v in weights.items()}
         else:
-            parsed = {str(k): float(v) for k, v in weights.items()}
+            parsed = dict(zip(weights, map(float, weights.values())))  # JSON keys are strings
         return cls(weights=parsed, meta=dict(meta), **cls.read_header(data, where))
 
     @classmethod
     def _is_weight(cls, value: Any) -> bool:
+        # type() rather than isinstance: JSON gives int, float or bool, and a bool is no weight
+        # (a model has tens of thousands of weights, read at every start)
         if not cls.CLASSES:
-            return is_number(value)
-        return isinstance(value, list) and len(value) == len(cls.CLASSES) and all(map(is_number, value))
+            return type(value) in _NUMBER_TYPES
+        return (type(value) is list and len(value) == len(cls.CLASSES)
+                and all(type(x) in _NUMBER_TYPES for x in value))
 
     def save(self, path: Path) -> None:
         write_model_file(Path(path), self.to_dict())

@@ -420,7 +420,7 @@ class WordScanner(Generic[T]):
             self.parts.append(f"(?P<r{i}>{inner})")
             starts_with.append(heads(inner, head_chars))
         parts = self.parts
-        anywhere = self.anywhere = [part for part, h in zip(parts, starts_with) if h is None]
+        anywhere = [part for part, h in zip(parts, starts_with) if h is None]
         every = sorted({h for hs in starts_with if hs for h in hs})
         self.starts_with = starts_with
         self.compiled: dict[tuple[int, ...], re.Pattern] = {}
@@ -437,11 +437,13 @@ class WordScanner(Generic[T]):
         self.starts = re.compile(f"(?<![\\w-])(?={head})", re.I)
 
     def _scanner(self, key: str) -> re.Pattern:
-        """The patterns with a head that `key` starts with, in their order, as one pattern."""
+        """The patterns with a head that `key` starts with, in their order, as one pattern (the
+        patterns that can start anywhere are `fallback`, tried after it: the same first match as
+        one alternation of both, without compiling them again for every head)."""
         chosen = tuple(i for i, hs in enumerate(self.starts_with)
                        if hs is not None and any(key.startswith(h) for h in hs))
         if chosen not in self.compiled:
-            alternatives = "|".join([self.parts[i] for i in chosen] + self.anywhere)
+            alternatives = "|".join(self.parts[i] for i in chosen)
             self.compiled[chosen] = re.compile(f"(?:{alternatives})(?![\\w-])", re.I)
         return self.compiled[chosen]
 
@@ -457,9 +459,9 @@ class WordScanner(Generic[T]):
             while pattern is None and len(key) > 1:
                 key = key[:-1]
                 pattern = table[key]
-            if pattern is None:
-                pattern = fallback
             m = pattern.match(text, pos) if pattern is not None else None
+            if m is None and fallback is not None:
+                m = fallback.match(text, pos)
             if m is not None and m.end() > pos:
                 end = m.end()
                 yield m, payloads[int(m.lastgroup[1:])]
