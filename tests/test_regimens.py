@@ -212,6 +212,24 @@ def test_default_pipeline_puts_regimens_on_the_doc(nlp):
     assert doc.spans["regimens"][0]._.links["DOSE"] == ((4, 6, "DOSE"),)  # token offsets and span label
 
 
+@pytest.mark.parametrize("text,drug,linked", [
+    # a laboratory step that names no one given anything: its amounts and times are the protocol's
+    ("Cells were maintained in RPMI with 10% fetal bovine serum and 100 µg/ml of streptomycin.",
+     "streptomycin", False),
+    ("The lysate was incubated with trypsin at 37°C for 20 min before elution.", "trypsin", False),
+    ("Peptides were eluted from the column with 0.1% trifluoroacetic acid over 30 min.",
+     "trifluoroacetic acid", False),
+    # the same words with someone who receives the drug: a regimen
+    ("Patients were randomized to receive ketamine 0.5 mg/kg intravenously over 40 min.", "ketamine", True),
+    ("Mice were injected with cisplatin 5 mg/kg once weekly for 4 weeks after tumour cells were cultured.",
+     "cisplatin", True),
+])
+def test_a_laboratory_step_is_no_regimen(nlp, text, drug, linked):
+    found = dict(_linked(nlp(text)))
+    assert drug in found
+    assert bool(found[drug]) is linked, found
+
+
 def test_regimens_and_offsets_survive_docbin(nlp):
     from spacy.tokens import DocBin
 

@@ -87,6 +87,8 @@ class _Config:
     arm_words: frozenset[str] = frozenset()
     single_drug_max_gap: int = 0
     of_nouns: frozenset[str] = frozenset()
+    bench_words: frozenset[str] = frozenset()
+    recipient_words: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -115,7 +117,8 @@ def rules_from_dict(data: Any, where: str) -> _Config:
                    tuple(tuple(p.split()) for p in data.get("chain_phrases", ())),
                    tuple(tuple(p.split()) for p in data.get("container_phrases", ())),
                    int(data.get("container_window", 0)), frozenset(data.get("arm_words", ())),
-                   int(data.get("single_drug_max_gap", 0)), frozenset(data.get("of_nouns", ())))
+                   int(data.get("single_drug_max_gap", 0)), frozenset(data.get("of_nouns", ())),
+                   frozenset(data.get("bench_words", ())), frozenset(data.get("recipient_words", ())))
 
 
 def _paren_depths(words: list[str]) -> list[int]:
@@ -644,6 +647,8 @@ def link_regimens(doc: Doc, spans: Iterable[Span] | None = None, cfg: _Config | 
         lo, hi = bisect_left(attr_starts, sent_start), bisect_left(attr_starts, sent_end)
         s_attrs = [a for a in attrs[lo:hi] if a.end <= sent_end]
         words = lower[sent_start:sent_end]
+        if _at_the_bench(words, cfg):
+            s_attrs = []  # `cells ... in RPMI with 10% FBS`, `incubated with X for 2 min`: no one is given it
         ranges = [(d.start - sent_start, d.end - sent_start) for d in s_drugs]
         s_attrs = [a for a in s_attrs if a.label_ != "TIMEPOINT"
                    or time_on_drug(words, (a.start - sent_start, a.end - sent_start), ranges, cfg)]
@@ -659,6 +664,14 @@ def link_regimens(doc: Doc, spans: Iterable[Span] | None = None, cfg: _Config | 
                 regimen.links.setdefault(labels[i], []).append(s_attrs[i])
             regimens.append(regimen)
     return regimens
+
+
+def _at_the_bench(words: list[str], cfg: _Config) -> bool:
+    """A laboratory step (a buffer, a culture, an incubation, a column) that names no one who
+    receives anything (patients, mice): the amounts and times in it are the protocol's, not a
+    regimen's."""
+    present = set(words)
+    return bool(present & cfg.bench_words) and not present & cfg.recipient_words
 
 
 def _is_qualitative(x: dict[str, Any]) -> bool:

@@ -411,6 +411,8 @@ class RegimensFile(Schema):
     arm_words: list[LowerWord] = []
     single_drug_max_gap: Annotated[int, Field(ge=0, le=200)] = 0
     of_nouns: list[LowerWord] = []
+    bench_words: list[LowerWord] = []
+    recipient_words: list[LowerWord] = []
 
 
 # ---------------------------------------------------------------- claimx_ner_labels
