@@ -230,6 +230,14 @@ def test_a_laboratory_step_is_no_regimen(nlp, text, drug, linked):
     assert bool(found[drug]) is linked, found
 
 
+@pytest.mark.parametrize("text", [
+    "Side-effects during 12 months follow-up in the rituximab and placebo groups were mild.",
+    "Relapses in the 6 month follow-up were fewer with ketamine than with placebo.",
+])
+def test_a_follow_up_window_is_no_duration_of_the_drugs(nlp, text):
+    assert all("DURATION" not in links for _, links in _linked(nlp(text)))
+
+
 def test_regimens_and_offsets_survive_docbin(nlp):
     from spacy.tokens import DocBin
 

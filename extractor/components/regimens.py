@@ -505,10 +505,18 @@ def _elapsed(words: list[str], start: int, end: int, cfg: _Config) -> bool:
     """A time that is an outcome, not a treatment's length: an `elapsed_before` phrase among the
     `elapsed_before_window` words before it (`time to`, `time from`, `followed up`) or an
     `outcome_after` word right after it (`12 month incidence`)."""
-    if end < len(words) and words[end] in cfg.outcome_after:
+    if end < len(words) and _word_at(words, end) in cfg.outcome_after:
         return True
     window = words[max(0, start - cfg.elapsed_before_window):start]
     return any(window[k:k + len(p)] == list(p) for p in cfg.elapsed_before for k in range(len(window)))
+
+
+def _word_at(words: list[str], i: int) -> str:
+    """The word at token i, a hyphenated one whole (`follow` `-` `up` is `follow-up`: the
+    tokenizer splits hyphens between words)."""
+    if i + 2 < len(words) and words[i + 1] == "-" and words[i + 2].isalpha():
+        return f"{words[i]}-{words[i + 2]}"
+    return words[i]
 
 
 def _history(words: list[str], start: int, drugs: list[tuple[int, int]], cfg: _Config) -> bool:
