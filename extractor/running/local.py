@@ -74,7 +74,10 @@ def _worker_main(conn, loader: Callable[[str], Language], model: str, max_memory
                                            "raise it, or pass --max-memory 0 for no limit"))
         return
     except Exception as e:  # noqa: BLE001 - reported to the driver as a failure to start
-        conn.send(("fatal", type(e).__name__, f"cannot load pipeline {model!r}: {type(e).__name__}: {e}"))
+        # under an address-space limit an allocation that fails in C code can surface as another
+        # error (a SystemError without an exception set): name the limit, the likely cause
+        within = f" within {note} (raise it, or pass --max-memory 0 for no limit)" if note else ""
+        conn.send(("fatal", type(e).__name__, f"cannot load pipeline {model!r}{within}: {type(e).__name__}: {e}"))
         return
     try:
         conn.send(("ready", os.getpid(), peak_rss_mb()))
