@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable
 
 from spacy.tokens import Doc, Span
 
+from extractor.components.drugs import letters_in_order
+
 # a code: 2-12 characters of letters, digits, `-` and `/`, with two capitals, or a capital or a
 # Greek letter next to a digit (`CPM`, `AZL-M/CTD`, `EPs-7630`, `α2a`)
 _CODE = re.compile(r"^[A-Za-z0-9α-ωΑ-Ω][A-Za-z0-9α-ωΑ-Ω\-/]{1,11}$")
@@ -98,20 +100,6 @@ _LONG_WORDS = 3
 _NEAR = 8  # tokens between an amount and the name after it (`(200 mg/day for 4 weeks) with tongkat ali`)
 
 
-def _letters_in_order(short: str, long: str) -> bool:
-    letters = [c for c in short.lower() if c.isalpha()]
-    long = long.lower()
-    if not letters or not long.startswith(letters[0]):
-        return False
-    pos = 0
-    for c in letters:
-        pos = long.find(c, pos)
-        if pos < 0:
-            return False
-        pos += 1
-    return True
-
-
 def _definitions(doc: Doc) -> list[tuple[tuple[int, int], int]]:
     """(long form token range, short form token) of every `name (SHORT)` or `name (SHORT; ...)`
     whose short form takes its letters in order from the name's last one to three words."""
@@ -125,7 +113,7 @@ def _definitions(doc: Doc) -> list[tuple[tuple[int, int], int]]:
             if lo < 0 or not all(words[k].isalpha() for k in range(lo, i)):
                 break
             name = " ".join(words[lo:i])
-            if _letters_in_order(words[i + 1], name) and name[0].lower() == words[i + 1][0].lower():
+            if letters_in_order(words[i + 1], name) and name[0].lower() == words[i + 1][0].lower():
                 out.append(((lo, i), i + 1))
                 break
     return out

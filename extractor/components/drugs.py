@@ -144,7 +144,7 @@ _SHORT_FORM = re.compile(r"^(?=[^a-z]*[A-Z0-9α-ωΑ-Ω])[A-Za-z0-9α-ωΑ-Ω][\
 _ABBREVIATION_WINDOW = 12  # tokens before the bracket where the drug(s) it abbreviates may start
 
 
-def _letters_in_order(short: str, long: str) -> bool:
+def letters_in_order(short: str, long: str) -> bool:
     """`OLM` in `olmesartan medoxomil`, `SP` in `sulfadoxine ... pyrimethamine`: the short
     form's letters, first letter first, appear in order in the long form."""
     letters = [c for c in short.lower() if c.isalpha()]
@@ -193,7 +193,7 @@ def arm_abbreviations(doc: Doc, drugs: list[Span], make, words: list[str] | None
             continue
         names = " ".join(d.text for d in drugs if drug.end - _ABBREVIATION_WINDOW <= d.start and d.end <= drug.end)
         candidates = [names[k:] for k in range(len(names)) if k == 0 or names[k - 1] == " "]
-        if any(_letters_in_order(short, c) for c in candidates):
+        if any(letters_in_order(short, c) for c in candidates):
             forms[short] = drug
     return _occurrences(doc, forms, drugs, make, words, glued)
 
@@ -242,7 +242,7 @@ def glossary_abbreviations(doc: Doc, drugs: list[Span], make, words: list[str], 
             continue
         names = " ".join(d.text for d in drugs if drug.start <= d.start <= drug.start + _ABBREVIATION_WINDOW
                          and "," not in words[drug.start:d.start] and ";" not in words[drug.start:d.start])
-        if _letters_in_order(short, names):
+        if letters_in_order(short, names):
             forms[short] = drug
             keys.append(i)
     found = []

@@ -12,7 +12,6 @@ is kept. The rehearsal documents are the base pipeline's own `rehearsal.jsonl.gz
 
 from __future__ import annotations
 
-import gzip
 import random
 import time
 from collections.abc import Callable
@@ -20,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from extractor.errors import UsageError
-from extractor.learning.ner_training import make_docs, read_ner_jsonl
+from extractor.learning.ner_training import NER_LABELS, jsonl_objects, make_docs, read_ner_jsonl
 
 REHEARSAL_FILE = "rehearsal.jsonl.gz"  # in a pipeline folder: what its NER rehearses when adapted
 ADAPT_LEARN_RATE = 0.0005
@@ -109,33 +108,18 @@ def adapt_ner(gold: Path, base: str, out: Path, rehearse: Path | None = None, ep
 def _rehearsal_examples(nlp, path: Path, gold_records: list[dict]) -> list:
     """Examples from a JSONL of texts: with its spans as gold where it has them, else labelled by
     the base model now (before any update). Texts that are also gold documents are left out."""
-    import json
-
     from spacy.training import Example
 
     gold_texts = {r["text"] for r in gold_records}
     labelled, raw = [], []
-    path = Path(path)
-    if not path.is_file():
-        raise UsageError(f"rehearsal data not found: {path}")
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as f:
-        for line_no, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise UsageError(f"{path}:{line_no}: not JSONL ({e.msg})") from e
-            if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
-                raise UsageError(f"{path}:{line_no}: expected an object with 'text' (string)")
-            if rec["text"] in gold_texts:
-                continue
-            (labelled if rec.get("spans") else raw).append(rec)
+    for line_no, rec in jsonl_objects(path, "rehearsal data"):
+        if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
+            raise UsageError(f"{path}:{line_no}: expected an object with 'text' (string)")
+        if rec["text"] in gold_texts:
+            continue
+        (labelled if rec.get("spans") else raw).append(rec)
     examples = []
     if labelled:
-        from extractor.learning.ner_training import NER_LABELS
-
         records = [{"id": str(r.get("id", i)), "text": r["text"],
                     "spans": [(int(s["start"]), int(s["end"]), NER_LABELS[s["label"]]) for s in r["spans"]
                               if s.get("label") in NER_LABELS]} for i, r in enumerate(labelled)]

@@ -7,11 +7,13 @@ one-line errors for bad input, the claimx tokenizer for the training data, and a
 
 from __future__ import annotations
 
+import gzip
 import json
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from extractor.errors import UsageError
 
@@ -31,38 +33,45 @@ class ConversionStats:
     labels: dict[str, int] = field(default_factory=dict)
 
 
-def read_ner_jsonl(path: Path) -> list[dict]:
-    """Records `{"text", "spans": [{"start", "end", "label"}]}` with NER labels mapped; errors are one line."""
+def jsonl_objects(path: Path, what: str = "training data") -> Iterator[tuple[int, Any]]:
+    """(line number, parsed value) of each non-blank line of a JSONL file (gzip when it ends in
+    .gz); a missing file or a line that is not JSON is a one-line UsageError."""
     path = Path(path)
     if not path.is_file():
-        raise UsageError(f"training data not found: {path}")
-    records = []
-    n_spans = 0
-    with path.open(encoding="utf-8") as f:
+        raise UsageError(f"{what} not found: {path}")
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as f:
         for line_no, line in enumerate(f, 1):
             if not line.strip():
                 continue
             try:
-                rec = json.loads(line)
+                yield line_no, json.loads(line)
             except json.JSONDecodeError as e:
                 raise UsageError(f"{path}:{line_no}: not JSONL ({e.msg})") from e
-            if not isinstance(rec, dict) or not isinstance(rec.get("text"), str) or not isinstance(
-                rec.get("spans", []), list
-            ):
-                raise UsageError(f"{path}:{line_no}: expected an object with 'text' (string) and 'spans' (list)")
-            spans = []
-            for span in rec.get("spans", []):
-                try:
-                    start, end, label = int(span["start"]), int(span["end"]), str(span["label"])
-                except (KeyError, TypeError, ValueError) as e:
-                    raise UsageError(f"{path}:{line_no}: each span needs integer 'start', 'end' and a 'label'") from e
-                if label not in NER_LABELS:
-                    continue
-                if not 0 <= start < end <= len(rec["text"]):
-                    raise UsageError(f"{path}:{line_no}: span {start}-{end} lies outside the text")
-                spans.append((start, end, NER_LABELS[label]))
-            n_spans += len(spans)
-            records.append({"id": str(rec.get("id", line_no)), "text": rec["text"], "spans": spans})
+
+
+def read_ner_jsonl(path: Path) -> list[dict]:
+    """Records `{"text", "spans": [{"start", "end", "label"}]}` with NER labels mapped; errors are one line."""
+    records = []
+    n_spans = 0
+    for line_no, rec in jsonl_objects(path):
+        if not isinstance(rec, dict) or not isinstance(rec.get("text"), str) or not isinstance(
+            rec.get("spans", []), list
+        ):
+            raise UsageError(f"{path}:{line_no}: expected an object with 'text' (string) and 'spans' (list)")
+        spans = []
+        for span in rec.get("spans", []):
+            try:
+                start, end, label = int(span["start"]), int(span["end"]), str(span["label"])
+            except (KeyError, TypeError, ValueError) as e:
+                raise UsageError(f"{path}:{line_no}: each span needs integer 'start', 'end' and a 'label'") from e
+            if label not in NER_LABELS:
+                continue
+            if not 0 <= start < end <= len(rec["text"]):
+                raise UsageError(f"{path}:{line_no}: span {start}-{end} lies outside the text")
+            spans.append((start, end, NER_LABELS[label]))
+        n_spans += len(spans)
+        records.append({"id": str(rec.get("id", line_no)), "text": rec["text"], "spans": spans})
     if not records:
         raise UsageError(f"{path}: no documents")
     if not n_spans:
