@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def extract_seconds(text: Path, runs: int, model: str) -> tuple[list[float], list[float]]:
     """Wall seconds and CPU seconds (user + system) of each run. On a busy machine the CPU time is
-    what the run would take on a quiet one (the run is one process, and its I/O is small)."""
+    the steadier figure (the run is one process and its I/O is small), though contention for the
+    cores inflates it too: compare runs made at the same time."""
     walls, cpus = [], []
     for i in range(runs):
         with tempfile.TemporaryDirectory() as tmp:

@@ -225,13 +225,7 @@ def test_a_bad_model_file_is_a_clear_error(tmp_path, kind, content, message):
 ], ids=["which-may", "possibly-because", "may-on-effect", "might-same-clause", "although-probably",
         "although-lead", "which-may-no-effect", "although-might-main", "heading-may", "and-could"])
 def test_hedge_in_another_clause_leaves_a_finding(nlp, text, claim_type, direction, hedged):
-    doc = nlp(text)
-    claims = list(doc.spans["claims"])
-    assert len(claims) == 1
-    x = claims[0]._
-    assert (x.claim_type, x.hedged) == (claim_type, hedged)
-    if direction is not None:
-        assert x.direction == direction
+    _assert_one_claim(nlp(text), claim_type, direction, hedged)
 
 
 # --- `more likely to` compares odds: it neither hedges nor makes a hypothesis ----------------------
@@ -243,7 +237,11 @@ def test_hedge_in_another_clause_leaves_a_finding(nlp, text, claim_type, directi
     ("The rash is likely to resolve without treatment.", "hypothesis", None, True),
 ], ids=["more-likely", "less-likely", "as-likely", "likely-alone"])
 def test_comparative_likely_is_not_a_hedge(nlp, text, claim_type, direction, hedged):
-    doc = nlp(text)
+    _assert_one_claim(nlp(text), claim_type, direction, hedged)
+
+
+def _assert_one_claim(doc, claim_type: str, direction: str | None, hedged: bool) -> None:
+    """The Doc has one claim, of this type and hedging (and direction, unless None)."""
     claims = list(doc.spans["claims"])
     assert len(claims) == 1
     x = claims[0]._

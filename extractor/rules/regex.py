@@ -386,16 +386,15 @@ _NAMED_GROUP = re.compile(r"\(\?P([<=])(\w+)([>)])")
 
 class _CompiledOnUse(dict):
     """key -> compiled pattern for a fixed set of keys, each built by `build(key)` on first
-    lookup; a key outside the set gives None."""
+    lookup; a key outside the set gives None, kept too, so that a later lookup of it is a plain
+    dict hit (the scan looks keys up at every word start)."""
 
-    def __init__(self, keys: Iterable[str], build: Callable[[str], re.Pattern]):
+    def __init__(self, keys: Iterable[str], build: Callable[[str], re.Pattern | None]):
         super().__init__()
         self._wanted, self.build = frozenset(keys), build
 
     def __missing__(self, key: str) -> re.Pattern | None:
-        if key not in self._wanted:
-            return None
-        pattern = self[key] = self.build(key)
+        pattern = self[key] = self.build(key) if key in self._wanted else None
         return pattern
 
 
