@@ -82,15 +82,15 @@ def adapt_ner(gold: Path, base: str, out: Path, rehearse: Path | None = None, ep
     gold_docs = make_docs(nlp, records)
     examples = [Example(nlp.make_doc(doc.text), doc) for doc in gold_docs]
     rehearsal = _rehearsal_examples(nlp, rehearse, records) if rehearse else []
-    log(f"gold: {len(examples)} documents, {sum(len(d.ents) for d in gold_docs)} entities; "
-        f"rehearsal: {len(rehearsal)} documents")
+    n_entities = sum(len(d.ents) for d in gold_docs)
+    log(f"gold: {len(examples)} documents, {n_entities} entities; rehearsal: {len(rehearsal)} documents")
+    gold_copies = examples * GOLD_REPEAT
     other = [name for name in nlp.pipe_names if name not in ("tok2vec", "ner")]
     updates, losses = 0, []
     with use_ops("numpy", use_blis=False), nlp.select_pipes(disable=other):
         optimizer = nlp.resume_training()
         optimizer.learn_rate = learn_rate
         for _ in range(epochs):
-            gold_copies = examples * GOLD_REPEAT
             drawn = rng.sample(rehearsal, min(len(rehearsal), REHEARSE_PER_GOLD * len(gold_copies)))
             batch_of_pass = gold_copies + drawn
             rng.shuffle(batch_of_pass)
@@ -101,7 +101,7 @@ def adapt_ner(gold: Path, base: str, out: Path, rehearse: Path | None = None, ep
             losses.append(round(loss.get("ner", 0.0), 3))
     out = Path(out)
     nlp.to_disk(out, exclude=["tokenizer"])  # the tokenizer is rebuilt from the config, as shipped
-    return AdaptResult(out, len(examples), sum(len(d.ents) for d in gold_docs), len(rehearsal), updates,
+    return AdaptResult(out, len(examples), n_entities, len(rehearsal), updates,
                        time.perf_counter() - started, losses)
 
 
