@@ -48,3 +48,18 @@ def test_is_code(word, code):
     from extractor.components.dosing import rules
 
     assert is_code(word, frozenset(rules().context["dosed_name_not"])) is code
+
+
+GASES = [
+    # (text, DRUG spans, DOSE spans): a dosed chemical the recognizer finds, in a sentence with a
+    # route, is a drug given; parts per million dose an inhaled gas, and are no dose elsewhere
+    ("Patients were given inhalation of NO (20 ppm for 1 hour) after surgery.", ["NO"], ["20 ppm"]),
+    ("Ambient CO2 of 400 ppm was recorded in the room.", [], []),
+]
+
+
+@pytest.mark.parametrize("text,drug_spans,doses", GASES, ids=[g[0][:30] for g in GASES])
+def test_a_dosed_chemical_is_a_drug(nlp, text, drug_spans, doses):
+    doc = nlp(text)
+    assert [s.text for s in doc.spans["drugs"]] == drug_spans
+    assert [s.text for s in doc.spans["dosing"] if s.label_ == "DOSE"] == doses

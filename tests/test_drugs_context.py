@@ -99,3 +99,38 @@ def test_classes_and_spellings(nlp_rules, text, expected):
 ], ids=["supplement-amount", "calcium-measured", "atp", "ace-i"])
 def test_supplements_and_abbreviations(nlp_rules, text, expected):
     assert drugs(nlp_rules(text)) == expected
+
+
+CONTEXT_CLASSES = [
+    # a bracketed short form glued to a hyphen is still read as the drug's abbreviation
+    ("Sedation was dexmedetomidine (DEX)-based; DEX was stopped at 24 h.", ["dexmedetomidine", "DEX", "DEX"]),
+    # measured, not given: a match followed by its concentration or synthesis
+    ("Mixed venous ATP plasma concentration rose, as did ATP synthesis.", []),
+    ("A lidocaine concentration of 2% was used for the block.", ["lidocaine"]),
+    # enzymes measured as laboratory tests
+    ("Alanine aminotransferase and lactate dehydrogenase were measured weekly.", []),
+    # a class naming the drug right after it is not meant itself; a class alone is
+    ("They took the thiazide diuretic hydrochlorothiazide daily.", ["hydrochlorothiazide"]),
+    ("Thiazide diuretics were stopped before surgery.", ["Thiazide diuretics"]),
+    # a form word after a salt-free name belongs to it
+    ("The blend held taurine and caffeine anhydrous.", ["taurine", "caffeine anhydrous"]),
+]
+
+
+@pytest.mark.parametrize("text,expected", CONTEXT_CLASSES, ids=[t[0][:30] for t in CONTEXT_CLASSES])
+def test_context_decides_a_drug(nlp_rules, text, expected):
+    assert drugs(nlp_rules(text)) == expected
+
+
+TRADEMARKS = [
+    ("Each man took 300 mg/day of Vigorol™ for 6 weeks.", ["Vigorol"]),
+    ("Induction used propofol (Diprivan®, AstraZeneca) at 2 mg/kg.", ["propofol", "Diprivan"]),
+    ("Blood glucose rose with one of the supplements (Pumpex™) only.", ["Pumpex"]),
+    ("Data were analysed with SPSS® 22 for Windows.", []),
+    ("Cells were imaged on a Zeiss® microscope after 2 mg of dye.", []),
+]
+
+
+@pytest.mark.parametrize("text,expected", TRADEMARKS, ids=[t[0][:30] for t in TRADEMARKS])
+def test_a_trademark_given_is_a_drug(nlp_rules, text, expected):
+    assert drugs(nlp_rules(text)) == expected

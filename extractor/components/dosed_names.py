@@ -154,3 +154,70 @@ def dosed_long_forms(doc: Doc, doses: Iterable[Span], taken: list[Span], given_b
             found.append(make(doc, i, i + 1))
             occupied[i] = True
     return found
+
+
+_MARKS = frozenset({"™", "®"})
+
+
+def _dosed_at(doses: list[Span], lo: int, hi: int, words: list[str]) -> bool:
+    """An amount right before the name (`200 mg/day of X`, `20 mg X`) or right after it
+    (`X 500 mg`, `X (20 ppm`)."""
+    for d in doses:
+        if d.end == lo or (d.end == lo - 1 and words[lo - 1] == "of"):
+            return True
+        if d.start == hi or (d.start == hi + 1 and words[hi] in ("(", ":", ",")):
+            return True
+    return False
+
+
+def marked_products(doc: Doc, doses: Iterable[Span], taken: list[Span], make: Callable[[Doc, int, int], Span],
+                    product_words: frozenset[str]) -> list[Span]:
+    """`200 mg/day of Physta™`, `Tylenol® 500 mg`, `propofol (Diprivan®, ...)`, `one of the
+    supplements (Jack3d™)`: a name the text marks as a trademark is a product, and a drug where
+    it is dosed or named in a bracket right after a drug or a product word (`supplements`,
+    `tablets`). A marked name elsewhere (`SPSS®`, a microscope) is left alone."""
+    words = [t.text for t in doc]
+    if not _MARKS.intersection(words):
+        return []
+    doses = list(doses)
+    occupied = [False] * len(doc)
+    for s in taken:
+        occupied[s.start:s.end] = [True] * (s.end - s.start)
+    drug_ends = {s.end for s in taken if s.label_ == "DRUG"}
+    found = []
+    for i, w in enumerate(words):
+        if w not in _MARKS or i == 0 or occupied[i - 1] or not words[i - 1][:1].isalnum():
+            continue
+        lo = i - 1
+        if lo > 0 and words[lo - 1][:1].isupper() and words[lo - 1].isalnum() and not occupied[lo - 1]:
+            lo -= 1  # `Vitamin Code®`
+        in_bracket = lo > 1 and words[lo - 1] == "(" and (lo - 1 in drug_ends
+                                                           or words[lo - 2].lower() in product_words)
+        if in_bracket or _dosed_at(doses, lo, i + 1, words):
+            found.append(make(doc, lo, i))
+            occupied[lo:i] = [True] * (i - lo)
+    return found
+
+
+def dosed_chemicals(doc: Doc, doses: Iterable[Span], taken: list[Span], make: Callable[[Doc, int, int], Span],
+                    schedules: Iterable[Span] = (), labels: frozenset[str] = frozenset({"CHEMICAL"})) -> list[Span]:
+    """`inhalation of NO (20 ppm for 1 hour)`, `20 mg of huperzine A`: a chemical the recognizer
+    found that is dosed, in a sentence with a route or a schedule, is a drug given even when no
+    dictionary knows it (bench amounts of reagents have no route or schedule near)."""
+    doses = list(doses)
+    if not doses or not doc.ents:
+        return []
+    schedules = [s for s in schedules if s.label_ in ("ROUTE", "FREQUENCY")]
+    words = [t.text for t in doc]
+    occupied = [False] * len(doc)
+    for s in taken:
+        occupied[s.start:s.end] = [True] * (s.end - s.start)
+    found = []
+    for ent in doc.ents:
+        if ent.label_ not in labels or any(occupied[ent.start:ent.end]):
+            continue
+        near = [d for d in doses if abs(d.start - ent.end) <= 2 or abs(ent.start - d.end) <= 2]
+        if near and _dosed_at(near, ent.start, ent.end, words) and any(_scheduled(doc, d, schedules) for d in near):
+            found.append(make(doc, ent.start, ent.end))
+            occupied[ent.start:ent.end] = [True] * (ent.end - ent.start)
+    return found

@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from extractor.components.batching import RulesPipe
-from extractor.components.dosed_names import dosed_long_forms, dosed_names
+from extractor.components.dosed_names import dosed_chemicals, dosed_long_forms, dosed_names, marked_products
 from extractor.errors import PatternFileError
 from extractor.pipeline.doctext import doc_text
 from extractor.pipeline.extensions import set_attrs
@@ -189,7 +189,7 @@ def _parse_dose_unit(unit: str, r: _Rules) -> tuple[str, str | None, str | None]
 
 
 _PINT_CANONICAL = {"mg": "milligram", "mL": "milliliter", "IU": "international_unit", "mmol": "millimole",
-                   "%": "percent", "kg": "kilogram", "m2": "meter ** 2", "h": "hour", "d": "day"}
+                   "%": "percent", "ppm": "ppm", "kg": "kilogram", "m2": "meter ** 2", "h": "hour", "d": "day"}
 
 
 def _normalise(value: float, pint_expr: str | None, canonical: str | None) -> float | None:
@@ -614,7 +614,8 @@ class DosingRecognizer(RulesPipe):
         spans = []
         r = self.rules
         defined = _defined_otherwise(doc, r)
-        found = list(char_spans(doc, find_dosing(doc_text(doc), r)))
+        text = doc_text(doc)
+        found = list(char_spans(doc, find_dosing(text, r)))
         near = _Near(doc, drugs, found)
         for m, span in found:
             if (m.label == "DOSE" and m.unit in ("%", "ratio") and r.percent_needs_drug
@@ -643,8 +644,14 @@ class DosingRecognizer(RulesPipe):
             named += dosed_long_forms(doc, amounts, taken + named,
                                       frozenset(r.context.get("dosed_long_form_after", ())), _dosed_drug,
                                       frozenset(r.context.get("dosed_long_form_not_heads", ())))
-            if named:
-                doc.spans[self.drug_group] = sorted(drugs + named, key=lambda s: (s.start, s.end))
+            named += dosed_chemicals(doc, masses, taken + named, _dosed_drug, doc.spans[GROUP])
+            drugs = drugs + named
+        if "™" in text or "®" in text:  # `200 mg/day of Physta™`, `supplements (Jack3d™)`
+            taken = drugs + list(doc.spans[GROUP]) + list(doc.spans.get("quantities", []))
+            drugs = drugs + marked_products(doc, amounts, taken, _dosed_drug,
+                                            frozenset(r.context.get("product_words", ())))
+        if len(drugs) > len(doc.spans.get(self.drug_group, [])):
+            doc.spans[self.drug_group] = sorted(drugs, key=lambda s: (s.start, s.end))
         return doc
 
 

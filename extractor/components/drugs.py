@@ -116,13 +116,15 @@ _LIST_WORDS = frozenset({",", "and", "or", "(", ")"})
 _DOSE_AFTER_WINDOW = 3
 
 
-def measured_analytes(drugs: list[Span], words: list[str], before: frozenset[str], phrases: tuple[list[str], ...]
-                      ) -> set[int]:
+def measured_analytes(drugs: list[Span], words: list[str], before: frozenset[str], phrases: tuple[list[str], ...],
+                      after: frozenset[str] = frozenset(), fluids: frozenset[str] = frozenset()) -> set[int]:
     """ids of the drug spans that name an analyte measured, not a drug given: right after an
     `analyte_before` word (`serum adiponectin`, `fasting plasma insulin`) or an `analyte_phrases`
     phrase (`levels of GLP-1`), and the drugs listed after such a one with only commas, `and`,
     `or` and brackets between (`levels of ANP, cGMP, nitrate and endothelin-1`). A drug with a
-    number right after it (`plasma ... lidocaine 2 mg/kg`) stays a drug. `words`: the Doc's
+    number right after it (`plasma ... lidocaine 2 mg/kg`) stays a drug. So is one followed by an
+    `after` word, a `fluids` word may sit between (`ATP synthesis`, `ANP plasma concentration`),
+    unless a number follows that word (`a lidocaine concentration of 2%`). `words`: the Doc's
     lower-cased token texts."""
     out: set[int] = set()
     previous: Span | None = None
@@ -133,11 +135,29 @@ def measured_analytes(drugs: list[Span], words: list[str], before: frozenset[str
         measured = (bool(near) and near[-1] in before) or any(near[-len(p):] == p for p in phrases if p)
         if (measured or listed) and not any(_NUMBER.match(w) for w in words[d.end:d.end + _DOSE_AFTER_WINDOW]):
             out.add(id(d))
+        elif after:
+            k = d.end + (d.end < len(words) and words[d.end] in fluids)
+            if k < len(words) and words[k] in after and not _stated_amount(words, k + 1):
+                out.add(id(d))
         previous = d
     return out
 
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*$")
+
+
+def _stated_amount(words: list[str], i: int) -> bool:
+    """A number at `i`, or after `of`, `=` or `:` there (`a lidocaine concentration of 2%`)."""
+    if i < len(words) and words[i] in ("of", "=", ":"):
+        i += 1
+    return i < len(words) and bool(_NUMBER.match(words[i]))
+
+
+def named_classes(drugs: list[Span]) -> set[int]:
+    """ids of the class spans that only describe the drug named right after them (`the thiazide
+    diuretic HCTZ`, `the SSRI escitalopram`): the class itself is not meant (regimens
+    GUIDELINES.md). `drugs` sorted by start."""
+    return {id(a) for a, b in zip(drugs, drugs[1:]) if a._.is_class and not b._.is_class and a.end == b.start}
 
 
 _SHORT_FORM = re.compile(r"^(?=[^a-z]*[A-Z0-9α-ωΑ-Ω])[A-Za-z0-9α-ωΑ-Ω][\w\-α-ωΑ-Ω]{0,6}$")
@@ -279,6 +299,41 @@ def joined_codes(doc: Doc, drugs: list[Span], make, words: list[str]) -> list[Sp
     return found
 
 
+_LIST_SEPARATORS = frozenset({",", ";", "and", "or"})
+_LISTED_DRUGS = 2  # drugs the list must hold besides the entity
+
+
+class _ListedAmong:
+    """Whether a span sits in a list of drugs: items joined only by commas, semicolons, `and`
+    and `or`, at least _LISTED_DRUGS of them drugs. A chemical in such a list is one of the
+    things given (`a blend of beta-alanine, taurine, ... and huperzine A`)."""
+
+    def __init__(self, doc: Doc, drugs: list[Span]):
+        self.words = [t.lower_ for t in doc]
+        self.by_end = {d.end: d for d in drugs}
+        self.by_start = {d.start: d for d in drugs}
+
+    def _walk(self, i: int, step: int) -> int:
+        """Drugs in the list going left (step -1, from the token before i) or right (step 1, from i)."""
+        count = 0
+        while True:
+            k = i - 1 if step < 0 else i
+            seps = 0
+            while 0 <= k < len(self.words) and self.words[k] in _LIST_SEPARATORS and seps < 2:
+                k += step
+                seps += 1
+            if seps == 0:
+                return count
+            drug = self.by_end.get(k + 1) if step < 0 else self.by_start.get(k)
+            if drug is None:
+                return count
+            count += 1
+            i = drug.start if step < 0 else drug.end
+
+    def __call__(self, span: Span) -> bool:
+        return self._walk(span.start, -1) + self._walk(span.end, 1) >= _LISTED_DRUGS
+
+
 class DrugRecognizer(RulesPipe):
     FILES = FILES
 
@@ -312,8 +367,12 @@ class DrugRecognizer(RulesPipe):
         stop = self.rules_data.get("drug_stoplist.json", {})
         analytes = measured_analytes(sorted(spans, key=lambda s: (s.start, s.end)), [w.lower() for w in words],
                                      frozenset(stop.get("analyte_before", ())),
-                                     tuple(p.split() for p in stop.get("analyte_phrases", ())))
-        doc.spans[GROUP] = sorted((s for s in spans if id(s) not in analytes), key=lambda s: (s.start, s.end))
+                                     tuple(p.split() for p in stop.get("analyte_phrases", ())),
+                                     frozenset(stop.get("analyte_after", ())),
+                                     frozenset(stop.get("analyte_fluids", ())))
+        spans = sorted((s for s in spans if id(s) not in analytes), key=lambda s: (s.start, s.end))
+        described = named_classes(spans)
+        doc.spans[GROUP] = [s for s in spans if id(s) not in described]
         return doc
 
     @staticmethod
@@ -367,13 +426,15 @@ class DrugRecognizer(RulesPipe):
         return found
 
     def _from_ner(self, doc: Doc, drugs: list[Span]) -> list[Span]:
-        """CHEMICAL entities that a drug-name suffix confirms (lexicon matches are DRUGs anyway)."""
+        """CHEMICAL entities that a drug-name suffix confirms (lexicon matches are DRUGs anyway),
+        or that are listed among drugs (`..., caffeine anhydrous, and huperzine A`)."""
         found = []
         taken = _taken(doc, drugs)
+        listed = _ListedAmong(doc, drugs)
         for ent in doc.ents:
             if ent.label_ not in self.ner_labels or taken.overlaps(ent.start, ent.end):
                 continue
-            if any(self.lexicon.is_drug_like(t.text) for t in ent):
+            if any(self.lexicon.is_drug_like(t.text) for t in ent) or listed(ent):
                 found.append(self._make(doc, ent.start, ent.end, None, "ner"))
                 taken.add(ent.start, ent.end)
         return found

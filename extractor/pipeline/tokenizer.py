@@ -82,7 +82,15 @@ def create_scispacy_tokenizer():
 def _v2_infixes() -> str:
     keep = _words()["keep_prefixes"]
     return (r"|(?<=[A-Za-z)\]])-" + "".join(f"(?<!\\b{p}-)(?<!\\b{p.capitalize()}-)" for p in keep)
-            + r"(?=[A-Za-z]{2})|(?<=[A-Za-z]{3})/(?=[A-Za-z]{3})|(?<=[A-Z])/(?=[A-Z]{2,}\b)")
+            + r"(?=[A-Za-z]{2})|(?<=[A-Za-z]{3})/(?=[A-Za-z]{3})|(?<=[A-Z])/(?=[A-Z]{2,}\b)" + _BRACKETED_SHORT_FORM)
+
+
+# "olmesartan (OLM)-hydrochlorothiazide", "ketamine (KET)-induced": scispaCy keeps a bracket glued to
+# what follows it whole (for `(S)-ketamine`), so the short form would stay `(OLM)`, which no
+# abbreviation rule can read; split its brackets off when it has two or more characters.
+_BRACKETED_SHORT_FORM = (r"|(?<=^\()(?=[A-Za-z][A-Za-z0-9]{1,7}\)-[A-Za-z])|(?:"
+                         + "|".join(rf"(?<=\([A-Za-z][A-Za-z0-9]{{{n}}})" for n in range(1, 8))
+                         + r")(?=\)-[A-Za-z])")
 
 
 @registry.tokenizers("claimx.scispacy_tokenizer.v2")

@@ -219,6 +219,8 @@ class DrugStoplistFile(Schema):
     canonical_trees: list[str] = []
     analyte_before: list[LowerWord] = []
     analyte_phrases: list[str] = []
+    analyte_after: list[LowerWord] = []
+    analyte_fluids: list[LowerWord] = []
 
 
 class DrugSaltsFile(Schema):
@@ -308,6 +310,7 @@ class DosingContextFile(Schema):
     dosed_long_form_not_heads: list[str] = []
     dosage_forms: list[str] = []
     dosage_form_modifiers: list[str] = []
+    product_words: list[str] = []
 
 
 class FrequencyMultipliersFile(BaseModel):
