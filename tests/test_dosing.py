@@ -37,6 +37,7 @@ DOSE_CASES = [
     ("9 MU/m2", [("9 MU/m2", 9.0, "MU/m2", 9e6, "IU/m2", None, None)]),
     ("5 MIU", [("5 MIU", 5.0, "MIU", 5e6, "IU", None, None)]),
     ("2 mmol of potassium", [("2 mmol", 2.0, "mmol", 2.0, "mmol", None, None)]),
+    ("20 ppm for 1 hour", [("20 ppm", 20.0, "ppm", 20.0, "ppm", None, None)]),  # an inhaled gas
     pytest.param("40 mg twice", [("40 mg", 40.0, "mg", 40.0, "mg", None, None)], id="dose-before-word"),
 ]
 
@@ -64,6 +65,8 @@ def test_find_doses(text, expected):
     ("given i.m. twice", [("i.m.", "intramuscular")]),
     ("epidural and intrathecal", [("epidural", "epidural"), ("intrathecal", "intrathecal")]),
     ("transdermal patch", [("transdermal", "transdermal")]),
+    ("intra muscular pethidine", [("intra muscular", "intramuscular")]),  # a space after the prefix
+    ("sub cutaneous heparin", [("sub cutaneous", "subcutaneous")]),
     ("a single oral dose", [("oral", "oral")]),
     ("inhaled steroids", [("inhaled", "inhaled")]),
     ("stage IV cancer", []),

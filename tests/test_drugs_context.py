@@ -114,6 +114,13 @@ CONTEXT_CLASSES = [
     ("Thiazide diuretics were stopped before surgery.", ["Thiazide diuretics"]),
     # a form word after a salt-free name belongs to it
     ("The blend held taurine and caffeine anhydrous.", ["taurine", "caffeine anhydrous"]),
+    # the text's own abbreviation wins over the dictionary's (ASA: aspirin)
+    ("Scores of the American Society of Anesthesiologists (ASA) were I-II; ASA II was most common.", []),
+    ("Patients took acetylsalicylic acid (ASA) 100 mg; ASA was stopped.",
+     ["acetylsalicylic acid", "ASA", "ASA"]),
+    # saline that flushes, rinses or dissolves is no comparator
+    ("The line was flushed with 10 ml of normal saline after each dose.", []),
+    ("Controls received 10 ml of normal saline.", ["normal saline"]),
 ]
 
 

@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span
 
 from extractor.components.batching import RulesPipe
 from extractor.components.dosed_names import dosed_chemicals, dosed_long_forms, dosed_names, marked_products
+from extractor.components.drugs import defined_as_other
 from extractor.errors import PatternFileError
 from extractor.pipeline.doctext import doc_text
 from extractor.pipeline.extensions import set_attrs
@@ -583,18 +584,6 @@ def _dosed_drug(doc: Doc, start: int, end: int) -> Span:
     return span
 
 
-def _defined_as_non_drugs(doc: Doc, drugs: list[Span]) -> frozenset[str]:
-    """Short forms the text defines with a long form that holds no drug (`BW (body weight)`)."""
-    if not Doc.has_extension("abbreviations") or not doc._.abbreviations:
-        return frozenset()
-    out = set()
-    for short in doc._.abbreviations:
-        long_form = getattr(short._, "long_form", None)
-        if long_form is not None and not any(d.start < long_form.end and long_form.start < d.end for d in drugs):
-            out.add(short.text)
-    return frozenset(out)
-
-
 class DosingRecognizer(RulesPipe):
     """Thin component: finds mentions with the pure functions and sets spans."""
 
@@ -639,7 +628,7 @@ class DosingRecognizer(RulesPipe):
             volumes = {(s.start, s.end) for m, s in found if m.unit and m.unit.lower() in _VOLUMES}
             masses = [s for s in amounts if (s.start, s.end) not in volumes]
             named = dosed_names(doc, masses, taken, frozenset(r.context.get("dosed_name_not", ())),
-                                defined | _defined_as_non_drugs(doc, drugs), _dosed_drug,
+                                defined | defined_as_other(doc, drugs), _dosed_drug,
                                 frozenset(r.context.get("dosed_name_forms", ())), doc.spans[GROUP])
             named += dosed_long_forms(doc, amounts, taken + named,
                                       frozenset(r.context.get("dosed_long_form_after", ())), _dosed_drug,

@@ -334,6 +334,21 @@ class _ListedAmong:
         return self._walk(span.start, -1) + self._walk(span.end, 1) >= _LISTED_DRUGS
 
 
+def defined_as_other(doc: Doc, drugs: list[Span]) -> frozenset[str]:
+    """Short forms the text defines by a long form that holds no drug (`American Society of
+    Anesthesiologists (ASA)`, `serum creatinine (SC)`): the text's own reading wins over the
+    dictionary's (`ASA` for aspirin), at every occurrence."""
+    if not Doc.has_extension("abbreviations") or not doc._.abbreviations:
+        return frozenset()
+    covered = Occupied(len(doc), ((d.start, d.end) for d in drugs))
+    out = set()
+    for short in doc._.abbreviations:
+        long_form = getattr(short._, "long_form", None)
+        if long_form is not None and not covered.overlaps(long_form.start, long_form.end):
+            out.add(short.text)
+    return frozenset(out)
+
+
 class DrugRecognizer(RulesPipe):
     FILES = FILES
 
@@ -372,7 +387,8 @@ class DrugRecognizer(RulesPipe):
                                      frozenset(stop.get("analyte_fluids", ())))
         spans = sorted((s for s in spans if id(s) not in analytes), key=lambda s: (s.start, s.end))
         described = named_classes(spans)
-        doc.spans[GROUP] = [s for s in spans if id(s) not in described]
+        other = defined_as_other(doc, spans)
+        doc.spans[GROUP] = [s for s in spans if id(s) not in described and s.text not in other]
         return doc
 
     @staticmethod

@@ -35,6 +35,8 @@ class Preparations:
     comparators: re.Pattern | None
     part_words: frozenset[str]
     supplements: re.Pattern | None
+    # `flushed with 10 ml of normal saline`: a comparator name used to rinse, flush or dissolve
+    uses: re.Pattern | None
     # per pattern, words it needs (lower-cased, but the capitalised plant parts `Radix`): a text
     # without one is not searched with that pattern
     hints: dict[str, tuple[str, ...]]
@@ -58,6 +60,12 @@ def compile_preparations(data: dict[str, Any]) -> Preparations:
         after = alternation(data.get("comparator_after", []) or ["group"])
         names = alternation(data["comparators"], spaces=r"\s+")
         comparators = re.compile(rf"\b(?P<name>{names})\b(?P<after>\s*\(?\s*(?:{after})\b)?", re.I)
+    uses = None
+    if data.get("vehicle_verbs"):
+        verbs = alternation(data["vehicle_verbs"])
+        uses = re.compile(rf"(?<![\w.])(?:{verbs})\s+(?:with|in|using)\s+(?:\d+(?:[.,]\d+)?\s*m[lL]\s+(?:of\s+)?)?$",
+                          re.I)
+
     def key_words(words) -> tuple[str, ...]:
         return tuple(dict.fromkeys(max(w.lower().split(), key=len) for w in words))
 
@@ -66,7 +74,7 @@ def compile_preparations(data: dict[str, Any]) -> Preparations:
              "comparators": key_words(data.get("comparators", ()))}
     return Preparations(latin, decoction, heads, frozenset(w.lower() for w in data["not_before_head"]),
                         frozenset(w.lower() for w in data["given_words"]), comparators,
-                        frozenset(w.lower() for w in data.get("part_words", ())), supplements, hints)
+                        frozenset(w.lower() for w in data.get("part_words", ())), supplements, uses, hints)
 
 
 @lru_cache(maxsize=4)
@@ -109,8 +117,9 @@ def find_all(text: str, data: dict[str, Any] | Preparations) -> tuple[list[tuple
     if c.comparators is not None and has("comparators", low):
         for m in c.comparators.finditer(text):
             volume = _VOLUME_BEFORE.search(text, max(0, m.start() - 30), m.start())
-            if (volume and volume.group("vehicle") or _IN_BEFORE.search(text, max(0, m.start() - 4), m.start())) \
-                    and not m.group("after"):
+            used = c.uses is not None and c.uses.search(text, max(0, m.start() - 40), m.start())
+            if (volume and volume.group("vehicle") or used
+                    or _IN_BEFORE.search(text, max(0, m.start() - 4), m.start())) and not m.group("after"):
                 vehicles.append((m.start("name"), m.end("name")))
             elif volume or m.group("after"):
                 found.append((m.start("name"), m.end("name")))

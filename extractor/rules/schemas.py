@@ -247,6 +247,7 @@ class DrugPreparationsFile(Schema):
     comparator_after: list[LowerWord] = []
     part_words: list[LowerWord] = []
     supplements: list[str] = []
+    vehicle_verbs: list[LowerWord] = []
 
 
 class DrugSpellingsFile(Schema):
