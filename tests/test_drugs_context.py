@@ -118,6 +118,9 @@ CONTEXT_CLASSES = [
     ("Scores of the American Society of Anesthesiologists (ASA) were I-II; ASA II was most common.", []),
     ("Patients took acetylsalicylic acid (ASA) 100 mg; ASA was stopped.",
      ["acetylsalicylic acid", "ASA", "ASA"]),
+    # proteins, enzymes and nucleic acids that no medicine source knows are not drugs
+    ("F-actin foci formed and TNF mRNA and MMPs rose.", []),
+    ("Children received IVIG 2 g/kg and later asparaginase.", ["IVIG", "asparaginase"]),
     # saline that flushes, rinses or dissolves is no comparator
     ("The line was flushed with 10 ml of normal saline after each dose.", []),
     ("Controls received 10 ml of normal saline.", ["normal saline"]),

@@ -157,6 +157,17 @@ def _self_named(record: dict, trees: tuple[str, ...]) -> bool:
     return any(str(t).startswith(trees) for t in record.get("mesh_tree") or []) if trees else False
 
 
+_MEDICINE_KEYS = ("drugbank_id", "medline_plus_id", "nhs_url")
+
+
+def _only_biomolecule(record: dict, trees: tuple[str, ...]) -> bool:
+    """A dictionary entry that MeSH files only under `trees` and that no medicine source knows."""
+    if any(isinstance(record.get(k), str) and record[k] for k in _MEDICINE_KEYS):
+        return False
+    numbers = record.get("mesh_tree") or []
+    return bool(numbers) and all(str(t).startswith(trees) for t in numbers)
+
+
 def _key(text: str) -> str:
     return " ".join(text.lower().split())
 
@@ -175,14 +186,19 @@ def _boundary_prefixes(term: str) -> list[str]:
 def compile_lexicon(data: dict, classes: list[dict], stoplist: set[str], salts: list[str],
                     suffixes: list[str], suffix_min_length: int, not_before: set[str] = frozenset(),
                     abbreviations: dict[str, str] | None = None,
-                    canonical_trees: tuple[str, ...] = (), spellings: dict[str, str] | None = None) -> DrugLexicon:
+                    canonical_trees: tuple[str, ...] = (), spellings: dict[str, str] | None = None,
+                    biomolecule_trees: tuple[str, ...] = (), biomolecule_drugs: frozenset[str] = frozenset()
+                    ) -> DrugLexicon:
     """Pure: dictionary + class records -> DrugLexicon (ids chosen, stop-listed terms dropped).
     A canonical entry that no variant maps to (1,186 in the shipped dictionary: `mannitol`,
     `niacin`, `testosterone`, `sorbitol`) is its own variant when it has a DrugBank id or a
     MeSH tree number starting with one of `canonical_trees` (chemicals, not enzymes/genes).
     `spellings` (variant -> a term, else a dictionary entry's name) adds the spelling variants
     the dictionary lacks (`adrenaline` -> epinephrine); a listed variant wins over the
-    dictionary's own entry for it."""
+    dictionary's own entry for it. A variant of an entry that is only a biomolecule (every MeSH
+    tree number under `biomolecule_trees`: proteins, enzymes, nucleic acids) with no sign of a
+    medicine (DrugBank, MedlinePlus or NHS page) is dropped (`F-actin`, `mRNA`, `MMPs`), unless
+    it or its entry is in `biomolecule_drugs` (`IVIG`, `asparaginase`)."""
     canon = data["drug_canonical_to_data"]
     mesh_owners = Counter(r.get("mesh_id") for r in canon.values() if isinstance(r, dict) and r.get("mesh_id"))
     stats: Counter = Counter()
@@ -200,6 +216,10 @@ def compile_lexicon(data: dict, classes: list[dict], stoplist: set[str], salts: 
         if (not key or key in stoplist or key.rsplit(" ", 1)[-1] in heads or not canonicals
                 or canonicals[0] not in concepts):
             stats["variants_dropped"] += 1
+            continue
+        if (biomolecule_trees and key not in biomolecule_drugs and canonicals[0] not in biomolecule_drugs
+                and _only_biomolecule(canon[canonicals[0]], biomolecule_trees)):
+            stats["biomolecules_dropped"] += 1
             continue
         terms[key] = concepts[canonicals[0]]
     for name, record in canon.items():
@@ -243,7 +263,7 @@ FILES = {"drug_classes.jsonl": DrugClass, "drug_stoplist.json": DrugStoplistFile
          "drug_suffixes.json": DrugSuffixesFile, "drug_abbreviations.json": DrugAbbreviationsFile,
          "drug_spellings.json": DrugSpellingsFile, "drug_preparations.json": DrugPreparationsFile}
 # bump when compile_lexicon or the cached layout changes
-CACHE_VERSION = "4"
+CACHE_VERSION = "5"
 
 
 def cache_dir() -> Path:
@@ -323,7 +343,8 @@ def build_lexicon(source: Path, rules: dict | None = None) -> DrugLexicon:
     return compile_lexicon(data, rules["drug_classes.jsonl"], {_key(t) for t in stop["terms"]}, salts["salts"],
                            suffixes["suffixes"], int(suffixes["min_length"]), set(stop.get("not_before", [])),
                            abbreviations["abbreviations"], tuple(stop.get("canonical_trees", ())),
-                           spellings["spellings"])
+                           spellings["spellings"], tuple(stop.get("biomolecule_trees", ())),
+                           frozenset(_key(t) for t in stop.get("biomolecule_drugs", ())))
 
 
 def load_lexicon(path: str | None = None, use_cache: bool = True, rules_path: str | None = None) -> DrugLexicon:

@@ -221,6 +221,8 @@ class DrugStoplistFile(Schema):
     analyte_phrases: list[str] = []
     analyte_after: list[LowerWord] = []
     analyte_fluids: list[LowerWord] = []
+    biomolecule_trees: list[str] = []
+    biomolecule_drugs: list[str] = []
 
 
 class DrugSaltsFile(Schema):
