@@ -9,11 +9,13 @@ abbreviation and NER steps and sets the spans and their attributes.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from extractor.components.batching import RulesPipe
+from extractor.components.bench import BENCH_FILE, Bench
 from extractor.pipeline.doctext import doc_text, token_offsets
 from extractor.pipeline.extensions import set_attrs
 from extractor.pipeline.intervals import Containers, Occupied
@@ -334,6 +336,11 @@ class _ListedAmong:
         return self._walk(span.start, -1) + self._walk(span.end, 1) >= _LISTED_DRUGS
 
 
+def _substance(drug: Span) -> str:
+    """What a mention names: its concept, else its text (an abbreviation shares its drug's concept)."""
+    return drug._.concept_name or drug.text.lower()
+
+
 def defined_as_other(doc: Doc, drugs: list[Span]) -> frozenset[str]:
     """Short forms the text defines by a long form that holds no drug (`American Society of
     Anesthesiologists (ASA)`, `serum creatinine (SC)`): the text's own reading wins over the
@@ -360,6 +367,8 @@ class DrugRecognizer(RulesPipe):
         self.ner_labels = set(ner_labels)
         self._preparations_data: dict | None = None  # the data _compiled_preparations was made from
         self._compiled_preparations = None
+        self._bench_data: dict | None = None
+        self._bench = Bench.of(None)
 
     def _use_rules(self, data: dict) -> None:
         self.rules_data = data
@@ -388,8 +397,37 @@ class DrugRecognizer(RulesPipe):
         spans = sorted((s for s in spans if id(s) not in analytes), key=lambda s: (s.start, s.end))
         described = named_classes(spans)
         other = defined_as_other(doc, spans)
-        doc.spans[GROUP] = [s for s in spans if id(s) not in described and s.text not in other]
+        spans = [s for s in spans if id(s) not in described and s.text not in other]
+        doc.spans[GROUP] = self._given(doc, spans, words)
         return doc
+
+    def _given(self, doc: Doc, drugs: list[Span], words: list[str]) -> list[Span]:
+        """In a laboratory study (bench.json), the drugs outside its laboratory steps (`cells
+        were incubated with 10 µM X`: a reagent) whose substance some sentence of the document
+        gives to someone (`mice received X`): `iron uptake`, `staurosporine-treated cells` name no
+        drug given. Other documents keep all their drugs. The whole Doc is one sentence when it
+        has no sentence starts."""
+        if not drugs:
+            return drugs
+        bench = self._bench_words()
+        starts = [s.start for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
+        bounds = starts + [len(doc)]
+        lower = [w.lower() for w in words]
+        sentences = [lower[bounds[k]:bounds[k + 1]] for k in range(len(starts))]
+        steps = [bench.at_the_bench(sentences[k], words[bounds[k]:bounds[k + 1]]) for k in range(len(starts))]
+        if not bench.laboratory_study(sentences, steps):
+            return drugs  # a commentary's `CBD lowered responses in cultured neurons` is about a drug
+        where = [bisect_right(starts, d.start) - 1 for d in drugs]
+        kept = [(d, k) for d, k in zip(drugs, where) if not steps[k]]
+        given = {_substance(d) for d, k in kept
+                 if bench.gives(sentences[k], d.start - bounds[k], d.end - bounds[k])}
+        return [d for d, _ in kept if _substance(d) in given]
+
+    def _bench_words(self) -> Bench:
+        data = self.rules_data.get(BENCH_FILE)
+        if self._bench_data is not data:
+            self._bench, self._bench_data = Bench.of(data), data
+        return self._bench
 
     @staticmethod
     def _make(doc: Doc, start: int, end: int, concept: DrugConcept | None, source: str) -> Span:
@@ -430,6 +468,8 @@ class DrugRecognizer(RulesPipe):
         by_end = {d.end: d for d in drugs}
         taken = _taken(doc, drugs)
         for short in doc._.abbreviations:
+            if short.text.isalpha() and short.text.islower():
+                continue  # `anti-CD3 (red)`: a figure's colour key, not a short form
             long = short._.long_form
             drug = by_end.get(long.end)
             if drug is None or drug.start < long.start or taken.overlaps(short.start, short.end):

@@ -33,11 +33,12 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from extractor.components.batching import RulesPipe
+from extractor.components.bench import BENCH_FILE, Bench
 from extractor.pipeline.doctext import lower_words
 from extractor.pipeline.extensions import get_attrs, set_attrs
 from extractor.pipeline.spans import labelled_spans
 from extractor.rules.loader import DATA_FOLDER, read_rules, validate
-from extractor.rules.schemas import RegimensFile
+from extractor.rules.schemas import BenchFile, RegimensFile
 
 ATTRIBUTE_LABELS = ("DOSE", "ROUTE", "FREQUENCY", "DURATION", "SAMPLE_SIZE")
 REGIMEN_COLUMNS = {
@@ -87,8 +88,7 @@ class _Config:
     arm_words: frozenset[str] = frozenset()
     single_drug_max_gap: int = 0
     of_nouns: frozenset[str] = frozenset()
-    bench_words: frozenset[str] = frozenset()
-    recipient_words: frozenset[str] = frozenset()
+    bench: Bench = Bench.of(None)
 
 
 @lru_cache(maxsize=1)
@@ -97,8 +97,9 @@ def config() -> _Config:
     return load_rules()[0]
 
 
-def rules_from_dict(data: Any, where: str) -> _Config:
-    """A regimens rules file's content, checked (`where` names it in errors)."""
+def rules_from_dict(data: Any, where: str, bench: dict[str, Any] | None = None) -> _Config:
+    """A regimens rules file's content, checked (`where` names it in errors), with bench.json's
+    (`bench`: what makes a sentence a laboratory step)."""
     validate(data, RegimensFile, where)
     return _Config(frozenset(data["barriers"]), frozenset(data["coordinators"]),
                    frozenset(data["shared_labels"]), int(data["barrier_cost"]), int(data["paren_cost"]),
@@ -118,7 +119,7 @@ def rules_from_dict(data: Any, where: str) -> _Config:
                    tuple(tuple(p.split()) for p in data.get("container_phrases", ())),
                    int(data.get("container_window", 0)), frozenset(data.get("arm_words", ())),
                    int(data.get("single_drug_max_gap", 0)), frozenset(data.get("of_nouns", ())),
-                   frozenset(data.get("bench_words", ())), frozenset(data.get("recipient_words", ())))
+                   Bench.of(bench))
 
 
 def _paren_depths(words: list[str]) -> list[int]:
@@ -655,7 +656,7 @@ def link_regimens(doc: Doc, spans: Iterable[Span] | None = None, cfg: _Config | 
         lo, hi = bisect_left(attr_starts, sent_start), bisect_left(attr_starts, sent_end)
         s_attrs = [a for a in attrs[lo:hi] if a.end <= sent_end]
         words = lower[sent_start:sent_end]
-        if _at_the_bench(words, cfg):
+        if cfg.bench.at_the_bench(words):
             s_attrs = []  # `cells ... in RPMI with 10% FBS`, `incubated with X for 2 min`: no one is given it
         ranges = [(d.start - sent_start, d.end - sent_start) for d in s_drugs]
         s_attrs = [a for a in s_attrs if a.label_ != "TIMEPOINT"
@@ -674,14 +675,6 @@ def link_regimens(doc: Doc, spans: Iterable[Span] | None = None, cfg: _Config | 
     return regimens
 
 
-def _at_the_bench(words: list[str], cfg: _Config) -> bool:
-    """A laboratory step (a buffer, a culture, an incubation, a column) that names no one who
-    receives anything (patients, mice): the amounts and times in it are the protocol's, not a
-    regimen's."""
-    present = set(words)
-    return bool(present & cfg.bench_words) and not present & cfg.recipient_words
-
-
 def _is_qualitative(x: dict[str, Any]) -> bool:
     return isinstance(x["value"], str) and x["unit"] is None
 
@@ -691,16 +684,21 @@ def _is_qualitative(x: dict[str, Any]) -> bool:
 # ---------------------------------------------------------------- the component: regimens on the Doc
 
 RULES_FILE = "regimens.json"
-FILES = {RULES_FILE: RegimensFile}
+FILES = {RULES_FILE: RegimensFile, BENCH_FILE: BenchFile}
 SPANS_KEY = "regimens"
 
 
 @lru_cache(maxsize=8)
 def load_rules(path: str | Path | None = None) -> tuple[_Config, dict[str, Any]]:
-    """The shipped rules (path None) or those in `path` (a folder holding regimens.json, or a
-    file in its format), with the data read."""
-    data = read_rules(FILES, path)[RULES_FILE]
-    return rules_from_dict(data, str(path) if path is not None else f"{DATA_FOLDER}/{RULES_FILE}"), data
+    """The shipped rules (path None) or those in `path` (a folder holding regimens.json and/or
+    bench.json, or one file in regimens.json's format), with the data read."""
+    if path is not None and Path(path).is_file() and Path(path).name not in FILES:
+        # one file in regimens.json's format, named as its user likes; bench.json stays shipped
+        data = {**read_rules(FILES), RULES_FILE: read_rules({RULES_FILE: RegimensFile}, path)[RULES_FILE]}
+    else:
+        data = read_rules(FILES, path)
+    where = str(path) if path is not None else f"{DATA_FOLDER}/{RULES_FILE}"
+    return rules_from_dict(data[RULES_FILE], where, data[BENCH_FILE]), data
 
 
 def set_regimens(doc: Doc, regimens: list[Regimen]) -> None:
@@ -735,13 +733,13 @@ class RegimenLinker(RulesPipe):
 
     def __init__(self, name: str = "claimx_regimens", rules_path: str | Path | None = None):
         self.name = name
-        self.rules, self.data = load_rules(rules_path)
-        self.rules_data = {RULES_FILE: self.data}
+        self.rules, self.rules_data = load_rules(rules_path)
+        self.data = self.rules_data[RULES_FILE]
 
     def _use_rules(self, data: dict) -> None:
         self.rules_data = data
         self.data = data[RULES_FILE]
-        self.rules = rules_from_dict(self.data, RULES_FILE)
+        self.rules = rules_from_dict(self.data, RULES_FILE, data.get(BENCH_FILE))
 
     def __call__(self, doc: Doc) -> Doc:
         set_regimens(doc, link_regimens(doc, cfg=self.rules))

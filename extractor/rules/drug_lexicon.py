@@ -35,6 +35,7 @@ from pathlib import Path
 from extractor.errors import DrugLexiconError
 from extractor.rules.loader import read_rules
 from extractor.rules.schemas import (
+    BenchFile,
     DrugAbbreviationsFile,
     DrugClass,
     DrugPreparationsFile,
@@ -74,6 +75,7 @@ class DrugLexicon:
     abbreviations: dict[str, DrugConcept] = field(default_factory=dict)  # case-sensitive token text
     stats: dict[str, int] = field(default_factory=dict)
     stoplist: frozenset[str] = frozenset()  # also refused from the NER union (`cholesterol`)
+    not_suffixes: tuple[str, ...] = ()  # endings of generic words the suffixes would take (`nucleotide`)
 
     def lookup(self, key: str) -> DrugConcept | None:
         """Exact term, else a regular plural of one (`statins`, `benzodiazepines`)."""
@@ -88,7 +90,7 @@ class DrugLexicon:
         """A single word the suffix rule accepts as a drug name (-mab, -pril, -olol ...)."""
         word = word.lower()
         return (word not in self.stoplist and len(word) >= self.suffix_min_length and word.isalpha()
-                and word.endswith(self.suffixes))
+                and word.endswith(self.suffixes) and not word.endswith(self.not_suffixes))
 
 
 def dictionary_path() -> Path:
@@ -187,8 +189,8 @@ def compile_lexicon(data: dict, classes: list[dict], stoplist: set[str], salts: 
                     suffixes: list[str], suffix_min_length: int, not_before: set[str] = frozenset(),
                     abbreviations: dict[str, str] | None = None,
                     canonical_trees: tuple[str, ...] = (), spellings: dict[str, str] | None = None,
-                    biomolecule_trees: tuple[str, ...] = (), biomolecule_drugs: frozenset[str] = frozenset()
-                    ) -> DrugLexicon:
+                    biomolecule_trees: tuple[str, ...] = (), biomolecule_drugs: frozenset[str] = frozenset(),
+                    not_suffixes: tuple[str, ...] = ()) -> DrugLexicon:
     """Pure: dictionary + class records -> DrugLexicon (ids chosen, stop-listed terms dropped).
     A canonical entry that no variant maps to (1,186 in the shipped dictionary: `mannitol`,
     `niacin`, `testosterone`, `sorbitol`) is its own variant when it has a DrugBank id or a
@@ -255,15 +257,17 @@ def compile_lexicon(data: dict, classes: list[dict], stoplist: set[str], salts: 
     stats["terms"] = len(terms)
     return DrugLexicon(terms, frozenset(prefixes), frozenset(s.lower() for s in salts),
                        tuple(s.lower() for s in suffixes), suffix_min_length,
-                       frozenset(w.lower() for w in not_before), short_forms, dict(stats), frozenset(stoplist))
+                       frozenset(w.lower() for w in not_before), short_forms, dict(stats), frozenset(stoplist),
+                       tuple(s.lower() for s in not_suffixes))
 
 
 # claimx's own word lists (file name -> schema); the dictionary is the package's, not checked here
 FILES = {"drug_classes.jsonl": DrugClass, "drug_stoplist.json": DrugStoplistFile, "drug_salts.json": DrugSaltsFile,
          "drug_suffixes.json": DrugSuffixesFile, "drug_abbreviations.json": DrugAbbreviationsFile,
-         "drug_spellings.json": DrugSpellingsFile, "drug_preparations.json": DrugPreparationsFile}
+         "drug_spellings.json": DrugSpellingsFile, "drug_preparations.json": DrugPreparationsFile,
+         "bench.json": BenchFile}
 # bump when compile_lexicon or the cached layout changes
-CACHE_VERSION = "5"
+CACHE_VERSION = "6"
 
 
 def cache_dir() -> Path:
@@ -297,7 +301,7 @@ def _to_plain(lexicon: DrugLexicon) -> dict:
         "salts": sorted(lexicon.salts), "suffixes": list(lexicon.suffixes),
         "suffix_min_length": lexicon.suffix_min_length, "not_before": sorted(lexicon.not_before),
         "abbreviations": {k: index[c] for k, c in lexicon.abbreviations.items()}, "stats": lexicon.stats,
-        "stoplist": sorted(lexicon.stoplist),
+        "stoplist": sorted(lexicon.stoplist), "not_suffixes": list(lexicon.not_suffixes),
     }
 
 
@@ -307,7 +311,7 @@ def _from_plain(plain: dict) -> DrugLexicon:
     return DrugLexicon(terms, frozenset(plain["prefixes"]).union(terms), frozenset(plain["salts"]),
                        tuple(plain["suffixes"]), plain["suffix_min_length"], frozenset(plain["not_before"]),
                        {k: concepts[i] for k, i in plain["abbreviations"].items()}, dict(plain["stats"]),
-                       frozenset(plain.get("stoplist", ())))
+                       frozenset(plain.get("stoplist", ())), tuple(plain.get("not_suffixes", ())))
 
 
 def _read_cache(path: Path) -> DrugLexicon | None:
@@ -344,7 +348,8 @@ def build_lexicon(source: Path, rules: dict | None = None) -> DrugLexicon:
                            suffixes["suffixes"], int(suffixes["min_length"]), set(stop.get("not_before", [])),
                            abbreviations["abbreviations"], tuple(stop.get("canonical_trees", ())),
                            spellings["spellings"], tuple(stop.get("biomolecule_trees", ())),
-                           frozenset(_key(t) for t in stop.get("biomolecule_drugs", ())))
+                           frozenset(_key(t) for t in stop.get("biomolecule_drugs", ())),
+                           tuple(suffixes.get("not_suffixes", ())))
 
 
 def load_lexicon(path: str | None = None, use_cache: bool = True, rules_path: str | None = None) -> DrugLexicon:

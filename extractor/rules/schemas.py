@@ -232,6 +232,7 @@ class DrugSaltsFile(Schema):
 class DrugSuffixesFile(Schema):
     suffixes: list[str]
     min_length: NonNegativeInt
+    not_suffixes: list[str] = []
 
 
 class DrugAbbreviationsFile(Schema):
@@ -417,8 +418,15 @@ class RegimensFile(Schema):
     arm_words: list[LowerWord] = []
     single_drug_max_gap: Annotated[int, Field(ge=0, le=200)] = 0
     of_nouns: list[LowerWord] = []
-    bench_words: list[LowerWord] = []
-    recipient_words: list[LowerWord] = []
+
+
+class BenchFile(Schema):
+    bench_words: list[LowerWord]
+    bench_units: list[Word] = []
+    recipient_words: list[LowerWord]
+    clinical_words: list[LowerWord] = []
+    giving_words: list[LowerWord] = []
+    lab_document_min: NonNegativeInt = 0
 
 
 # ---------------------------------------------------------------- claimx_ner_labels
