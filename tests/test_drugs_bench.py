@@ -35,7 +35,7 @@ def test_in_a_laboratory_study_only_what_is_given_is_a_drug(nlp_rules):
 
 
 def test_a_clinical_text_keeps_its_substances(nlp_rules):
-    text = ("Patients were randomized to iron or placebo. Iron stores rose at 12 weeks. "
+    text = ("Patients were randomized to iron or placebo. Iron was well tolerated at 12 weeks. "
             "Iron was stopped in three patients.")
     assert drugs(nlp_rules(text)) == ["iron", "placebo", "Iron", "Iron"]
 

@@ -118,6 +118,9 @@ CONTEXT_CLASSES = [
     ("Scores of the American Society of Anesthesiologists (ASA) were I-II; ASA II was most common.", []),
     ("Patients took acetylsalicylic acid (ASA) 100 mg; ASA was stopped.",
      ["acetylsalicylic acid", "ASA", "ASA"]),
+    # analytes named as a variant ending in a stop-listed term, tubes, muscle stores
+    ("HDL cholesterol and blood glucose were drawn into EDTA tubes.", []),
+    ("Muscle phosphocreatine reserves and iron stores rose.", []),
     # proteins, enzymes and nucleic acids that no medicine source knows are not drugs
     ("F-actin foci formed and TNF mRNA and MMPs rose.", []),
     ("Children received IVIG 2 g/kg and later asparaginase.", ["IVIG", "asparaginase"]),

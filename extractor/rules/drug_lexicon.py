@@ -215,7 +215,8 @@ def compile_lexicon(data: dict, classes: list[dict], stoplist: set[str], salts: 
     heads = {w.lower() for w in not_before}
     for variant, canonicals in data["drug_variant_to_canonical"].items():
         key = _key(variant)
-        if (not key or key in stoplist or key.rsplit(" ", 1)[-1] in heads or not canonicals
+        last = key.rsplit(" ", 1)[-1]
+        if (not key or key in stoplist or last in heads or (last != key and last in stoplist) or not canonicals
                 or canonicals[0] not in concepts):
             stats["variants_dropped"] += 1
             continue
