@@ -17,8 +17,10 @@ from typing import Any
 
 from extractor.errors import UsageError
 
-# corpus labels -> pipeline labels (BC5CDR spells them Chemical/Disease)
-NER_LABELS = {"Chemical": "CHEMICAL", "CHEMICAL": "CHEMICAL", "Disease": "DISEASE", "DISEASE": "DISEASE"}
+# corpus labels -> pipeline labels (BC5CDR and NCBI-disease spell them Chemical/Disease, BioRED
+# ChemicalEntity/DiseaseOrPhenotypicFeature)
+NER_LABELS = {"Chemical": "CHEMICAL", "CHEMICAL": "CHEMICAL", "ChemicalEntity": "CHEMICAL",
+              "Disease": "DISEASE", "DISEASE": "DISEASE", "DiseaseOrPhenotypicFeature": "DISEASE"}
 from extractor.pipeline.shipped import models_root  # noqa: E402
 
 DEFAULT_CONFIG = models_root() / "ner.cfg"
@@ -77,6 +79,12 @@ def read_ner_jsonl(path: Path) -> list[dict]:
     if not n_spans:
         raise UsageError(f"{path}: no spans labelled {' or '.join(sorted(set(NER_LABELS)))}")
     return records
+
+
+def annotated_labels(records: Iterable[dict]) -> tuple[str, ...]:
+    """The pipeline labels a corpus annotates: those of which it has at least one span. A corpus
+    without a label's spans (NCBI-disease has no chemicals) says nothing about where they are."""
+    return tuple(sorted({label for rec in records for _s, _e, label in rec["spans"]}))
 
 
 def make_docs(nlp, records: Iterable[dict], stats: ConversionStats | None = None) -> list:
@@ -292,21 +300,19 @@ def train_vectors(
         n_words = 0
         with corpus.open("w", encoding="utf-8") as f:
             for path in texts:
-                path = Path(path)
-                if not path.is_file():
+                if not Path(path).is_file():
                     raise UsageError(f"text file not found: {path}")
-                with path.open(encoding="utf-8") as lines:
-                    docs = (json.loads(line).get("text", "") for line in lines if line.strip())
-                    for doc in nlp.tokenizer.pipe(docs, batch_size=64):
-                        line = []  # one line per paragraph (whitespace tokens hold the line breaks)
-                        for token in [*doc, None]:
-                            if token is None or token.is_space:
-                                if line:
-                                    f.write(" ".join(line) + "\n")
-                                    n_words += len(line)
-                                    line = []
-                            else:
-                                line.append(token.text)
+                docs = (rec.get("text", "") for _, rec in jsonl_objects(path, "text file") if isinstance(rec, dict))
+                for doc in nlp.tokenizer.pipe(docs, batch_size=64):
+                    line = []  # one line per paragraph (whitespace tokens hold the line breaks)
+                    for token in [*doc, None]:
+                        if token is None or token.is_space:
+                            if line:
+                                f.write(" ".join(line) + "\n")
+                                n_words += len(line)
+                                line = []
+                        else:
+                            line.append(token.text)
         if not n_words:
             raise UsageError("no text to train vectors on")
         log(f"training {dim}-d floret vectors on {n_words:,} words")
