@@ -10,7 +10,7 @@ from __future__ import annotations
 import gzip
 import json
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -87,12 +87,18 @@ def annotated_labels(records: Iterable[dict]) -> tuple[str, ...]:
     return tuple(sorted({label for rec in records for _s, _e, label in rec["spans"]}))
 
 
-def make_docs(nlp, records: Iterable[dict], stats: ConversionStats | None = None) -> list:
-    """Tokenize with `nlp`'s tokenizer and set gold entities (misaligned edges widened to tokens)."""
+def make_docs(nlp, records: Iterable[dict], stats: ConversionStats | None = None,
+              annotated: Iterable[str] | None = None) -> list:
+    """Tokenize with `nlp`'s tokenizer and set gold entities (misaligned edges widened to tokens).
+    `annotated`: the labels these documents are annotated for, kept in each doc's user_data."""
+    from extractor.components.biluo_ner import ANNOTATED_KEY
+
     stats = stats if stats is not None else ConversionStats()
     docs = []
     for rec in records:
         doc = nlp.make_doc(rec["text"])
+        if annotated is not None:  # claimx_biluo_ner does not learn that the other labels are absent
+            doc.user_data[ANNOTATED_KEY] = list(annotated)
         ents, taken = [], set()
         for start, end, label in sorted(rec["spans"]):
             span = doc.char_span(start, end, label=label)
@@ -112,14 +118,19 @@ def make_docs(nlp, records: Iterable[dict], stats: ConversionStats | None = None
     return docs
 
 
-def convert(src: Path, dest: Path, nlp=None) -> ConversionStats:
-    """JSONL -> .spacy DocBin tokenized with the claimx tokenizer."""
+def convert(src: Path | Sequence[Path], dest: Path, nlp=None) -> ConversionStats:
+    """JSONL file(s) -> one .spacy DocBin tokenized with the claimx tokenizer. Each document
+    records the labels its file annotates (`annotated_labels`), so that a corpus of diseases
+    alone does not teach that its chemicals are absent."""
     from spacy.tokens import DocBin
 
     nlp = nlp if nlp is not None else blank_claimx()
     stats = ConversionStats()
-    docs = make_docs(nlp, read_ner_jsonl(src), stats)
-    DocBin(docs=docs, store_user_data=False).to_disk(dest)
+    docs = []
+    for path in [src] if isinstance(src, (str, Path)) else src:
+        records = read_ner_jsonl(path)
+        docs.extend(make_docs(nlp, records, stats, annotated=annotated_labels(records)))
+    DocBin(docs=docs, store_user_data=True).to_disk(dest)
     return stats
 
 
@@ -144,7 +155,7 @@ class TrainResult:
 
 
 def train_ner(
-    train: Path,
+    train: Path | Sequence[Path],
     dev: Path,
     out: Path,
     config: Path | None = None,
@@ -152,7 +163,8 @@ def train_ner(
     overrides: dict | None = None,
     log: Callable[[str], None] | None = None,
 ) -> TrainResult:
-    """Train an NER pipeline (config: models/ner.cfg) and write `out/model-best` and `out/model-last`."""
+    """Train an NER pipeline (config: models/ner.cfg) and write `out/model-best` and `out/model-last`.
+    `train`: one JSONL file or several (each annotating the labels it has spans of)."""
     from spacy.util import load_config
     from thinc.api import use_ops
 
