@@ -9,8 +9,8 @@ import numpy
 import pytest
 from spacy.tokens import DocBin
 
-from extractor.components.biluo_ner import ANNOTATED_KEY, _partial_outside_grad, biluo_labels
-from extractor.learning.ner_training import blank_claimx, convert
+from extractor.components.biluo_ner import _partial_outside_grad, biluo_labels
+from extractor.learning.ner_training import ANNOTATED_KEY, blank_claimx, convert
 
 TAGS = biluo_labels(["CHEMICAL", "DISEASE"])  # O, B/I/L/U-CHEMICAL, B/I/L/U-DISEASE
 O_OR_CHEMICAL = [0, 1, 2, 3, 4]

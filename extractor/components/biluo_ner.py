@@ -21,9 +21,9 @@ from spacy.training import Example
 from spacy.util import registry
 from thinc.api import Config, SequenceCategoricalCrossentropy
 
+from extractor.learning.ner_training import ANNOTATED_KEY  # the labels a training doc is annotated for
+
 OUTSIDE = "O"
-# doc.user_data key set by extractor.learning.ner_training: the labels a training doc is annotated for
-ANNOTATED_KEY = "claimx_ner_annotated"
 KINDS = ("B", "I", "L", "U")
 
 DEFAULT_MODEL = Config().from_str("""

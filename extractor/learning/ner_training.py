@@ -87,12 +87,15 @@ def annotated_labels(records: Iterable[dict]) -> tuple[str, ...]:
     return tuple(sorted({label for rec in records for _s, _e, label in rec["spans"]}))
 
 
+# doc.user_data key: the entity labels a training document is annotated for (read by
+# claimx_biluo_ner's loss)
+ANNOTATED_KEY = "claimx_ner_annotated"
+
+
 def make_docs(nlp, records: Iterable[dict], stats: ConversionStats | None = None,
               annotated: Iterable[str] | None = None) -> list:
     """Tokenize with `nlp`'s tokenizer and set gold entities (misaligned edges widened to tokens).
     `annotated`: the labels these documents are annotated for, kept in each doc's user_data."""
-    from extractor.components.biluo_ner import ANNOTATED_KEY
-
     stats = stats if stats is not None else ConversionStats()
     docs = []
     for rec in records:
