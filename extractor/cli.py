@@ -381,8 +381,9 @@ def review(
 def train_ner(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for model-best/, model-last/ and DocBins "
                                       "(with --gold: the adapted pipeline).")],
-    train: Annotated[Path | None, typer.Option(  # noqa: UP007
-        "--train", help="JSONL: text + spans labelled Chemical/Disease.")] = None,
+    train: Annotated[list[Path] | None, typer.Option(  # noqa: UP007
+        "--train", help="JSONL: text + spans labelled Chemical/Disease; repeatable. A file with no "
+        "spans of a label is taken as not annotating it (NCBI-disease: diseases only).")] = None,
     dev: Annotated[Path | None, typer.Option(  # noqa: UP007
         "--dev", help="JSONL like --train, for model selection.")] = None,
     gold: Annotated[Path | None, typer.Option(  # noqa: UP007
@@ -409,11 +410,11 @@ def train_ner(
     from extractor.learning.ner_training import train_ner as run_train
 
     if gold is not None:
-        if train is not None or dev is not None:
+        if train or dev is not None:
             fail("--gold adapts a pipeline; --train and --dev train one from scratch: give one or the other")
         _adapt_ner(gold, base, out, rehearse)
         return
-    if train is None or dev is None:
+    if not train or dev is None:
         fail("give --train and --dev to train a recognizer, or --gold to adapt one")
     try:
         if vectors is not None and not (vectors / "vocab").is_dir():

@@ -21,6 +21,8 @@ from spacy.training import Example
 from spacy.util import registry
 from thinc.api import Config, SequenceCategoricalCrossentropy
 
+from extractor.learning.ner_training import ANNOTATED_KEY  # the labels a training doc is annotated for
+
 OUTSIDE = "O"
 KINDS = ("B", "I", "L", "U")
 
@@ -170,6 +172,16 @@ def viterbi(scores: Sequence[numpy.ndarray], trans: numpy.ndarray, first: numpy.
     return [paths[d, : lengths[d]].tolist() for d in range(n_seqs)]
 
 
+def _partial_outside_grad(probs, allowed: list[int]):
+    """Gradient of -log(sum of the allowed tags' probabilities) with respect to the logits, for
+    softmax outputs `probs` (rows: tokens): the probabilities minus their share renormalised over
+    the allowed tags. A token outside a disease-only corpus's spans may be O or a chemical."""
+    target = probs * 0
+    kept = probs[:, allowed]
+    target[:, allowed] = kept / numpy.maximum(kept.sum(axis=1, keepdims=True), 1e-12)
+    return probs - target
+
+
 @registry.scorers("claimx.biluo_ner_scorer.v1")
 def make_ner_scorer():
     """spaCy's entity P/R/F (the tagger's own scorer would score token tags, which we do not set)."""
@@ -224,11 +236,30 @@ class BiluoNER(Tagger):
     def get_loss(self, examples: Iterable[Example], scores):
         loss_func = SequenceCategoricalCrossentropy(names=self.tags, normalize=False,
                                                     label_smoothing=self.cfg["label_smoothing"])
+        examples = list(examples)
         truths = [[tag if tag and tag != "-" else None for tag in eg.get_aligned_ner()] for eg in examples]
         d_scores, loss = loss_func(scores, truths)
+        partial = False
+        for i, eg in enumerate(examples):
+            allowed = self._allowed_outside(eg.reference.user_data.get(ANNOTATED_KEY))
+            if allowed is not None:
+                rows = [k for k, tag in enumerate(truths[i]) if tag == OUTSIDE]
+                if rows:
+                    d_scores[i][rows] = _partial_outside_grad(scores[i][rows], allowed)
+                    partial = True
+        if partial:
+            loss = sum(float((d**2).sum()) for d in d_scores)
         if self.model.ops.xp.isnan(loss):
             raise ValueError(f"{self.name}: the loss is NaN")
         return float(loss), d_scores
+
+    def _allowed_outside(self, annotated) -> list[int] | None:
+        """Tag indices a token outside the gold spans may take in a document annotated only for
+        `annotated` labels: O and every tag of the labels it is not annotated for (None: O alone)."""
+        if annotated is None:
+            return None
+        free = [j for j, tag in enumerate(self.tags) if tag != OUTSIDE and tag[2:] not in annotated]
+        return [self.tags.index(OUTSIDE), *free] if free else None
 
     def initialize(self, get_examples, *, nlp=None, labels=None) -> None:
         if labels is None:

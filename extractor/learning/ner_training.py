@@ -10,15 +10,17 @@ from __future__ import annotations
 import gzip
 import json
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from extractor.errors import UsageError
 
-# corpus labels -> pipeline labels (BC5CDR spells them Chemical/Disease)
-NER_LABELS = {"Chemical": "CHEMICAL", "CHEMICAL": "CHEMICAL", "Disease": "DISEASE", "DISEASE": "DISEASE"}
+# corpus labels -> pipeline labels (BC5CDR and NCBI-disease spell them Chemical/Disease, BioRED
+# ChemicalEntity/DiseaseOrPhenotypicFeature)
+NER_LABELS = {"Chemical": "CHEMICAL", "CHEMICAL": "CHEMICAL", "ChemicalEntity": "CHEMICAL",
+              "Disease": "DISEASE", "DISEASE": "DISEASE", "DiseaseOrPhenotypicFeature": "DISEASE"}
 from extractor.pipeline.shipped import models_root  # noqa: E402
 
 DEFAULT_CONFIG = models_root() / "ner.cfg"
@@ -79,12 +81,27 @@ def read_ner_jsonl(path: Path) -> list[dict]:
     return records
 
 
-def make_docs(nlp, records: Iterable[dict], stats: ConversionStats | None = None) -> list:
-    """Tokenize with `nlp`'s tokenizer and set gold entities (misaligned edges widened to tokens)."""
+def annotated_labels(records: Iterable[dict]) -> tuple[str, ...]:
+    """The pipeline labels a corpus annotates: those of which it has at least one span. A corpus
+    without a label's spans (NCBI-disease has no chemicals) says nothing about where they are."""
+    return tuple(sorted({label for rec in records for _s, _e, label in rec["spans"]}))
+
+
+# doc.user_data key: the entity labels a training document is annotated for (read by
+# claimx_biluo_ner's loss)
+ANNOTATED_KEY = "claimx_ner_annotated"
+
+
+def make_docs(nlp, records: Iterable[dict], stats: ConversionStats | None = None,
+              annotated: Iterable[str] | None = None) -> list:
+    """Tokenize with `nlp`'s tokenizer and set gold entities (misaligned edges widened to tokens).
+    `annotated`: the labels these documents are annotated for, kept in each doc's user_data."""
     stats = stats if stats is not None else ConversionStats()
     docs = []
     for rec in records:
         doc = nlp.make_doc(rec["text"])
+        if annotated is not None:  # claimx_biluo_ner does not learn that the other labels are absent
+            doc.user_data[ANNOTATED_KEY] = list(annotated)
         ents, taken = [], set()
         for start, end, label in sorted(rec["spans"]):
             span = doc.char_span(start, end, label=label)
@@ -104,14 +121,19 @@ def make_docs(nlp, records: Iterable[dict], stats: ConversionStats | None = None
     return docs
 
 
-def convert(src: Path, dest: Path, nlp=None) -> ConversionStats:
-    """JSONL -> .spacy DocBin tokenized with the claimx tokenizer."""
+def convert(src: Path | Sequence[Path], dest: Path, nlp=None) -> ConversionStats:
+    """JSONL file(s) -> one .spacy DocBin tokenized with the claimx tokenizer. Each document
+    records the labels its file annotates (`annotated_labels`), so that a corpus of diseases
+    alone does not teach that its chemicals are absent."""
     from spacy.tokens import DocBin
 
     nlp = nlp if nlp is not None else blank_claimx()
     stats = ConversionStats()
-    docs = make_docs(nlp, read_ner_jsonl(src), stats)
-    DocBin(docs=docs, store_user_data=False).to_disk(dest)
+    docs = []
+    for path in [src] if isinstance(src, (str, Path)) else src:
+        records = read_ner_jsonl(path)
+        docs.extend(make_docs(nlp, records, stats, annotated=annotated_labels(records)))
+    DocBin(docs=docs, store_user_data=True).to_disk(dest)
     return stats
 
 
@@ -136,7 +158,7 @@ class TrainResult:
 
 
 def train_ner(
-    train: Path,
+    train: Path | Sequence[Path],
     dev: Path,
     out: Path,
     config: Path | None = None,
@@ -144,7 +166,8 @@ def train_ner(
     overrides: dict | None = None,
     log: Callable[[str], None] | None = None,
 ) -> TrainResult:
-    """Train an NER pipeline (config: models/ner.cfg) and write `out/model-best` and `out/model-last`."""
+    """Train an NER pipeline (config: models/ner.cfg) and write `out/model-best` and `out/model-last`.
+    `train`: one JSONL file or several (each annotating the labels it has spans of)."""
     from spacy.util import load_config
     from thinc.api import use_ops
 
@@ -292,21 +315,19 @@ def train_vectors(
         n_words = 0
         with corpus.open("w", encoding="utf-8") as f:
             for path in texts:
-                path = Path(path)
-                if not path.is_file():
+                if not Path(path).is_file():
                     raise UsageError(f"text file not found: {path}")
-                with path.open(encoding="utf-8") as lines:
-                    docs = (json.loads(line).get("text", "") for line in lines if line.strip())
-                    for doc in nlp.tokenizer.pipe(docs, batch_size=64):
-                        line = []  # one line per paragraph (whitespace tokens hold the line breaks)
-                        for token in [*doc, None]:
-                            if token is None or token.is_space:
-                                if line:
-                                    f.write(" ".join(line) + "\n")
-                                    n_words += len(line)
-                                    line = []
-                            else:
-                                line.append(token.text)
+                docs = (rec.get("text", "") for _, rec in jsonl_objects(path, "text file") if isinstance(rec, dict))
+                for doc in nlp.tokenizer.pipe(docs, batch_size=64):
+                    line = []  # one line per paragraph (whitespace tokens hold the line breaks)
+                    for token in [*doc, None]:
+                        if token is None or token.is_space:
+                            if line:
+                                f.write(" ".join(line) + "\n")
+                                n_words += len(line)
+                                line = []
+                        else:
+                            line.append(token.text)
         if not n_words:
             raise UsageError("no text to train vectors on")
         log(f"training {dim}-d floret vectors on {n_words:,} words")
