@@ -37,13 +37,30 @@ MASKS = [
     ("Patients on accelerated fractionation (AF) received tube feeding more often; AF also ...",
      ("conventional fractionation", "accelerated fractionation", "tube feeding"),
      "Patients on COMP fractionation ( COMP ) received OUTC more often; COMP also ..."),
-    # long words match by their stem
+    # long words match by their stem; `controls` names the comparator by its role
     ("Patients given gabapentinoids slept longer than controls.", ("gabapentin", "placebo", "sleep duration"),
-     "Patients given INTV slept longer than controls."),
+     "Patients given INTV slept longer than COMP ."),
+    # the prompt's own upper-case tokens and its words' initials, matched with their case
+    ("At the end of RT patients treated with AF received TF more frequently than patients treated with CF.",
+     ("conventional fractionation (2.0 Gy per day)", "accelerated fractionation (1.1 + 2.0 Gy)", "tube feeding (TF)"),
+     "At the end of RT patients treated with COMP received OUTC more frequently than patients treated with INTV ."),
+    ("CT and BT both reduced symptoms; cf. the af ratio.",
+     ("six sessions of cognitive therapy (CT)", "six sessions of behaviour therapy (BT)", "hair pulling"),
+     "INTV and COMP both reduced symptoms; cf. the af ratio."),
+    # a group label the prompt names, and the other label of the two the passage names
+    ("Time to remission was longer in Group 1 than in Group 2 (P = 0.002).",
+     ("intravenous cyclophosphamide - Group 1", "oral cyclophosphamide", "time to remission"),
+     "OUTC to OUTC was longer in Group INTV than in Group COMP (P = 0.002)."),
+    # an arm named by its role where the passage does not name it
+    ("Women in the intervention group walked more than those in the control group.",
+     ("complex intervention", "routine antenatal care", "walking"),
+     "Women in the INTV walked more than those in the COMP ."),
 ]
 
 
-@pytest.mark.parametrize("text, prompt, expected", MASKS, ids=["plain", "shared-words", "abbreviation", "stem"])
+@pytest.mark.parametrize("text, prompt, expected", MASKS,
+                         ids=["plain", "shared-words", "abbreviation", "stem-and-role", "initials", "own-caps",
+                              "group-label", "roles"])
 def test_mask(text, prompt, expected):
     assert " ".join(mask(text, Arms.of(*prompt, text)).split()) == expected
 
@@ -82,6 +99,12 @@ def test_significant_without_a_p_value_needs_the_word_unnegated():
 def test_a_passage_naming_nothing_of_the_prompt_is_unknown(models):
     row = answer(Prompt("1", "d", "ketamine", "placebo", "pain"), "The weather was fine.", [], *models)
     assert row["effect"] == "unknown" and row["start"] is None
+
+
+def test_a_passage_given_that_states_a_comparison_is_answered(models):
+    text = "There were no differences between the groups."
+    row = answer(Prompt("1", "d", "cognitive therapy", "behaviour therapy", "urge"), text, [], *models)
+    assert row["effect"] == "no_change" and row["text"] == text
 
 
 ARTICLE = ("Introduction\n\nChronic postoperative pain is common and hard to treat. Ketamine, an NMDA "

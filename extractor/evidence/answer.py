@@ -6,8 +6,9 @@ one passage (an evidence passage given as the document); in a longer one the pas
 (`learning/effect_model.PassageRanker` over `evidence/passages.py`'s features) picks the sentence.
 The effect is the effect model's (`learning/effect_model.py`) on that passage;
 `significant` is False for `no_change`, True where every p-value stated is under 0.05 or the
-passage says `significant` without a negation, else unknown. A passage naming none of the
-prompt's words answers `unknown`.
+passage says `significant` without a negation, else unknown. A sentence the ranker chose that names
+none of the prompt's words answers `unknown`; a short document (given as the passage) is also
+answered where it names none but states a comparison (`no differences between the groups`).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class Passage:
     start: int
     end: int
     score: float
+    whole: bool = False  # the whole (short) document: given as the passage, so answered whatever it names
 
 
 def choose_passage(text: str, sentences: Sequence[tuple[int, int]], arms: Arms,
@@ -50,7 +52,7 @@ def choose_passage(text: str, sentences: Sequence[tuple[int, int]], arms: Arms,
         return None
     if len(text) <= rules()["short_passage_chars"] or len(sentences) <= 3:
         start = len(text) - len(text.lstrip())
-        return Passage(start, len(text.rstrip()), 0.0)
+        return Passage(start, len(text.rstrip()), 0.0, whole=True)
     feats = sentence_features(text, sentences, arms)
     best = max(range(len(sentences)), key=lambda k: ranker.score(feats[k]))
     return Passage(*sentences[best], ranker.score(feats[best]))
@@ -59,6 +61,15 @@ def choose_passage(text: str, sentences: Sequence[tuple[int, int]], arms: Arms,
 def names_the_prompt(passage: str, arms: Arms) -> bool:
     """Whether a passage names any of the outcome's or the arms' words."""
     return bool(marks(passage, arms))
+
+
+_COMPARISON = re.compile(r"\b(?:significan\w*|differ\w*|groups?|arms?|p\s*[<>=≤≥])", re.IGNORECASE)
+
+
+def answers_something(passage: str, arms: Arms, whole: bool) -> bool:
+    """Whether a passage can answer: it names the prompt, or (given whole, as the passage) states a
+    comparison (`no differences between the groups`, a p-value)."""
+    return names_the_prompt(passage, arms) or (whole and bool(_COMPARISON.search(passage)))
 
 
 def significant(passage: str, effect: str) -> bool | None:
@@ -78,7 +89,7 @@ def answer(prompt: Prompt, text: str, sentences: Sequence[tuple[int, int]], mode
     arms = Arms.of(prompt.intervention, prompt.comparator, prompt.outcome, text)
     passage = choose_passage(text, sentences, arms, ranker)
     row = {"prompt_id": prompt.prompt_id, "doc_id": prompt.doc_id, "status": "ok", "error": None}
-    if passage is None or not names_the_prompt(text[passage.start:passage.end], arms):
+    if passage is None or not answers_something(text[passage.start:passage.end], arms, passage.whole):
         return {**row, "effect": "unknown", "significant": None, "start": None, "end": None, "text": None,
                 "score": None}
     chunk = text[passage.start:passage.end]

@@ -3,7 +3,9 @@
 Words and word pairs of the masked passage (numbers as `0`); the order in which the arms are
 named; the words just before and after each arm; for every change word (`lower`, `improved`),
 the nearest arm before and after it (`cue:dec:INTV:COMP` is `INTV ... lower ... COMP`) and the
-two words after it; the p-values stated (all below 0.05, some not, none) and a stated non-difference.
+two words after it; the p-values stated (all below 0.05, some not, none) and a stated non-difference;
+the numbers said of each arm, compared (`evidence/numbers.py`); the prompt's outcome words
+(`ow:mortality`: which way an outcome tends to move is a prior the masked passage no longer shows).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import re
 
 from extractor.evidence.arms import COMPARATOR, INTERVENTION, Arms, mask, rules
+from extractor.evidence.numbers import number_features
 
 _TOKEN = re.compile(r"INTV|COMP|OUTC|[a-z]+|\d+(?:\.\d+)?|[<>=≤≥]", re.IGNORECASE)
 _P_VALUE = re.compile(r"\bp\s*(?:-?\s*values?)?\s*([<>=≤≥])\s*(0?\.\d+|[01](?:\.0+)?)\b", re.IGNORECASE)
@@ -50,7 +53,8 @@ def _nearest(toks: list[str], k: int, step: int, window: int) -> str:
 def effect_features(text: str, arms: Arms) -> list[str]:
     data = rules()
     increase, decrease, window = frozenset(data["increase"]), frozenset(data["decrease"]), data["cue_window"]
-    toks = tokens(mask(text, arms))
+    masked = mask(text, arms)
+    toks = tokens(masked)
     feats = {f"u:{t}" for t in toks}
     feats.update(f"b:{a}_{b}" for a, b in zip(toks, toks[1:]))
     at_i = [k for k, t in enumerate(toks) if t == INTERVENTION]
@@ -73,4 +77,6 @@ def effect_features(text: str, arms: Arms) -> list[str]:
     feats.add(f"p:{significance(text)}")
     if NO_DIFFERENCE.search(text):
         feats.add("no_difference")
+    feats.update(number_features(masked))
+    feats.update(f"ow:{w}" for w in arms.outcome)
     return sorted(feats)

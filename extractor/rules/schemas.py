@@ -468,6 +468,9 @@ class EvidenceFile(Schema):
     """evidence.json: words that do not tell arms apart, change words, windows."""
 
     generic_words: UniqueWords
+    intervention_roles: UniqueWords = []  # `the intervention group`: the intervention named by its role
+    comparator_roles: UniqueWords = []  # `controls`: the comparator named by its role
+    not_abbreviations: UniqueWords = []  # `CI`, `OR`: upper-case tokens that never abbreviate an arm
     increase: UniqueWords
     decrease: UniqueWords
     cue_window: PositiveInt
