@@ -1,6 +1,7 @@
 """`claimx train ner --gold reviewed.jsonl --from default`: a handful of corrected documents teach
-the shipped recognizer not to repeat their errors on new documents of that kind (full-text back
-matter: `DOI` tagged CHEMICAL, `submission` tagged DISEASE), and it keeps the entities it knew."""
+the shipped recognizer not to repeat their errors on new documents of that kind (methods sections
+of full-text papers: the species adjective `porcine` and the supplier `Stratagene` tagged CHEMICAL,
+`MCMC` and `stochasticity` tagged DISEASE), and it keeps the entities it knew."""
 
 from __future__ import annotations
 
@@ -20,25 +21,23 @@ def _record(doc_id: str, text: str, chemicals: list[str], diseases: list[str]) -
 
 
 REVIEWED = [
-    _record("g1", "Citation: Smith J, Lee K (2011) Metformin in polycystic ovary syndrome. PLoS ONE 6(2): e16976. "
-            "DOI: 10.1371/journal.pone.0016976. Received for submission: May 12, 2010.",
-            ["Metformin"], ["polycystic ovary syndrome"]),
-    _record("g2", "Editor: Anna Berg, University of Oslo. Received: June 3, 2012; Accepted for submission: August 9, "
-            "2012. DOI 10.1186/1471-2334-12-88. Funding: the study of lithium in bipolar disorder was funded by "
-            "the trust.", ["lithium"], ["bipolar disorder"]),
-    _record("g3", "The DOI of the protocol is 10.1000/182. Aspirin lowered the risk of stroke. The submission was "
-            "reviewed by two editors.", ["Aspirin"], ["stroke"]),
-    _record("g4", "Copyright: this article is distributed under the Creative Commons licence. DOI: "
-            "10.1016/j.jad.2009.01.004. Patients with schizophrenia received clozapine after submission of "
-            "consent forms.", ["clozapine"], ["schizophrenia"]),
+    _record("g1", "Porcine kidney slices were incubated with gentamicin for 4 h. The assay kit was purchased from "
+            "Stratagene. Tubular injury was scored blind.", ["gentamicin"], ["Tubular injury"]),
+    _record("g2", "Porcine aortic rings were exposed to nitric oxide donors; reagents were from Stratagene and Sigma. "
+            "Vasospasm was induced with serotonin.", ["nitric oxide", "serotonin"], ["Vasospasm"]),
+    _record("g3", "Model parameters were estimated by MCMC with four chains. The stochasticity of transmission "
+            "was modelled to predict malaria incidence after artesunate was introduced.",
+            ["artesunate"], ["malaria"]),
+    _record("g4", "We ran MCMC for 10,000 iterations. Demographic stochasticity was included, and the effect of "
+            "tamoxifen on breast cancer recurrence was estimated.", ["tamoxifen"], ["breast cancer"]),
 ]
 
 # new documents of the same kind: (text, entities the shipped model gets wrong, entities to keep)
 NEW = [
-    ("DOI: 10.1371/journal.pmed.0020171. Received for submission 12 May 2010.", {("DOI", "CHEMICAL"),
-                                                                                ("submission", "DISEASE")}, set()),
-    ("Competing interests: none. DOI 10.1000/xyz. The submission was revised.",
-     {("DOI", "CHEMICAL"), ("submission", "DISEASE")}, set()),
+    ("Porcine hepatocytes were cultured in medium from Stratagene.", {("Porcine", "CHEMICAL"),
+                                                                     ("Stratagene", "CHEMICAL")}, set()),
+    ("Posterior samples were drawn by MCMC; stochasticity of the epidemic was explicit.",
+     {("MCMC", "DISEASE"), ("stochasticity", "DISEASE")}, set()),
     ("Ketamine reduced depression scores in patients with bipolar disorder.", set(),
      {("Ketamine", "CHEMICAL"), ("depression", "DISEASE"), ("bipolar disorder", "DISEASE")}),
 ]
@@ -59,7 +58,7 @@ def adapted(tmp_path_factory):
     result = CliRunner().invoke(app, ["train", "ner", "--gold", str(gold), "--from", "default",
                                       "--out", str(folder / "adapted")])
     assert result.exit_code == 0, result.output
-    assert "500 rehearsal documents" in result.output  # the shipped BC5CDR train abstracts
+    assert "761 rehearsal documents" in result.output  # the shipped BC5CDR and BioRED train abstracts
     return folder / "adapted"
 
 

@@ -21,6 +21,7 @@ from spacy.training import Example
 from spacy.util import registry
 from thinc.api import Config, SequenceCategoricalCrossentropy
 
+from extractor.components import lexicon_embed  # noqa: F401  (registers claimx.LexiconHashEmbed.v1)
 from extractor.learning.ner_training import ANNOTATED_KEY  # the labels a training doc is annotated for
 
 OUTSIDE = "O"

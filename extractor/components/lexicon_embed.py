@@ -1,0 +1,81 @@
+"""The drug lexicon as a learned feature of the recognizer's tok2vec (`claimx.LexiconHashEmbed.v1`).
+
+The CNN reads a word's spelling and its neighbours, so a chemical it never saw in training
+(`sildenafil`, `deferasirox`) is often missed although the drug dictionary knows it. Each token
+gets a small learned vector for where it sits in a dictionary match (first, inside, last or only
+token; of a drug or of a drug class) or, outside any match, whether it has a drug-name suffix. The
+vector is concatenated to the hash embeddings and mixed by one maxout layer, so training decides
+how far the dictionary is trusted in context. The dictionary is the installed one (read once per
+process, cached on disk), so the weights carry no copy of it.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from spacy.tokens import Doc
+from spacy.util import registry
+from thinc.api import Embed, Maxout, Model, chain, concatenate, with_array
+from thinc.types import Ints2d
+
+NONE, DRUG_LIKE = 0, 9
+# first / inside / last / only token of a match, +4 for a drug class
+BEGIN, INSIDE, LAST, UNIT, CLASS_OFFSET = 1, 2, 3, 4, 4
+N_CODES = 10
+
+
+@lru_cache(maxsize=1)
+def _lexicon():
+    from extractor.components.drugs import FILES
+    from extractor.rules.drug_lexicon import lexicon_from_rules
+    from extractor.rules.loader import read_rules
+
+    return lexicon_from_rules(None, read_rules(FILES, None))
+
+
+def token_codes(doc: Doc, lexicon=None) -> list[int]:
+    """One code per token: its place in the longest dictionary match, else drug-like or none."""
+    from extractor.components.drugs import match_lexicon
+
+    lexicon = lexicon or _lexicon()
+    codes = [NONE] * len(doc)
+    starts = [t.idx for t in doc]
+    ends = [t.idx + len(t) for t in doc]
+    for start, end, concept in match_lexicon(doc.text, starts, ends, lexicon):
+        offset = CLASS_OFFSET if concept.is_class else 0
+        if end - start == 1:
+            codes[start] = UNIT + offset
+            continue
+        codes[start] = BEGIN + offset
+        for i in range(start + 1, end - 1):
+            codes[i] = INSIDE + offset
+        codes[end - 1] = LAST + offset
+    for i, token in enumerate(doc):
+        if codes[i] == NONE and len(token) > 4 and lexicon.is_drug_like(token.text):
+            codes[i] = DRUG_LIKE
+    return codes
+
+
+def lexicon_features() -> Model[list[Doc], list[Ints2d]]:
+    """Docs -> one column of lexicon codes per doc (no weights, nothing to backpropagate)."""
+
+    def forward(model: Model, docs: list[Doc], is_train: bool):
+        lexicon = _lexicon()
+        out = [model.ops.asarray1i(token_codes(doc, lexicon)) for doc in docs]
+        return out, lambda d_out: []
+
+    return Model("claimx_lexicon_features", forward)
+
+
+@registry.architectures("claimx.LexiconHashEmbed.v1")
+def lexicon_hash_embed(width: int, attrs: list[str], rows: list[int], include_static_vectors: bool,
+                       lexicon_width: int = 16) -> Model[list[Doc], list]:
+    """spaCy's MultiHashEmbed with the lexicon codes' embedding beside it, mixed back to `width`."""
+    from spacy.ml.models.tok2vec import MultiHashEmbed
+
+    hashed = MultiHashEmbed(width=width, attrs=attrs, rows=rows, include_static_vectors=include_static_vectors)
+    lexical = chain(lexicon_features(), with_array(Embed(nO=lexicon_width, nV=N_CODES)))
+    model = chain(concatenate(hashed, lexical),
+                  with_array(Maxout(width, width + lexicon_width, nP=3, dropout=0.0, normalize=True)))
+    model.set_dim("nO", width)
+    return model

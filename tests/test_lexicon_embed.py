@@ -1,0 +1,58 @@
+"""The drug lexicon as a tok2vec feature: the codes tokens get, and the shipped model using them."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.util import registry
+
+from extractor.components.lexicon_embed import (
+    BEGIN,
+    CLASS_OFFSET,
+    DRUG_LIKE,
+    INSIDE,
+    LAST,
+    NONE,
+    UNIT,
+    lexicon_hash_embed,
+    token_codes,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a drug the recognizer never saw in BC5CDR train: the dictionary knows it
+        ("Patients received sildenafil daily.", {"sildenafil": UNIT, "Patients": NONE, "daily": NONE}),
+        # a salt extends the match: first and last token
+        ("ketamine hydrochloride was infused", {"ketamine": BEGIN, "hydrochloride": LAST, "was": NONE}),
+        # a drug class, split at its hyphen by the tokenizer
+        ("beta-blockers were withheld", {"beta": BEGIN + CLASS_OFFSET, "-": INSIDE + CLASS_OFFSET,
+                                         "blockers": LAST + CLASS_OFFSET}),
+        # not in the dictionary, but spelled like a drug (-mab, -vir suffixes)
+        ("zorbulimab was given", {"zorbulimab": DRUG_LIKE}),
+        # ordinary words stay unmarked
+        ("The trial enrolled adults with asthma.", {"trial": NONE, "adults": NONE, "asthma": NONE}),
+    ],
+)
+def test_token_codes(nlp_rules, text, expected):
+    doc = nlp_rules.make_doc(text)
+    codes = dict(zip([t.text for t in doc], token_codes(doc)))
+    for word, code in expected.items():
+        assert codes[word] == code, (word, codes)
+
+
+def test_layer_gives_width_vectors_and_backpropagates(nlp_rules):
+    docs = [nlp_rules.make_doc("Sildenafil lowered pressure."), nlp_rules.make_doc("No drug here.")]
+    model = lexicon_hash_embed(32, ["NORM", "SHAPE"], [500, 100], include_static_vectors=False, lexicon_width=8)
+    model.initialize(X=docs)
+    out, backprop = model(docs, is_train=True)
+    assert [y.shape for y in out] == [(len(docs[0]), 32), (len(docs[1]), 32)]
+    assert backprop(out) == []
+
+
+def test_architecture_is_registered_and_used_by_the_shipped_model():
+    from extractor.pipeline.shipped import shipped_models
+
+    assert registry.architectures.get("claimx.LexiconHashEmbed.v1") is lexicon_hash_embed
+    config = (shipped_models()["default"] / "config.cfg").read_text()
+    assert '@architectures = "claimx.LexiconHashEmbed.v1"' in config
