@@ -36,7 +36,14 @@ def annotate(nlp, text, ents):
     ("valproic acid and acid reflux; valproic acid again", [("valproic acid", "CHEMICAL"), ("acid reflux", "DISEASE")],
      [("valproic acid", "CHEMICAL"), ("acid reflux", "DISEASE"), ("valproic acid", "CHEMICAL")]),
     ("Aspirin helps; aspirin too.", [("Aspirin", "CHEMICAL")], [("Aspirin", "CHEMICAL")]),
-], ids=["repeat", "abbreviation", "disease-abbreviation", "too-short", "no-overlap", "case-sensitive"])
+    # the text defines the abbreviation as something that is no entity: its tags go, everywhere
+    ("Posteriors came from Markov chain Monte Carlo (MCMC). MCMC chains mixed.", [("MCMC", "DISEASE")], []),
+    ("Patients on antiretroviral therapy (ART) were followed; ART lowered mortality.", [("ART", "DISEASE")], []),
+    # a long form that holds an entity keeps its abbreviation's tags
+    ("Renal lupus nephritis (RLN) flares; RLN relapsed.", [("lupus nephritis", "DISEASE"), ("RLN", "DISEASE")],
+     [("lupus nephritis", "DISEASE"), ("RLN", "DISEASE"), ("RLN", "DISEASE")]),
+], ids=["repeat", "abbreviation", "disease-abbreviation", "too-short", "no-overlap", "case-sensitive",
+        "plain-long-form", "plain-long-form-2", "long-form-holds-entity"])
 def test_consistent_entities(rules_nlp, text, given, expected):
     doc = annotate(rules_nlp, text, given)
     assert [(e.text, e.label_) for e in consistent_entities(doc, LABELS)] == expected

@@ -4,6 +4,8 @@ A statistical NER decides each occurrence alone, so "DOX" may be a CHEMICAL in o
 nothing in the next. Two cheap document-level rules fix most of that:
 
 * an abbreviation whose long form is an entity gets the long form's label, everywhere it occurs;
+  one whose long form holds no entity at all ("Markov chain Monte Carlo (MCMC)") is no entity
+  anywhere in the document, whatever the NER made of it;
 * a surface form the NER labelled somewhere is labelled at its other occurrences too
   (only forms the NER itself found, only where no entity already overlaps).
 
@@ -31,15 +33,27 @@ def consistent_entities(doc: Doc, labels: frozenset[str], min_chars: int = 3) ->
         if ent.label_ in labels:
             forms[tuple(texts[ent.start:ent.end])][ent.label_] += 1
     defined = set()  # abbreviations defined in the text: kept however short ("PD", "MI")
+    plain = set()  # abbreviations whose long form holds no entity ("Markov chain Monte Carlo (MCMC)")
     if doc.has_extension("abbreviations"):
         by_offsets = {(e.start, e.end): e.label_ for e in ents}
+        tagged = bytearray(len(doc))
+        for ent in ents:
+            tagged[ent.start:ent.end] = b"\x01" * len(ent)
         for short in doc._.abbreviations:
             long_form = short._.long_form
-            label = by_offsets.get((long_form.start, long_form.end)) if long_form is not None else None
+            if long_form is None:
+                continue
+            label = by_offsets.get((long_form.start, long_form.end))
+            form = tuple(texts[short.start:short.end])
             if label in labels:
-                form = tuple(texts[short.start:short.end])
                 forms[form][label] += 1
                 defined.add(form)
+            elif not any(tagged[long_form.start:long_form.end]):
+                plain.add(form)
+        plain -= defined
+        if plain:
+            ents = [e for e in ents if tuple(texts[e.start:e.end]) not in plain]
+            forms = defaultdict(Counter, {f: c for f, c in forms.items() if f not in plain})
     if not forms:
         return ents
     taken = bytearray(len(doc))
