@@ -25,6 +25,11 @@ CASES = [
     ("The t-test had 28 degrees of freedom and the correlation was weak.", []),
     ("Mean age was 54 (95% confidence interval 50 to 58).", []),
     ("Policies were set at the national level.", []),
+    ("The odds ratio for relapse was 1.4 and the hazard ratio 0.8.", ["relapse"]),
+    # who was studied and what was given are not outcomes: conditions, nutrients, a procedure
+    ("Children with autism and adults with cancer were enrolled.", []),
+    ("We tested the effectiveness of sodium and calcium supplements.", []),
+    ("Catheter ablation was done in 40 patients; anxiety was lower.", ["anxiety"]),
     pytest.param("Time to first rescue analgesic was longer.", ["Time to first rescue analgesic"],
                  marks=pytest.mark.xfail(reason="`time to X` outcomes are not in the rules yet")),
 ]
