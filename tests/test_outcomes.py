@@ -29,6 +29,8 @@ CASES = [
     # who was studied and what was given are not outcomes: conditions, nutrients, a procedure
     ("Children with autism and adults with cancer were enrolled.", []),
     ("We tested the effectiveness of sodium and calcium supplements.", []),
+    # more head nouns: behaviours, measured values, recovery
+    ("Problem behaviors fell and motor recovery was faster.", ["Problem behaviors", "motor recovery"]),
     ("Catheter ablation was done in 40 patients; anxiety was lower.", ["anxiety"]),
     pytest.param("Time to first rescue analgesic was longer.", ["Time to first rescue analgesic"],
                  marks=pytest.mark.xfail(reason="`time to X` outcomes are not in the rules yet")),
