@@ -475,3 +475,9 @@ class EvidenceFile(Schema):
     decrease: UniqueWords
     cue_window: PositiveInt
     short_passage_chars: PositiveInt
+    control_arms: UniqueWords
+    effect_measure_pattern: str
+    not_group_names: UniqueWords
+    measured_before: UniqueWords
+    measured_after: UniqueWords
+    not_outcomes: UniqueWords

@@ -269,6 +269,36 @@ def regimen_rows(ctx: DocContext) -> Iterable[dict[str, Any]]:
         }
 
 
+EVIDENCE_COLUMNS = {
+    "doc_id": "str", "sent_id": "int", "start": "int", "end": "int", "text": "str",
+    "intervention": "str", "comparator": "str", "outcome": "str",
+    "direction": "str",  # the intervention against the comparator: increase | decrease | no_change | unknown
+    "significant": "bool", "p_value": "float", "effect_measure": "str", "effect_value": "float",
+    "ci_low": "float", "ci_high": "float", "timepoint": "str", "sample_sizes": "list",
+    "score": "float",  # the effect model's probability of `direction`
+}
+
+
+def evidence_rows(ctx: DocContext) -> Iterable[dict[str, Any]]:
+    """Result sentences that compare two of the document's arms (extractor/evidence/frames.py)."""
+    from extractor.evidence.frames import frames, shipped_effect_model
+
+    found = frames(ctx.doc, shipped_effect_model())
+    if not found:
+        return
+    mentions = ctx.mention_spans()
+    starts = [m.start_char for m in mentions]
+    for frame in found:
+        sentence = frame["span"]
+        first, last = bisect_left(starts, sentence.start_char), bisect_left(starts, sentence.end_char)
+        inside = [m for m in mentions[first:last] if m.end_char <= sentence.end_char]
+        timepoints = [ctx.locate(m)["text"] for m in inside if m.label_ == "TIMEPOINT"]
+        row = {**ctx.locate(sentence), **{k: v for k, v in frame.items() if k != "span"},
+               "timepoint": timepoints[0] if timepoints else None,
+               "sample_sizes": [ctx.locate(m)["text"] for m in inside if m.label_ == "SAMPLE_SIZE"]}
+        yield {column: row.get(column) for column in EVIDENCE_COLUMNS}
+
+
 # table name -> (columns, row builder). Every table but `documents` is built from DocContext.
 TABLES: dict[str, tuple[dict[str, str], Callable[[DocContext], Iterable[dict[str, Any]]]]] = {
     "mentions": (MENTION_COLUMNS, mention_rows),
@@ -276,6 +306,7 @@ TABLES: dict[str, tuple[dict[str, str], Callable[[DocContext], Iterable[dict[str
     "claims": (CLAIM_COLUMNS, claim_rows),
     "abbreviations": (ABBREVIATION_COLUMNS, abbreviation_rows),
     "regimens": (REGIMEN_COLUMNS, regimen_rows),
+    "evidence": (EVIDENCE_COLUMNS, evidence_rows),
     "references": (REFERENCE_COLUMNS, reference_rows),
 }
 ALL_COLUMNS = {"documents": DOCUMENT_COLUMNS, **{name: cols for name, (cols, _) in TABLES.items()}}

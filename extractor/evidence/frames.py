@@ -1,0 +1,241 @@
+"""Evidence frames from an analysed Doc: result sentences that compare two of the document's arms.
+
+The arms of a document are its drugs given (the drugs of its regimens, with the abbreviations
+the text defines for them), its control arms (`placebo`, `usual care`, `the control group`) and
+its named groups (`the exercise group`). A frame is a claims sentence typed `finding` that names
+two different arms and an outcome; the intervention is the arm named first unless that is a
+control arm, the comparator the other. The effect is read by the evidence model with the two
+arms and the outcome masked (the intervention's outcome relative to the comparator's), and the
+sentence's p-value, effect measure with its confidence interval, time point and group sizes are
+read off it and its mentions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.tokens import Doc, Span
+
+from extractor.components.regimens import doc_regimens
+from extractor.evidence.answer import significant
+from extractor.evidence.arms import Arms, rules
+from extractor.evidence.features import effect_features, p_values
+from extractor.evidence.passages import Headings
+from extractor.pipeline.intervals import Containers
+
+
+@dataclass(frozen=True)
+class ArmMention:
+    start: int  # character offsets in the Doc's text
+    end: int
+    arm: str  # the arm's name: a drug's concept name, a control word, a group's name
+    control: bool
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    data = rules()
+    controls = sorted(data["control_arms"], key=len, reverse=True)
+    control = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in controls) + r")\b", re.I)
+    group = re.compile(r"\b(?:the\s+)?([A-Za-z][\w+/-]*(?:\s+[A-Za-z][\w+/-]*)?)\s+(?:group|arm)s?\b", re.I)
+    measure = re.compile(data["effect_measure_pattern"])
+    return control, group, measure
+
+
+# a drug named within a few words after one of these is an arm (`randomized to receive either X or Y`)
+_ALLOCATION = re.compile(r"\b(?:randomi[sz]ed|randomly|allocated|assigned|received either|to receive)\b"
+                         r"(?:\W+\w+){0,8}", re.I)
+_COMPARED_TO = re.compile(r"\b(?:compared\s+(?:to|with)|in\s+comparison\s+(?:to|with)|versus|vs\.?|than)\s+"
+                          r"(?:(?:that|those)\s+(?:of|in|on|with)\s+)?(?:the\s+|patients\s+\w+\s+|subjects\s+\w+\s+)?$",
+                          re.I)
+_LEADING = re.compile(r"^(?:in|of|for|on|with|to|from|by|and|or|the|both|all|each)\s+", re.I)
+_FOOTNOTE = re.compile(r"(?:^|\s)[*#†‡§]+\s*p\s*[<=>≤]|^\s*[*#†‡§]")
+_GIVING_LINKS = ("DOSE", "ROUTE", "FREQUENCY", "DURATION")  # a regimen with one of these: a drug the trial gives
+_BEFORE_RESULTS = ("introduction", "background", "objective")  # sections that state other studies' results
+
+
+def _drug_arms(doc: Doc) -> dict[tuple[int, int], str]:
+    """(start_char, end_char) -> arm name of each mention of a drug the trial gives: one whose
+    regimen has a dose, route, schedule or duration, or that a sentence allocating patients names."""
+    given = {_drug_name(r.drug) for r in doc_regimens(doc) if any(r.links.get(label) for label in _GIVING_LINKS)}
+    if doc.has_annotation("SENT_START"):
+        text = doc.text
+        windows = [(m.start(), m.end()) for sent in doc.sents for m in _ALLOCATION.finditer(text, sent.start_char,
+                                                                                              sent.end_char)]
+        inside = Containers(windows)
+        for drug in doc.spans.get("drugs", []):
+            if inside.contain(drug.start_char, drug.end_char):
+                given.add(_drug_name(drug))
+    found = {}
+    for drug in doc.spans.get("drugs", []):
+        name = _drug_name(drug)
+        if name in given:
+            found[(drug.start_char, drug.end_char)] = name
+    return found
+
+
+def _drug_name(span: Span) -> str:
+    concept = span._.concept_name if span.has_extension("concept_name") else None
+    return (concept or span.text).lower()
+
+
+def arm_mentions(doc: Doc, sentence: Span, drug_arms: dict[tuple[int, int], str]) -> list[ArmMention]:
+    """The arms a sentence names, in text order, without overlaps (a drug's own group, `the
+    ketamine group`, is the drug's arm)."""
+    control, group, _ = _patterns()
+    text, base = sentence.text, sentence.start_char
+    before, after = _measured()
+    found = [ArmMention(s, e, name, name in _control_names())
+             for (s, e), name in drug_arms.items() if base <= s and e <= sentence.end_char
+             and not before.search(text, 0, s - base) and not after.match(text, e - base)]
+    for m in control.finditer(text):
+        found.append(ArmMention(base + m.start(), base + m.end(), _control_arm(m.group(0)), True))
+    generic = frozenset(rules()["generic_words"]) | _control_names()
+    not_names = frozenset(rules()["not_group_names"])
+    for m in group.finditer(text):
+        lead = _LEADING.match(m.group(1))
+        start = m.start(1) + (lead.end() if lead else 0)
+        name = text[start:m.end(1)].lower()
+        if not name:
+            continue
+        if all(word in generic or word in not_names or not word.isalpha() for word in name.split()):
+            continue
+        found.append(ArmMention(base + start, base + m.end(1), name, False))
+    found.sort(key=lambda a: (a.start, -(a.end - a.start)))
+    kept: list[ArmMention] = []
+    for arm in found:
+        if kept and arm.start < kept[-1].end:
+            continue
+        kept.append(arm)
+    return kept
+
+
+@lru_cache(maxsize=1)
+def _measured() -> tuple[re.Pattern, re.Pattern]:
+    """A drug named as the thing measured (`a decrease of MDA`, `tHcy levels`) is no arm."""
+    data = rules()
+    words = lambda key: "|".join(sorted((re.escape(w) for w in data[key]), key=len, reverse=True))  # noqa: E731
+    return (re.compile(r"\b(?:" + words("measured_before") + r")\s+(?:in|of)\s+(?:the\s+|serum\s+|plasma\s+)?$", re.I),
+            re.compile(r"\s*(?:" + words("measured_after") + r")\b", re.I))
+
+
+@lru_cache(maxsize=1)
+def _control_names() -> frozenset[str]:
+    return frozenset(_control_arm(c) for c in rules()["control_arms"])
+
+
+def _control_arm(words: str) -> str:
+    """One name for each control arm: `placebos` and `placebo` are one arm, `controls` and `control group`."""
+    low = words.lower()
+    for name in ("placebo", "sham", "vehicle"):
+        if name in low:
+            return name
+    return "control"
+
+
+@lru_cache(maxsize=1)
+def shipped_effect_model():
+    """The effect model `claimx evidence` ships (models/evidence/effect.json), read once per process."""
+    from extractor.learning.effect_model import EffectModel, shipped_path
+
+    return EffectModel.load(shipped_path())
+
+
+def frames(doc: Doc, model) -> list[dict]:
+    """The evidence frames of a Doc: dicts with the sentence span and the frame's fields."""
+    claims = [c for c in doc.spans.get("claims", []) if c._.claim_type == "finding"]
+    if not claims:
+        return []
+    drug_arms = _drug_arms(doc)
+    outcomes = sorted(doc.spans.get("outcomes", []), key=lambda s: s.start)
+    cited = Containers((c.start, c.end) for c in doc.spans.get("citations", []))
+    sections = _major_sections(doc.text)
+    _, _, measure = _patterns()
+    not_outcomes = frozenset(rules()["not_outcomes"])
+    out = []
+    for claim in claims:
+        section = sections.section(claim.start_char)
+        if any(name in section for name in _BEFORE_RESULTS) or (
+                ("method" in section or "design" in section) and "result" not in section):
+            continue  # the background states other studies' results, the methods the plan
+        if _FOOTNOTE.search(claim.text) or _cites(claim, cited):
+            continue  # a table's footnote; another study's result
+        arms = arm_mentions(doc, claim, drug_arms)
+        names = list(dict.fromkeys(a.arm for a in arms))
+        if len(names) < 2:
+            continue
+        first, other = _intervention_and_comparator(doc.text, arms)
+        if first is None or other is None:
+            continue  # two control arms: not an intervention against a comparator
+        arm_spans = [(a.start, a.end) for a in arms]
+        outcome = next((o for o in outcomes if claim.start <= o.start and o.end <= claim.end
+                        and not any(s < o.end_char and o.start_char < e for s, e in arm_spans)
+                        and o.text.lower() not in not_outcomes), None)
+        if outcome is None:
+            continue
+        text = claim.text
+        intervention = doc.text[first.start:first.end]
+        comparator = doc.text[other.start:other.end]
+        masked_arms = Arms.of(intervention, comparator, outcome.text)
+        effect, probability = model.predict(effect_features(text, masked_arms))
+        ps = p_values(text)
+        m = measure.search(text)
+        name = m.group("measure").upper() if m else None
+        low = _float(m.group("low")) if m and m.group("low") else None
+        high = _float(m.group("high")) if m and m.group("high") else None
+        stated = significant(text, effect)
+        out.append({
+            "span": claim, "intervention": intervention, "comparator": comparator, "outcome": outcome.text,
+            "direction": effect, "significant": stated if stated is not None else _ci_significant(name, low, high),
+            "p_value": ps[0][1] if ps else None, "effect_measure": name,
+            "effect_value": _float(m.group("value")) if m else None, "ci_low": low, "ci_high": high,
+            "score": round(probability, 4),
+        })
+    return out
+
+
+_DIFFERENCES = frozenset({"MD", "SMD", "WMD", "RD", "ARR", "MEAN DIFFERENCE"})  # no effect is 0; ratios: 1
+
+
+def _ci_significant(measure: str | None, low: float | None, high: float | None) -> bool | None:
+    """A 95% CI that excludes no effect (1 for a ratio, 0 for a difference) is significant."""
+    if measure is None or low is None or high is None:
+        return None
+    null = 0.0 if measure in _DIFFERENCES else 1.0
+    return not (min(low, high) <= null <= max(low, high))
+
+
+def _intervention_and_comparator(text: str, arms: list[ArmMention]) -> tuple[ArmMention | None, ArmMention | None]:
+    """The comparator is the arm named after `compared with`, `versus` or `than`, else a control arm,
+    else the second arm named; the intervention is the first other arm that is not a control."""
+    after = [a for a in arms if _COMPARED_TO.search(text, max(0, a.start - 60), a.start)]
+    comparator = after[0] if after else next((a for a in arms if a.control), None)
+    if comparator is None:
+        ordered = [a for a in arms if not a.control]
+        comparator = next((a for a in ordered[1:] if a.arm != ordered[0].arm), None) if ordered else None
+    if comparator is None:
+        return None, None
+    intervention = next((a for a in arms if not a.control and a.arm != comparator.arm), None)
+    return intervention, comparator
+
+
+def _major_sections(text: str) -> Headings:
+    """The text's section headings that name a section (results, methods ...): a heading that
+    names none (`Weight`, a table's row label, a subsection's title) stays in the section before."""
+    headings = Headings(text)
+    kept = [(start, name) for start, name in zip(headings.starts, headings.names) if name != "other"]
+    headings.starts, headings.names = [start for start, _ in kept], [name for _, name in kept]
+    return headings
+
+
+def _cites(sentence: Span, cited: Containers) -> bool:
+    return any(cited.contain(t.i, t.i + 1) for t in sentence)
+
+
+def _float(text: str | None) -> float | None:
+    try:
+        return float(text.replace("·", ".").replace("−", "-")) if text else None
+    except ValueError:
+        return None

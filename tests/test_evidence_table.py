@@ -1,0 +1,94 @@
+"""The `evidence` table: result sentences that compare two of the document's arms, with the
+intervention's effect against the comparator, its statistics, time point and group sizes."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from extractor.cli import app
+from extractor.tables.rows import EVIDENCE_COLUMNS
+
+METHODS = ("Methods\nPatients were randomized to receive oral zolmitriptan 5 mg or placebo once daily for 12 "
+           "weeks.\n\nResults\n")
+
+CASES = [
+    # (result sentence, intervention, comparator, outcome, direction, significant, p_value)
+    ("Headache frequency was lower in the zolmitriptan group than in the placebo group at 12 weeks (p = 0.02).",
+     "zolmitriptan", "placebo group", "Headache frequency", "decrease", True, 0.02),
+    # the arm named first is the comparator: the direction is still the intervention's
+    ("Pain scores were higher with placebo than with zolmitriptan (p < 0.001).",
+     "zolmitriptan", "placebo", "Pain scores", "decrease", True, 0.001),
+    ("Nausea rates did not differ between zolmitriptan (n = 40) and placebo (n = 41) (p = 0.40).",
+     "zolmitriptan", "placebo", "Nausea rates", "no_change", False, 0.40),
+]
+
+
+@pytest.fixture(scope="module")
+def evidence():
+    import extractor
+
+    text = METHODS + "\n".join(case[0] for case in CASES) + "\n"
+    return extractor.extract_tables([text])["evidence"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=["lower", "comparator-first", "no-difference"])
+def test_rows(evidence, case):
+    sentence, intervention, comparator, outcome, direction, significant, p_value = case
+    row = evidence[evidence.text == sentence]
+    assert len(row) == 1, evidence.text.tolist()
+    row = row.iloc[0]
+    assert (row.intervention, row.comparator, row.outcome, row.direction) == (
+        intervention, comparator, outcome, direction)
+    assert row.significant == significant and row.p_value == pytest.approx(p_value)
+
+
+def test_time_point_and_group_sizes(evidence):
+    assert evidence.iloc[0].timepoint == "12 weeks"
+    assert evidence.iloc[2].sample_sizes == ["n = 40", "n = 41"]
+
+
+def test_effect_measure_and_interval_read_and_significance_from_the_interval():
+    import extractor
+
+    text = METHODS + "Compared with placebo, zolmitriptan reduced the risk of relapse (HR 0.61, 95% CI 0.45 to 0.83).\n"
+    row = extractor.extract_tables([text])["evidence"].iloc[0]
+    assert (row.effect_measure, row.effect_value, row.ci_low, row.ci_high) == ("HR", 0.61, 0.45, 0.83)
+    assert row.significant  # no p-value stated; the interval excludes 1
+    assert (row.intervention, row.comparator, row.direction) == ("zolmitriptan", "placebo", "decrease")
+
+
+@pytest.mark.parametrize("text", [
+    # background: another study's result
+    "Background\nIn an earlier trial, zolmitriptan lowered headache frequency compared with placebo [4].\n",
+    # one arm only: nothing compared
+    METHODS + "Headache frequency fell by 30% with zolmitriptan (p = 0.01).\n",
+    # the drug is the thing measured, not an arm
+    METHODS + "Serum zolmitriptan levels were higher than placebo in week 2.\n",
+], ids=["background", "one-arm", "measured-drug"])
+def test_no_row(text):
+    import extractor
+
+    assert extractor.extract_tables([text])["evidence"].empty
+
+
+def test_extract_writes_the_table(tmp_path):
+    import pandas as pd
+
+    paper = tmp_path / "trial.txt"
+    paper.write_text(METHODS + CASES[0][0] + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["extract", str(paper), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(tmp_path / "out" / "evidence.csv")
+    assert list(table.columns) == list(EVIDENCE_COLUMNS)
+    assert table.loc[0, "intervention"] == "zolmitriptan" and table.loc[0, "direction"] == "decrease"
+
+
+def test_a_dose_range_is_no_odds_ratio():
+    import extractor
+
+    text = METHODS + "Fewer patients on zolmitriptan 20 or 40 mg than on placebo had a relapse (p = 0.01).\n"
+    row = extractor.extract_tables([text])["evidence"].iloc[0]
+    assert row.effect_measure is pd.NA and row.effect_value is pd.NA
+    assert (row.intervention, row.comparator, row.direction) == ("zolmitriptan", "placebo", "decrease")
