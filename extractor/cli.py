@@ -506,7 +506,9 @@ def train_evidence(
     dev: Annotated[Path, typer.Option(help="Held-out JSONL scored after training.")] = Path(
         "../shared/data/evidence_inference/dev.jsonl"),
     out: Annotated[Path, typer.Option(help="Folder for effect.json and passage.json.")] = Path("models/evidence"),
-    c: Annotated[float, typer.Option("--c", help="Inverse L2 regularisation strength.")] = 0.1,
+    c: Annotated[float, typer.Option("--c", help="The effect model's inverse L2 regularisation strength.")] = 0.05,
+    ranker_c: Annotated[float, typer.Option(
+        "--ranker-c", help="The passage ranker's inverse L2 regularisation strength.")] = 0.1,
     min_count: Annotated[int, typer.Option(help="Drop features seen fewer times in training.")] = 2,
     swap: Annotated[bool, typer.Option(
         "--swap", help="Also train the effect model on every prompt asked the other way round.")] = False,
@@ -523,7 +525,7 @@ def train_evidence(
     held_out = dev if dev.exists() else None
     try:
         model, meta = train_effect(train, held_out, c=c, min_count=min_count, swap=swap)
-        ranker, ranker_meta = train_ranker(train, held_out, split_sentences, c=c, min_count=min_count)
+        ranker, ranker_meta = train_ranker(train, held_out, split_sentences, c=ranker_c, min_count=min_count)
     except ClaimxError as e:
         fail(str(e))
     model.save(out / "effect.json")

@@ -13,7 +13,7 @@ from extractor.cli import app
 from extractor.errors import UsageError
 from extractor.evidence.answer import Prompt, answer, significant
 from extractor.evidence.arms import Arms, mask
-from extractor.evidence.features import significance
+from extractor.evidence.features import effect_features, significance
 from extractor.evidence.job import load_models, read_prompts
 from tests.conftest import DATA, require_shared
 
@@ -72,7 +72,26 @@ EFFECTS = [
      ("ketamine", "placebo", "pain scores"), "no_change", False),
     ("Mortality at 30 days was higher with early surgery than with delayed surgery (12% vs 6%, P < 0.01).",
      ("early surgery", "delayed surgery", "mortality at 30 days"), "increase", True),
+    # one sentence, two outcomes changed opposite ways: each outcome gets the change word nearest it
+    ("Patients given acupuncture had fewer hot flushes and better sleep quality than those given sham needling "
+     "(P = 0.002).", ("acupuncture", "sham needling", "sleep quality"), "increase", True),
+    ("Patients given acupuncture had fewer hot flushes and better sleep quality than those given sham needling "
+     "(P = 0.002).", ("acupuncture", "sham needling", "hot flushes"), "decrease", True),
 ]
+
+
+@pytest.mark.parametrize("text, prompt, expected", [
+    ("Women given soy had fewer flushes and better sleep than controls.", ("soy", "controls", "sleep"),
+     {"oc:inc", "oc:inc:INTV:COMP"}),
+    ("Women given soy had fewer flushes and better sleep than controls.", ("soy", "controls", "flushes"),
+     {"oc:dec", "oc:dec:INTV:COMP"}),
+    ("Pain improved more with soy than with placebo.", ("soy", "placebo", "pain"), {"pol:better:adverse"}),
+    ("Function improved more with soy than with placebo.", ("soy", "placebo", "function"), {"pol:better:other"}),
+])
+def test_outcome_change_and_polarity_features(text, prompt, expected):
+    feats = set(effect_features(text, Arms.of(*prompt, text)))
+    assert expected <= feats
+    assert not any(f.startswith("oc:") for f in effect_features(text, Arms.of(prompt[0], prompt[1], "weight", text)))
 
 
 @pytest.mark.parametrize("text, prompt, effect, is_significant", EFFECTS)
@@ -164,4 +183,4 @@ def test_effect_accuracy_on_evidence_inference_dev_passages(models):
     from extractor.learning.effect_model import evaluate, read_examples
 
     scores = evaluate(models[0], read_examples(require_shared(DATA / "evidence_inference" / "dev.jsonl")))
-    assert scores["passages"] == 372 and scores["accuracy"] >= 0.78
+    assert scores["passages"] == 372 and scores["accuracy"] >= 0.82

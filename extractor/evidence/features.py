@@ -3,7 +3,11 @@
 Words and word pairs of the masked passage (numbers as `0`); the order in which the arms are
 named; the words just before and after each arm; for every change word (`lower`, `improved`),
 the nearest arm before and after it (`cue:dec:INTV:COMP` is `INTV ... lower ... COMP`) and the
-two words after it; the p-values stated (all below 0.05, some not, none) and a stated non-difference;
+two words after it; the change word nearest each mention of the outcome (`oc:dec:INTV:COMP`, so
+that in `fewer hot flushes and better sleep` each outcome gets its own change); whether a change
+word says good or bad (`improved`, `worse`) and the outcome is adverse (`pain`, `relapse`:
+improved pain is less pain); the p-values stated (all below 0.05, some not, none) and a stated
+non-difference;
 the numbers said of each arm, compared (`evidence/numbers.py`); the prompt's outcome words
 (`ow:mortality`: which way an outcome tends to move is a prior the masked passage no longer shows).
 """
@@ -12,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from extractor.evidence.arms import COMPARATOR, INTERVENTION, Arms, mask, rules
+from extractor.evidence.arms import COMPARATOR, INTERVENTION, OUTCOME, Arms, mask, rules
 from extractor.evidence.numbers import number_features
 
 _TOKEN = re.compile(r"INTV|COMP|OUTC|[a-z]+|\d+(?:\.\d+)?|[<>=≤≥]", re.IGNORECASE)
@@ -67,13 +71,26 @@ def effect_features(text: str, arms: Arms) -> list[str]:
         for k in places:
             feats.update(f"b{prefix}:{t}" for t in toks[max(0, k - 4):k])
             feats.update(f"a{prefix}:{t}" for t in toks[k + 1:k + 5])
+    better, worse = frozenset(data["better"]), frozenset(data["worse"])
+    adverse = "adverse" if arms.outcome & frozenset(data["adverse_outcomes"]) else "other"
+    cues = []
     for k, t in enumerate(toks):
         change = "inc" if t in increase else "dec" if t in decrease else None
+        if t in better or t in worse:
+            feats.add(f"pol:{'better' if t in better else 'worse'}:{adverse}")
         if change is None:
             continue
+        cues.append((k, change))
         before, after = _nearest(toks, k, -1, window), _nearest(toks, k, 1, window)
         feats.update((f"cue:{change}:{before}:{after}", f"cueb:{change}:{before}", f"cuea:{change}:{after}",
                       f"cw:{t}:{before}:{after}", f"cn:{t}:{' '.join(toks[k + 1:k + 3])}"))
+    for k, t in enumerate(toks):  # the change word nearest each mention of the outcome
+        if t != OUTCOME or not cues:
+            continue
+        at, change = min(cues, key=lambda cue: abs(cue[0] - k))
+        if abs(at - k) <= window:
+            before, after = _nearest(toks, at, -1, window), _nearest(toks, at, 1, window)
+            feats.update((f"oc:{change}", f"oc:{change}:{before}:{after}"))
     feats.add(f"p:{significance(text)}")
     if NO_DIFFERENCE.search(text):
         feats.add("no_difference")

@@ -220,7 +220,7 @@ def train_ranker(train_path: Path, dev_path: Path | None, split: Split, c: float
     return ranker, ranker.meta
 
 
-def train(train_path: Path, dev_path: Path | None = None, c: float = 0.1, min_count: int = 2,
+def train(train_path: Path, dev_path: Path | None = None, c: float = 0.05, min_count: int = 2,
           swap: bool = False) -> tuple[EffectModel, dict[str, Any]]:
     """Fit the effect model on Evidence Inference prompts and passages; returns it and its scores.
 

@@ -481,3 +481,6 @@ class EvidenceFile(Schema):
     measured_before: UniqueWords
     measured_after: UniqueWords
     not_outcomes: UniqueWords
+    better: UniqueWords = []  # `improved`: a good change, a decrease of an adverse outcome
+    worse: UniqueWords = []  # `worsened`: a bad change, an increase of an adverse outcome
+    adverse_outcomes: UniqueWords = []  # `pain`, `mortality`: outcomes whose improvement is a decrease
