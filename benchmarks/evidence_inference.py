@@ -74,12 +74,19 @@ def score(name: str, nlp, models, data, errors: int) -> dict:
     rows = answer_documents(nlp, documents, prompts, *models)
     seconds = time.perf_counter() - started
     pairs = [(g, r["effect"]) for g, r in zip(gold, rows)]
-    found = [any(r["start"] is not None and r["start"] < e and s < r["end"] for s, e in sp)
-             for r, sp in zip(rows, spans) if sp]
+    hit = [any(r["start"] is not None and r["start"] < e and s < r["end"] for s, e in sp) if sp else None
+           for r, sp in zip(rows, spans)]
+    found = [h for h in hit if h is not None]
+    by_found = {}
+    for flag in (True, False):
+        chosen = [g == p for (g, p), h in zip(pairs, hit) if h is flag]
+        if chosen and name == "articles":
+            by_found["found" if flag else "not_found"] = f"{sum(chosen)}/{len(chosen)}"
     result = {
         "setting": name, "prompts": len(prompts), "accuracy": round(sum(g == p for g, p in pairs) / len(pairs), 4),
         "confusion": {f"{g}->{p}": n for (g, p), n in sorted(Counter(pairs).items())},
         "passage_found": round(sum(found) / len(found), 4) if found and name == "articles" else None,
+        "right_where_passage": by_found or None,
         "seconds": round(seconds, 1),
     }
     print(json.dumps(result, indent=1))

@@ -15,6 +15,7 @@ from extractor.evidence.answer import Prompt, answer, significant
 from extractor.evidence.arms import Arms, mask
 from extractor.evidence.features import effect_features, significance
 from extractor.evidence.job import load_models, read_prompts
+from extractor.evidence.passages import Headings, longest_run, passage_features
 from tests.conftest import DATA, require_shared
 
 runner = CliRunner()
@@ -184,3 +185,25 @@ def test_effect_accuracy_on_evidence_inference_dev_passages(models):
 
     scores = evaluate(models[0], read_examples(require_shared(DATA / "evidence_inference" / "dev.jsonl")))
     assert scores["passages"] == 372 and scores["accuracy"] >= 0.82
+
+
+@pytest.mark.parametrize("phrase, sentence, expected", [
+    ("the icu length of stay", "icu length of stay was shorter in the gdfr group", 4),
+    ("the icu length of stay", "the stay in icu was of similar length", 1),
+    ("pain", "no words of it", 0),
+])
+def test_longest_run(phrase, sentence, expected):
+    assert longest_run(phrase.split(), sentence.split()) == expected
+
+
+@pytest.mark.parametrize("sentence, present, absent", [
+    ("ICU length of stay was shorter with restriction than with usual care (p = 0.001).",
+     {"phrase", "run:4", "runn:4"}, {"w:method", "w:citing"}),
+    ("Length of stay was recorded by the ward nurses.", {"w:method"}, {"phrase", "w:citing"}),
+    ("Restriction has been shown to shorten the stay in ICU (Smith et al., 2010).", {"w:citing", "runn:1"},
+     {"phrase", "w:method"}),
+])
+def test_ranker_reads_the_outcome_phrase_and_the_kind_of_sentence(sentence, present, absent):
+    arms = Arms.of("fluid restriction", "usual care", "ICU length of stay", sentence)
+    feats = set(passage_features(sentence, 0, len(sentence), arms, Headings(sentence), 0, 1))
+    assert present <= feats and not absent & feats

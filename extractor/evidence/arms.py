@@ -25,6 +25,7 @@ from extractor.rules.schemas import EvidenceFile
 
 INTERVENTION, COMPARATOR, OUTCOME = "INTV", "COMP", "OUTC"
 _WORD = re.compile(r"[a-z0-9][a-z0-9\-]*")
+_PHRASE_WORD = re.compile(r"[a-z0-9]+")
 _DEFINED = re.compile(r"([A-Za-z][\w\-]*(?:\s+[\w\-]+){0,5})\s*\(([A-Z][A-Za-z0-9\-]{0,9})\)")
 _DEFINED_GROUP = re.compile(r"([A-Za-z][\w\-]*(?:\s+[\w\-]+){0,5})\s*\(\s*[Gg]roup\s+([A-Z0-9]{1,4})\s*\)")
 _GROUP_DEFINES = re.compile(r"\b[Gg]roup\s+([A-Z0-9]{1,4})\s*(?:\(|:|=|,|received|was given|were given)\s*"
@@ -83,6 +84,7 @@ class Arms:
     outcome: frozenset[str]
     labels: tuple[tuple[str, str], ...] = ()
     groups: tuple[tuple[str, str], ...] = ()
+    outcome_phrase: tuple[str, ...] = ()  # every word of the prompt's outcome, in order (the ranker's phrase match)
 
     @classmethod
     def of(cls, intervention: str, comparator: str, outcome: str, text: str = "") -> Arms:
@@ -112,12 +114,13 @@ class Arms:
             known = groups[next(iter(named & set(groups)))]
             groups[unknown.pop()] = COMPARATOR if known == INTERVENTION else INTERVENTION
         return cls(frozenset(i), frozenset(c), frozenset(o), tuple(sorted(labels.items())),
-                   tuple(sorted(groups.items())))
+                   tuple(sorted(groups.items())), tuple(_PHRASE_WORD.findall(outcome.lower())))
 
     def swapped(self) -> Arms:
         flip = {INTERVENTION: COMPARATOR, COMPARATOR: INTERVENTION, OUTCOME: OUTCOME}
         return Arms(self.comparator, self.intervention, self.outcome,
-                    tuple((a, flip[t]) for a, t in self.labels), tuple((a, flip[t]) for a, t in self.groups))
+                    tuple((a, flip[t]) for a, t in self.labels), tuple((a, flip[t]) for a, t in self.groups),
+                    self.outcome_phrase)
 
 
 def _unique(pairs: set[tuple[str, str]]) -> dict[str, str]:

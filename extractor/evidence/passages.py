@@ -2,9 +2,12 @@
 
 Per sentence, given the prompt's arms: how much of the outcome it names (in quarters), whether it
 names the intervention and the comparator, the significance it states, result words (a percentage,
-a confidence interval or ratio, `compared`/`versus`/`than`, change words), the section it stands
-in (the nearest heading line before it: results, conclusions, methods ...), its length and its
-place in the document. `learning/effect_model.PassageRanker` weighs them, trained on the
+a confidence interval or ratio, `compared`/`versus`/`than`, change words), the longest run of the
+outcome's words it repeats in order (`the ICU length of stay`: its share of the outcome and its
+length; most evidence sentences restate the outcome as the prompt names it), whether it says what
+was measured (`pain was assessed by`) or cites another study, the section it stands in (the
+nearest heading line before it: results, conclusions, methods ...), its length and its place in
+the document. `learning/effect_model.PassageRanker` weighs them, trained on the
 sentences that overlap Evidence Inference's evidence spans.
 """
 
@@ -13,8 +16,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
+from functools import lru_cache
 
-from extractor.evidence.arms import COMPARATOR, INTERVENTION, OUTCOME, Arms, marks
+from extractor.evidence.arms import COMPARATOR, INTERVENTION, OUTCOME, Arms, marks, rules
 from extractor.evidence.features import significance
 
 _HEADING = re.compile(r"(?m)^[ \t]*([A-Z][A-Za-z .]{2,60}):?[ \t]*$")
@@ -24,7 +28,14 @@ _RESULT_WORDS = ("higher", "lower", "increased", "decreased", "reduced", "improv
                  "reduction", "difference", "differences", "similar")
 _WORDS = re.compile(r"\b(?:" + "|".join(_RESULT_WORDS) + r")\b")
 _RATIO = re.compile(r"\b(?:95\s*%\s*ci|confidence interval|odds ratio|hazard ratio|relative risk)\b")
+_PHRASE_WORD = re.compile(r"[a-z0-9]+")
 _COMPARE = re.compile(r"\b(?:compared|versus|vs\.?|than)\b")
+
+
+@lru_cache(maxsize=1)
+def _sentence_kinds() -> tuple[re.Pattern, re.Pattern]:
+    data = rules()
+    return re.compile(data["method_sentence_pattern"], re.IGNORECASE), re.compile(data["citing_pattern"])
 
 
 class Headings:
@@ -38,6 +49,21 @@ class Headings:
     def section(self, offset: int) -> str:
         k = bisect_right(self.starts, offset) - 1
         return self.names[k] if k >= 0 else "none"
+
+
+def longest_run(phrase: Sequence[str], words: Sequence[str]) -> int:
+    """The length of the longest run of `phrase`'s words that `words` holds in the same order."""
+    at: dict[str, list[int]] = {}
+    for j, word in enumerate(words):
+        at.setdefault(word, []).append(j)
+    best = 0
+    for i, word in enumerate(phrase):
+        for j in at.get(word, ()):
+            n = 1
+            while i + n < len(phrase) and j + n < len(words) and phrase[i + n] == words[j + n]:
+                n += 1
+            best = max(best, n)
+    return best
 
 
 def passage_features(text: str, start: int, end: int, arms: Arms, headings: Headings, index: int,
@@ -64,6 +90,17 @@ def passage_features(text: str, start: int, end: int, arms: Arms, headings: Head
     if _COMPARE.search(low):
         feats.add("w:compare")
     feats.update(f"kw:{w}" for w in set(_WORDS.findall(low)))
+    phrase = arms.outcome_phrase
+    if phrase:
+        run = longest_run(phrase, _PHRASE_WORD.findall(low))
+        feats.update((f"run:{min(4, 4 * run // len(phrase))}", f"runn:{min(4, run)}"))
+        if run == len(phrase) and len(" ".join(phrase)) > 3:
+            feats.add("phrase")
+    method, citing = _sentence_kinds()
+    if method.search(sentence):
+        feats.add("w:method")
+    if citing.search(sentence):
+        feats.add("w:citing")
     return sorted(feats)
 
 

@@ -484,3 +484,5 @@ class EvidenceFile(Schema):
     better: UniqueWords = []  # `improved`: a good change, a decrease of an adverse outcome
     worse: UniqueWords = []  # `worsened`: a bad change, an increase of an adverse outcome
     adverse_outcomes: UniqueWords = []  # `pain`, `mortality`: outcomes whose improvement is a decrease
+    method_sentence_pattern: str = r"(?!x)x"  # `pain was assessed by`: a sentence about what was measured
+    citing_pattern: str = r"(?!x)x"  # `(Tsai & Maibach, 1999)`: a sentence citing another study
