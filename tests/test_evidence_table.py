@@ -92,3 +92,22 @@ def test_a_dose_range_is_no_odds_ratio():
     row = extractor.extract_tables([text])["evidence"].iloc[0]
     assert row.effect_measure is pd.NA and row.effect_value is pd.NA
     assert (row.intervention, row.comparator, row.direction) == ("zolmitriptan", "placebo", "decrease")
+
+
+@pytest.mark.parametrize("methods, result, intervention, comparator, direction", [
+    # arms that are no drugs, named by the abbreviations the allocation sentence defines
+    ("Adults were randomized to cognitive behavioural therapy (CBT) or treatment as usual (TAU) for 8 weeks.",
+     "Anxiety scores were lower with CBT than with TAU at 8 weeks (p = 0.01).", "CBT", "TAU", "decrease"),
+    # two allocated abbreviations joined by `/` are one arm
+    ("Children were randomly assigned to artesunate-mefloquine (AM) or chloroquine (CQ) plus "
+     "sulfadoxine-pyrimethamine (SP).",
+     "Parasite clearance was faster with AM than with CQ/SP (p < 0.001).", "AM", "CQ/SP", "increase"),
+])
+def test_allocated_abbreviations_are_arms(methods, result, intervention, comparator, direction):
+    import extractor
+
+    evidence = extractor.extract_tables([f"Methods\n{methods}\n\nResults\n{result}\n"])["evidence"]
+    row = evidence[evidence.text == result]
+    assert len(row) == 1, evidence.text.tolist()
+    assert (row.intervention.iloc[0], row.comparator.iloc[0], row.direction.iloc[0]) == (
+        intervention, comparator, direction)

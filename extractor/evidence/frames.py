@@ -1,7 +1,8 @@
 """Evidence frames from an analysed Doc: result sentences that compare two of the document's arms.
 
 The arms of a document are its drugs given (the drugs of its regimens, with the abbreviations
-the text defines for them), its control arms (`placebo`, `usual care`, `the control group`) and
+the text defines for them), the abbreviations it defines for what patients were allocated to
+(`randomized to OLP or TAU`), its control arms (`placebo`, `usual care`, `the control group`) and
 its named groups (`the exercise group`). A frame is a claims sentence typed `finding` that names
 two different arms and an outcome; the intervention is the arm named first unless that is a
 control arm, the comparator the other. The effect is read by the evidence model with the two
@@ -47,6 +48,9 @@ def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
 # a drug named within a few words after one of these is an arm (`randomized to receive either X or Y`)
 _ALLOCATION = re.compile(r"\b(?:randomi[sz]ed|randomly|allocated|assigned|received either|to receive)\b"
                          r"(?:\W+\w+){0,8}", re.I)
+# what follows within this reach names the arms' abbreviations (`randomized to artesunate-mefloquine
+# (AM) or chloroquine (CQ) plus sulfadoxine-pyrimethamine (SP)`)
+_ALLOCATION_ARMS = re.compile(_ALLOCATION.pattern.replace("{0,8}", "{0,20}"), re.I)
 _COMPARED_TO = re.compile(r"\b(?:compared\s+(?:to|with)|in\s+comparison\s+(?:to|with)|versus|vs\.?|than)\s+"
                           r"(?:(?:that|those)\s+(?:of|in|on|with)\s+)?(?:the\s+|patients\s+\w+\s+|subjects\s+\w+\s+)?$",
                           re.I)
@@ -76,20 +80,50 @@ def _drug_arms(doc: Doc) -> dict[tuple[int, int], str]:
     return found
 
 
+def allocated_abbreviations(doc: Doc) -> dict[str, bool]:
+    """Abbreviations the text defines for what a sentence allocating patients names (`randomized to
+    OLP or TAU`, `to cognitive therapy (CT) or behaviour therapy (BT)`): arms that need not be drugs.
+    Value: whether the long form is a control arm (`treatment as usual`)."""
+    if not doc.has_annotation("SENT_START") or not doc.has_extension("abbreviations"):
+        return {}
+    text = doc.text
+    inside = Containers((m.start(), m.end()) for sent in doc.sents
+                        for m in _ALLOCATION_ARMS.finditer(text, sent.start_char, sent.end_char))
+    control, _, _ = _patterns()
+    not_arms = frozenset(rules()["not_abbreviations"])
+    found: dict[str, bool] = {}
+    for short in doc._.abbreviations or []:
+        long = getattr(short._, "long_form", None)
+        name = short.text
+        if name in not_arms or not name[:1].isupper() or long is None:
+            continue
+        if inside.contain(short.start_char, short.end_char) or inside.contain(long.start_char, long.start_char + 1):
+            found[name] = bool(control.search(long.text))
+    return found
+
+
 def _drug_name(span: Span) -> str:
     concept = span._.concept_name if span.has_extension("concept_name") else None
     return (concept or span.text).lower()
 
 
-def arm_mentions(doc: Doc, sentence: Span, drug_arms: dict[tuple[int, int], str]) -> list[ArmMention]:
+def arm_mentions(doc: Doc, sentence: Span, drug_arms: dict[tuple[int, int], str],
+                 allocated: dict[str, bool] | None = None) -> list[ArmMention]:
     """The arms a sentence names, in text order, without overlaps (a drug's own group, `the
-    ketamine group`, is the drug's arm)."""
+    ketamine group`, is the drug's arm); allocated abbreviations joined by `/` or `+` (`CQ/SP`)
+    are one arm."""
     control, group, _ = _patterns()
     text, base = sentence.text, sentence.start_char
     before, after = _measured()
     found = [ArmMention(s, e, name, name in _control_names())
              for (s, e), name in drug_arms.items() if base <= s and e <= sentence.end_char
              and not before.search(text, 0, s - base) and not after.match(text, e - base)]
+    if allocated:
+        names = "|".join(sorted((re.escape(a) for a in allocated), key=len, reverse=True))
+        for m in re.finditer(r"(?<![\w-])(?:" + names + r")(?:\s*[/+]\s*(?:" + names + r"))*(?![\w-])", text):
+            parts = re.split(r"\s*[/+]\s*", m.group(0))
+            found.append(ArmMention(base + m.start(), base + m.end(), "/".join(parts),
+                                    all(allocated[p] for p in parts)))
     for m in control.finditer(text):
         found.append(ArmMention(base + m.start(), base + m.end(), _control_arm(m.group(0)), True))
     generic = frozenset(rules()["generic_words"]) | _control_names()
@@ -149,6 +183,7 @@ def frames(doc: Doc, model) -> list[dict]:
     if not claims:
         return []
     drug_arms = _drug_arms(doc)
+    allocated = allocated_abbreviations(doc)
     outcomes = sorted(doc.spans.get("outcomes", []), key=lambda s: s.start)
     cited = Containers((c.start, c.end) for c in doc.spans.get("citations", []))
     sections = _major_sections(doc.text)
@@ -162,7 +197,7 @@ def frames(doc: Doc, model) -> list[dict]:
             continue  # the background states other studies' results, the methods the plan
         if _FOOTNOTE.search(claim.text) or _cites(claim, cited):
             continue  # a table's footnote; another study's result
-        arms = arm_mentions(doc, claim, drug_arms)
+        arms = arm_mentions(doc, claim, drug_arms, allocated)
         names = list(dict.fromkeys(a.arm for a in arms))
         if len(names) < 2:
             continue
