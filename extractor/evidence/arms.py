@@ -25,7 +25,7 @@ from extractor.rules.schemas import EvidenceFile
 
 INTERVENTION, COMPARATOR, OUTCOME = "INTV", "COMP", "OUTC"
 _WORD = re.compile(r"[a-z0-9][a-z0-9\-]*")
-_PHRASE_WORD = re.compile(r"[a-z0-9]+")
+PHRASE_WORD = re.compile(r"[a-z0-9]+")
 _DEFINED = re.compile(r"([A-Za-z][\w\-]*(?:\s+[\w\-]+){0,5})\s*\(([A-Z][A-Za-z0-9\-]{0,9})\)")
 _DEFINED_GROUP = re.compile(r"([A-Za-z][\w\-]*(?:\s+[\w\-]+){0,5})\s*\(\s*[Gg]roup\s+([A-Z0-9]{1,4})\s*\)")
 _GROUP_DEFINES = re.compile(r"\b[Gg]roup\s+([A-Z0-9]{1,4})\s*(?:\(|:|=|,|received|was given|were given)\s*"
@@ -114,7 +114,7 @@ class Arms:
             known = groups[next(iter(named & set(groups)))]
             groups[unknown.pop()] = COMPARATOR if known == INTERVENTION else INTERVENTION
         return cls(frozenset(i), frozenset(c), frozenset(o), tuple(sorted(labels.items())),
-                   tuple(sorted(groups.items())), tuple(_PHRASE_WORD.findall(outcome.lower())))
+                   tuple(sorted(groups.items())), tuple(PHRASE_WORD.findall(outcome.lower())))
 
     def swapped(self) -> Arms:
         flip = {INTERVENTION: COMPARATOR, COMPARATOR: INTERVENTION, OUTCOME: OUTCOME}

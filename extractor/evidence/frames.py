@@ -60,15 +60,19 @@ _GIVING_LINKS = ("DOSE", "ROUTE", "FREQUENCY", "DURATION")  # a regimen with one
 _BEFORE_RESULTS = ("introduction", "background", "objective")  # sections that state other studies' results
 
 
+def _allocation_windows(doc: Doc, pattern: re.Pattern) -> Containers:
+    """The stretches of text after `randomized`, `allocated to` ... in each sentence."""
+    text = doc.text
+    return Containers((m.start(), m.end()) for sent in doc.sents
+                      for m in pattern.finditer(text, sent.start_char, sent.end_char))
+
+
 def _drug_arms(doc: Doc) -> dict[tuple[int, int], str]:
     """(start_char, end_char) -> arm name of each mention of a drug the trial gives: one whose
     regimen has a dose, route, schedule or duration, or that a sentence allocating patients names."""
     given = {_drug_name(r.drug) for r in doc_regimens(doc) if any(r.links.get(label) for label in _GIVING_LINKS)}
     if doc.has_annotation("SENT_START"):
-        text = doc.text
-        windows = [(m.start(), m.end()) for sent in doc.sents for m in _ALLOCATION.finditer(text, sent.start_char,
-                                                                                              sent.end_char)]
-        inside = Containers(windows)
+        inside = _allocation_windows(doc, _ALLOCATION)
         for drug in doc.spans.get("drugs", []):
             if inside.contain(drug.start_char, drug.end_char):
                 given.add(_drug_name(drug))
@@ -80,26 +84,34 @@ def _drug_arms(doc: Doc) -> dict[tuple[int, int], str]:
     return found
 
 
-def allocated_abbreviations(doc: Doc) -> dict[str, bool]:
+@dataclass(frozen=True)
+class Allocated:
+    """Abbreviations that name arms (short form -> whether its long form is a control arm), and one
+    pattern that finds them in a sentence, joined by `/` or `+` (`CQ/SP`) as one arm."""
+
+    control: dict[str, bool]
+    pattern: re.Pattern | None
+
+
+def allocated_abbreviations(doc: Doc) -> Allocated:
     """Abbreviations the text defines for what a sentence allocating patients names (`randomized to
-    OLP or TAU`, `to cognitive therapy (CT) or behaviour therapy (BT)`): arms that need not be drugs.
-    Value: whether the long form is a control arm (`treatment as usual`)."""
-    if not doc.has_annotation("SENT_START") or not doc.has_extension("abbreviations"):
-        return {}
-    text = doc.text
-    inside = Containers((m.start(), m.end()) for sent in doc.sents
-                        for m in _ALLOCATION_ARMS.finditer(text, sent.start_char, sent.end_char))
-    control, _, _ = _patterns()
-    not_arms = frozenset(rules()["not_abbreviations"])
+    OLP or TAU`, `to cognitive therapy (CT) or behaviour therapy (BT)`): arms that need not be drugs."""
     found: dict[str, bool] = {}
-    for short in doc._.abbreviations or []:
-        long = getattr(short._, "long_form", None)
-        name = short.text
-        if name in not_arms or not name[:1].isupper() or long is None:
-            continue
-        if inside.contain(short.start_char, short.end_char) or inside.contain(long.start_char, long.start_char + 1):
-            found[name] = bool(control.search(long.text))
-    return found
+    if doc.has_annotation("SENT_START") and doc.has_extension("abbreviations"):
+        inside = _allocation_windows(doc, _ALLOCATION_ARMS)
+        control, _, _ = _patterns()
+        not_arms = frozenset(rules()["not_abbreviations"])
+        for short in doc._.abbreviations or []:
+            long = getattr(short._, "long_form", None)
+            name = short.text
+            if name in not_arms or not name[:1].isupper() or long is None:
+                continue
+            if inside.contain(short.start_char, short.end_char) or inside.contain(long.start_char, long.start_char + 1):
+                found[name] = bool(control.search(long.text))
+    if not found:
+        return Allocated({}, None)
+    names = "|".join(sorted((re.escape(a) for a in found), key=len, reverse=True))
+    return Allocated(found, re.compile(r"(?<![\w-])(?:" + names + r")(?:\s*[/+]\s*(?:" + names + r"))*(?![\w-])"))
 
 
 def _drug_name(span: Span) -> str:
@@ -108,7 +120,7 @@ def _drug_name(span: Span) -> str:
 
 
 def arm_mentions(doc: Doc, sentence: Span, drug_arms: dict[tuple[int, int], str],
-                 allocated: dict[str, bool] | None = None) -> list[ArmMention]:
+                 allocated: Allocated | None = None) -> list[ArmMention]:
     """The arms a sentence names, in text order, without overlaps (a drug's own group, `the
     ketamine group`, is the drug's arm); allocated abbreviations joined by `/` or `+` (`CQ/SP`)
     are one arm."""
@@ -118,12 +130,11 @@ def arm_mentions(doc: Doc, sentence: Span, drug_arms: dict[tuple[int, int], str]
     found = [ArmMention(s, e, name, name in _control_names())
              for (s, e), name in drug_arms.items() if base <= s and e <= sentence.end_char
              and not before.search(text, 0, s - base) and not after.match(text, e - base)]
-    if allocated:
-        names = "|".join(sorted((re.escape(a) for a in allocated), key=len, reverse=True))
-        for m in re.finditer(r"(?<![\w-])(?:" + names + r")(?:\s*[/+]\s*(?:" + names + r"))*(?![\w-])", text):
+    if allocated is not None and allocated.pattern is not None:
+        for m in allocated.pattern.finditer(text):
             parts = re.split(r"\s*[/+]\s*", m.group(0))
             found.append(ArmMention(base + m.start(), base + m.end(), "/".join(parts),
-                                    all(allocated[p] for p in parts)))
+                                    all(allocated.control[p] for p in parts)))
     for m in control.finditer(text):
         found.append(ArmMention(base + m.start(), base + m.end(), _control_arm(m.group(0)), True))
     generic = frozenset(rules()["generic_words"]) | _control_names()

@@ -18,7 +18,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from functools import lru_cache
 
-from extractor.evidence.arms import COMPARATOR, INTERVENTION, OUTCOME, Arms, marks, rules
+from extractor.evidence.arms import COMPARATOR, INTERVENTION, OUTCOME, PHRASE_WORD, Arms, marks, rules
 from extractor.evidence.features import significance
 
 _HEADING = re.compile(r"(?m)^[ \t]*([A-Z][A-Za-z .]{2,60}):?[ \t]*$")
@@ -28,7 +28,6 @@ _RESULT_WORDS = ("higher", "lower", "increased", "decreased", "reduced", "improv
                  "reduction", "difference", "differences", "similar")
 _WORDS = re.compile(r"\b(?:" + "|".join(_RESULT_WORDS) + r")\b")
 _RATIO = re.compile(r"\b(?:95\s*%\s*ci|confidence interval|odds ratio|hazard ratio|relative risk)\b")
-_PHRASE_WORD = re.compile(r"[a-z0-9]+")
 _COMPARE = re.compile(r"\b(?:compared|versus|vs\.?|than)\b")
 
 
@@ -92,7 +91,7 @@ def passage_features(text: str, start: int, end: int, arms: Arms, headings: Head
     feats.update(f"kw:{w}" for w in set(_WORDS.findall(low)))
     phrase = arms.outcome_phrase
     if phrase:
-        run = longest_run(phrase, _PHRASE_WORD.findall(low))
+        run = longest_run(phrase, PHRASE_WORD.findall(low))
         feats.update((f"run:{min(4, 4 * run // len(phrase))}", f"runn:{min(4, run)}"))
         if run == len(phrase) and len(" ".join(phrase)) > 3:
             feats.add("phrase")
