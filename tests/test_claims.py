@@ -309,9 +309,12 @@ def test_claim_rows_say_which_are_claims(nlp, sentence, is_claim):
     "We close by thanking our readers and the many reviewers.",
     "R and Prof Ann Holm for their critical discussions of the manuscript.",
     "The members of the Northern Cohort Study Group are: Ann Berg, Tom Lind, Eva Strand.",
+    "There are no conflicts of interest.",
+    "Conflicts of interest: none.",
 ], ids=["heading", "heading-ack", "we-thank", "grateful", "supported-by", "funded-by", "funders", "competing",
         "would-like-to-thank", "acknowledgements-listed", "fellow", "equal-opportunity", "lead-in-colon",
-        "disclaimer", "roadmap", "thanking", "for-their-discussions", "group-members"])
+        "disclaimer", "roadmap", "thanking", "for-their-discussions", "group-members", "no-conflicts",
+        "conflicts-none"])
 def test_headings_and_acknowledgements_are_never_claims(nlp, text):
     # as the one sentence of its paragraph, each would score high on position alone
     doc = nlp("Mice lacking the kinase gained weight on the diet.\n\n" + text + "\n\nFinal remarks follow here.")
@@ -325,6 +328,20 @@ def test_headings_and_acknowledgements_are_never_claims(nlp, text):
 ])
 def test_never_claim_leaves_claims_alone(text):
     assert never_claim(_prepare(text), load_rules()) is text.startswith("We thank")
+
+
+@pytest.mark.parametrize("sentence, claim_type", [
+    ("Smith et al. showed that ANGPTL4 expression was significantly lower in obese mice.", "background"),
+    ("Ketamine lowered pain scores more than placebo in two earlier trials [12].", "background"),
+    ("Previous studies have shown that ketamine lowers pain scores.", "background"),
+    # the paper's own result, even where it cites: `we`, `our`, a p-value
+    ("We found that pain scores were lower with ketamine than placebo [12].", "finding"),
+    ("As in other cohorts [3], men were more prevalent than women (75% vs. 25%, p < 0.001).", "finding"),
+    ("Pain scores were significantly lower with ketamine than with placebo.", "finding"),
+], ids=["et-al", "cited", "previous-studies", "we-found-cited", "p-value-cited", "own"])
+def test_another_studys_result_is_background(nlp, sentence, claim_type):
+    doc = nlp("Discussion\n\n" + sentence)
+    assert [c._.claim_type for c in doc.spans["claims"] if c.text == sentence] == [claim_type]
 
 
 def test_mention_rows_carry_cues(nlp):

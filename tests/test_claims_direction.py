@@ -151,9 +151,16 @@ def test_train_direction_missing_data(tmp_path):
     # `suggest that` governs its whole complement, past commas
     ("Our data suggest that the mutant grows poorly in serum, consistent with a reduced uptake of iron.",
      False, True),
+    # an insertion between the subject and its hedged verb leaves the hedge the main clause's
+    ("This delay, contrary to what we expected, suggests that some patients may have disliked the letter.",
+     False, True),
+    # a clause joined by `and` is no insertion: the trailing `probably` hedges only its own clause
+    ("NO2 levels were constant, and O3 levels decreased further during filtration of the inlet air, probably "
+     "due to reaction with the filter.", False, False),
 ], ids=["negated-other-clause", "negated-later-clause", "negated-effect", "hedged-other-clause", "which-may",
         "hedged-effect",
-        "suggest-that", "no-anchor", "hedged-effect-negated-other", "suggest-that-past-comma"])
+        "suggest-that", "no-anchor", "hedged-effect-negated-other", "suggest-that-past-comma", "insertion",
+        "joined-clause"])
 def test_claim_flags_follow_the_effect_clause(nlp, text, negated, hedged):
     doc = nlp(text)
     claims = list(doc.spans["claims"])

@@ -9,6 +9,7 @@ p-values (extractor/rules/data/claims.json); negation and hedging come from clai
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -54,6 +55,8 @@ class ClaimRules:
     alpha: float
     not_claim: re.Pattern | None = None  # headings, acknowledgements, funding statements
     min_words: int = 1
+    other_study: re.Pattern | None = None  # another study's result (`Smith et al. showed`)
+    own_study: re.Pattern | None = None  # the paper's own (`we found`, `our data`)
     # for states_claim: one search for any of significant, not_significant, recommendation, no_change,
     # increase, decrease (a sentence with a p-value); the same or a hypothesis (one without)
     any_claim_cue: re.Pattern | None = None
@@ -117,6 +120,8 @@ def rules_from_data(files: dict) -> ClaimRules:
         alpha=float(alpha),
         not_claim=_compile(data["not_claim"], "not_claim") if data.get("not_claim") else None,
         min_words=int(data.get("min_words", 1)),
+        other_study=_compile(data["other_study"], "other_study") if data.get("other_study") else None,
+        own_study=_compile(data["own_study"], "own_study") if data.get("own_study") else None,
         any_claim_cue=_either(cues),
         any_claim_cue_or_hypothesis=_either([*cues, _parts(data["claim_type"]["hypothesis"], False)]),
     )
@@ -391,6 +396,22 @@ def main_clause_start(text: str) -> tuple[int, bool]:
     return (pos, lead is not None) if pos < len(text) else (0, False)
 
 
+# an insertion set off by commas: a few words, not a clause joined by `and` / `but`
+_INSERTION = re.compile(r",(?!\s*(?:and|but|or|yet|so)\b)\s*(?:[^\s,;:]+\s+){0,5}[^\s,;:]+\s*,")
+_SUBORDINATE_END = re.compile(r"\b(?:which|that|who|whom|whose|where|when|while|whereas|although|though|because|"
+                              r"since|as|if|suggesting|indicating|implying)\s*$", re.IGNORECASE)
+
+
+def _after_subject(text: str, main: int, at: int) -> bool:
+    """The clause starting at `at` follows the main clause's subject directly, once insertions set off
+    by commas are left out (`This delay, contrary to what we expected, suggests`): its hedge is the
+    main verb's."""
+    if at <= main:
+        return False
+    before = _INSERTION.sub(" ", text[main:at])
+    return not re.search(r"[,;:()]", before) and not _SUBORDINATE_END.search(before.rstrip())
+
+
 def _coordinated(text: str, at: int) -> bool:
     """The clause starting at `at` is a main clause joined by `and`, `but`, `;` ... (not subordinate)."""
     before = text[:at].rstrip()
@@ -420,6 +441,9 @@ def hedged_elsewhere(found: Assessment, text: str, rules: ClaimRules, offset: in
     holding = [(start, end) for start, end in hedges if any(start <= cue < end for cue in cues)]
     if any(_coordinated(text, start - offset) for start, _ in holding):
         return False  # `X is preliminary, and Y could act ...`: the hedged clause is a main clause too
+    if any(_after_subject(text, 0, start - offset) or _after_subject(text, main - offset, start - offset)
+           for start, _ in holding):
+        return False  # `This delay, contrary to what we expected, suggests that ...`: the main verb's hedge
     return all(any(start <= cue < end for start, end in holding) for cue in cues)
 
 
@@ -428,6 +452,18 @@ def unhedged_type(found: Assessment, text: str, rules: ClaimRules) -> str:
     if found.rule_direction != "unknown" or found.significant is not None or rules.claim_type["finding"].search(text):
         return "finding"
     return "background"
+
+
+def other_study(text: str, sent: Span, rules: ClaimRules, cited: Sequence[int]) -> bool:
+    """A result the sentence reports of another study (`Smith et al. revealed ...`, a finding with a
+    citation marker) and not of the paper's own (`we found`, `our data`, a p-value): background, not a finding.
+    `cited`: the sorted token starts of the document's citation markers."""
+    if rules.own_study is not None and rules.own_study.search(text.lower()) or p_values(text):
+        return False  # the paper's own words, or a p-value: its own result (`men were more prevalent [3] (p<0.001)`)
+    if rules.other_study is not None and rules.other_study.search(text.lower()):
+        return True
+    k = bisect_left(cited, sent.start)
+    return k < len(cited) and cited[k] < sent.end
 
 
 def rule_claim(found: Assessment) -> bool:
@@ -482,6 +518,7 @@ class ClaimExtractor(RulesPipe):
         claims = []
         outcomes: list[tuple[int, int]] | None = None
         text = doc_text(doc)
+        cited = sorted(c.start for c in doc.spans.get("citations", []))
         for paragraph in paragraphs(doc, text):
             sentences = [text[s.start_char:s.end_char] for s in paragraph]
             for sent, sentence, score in zip(paragraph, sentences, self.classifier.score_paragraph(sentences)):
@@ -495,6 +532,8 @@ class ClaimExtractor(RulesPipe):
                 if retyped:
                     found = replace(found, claim_type=unhedged_type(found, prepared, rules))
                 found = learned_direction(found, prepared, rules, model, prepared=True)
+                if found.claim_type == "finding" and other_study(prepared, sent, rules, cited):
+                    found = replace(found, claim_type="background")
                 span = Span(doc, sent.start, sent.end, label=LABEL)
                 flags = {"negated": bool(x and x["negated"]), "negation_cue": x["negation_cue"] if x else None,
                          "hedged": bool(x and x["hedged"]), "hedge_cue": x["hedge_cue"] if x else None}

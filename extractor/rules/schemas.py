@@ -376,6 +376,8 @@ class ClaimsFile(Schema):
     arm_values: ArmValues
     comparison: Patterns
     not_claim: Patterns = []  # sentences that are never claims: headings, acknowledgements, funding
+    other_study: Patterns = []  # `Smith et al. showed`: another study's result, background where cited
+    own_study: Patterns = []  # `we found`, `our results`: the paper's own result, a finding even where cited
     min_words: Annotated[int, Field(ge=1)] = 1  # a claim has at least this many words
     alpha: Annotated[float, Field(gt=0, lt=1)]
 
@@ -475,6 +477,7 @@ class EvidenceFile(Schema):
     decrease: UniqueWords
     cue_window: PositiveInt
     short_passage_chars: PositiveInt
+    pooled_passages: PositiveInt = 1  # a long document's effect: pooled over the ranker's best sentences
     control_arms: UniqueWords
     effect_measure_pattern: str
     not_group_names: UniqueWords
@@ -486,3 +489,5 @@ class EvidenceFile(Schema):
     adverse_outcomes: UniqueWords = []  # `pain`, `mortality`: outcomes whose improvement is a decrease
     method_sentence_pattern: str = r"(?!x)x"  # `pain was assessed by`: a sentence about what was measured
     citing_pattern: str = r"(?!x)x"  # `(Tsai & Maibach, 1999)`: a sentence citing another study
+    baseline_pattern: str = r"(?!x)x"  # `groups were similar at baseline`: a comparison before any effect
+    threshold_before: UniqueWords = []  # `one or more`, `3 or higher`: a change word after these is a threshold
