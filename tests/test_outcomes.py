@@ -114,3 +114,8 @@ def test_tagger_spans_are_tidy(nlp, text):
     doc = nlp(text)
     for span in doc.spans["outcomes"]:
         assert ":" not in span.text and not span[0].is_punct and not span[-1].is_punct
+
+
+def test_rules_pipeline_has_no_tagger(nlp, nlp_rules):
+    assert nlp.get_pipe("claimx_outcomes").tagger is not None
+    assert nlp_rules.get_pipe("claimx_outcomes").tagger is None

@@ -42,17 +42,13 @@ class OutcomeTagger:
         nonempty = [doc for doc in docs if len(doc)]
         if not nonempty:
             return [[] for _ in docs]
-        scores = iter(self.ner.model.predict(nonempty))
-        found = []
-        for doc in docs:
-            if not len(doc):
-                found.append([])
-                continue
-            x = numpy.array(next(scores), dtype="float32")
+        scores = [numpy.array(x, dtype="float32") for x in self.ner.model.predict(nonempty)]
+        for x in scores:
             x[:, self.outside] *= self.outside_weight
-            path = best_tag_paths([x], self.tags)[0]
-            found.append([(s, e) for s, e, _label in decode_biluo([self.tags[i] for i in path])])
-        return found
+        paths = iter(best_tag_paths(scores, self.tags))  # all docs of the batch decoded together
+        tags = self.tags
+        return [[(s, e) for s, e, _label in decode_biluo([tags[i] for i in next(paths)])] if len(doc) else []
+                for doc in docs]
 
 
 @lru_cache(maxsize=4)

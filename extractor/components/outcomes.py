@@ -131,7 +131,8 @@ def tidy(span: Span) -> Span | None:
 
 
 class OutcomeRecognizer(RulesPipe):
-    """Thin component: match, keep the longest, write `doc.spans["outcomes"]`."""
+    """Thin component: match, keep the longest, add the tagger's spans that overlap none of them,
+    write `doc.spans["outcomes"]`."""
 
     FILES = FILES
 
@@ -166,9 +167,10 @@ class OutcomeRecognizer(RulesPipe):
         found = self.tagger.spans(docs) if self.tagger is not None else [[] for _ in docs]
         for doc, tagged in zip(docs, found):
             ruled = outcome_spans(doc, self.phrases, self.rules)
-            learned = [tidy(Span(doc, s, e, label=LABEL)) for s, e in tagged]
-            spans = ruled + [span for span in learned if span is not None
-                             and not any(span.start < r.end and r.start < span.end for r in ruled)]
+            learned = filter_spans([span for span in (tidy(Span(doc, s, e, label=LABEL)) for s, e in tagged)
+                                    if span is not None])
+            spans = ruled + [span for span in learned if not any(span.start < r.end and r.start < span.end
+                                                                 for r in ruled)]
             spans.sort(key=lambda span: span.start)
             for span in spans:
                 set_attrs(span, source=self.name)
