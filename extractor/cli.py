@@ -447,6 +447,33 @@ def _adapt_ner(gold: Path, base: str, out: Path, rehearse: Path | None) -> None:
                f"-> {result.path} (use --model {result.path})")
 
 
+@train_app.command("outcomes")
+def train_outcomes(
+    ebm_nlp: Annotated[Path, typer.Option(
+        "--ebm-nlp", help="EBM-NLP JSONL (text + spans labelled O / O:...); only its even-numbered lines "
+        "are read.")] = Path("../shared/data/ebm_nlp/dev.jsonl"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the trained tagger (replaced).")] = Path(
+        "models/outcomes/tagger"),
+    config: Annotated[Path | None, typer.Option(help="spaCy training config (default: models/outcomes.cfg).")] = None,
+    max_steps: Annotated[int | None, typer.Option(help="Stop after this many updates (default: the config's).")] = None,
+) -> None:
+    """Train the OUTCOME span tagger that claimx_outcomes adds to its rules, on the even-numbered
+    (derivation) documents of EBM-NLP; the odd-numbered ones are left for measuring.
+
+    Example: claimx train outcomes --ebm-nlp ../shared/data/ebm_nlp/dev.jsonl --out models/outcomes/tagger
+    """
+    from extractor.learning.outcome_tagger import train_outcomes as run_train
+
+    try:
+        result = run_train(ebm_nlp, out, config=config, max_steps=max_steps,
+                           log=lambda msg: err.print(msg, markup=False, highlight=False))
+    except ClaimxError as e:
+        fail(str(e))
+    typer.echo(f"best held-out OUTCOME F1 {result.scores.get('ents_f', 0):.3f} "
+               f"(P {result.scores.get('ents_p', 0):.3f} R {result.scores.get('ents_r', 0):.3f}); "
+               f"{result.steps} steps, {result.seconds / 60:.1f} min -> {result.out}")
+
+
 @train_app.command("vectors")
 def train_vectors(
     text: Annotated[list[Path], typer.Option("--text", help="JSONL with a 'text' field; repeatable.")],

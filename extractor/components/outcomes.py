@@ -1,8 +1,9 @@
 """OUTCOME mentions: what was measured or changed (`pain scores`, `quality of life`, `mortality`).
 
-Two sources, merged longest-first: a term list (derived from EBM-NLP and Evidence Inference plus
-hand-written names) and a head-noun rule (`<modifiers> scores|levels|rate|...`) for outcomes the
-list has never seen. No tagger is needed, so the default pipeline stays fast.
+Rules first: a term list (derived from EBM-NLP and Evidence Inference plus hand-written names) and
+a head-noun rule (`<modifiers> scores|levels|rate|...`), merged longest-first. Then a small learned
+span tagger (extractor/components/outcome_tagger.py) adds the outcomes the rules never saw, where
+they overlap no rule span.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from spacy.attrs import IS_ALPHA, IS_STOP, LOWER
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
+from spacy.util import filter_spans, minibatch
 
 from extractor.components.batching import RulesPipe
+from extractor.components.outcome_tagger import OutcomeTagger, load_tagger
 from extractor.pipeline.extensions import register_extensions, set_attrs
 from extractor.rules.loader import read_rules
 from extractor.rules.schemas import OutcomesFile, OutcomeTermsFile
@@ -111,13 +113,33 @@ def outcome_spans(doc: Doc, phrases: PhraseMatcher, rules: OutcomeRules) -> list
     return filter_spans([whole_words(span) for span in candidates])
 
 
+def tidy(span: Span) -> Span | None:
+    """A tagger span without punctuation or stop words at its edges and widened to whole
+    hyphenated words; None when nothing is left or it crosses a line break or a heading's colon
+    (`BODY.SUBJECTS:` is a section heading, not an outcome)."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (doc[start].is_punct or doc[start].is_stop or doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_stop or doc[end - 1].is_space):
+        end -= 1
+    if start == end or "\n" in doc[start:end].text or any(":" in token.text for token in doc[start:end]):
+        return None
+    if not any(token.is_alpha for token in doc[start:end]):
+        return None
+    return whole_words(Span(doc, start, end, label=LABEL))
+
+
 class OutcomeRecognizer(RulesPipe):
-    """Thin component: match, keep the longest, write `doc.spans["outcomes"]`."""
+    """Thin component: match, keep the longest, add the tagger's spans that overlap none of them,
+    write `doc.spans["outcomes"]`."""
 
     FILES = FILES
 
-    def __init__(self, nlp: Language, name: str = "claimx_outcomes", rules_path: str | Path | None = None):
+    def __init__(self, nlp: Language, name: str = "claimx_outcomes", rules_path: str | Path | None = None,
+                 tagger: str | None = None, outside_weight: float = 0.5):
         register_extensions()
+        self.tagger: OutcomeTagger | None = load_tagger(tagger, outside_weight)
         self.name = name
         self.nlp = nlp
         self.rules_data = read_rules(FILES, rules_path)
@@ -130,15 +152,38 @@ class OutcomeRecognizer(RulesPipe):
         self.phrases = build_phrase_matcher(self.nlp, self.rules)
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = outcome_spans(doc, self.phrases, self.rules)
-        for span in spans:
-            set_attrs(span, source=self.name)
-        doc.spans[GROUP] = spans
-        return doc
+        return self._annotate([doc])[0]
+
+    def pipe(self, stream, *, batch_size: int = 32):
+        """Batches, so the tagger scores a batch of docs with one pass of its model."""
+        handler = self.get_error_handler()
+        for batch in minibatch(stream, size=batch_size):
+            try:
+                yield from self._annotate(batch)
+            except Exception as e:  # noqa: BLE001 - the handler decides (spaCy's default re-raises)
+                handler(self.name, self, batch, e)
+
+    def _annotate(self, docs: list[Doc]) -> list[Doc]:
+        found = self.tagger.spans(docs) if self.tagger is not None else [[] for _ in docs]
+        for doc, tagged in zip(docs, found):
+            ruled = outcome_spans(doc, self.phrases, self.rules)
+            learned = filter_spans([span for span in (tidy(Span(doc, s, e, label=LABEL)) for s, e in tagged)
+                                    if span is not None])
+            spans = ruled + [span for span in learned if not any(span.start < r.end and r.start < span.end
+                                                                 for r in ruled)]
+            spans.sort(key=lambda span: span.start)
+            for span in spans:
+                set_attrs(span, source=self.name)
+            doc.spans[GROUP] = spans
+        return docs
 
 
-@Language.factory("claimx_outcomes", assigns=["doc.spans"], default_config={"rules_path": None})
-def make_outcomes(nlp: Language, name: str, rules_path: str | None) -> OutcomeRecognizer:
+@Language.factory("claimx_outcomes", assigns=["doc.spans"],
+                  default_config={"rules_path": None, "tagger": None, "outside_weight": 0.5})
+def make_outcomes(nlp: Language, name: str, rules_path: str | None, tagger: str | None,
+                  outside_weight: float) -> OutcomeRecognizer:
     """Outcome phrases into doc.spans["outcomes"]; `rules_path`: a folder holding outcomes.json
-    and/or outcome_terms.json, or one of them (null: the shipped ones)."""
-    return OutcomeRecognizer(nlp, name, rules_path)
+    and/or outcome_terms.json, or one of them (null: the shipped ones); `tagger`: a folder from
+    `claimx train outcomes` (null: the shipped models/outcomes/tagger, "": rules alone);
+    `outside_weight`: the tagger's O probability is multiplied by it (below 1: more spans)."""
+    return OutcomeRecognizer(nlp, name, rules_path, tagger, outside_weight)

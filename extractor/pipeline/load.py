@@ -121,5 +121,6 @@ def add_claimx_components(nlp: Language) -> Language:
             if not recognizers:
                 continue
             place = {"after": recognizers[-1]}
-        nlp.add_pipe(component.factory_name, name=component.name, **place)
+        settings = nlp.meta.get("claimx_components", {}).get(component.name, {})
+        nlp.add_pipe(component.factory_name, name=component.name, config=settings, **place)
     return nlp
