@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from extractor.cli import app
 from extractor.errors import UsageError
-from extractor.evidence.answer import Prompt, answer, significant
+from extractor.evidence.answer import Passage, Prompt, answer, pooled_effect, significant
 from extractor.evidence.arms import Arms, mask
 from extractor.evidence.features import effect_features, significance
 from extractor.evidence.job import load_models, read_prompts
@@ -56,12 +56,29 @@ MASKS = [
     ("Women in the intervention group walked more than those in the control group.",
      ("complex intervention", "routine antenatal care", "walking"),
      "Women in the INTV walked more than those in the COMP ."),
+    # group letters: the initial of one arm's word (`B`: bupivacaine; `RM`: its last letter, magnesium);
+    # a letter both arms' words start with (`S`, saline) is the other of two groups
+    ("Tramadol use was higher in Group S than in Group B (P = 0.01).",
+     ("bupivacaine added to normal saline", "normal saline", "tramadol use"),
+     "OUTC was higher in Group COMP than in Group INTV (P = 0.01)."),
+    ("The score of group R was 3.5 and that of groups RM and RD 1.6 and 1.5.",
+     ("magnesium or dexamethasone", "saline", "score"),
+     "The OUTC of group COMP was 3.5 and that of groups INTV and INTV 1.6 and 1.5."),
+    # a label in brackets in the prompt names the group
+    ("Only group B reported fewer headaches than group A (P = .006).",
+     ("mobile app without physician review (B)", "physician support (A)", "headaches"),
+     "Only group INTV reported fewer OUTC than group COMP (P = .006)."),
+    # a change word of the arm's name stays a change word
+    ("There were significant reductions in anxiety after the programme.",
+     ("mindfulness based stress reduction program", "control", "anxiety"),
+     "There were significant reductions in OUTC after the INTV ."),
 ]
 
 
 @pytest.mark.parametrize("text, prompt, expected", MASKS,
                          ids=["plain", "shared-words", "abbreviation", "stem-and-role", "initials", "own-caps",
-                              "group-label", "roles"])
+                              "group-label", "roles", "group-initial", "group-last-letter", "prompt-bracket-label",
+                              "change-word-in-arm"])
 def test_mask(text, prompt, expected):
     assert " ".join(mask(text, Arms.of(*prompt, text)).split()) == expected
 
@@ -79,6 +96,13 @@ EFFECTS = [
     ("Patients given acupuncture had fewer hot flushes and better sleep quality than those given sham needling "
      "(P = 0.002).", ("acupuncture", "sham needling", "hot flushes"), "decrease", True),
 ]
+
+
+def test_a_threshold_is_no_change_word():
+    """`one or more complications` states a threshold: no increase cue for the outcome."""
+    text = "Patients with one or more complications were fewer in the restriction group."
+    feats = set(effect_features(text, Arms.of("fluid restriction", "usual care", "complications", text)))
+    assert "oc:dec" in feats and "oc:inc" not in feats and not any(f.startswith("cue:inc") for f in feats)
 
 
 @pytest.mark.parametrize("text, prompt, expected", [
@@ -138,6 +162,21 @@ ARTICLE = ("Introduction\n\nChronic postoperative pain is common and hard to tre
            "tell more.\n")
 
 
+def test_the_effect_is_pooled_over_the_best_passages(models):
+    """A confident second sentence outvotes a vague best one; a sentence naming nothing of the prompt
+    has no say."""
+    vague = "Pain scores were recorded in the ketamine and placebo groups."
+    clear = "Pain scores were significantly lower with ketamine than with placebo (p = 0.01)."
+    other = "The weather was fine throughout."
+    text = " ".join((vague, clear, other))
+    at = [(text.index(s), text.index(s) + len(s)) for s in (vague, clear, other)]
+    arms = Arms.of("ketamine", "placebo", "pain scores", text)
+    alone = pooled_effect(text, [Passage(*at[0], 0.0)], arms, models[0])
+    pooled = pooled_effect(text, [Passage(*at[0], 0.0), Passage(*at[1], -0.2)], arms, models[0])
+    assert alone[0] != "decrease" and pooled[0] == "decrease"
+    assert pooled_effect(text, [Passage(*at[2], 0.0)], arms, models[0]) is None
+
+
 def test_the_answering_sentence_is_chosen_from_an_article(tmp_path):
     (tmp_path / "trial.txt").write_text(ARTICLE, encoding="utf-8")
     (tmp_path / "other.txt").write_text("An unrelated note.", encoding="utf-8")
@@ -184,7 +223,7 @@ def test_effect_accuracy_on_evidence_inference_dev_passages(models):
     from extractor.learning.effect_model import evaluate, read_examples
 
     scores = evaluate(models[0], read_examples(require_shared(DATA / "evidence_inference" / "dev.jsonl")))
-    assert scores["passages"] == 372 and scores["accuracy"] >= 0.82
+    assert scores["passages"] == 372 and scores["accuracy"] >= 0.85
 
 
 @pytest.mark.parametrize("phrase, sentence, expected", [
@@ -202,6 +241,8 @@ def test_longest_run(phrase, sentence, expected):
     ("Length of stay was recorded by the ward nurses.", {"w:method"}, {"phrase", "w:citing"}),
     ("Restriction has been shown to shorten the stay in ICU (Smith et al., 2010).", {"w:citing", "runn:1"},
      {"phrase", "w:method"}),
+    ("ICU length of stay did not differ between the groups at baseline.", {"w:baseline", "phrase"}, {"w:method"}),
+    ("ICU length of stay fell from baseline to day 7 with restriction.", {"phrase"}, {"w:baseline"}),
 ])
 def test_ranker_reads_the_outcome_phrase_and_the_kind_of_sentence(sentence, present, absent):
     arms = Arms.of("fluid restriction", "usual care", "ICU length of stay", sentence)

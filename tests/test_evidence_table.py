@@ -66,7 +66,9 @@ def test_effect_measure_and_interval_read_and_significance_from_the_interval():
     METHODS + "Headache frequency fell by 30% with zolmitriptan (p = 0.01).\n",
     # the drug is the thing measured, not an arm
     METHODS + "Serum zolmitriptan levels were higher than placebo in week 2.\n",
-], ids=["background", "one-arm", "measured-drug"])
+    # the groups compared before any effect
+    METHODS + "At baseline, headache frequency was higher with zolmitriptan than with placebo (p = 0.04).\n",
+], ids=["background", "one-arm", "measured-drug", "baseline"])
 def test_no_row(text):
     import extractor
 

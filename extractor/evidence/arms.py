@@ -8,10 +8,12 @@ stem (`ketamine`, `ketamine's`; `supplementation`, `supplemented`).
 Papers also name arms by abbreviations and labels, matched with their case: an upper-case token
 of the prompt (`cognitive therapy (CT)`), the initials of its words (`accelerated fractionation`:
 `AF`), an abbreviation the text defines (`accelerated fractionation (AF)`, `ropivacaine (group
-R)`), a group label the prompt names (`Group 1`); where a
-text labels two groups and one is known, the other is the other arm). Where a passage names an
-arm by none of these, its role names it: `the intervention group`, `controls`
-(`rules/data/evidence.json`).
+R)`), a group label the prompt names (`Group 1`, `physician support (A)`), a group letter that
+only one arm's words start with (`group B` for bupivacaine, `group RM` for ropivacaine plus
+magnesium); where a text labels two or more groups and all but one are known to be one arm, that
+one is the other arm. Where a passage names an arm by none of these, its role names it: `the
+intervention group`, `controls` (`rules/data/evidence.json`). A change word is never an arm's
+name (`stress reduction program`: `reduction` stays a change word).
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ _CAPS = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Z0-9\-]*[A-Z0-9](?![A-Za-z0-9])")
 _GROUP_LABELS = re.compile(r"\b[Gg]roups?\s+([A-Z0-9]{1,4}(?:\s*(?:,|and|&|or|vs\.?|versus)\s*[A-Z0-9]{1,4}\b)*)\b")
 _LABEL_GROUP = re.compile(r"\b([A-Z]{1,4})\s+groups?\b")
 _LABEL = re.compile(r"[A-Z0-9]{1,4}")
+# a group label a prompt's arm names: `group B`, or a label in brackets (`physician support (A)`)
+_PROMPT_GROUP = re.compile(r"\b[Gg]roup\s+([A-Z0-9]{1,4})\b|\(\s*([A-Z]|[0-9]{1,2})\s*\)")
 _LETTERS = re.compile(r"[A-Za-z]+|[^A-Za-z\s]+")
 _FUNCTION = frozenset({"of", "and", "the", "with", "in", "for", "or", "to", "a", "an", "by", "on", "at", "plus"})
 _ROLE_FREE = frozenset({"group", "groups", "arm", "arms", "the", "and", "for", "with", "who", "of"})
@@ -90,11 +94,13 @@ class Arms:
     def of(cls, intervention: str, comparator: str, outcome: str, text: str = "") -> Arms:
         i, c, o = key_words(intervention), key_words(comparator), key_words(outcome)
         i, c = i - c, c - i
+        change = frozenset(rules()["increase"]) | frozenset(rules()["decrease"])
+        i, c = (i - change or i), (c - change or c)  # `stress reduction program`: `reduction` stays a change word
         o = o - i - c
         phrases = ((INTERVENTION, intervention, i), (COMPARATOR, comparator, c), (OUTCOME, outcome, o))
         labels = _unique({(a, tag) for tag, phrase, _ in phrases for a in abbreviations(phrase)})
-        groups = _unique({(m.group(1), tag) for tag, phrase, _ in phrases[:2]
-                          for m in re.finditer(r"\b[Gg]roup\s+([A-Z0-9]{1,4})\b", phrase)})
+        groups = _unique({(m.group(1) or m.group(2), tag) for tag, phrase, _ in phrases[:2]
+                          for m in _PROMPT_GROUP.finditer(phrase)})
         for match in _DEFINED.finditer(text):
             long, short = key_words(match.group(1)), match.group(2)
             if short in labels or short.lower() in i | c | o:
@@ -109,8 +115,12 @@ class Arms:
                 if tag is not None and label not in groups:
                     groups[label] = tag
         named = {label for _, _, label in _text_groups(text)}
+        for label in sorted(named - set(groups)):
+            tag = labels.get(label) or _by_initial(label, key_words(intervention), key_words(comparator))
+            if tag in (INTERVENTION, COMPARATOR):
+                groups[label] = tag
         unknown = named - set(groups)
-        if len(named) == 2 and len(unknown) == 1 and len(set(groups[g] for g in named & set(groups))) == 1:
+        if len(named) >= 2 and len(unknown) == 1 and len(set(groups[g] for g in named & set(groups))) == 1:
             known = groups[next(iter(named & set(groups)))]
             groups[unknown.pop()] = COMPARATOR if known == INTERVENTION else INTERVENTION
         return cls(frozenset(i), frozenset(c), frozenset(o), tuple(sorted(labels.items())),
@@ -129,6 +139,18 @@ def _unique(pairs: set[tuple[str, str]]) -> dict[str, str]:
     for label, tag in pairs:
         tags.setdefault(label, set()).add(tag)
     return {label: next(iter(t)) for label, t in tags.items() if len(t) == 1}
+
+
+def _by_initial(label: str, intervention: set[str], comparator: set[str]) -> str | None:
+    """The arm a group letter stands for (`group B` for bupivacaine, `group RM` for ropivacaine plus
+    magnesium: the last letter), where the words of one arm only start with it (both arms' `normal saline`
+    leaves `group S` to the rule that the other of two groups is the other arm)."""
+    if not label.isalpha():
+        return None
+    letter = label[-1].lower()
+    tags = [tag for tag, keys in ((INTERVENTION, intervention), (COMPARATOR, comparator))
+            if any(w[0] == letter for w in keys)]
+    return tags[0] if len(tags) == 1 else None
 
 
 def _text_groups(text: str):

@@ -2,14 +2,15 @@
 
 Words and word pairs of the masked passage (numbers as `0`); the order in which the arms are
 named; the words just before and after each arm; for every change word (`lower`, `improved`),
-the nearest arm before and after it (`cue:dec:INTV:COMP` is `INTV ... lower ... COMP`) and the
-two words after it; the change word nearest each mention of the outcome (`oc:dec:INTV:COMP`, so
-that in `fewer hot flushes and better sleep` each outcome gets its own change); whether a change
-word says good or bad (`improved`, `worse`) and the outcome is adverse (`pain`, `relapse`:
-improved pain is less pain); the p-values stated (all below 0.05, some not, none) and a stated
-non-difference;
-the numbers said of each arm, compared (`evidence/numbers.py`); the prompt's outcome words
-(`ow:mortality`: which way an outcome tends to move is a prior the masked passage no longer shows).
+the nearest arm before and after it (`cue:dec:INTV:COMP` is `INTV ... lower ... COMP`), the
+two words after it and the arm named after a following `than` / `versus` (the reference); a
+change word right after `or` is a threshold (`one or more`), not a change; the change word
+nearest each mention of the outcome (`oc:dec:INTV:COMP`, so that in `fewer hot flushes and
+better sleep` each outcome gets its own change); whether a change word says good or bad
+(`improved`, `worse`) and the outcome is adverse (`pain`, `relapse`: improved pain is less pain);
+the p-values stated (all below 0.05, some not, none) and a stated non-difference; the numbers
+said of each arm, compared (`evidence/numbers.py`); the prompt's outcome words (`ow:mortality`:
+which way an outcome tends to move is a prior the masked passage no longer shows).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ _TOKEN = re.compile(r"INTV|COMP|OUTC|[a-z]+|\d+(?:\.\d+)?|[<>=≤≥]", re.IGNOR
 _P_VALUE = re.compile(r"\bp\s*(?:-?\s*values?)?\s*([<>=≤≥])\s*(0?\.\d+|[01](?:\.0+)?)\b", re.IGNORECASE)
 NO_DIFFERENCE = re.compile(r"\b(?:no|not|nor|neither|without)\b[^.;]{0,40}\b(?:significan|differ)", re.IGNORECASE)
 _ARMS = (INTERVENTION, COMPARATOR)
+_THAN = frozenset({"than", "versus", "vs", "compared"})
 
 
 def tokens(masked: str) -> list[str]:
@@ -73,9 +75,12 @@ def effect_features(text: str, arms: Arms) -> list[str]:
             feats.update(f"a{prefix}:{t}" for t in toks[k + 1:k + 5])
     better, worse = frozenset(data["better"]), frozenset(data["worse"])
     adverse = "adverse" if arms.outcome & frozenset(data["adverse_outcomes"]) else "other"
+    threshold = frozenset(data["threshold_before"])
     cues = []
     for k, t in enumerate(toks):
         change = "inc" if t in increase else "dec" if t in decrease else None
+        if change is not None and k and toks[k - 1] in threshold:
+            change = None  # `one or more complications`: a threshold, not a change
         if t in better or t in worse:
             feats.add(f"pol:{'better' if t in better else 'worse'}:{adverse}")
         if change is None:
@@ -84,6 +89,9 @@ def effect_features(text: str, arms: Arms) -> list[str]:
         before, after = _nearest(toks, k, -1, window), _nearest(toks, k, 1, window)
         feats.update((f"cue:{change}:{before}:{after}", f"cueb:{change}:{before}", f"cuea:{change}:{after}",
                       f"cw:{t}:{before}:{after}", f"cn:{t}:{' '.join(toks[k + 1:k + 3])}"))
+        than = next((j for j in range(k + 1, min(len(toks), k + window)) if toks[j] in _THAN), None)
+        if than is not None:  # `higher with COMP than with INTV`: the arm after `than` is the reference
+            feats.add(f"th:{change}:{_nearest(toks, than, 1, 4)}")
     for k, t in enumerate(toks):  # the change word nearest each mention of the outcome
         if t != OUTCOME or not cues:
             continue

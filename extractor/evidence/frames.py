@@ -200,14 +200,15 @@ def frames(doc: Doc, model) -> list[dict]:
     sections = _major_sections(doc.text)
     _, _, measure = _patterns()
     not_outcomes = frozenset(rules()["not_outcomes"])
+    baseline = re.compile(rules()["baseline_pattern"], re.IGNORECASE)
     out = []
     for claim in claims:
         section = sections.section(claim.start_char)
         if any(name in section for name in _BEFORE_RESULTS) or (
                 ("method" in section or "design" in section) and "result" not in section):
             continue  # the background states other studies' results, the methods the plan
-        if _FOOTNOTE.search(claim.text) or _cites(claim, cited):
-            continue  # a table's footnote; another study's result
+        if _FOOTNOTE.search(claim.text) or _cites(claim, cited) or baseline.search(claim.text):
+            continue  # a table's footnote; another study's result; the groups before any effect
         arms = arm_mentions(doc, claim, drug_arms, allocated)
         names = list(dict.fromkeys(a.arm for a in arms))
         if len(names) < 2:

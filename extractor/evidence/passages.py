@@ -5,9 +5,9 @@ names the intervention and the comparator, the significance it states, result wo
 a confidence interval or ratio, `compared`/`versus`/`than`, change words), the longest run of the
 outcome's words it repeats in order (`the ICU length of stay`: its share of the outcome and its
 length; most evidence sentences restate the outcome as the prompt names it), whether it says what
-was measured (`pain was assessed by`) or cites another study, the section it stands in (the
-nearest heading line before it: results, conclusions, methods ...), its length and its place in
-the document. `learning/effect_model.PassageRanker` weighs them, trained on the
+was measured (`pain was assessed by`), compares the groups at baseline or cites another study,
+the section it stands in (the nearest heading line before it: results, conclusions, methods ...),
+its length and its place in the document. `learning/effect_model.PassageRanker` weighs them, trained on the
 sentences that overlap Evidence Inference's evidence spans.
 """
 
@@ -32,9 +32,10 @@ _COMPARE = re.compile(r"\b(?:compared|versus|vs\.?|than)\b")
 
 
 @lru_cache(maxsize=1)
-def _sentence_kinds() -> tuple[re.Pattern, re.Pattern]:
+def _sentence_kinds() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     data = rules()
-    return re.compile(data["method_sentence_pattern"], re.IGNORECASE), re.compile(data["citing_pattern"])
+    return (re.compile(data["method_sentence_pattern"], re.IGNORECASE), re.compile(data["citing_pattern"]),
+            re.compile(data["baseline_pattern"], re.IGNORECASE))
 
 
 class Headings:
@@ -95,9 +96,11 @@ def passage_features(text: str, start: int, end: int, arms: Arms, headings: Head
         feats.update((f"run:{min(4, 4 * run // len(phrase))}", f"runn:{min(4, run)}"))
         if run == len(phrase) and len(" ".join(phrase)) > 3:
             feats.add("phrase")
-    method, citing = _sentence_kinds()
+    method, citing, baseline = _sentence_kinds()
     if method.search(sentence):
         feats.add("w:method")
+    if baseline.search(sentence):
+        feats.add("w:baseline")
     if citing.search(sentence):
         feats.add("w:citing")
     return sorted(feats)
