@@ -13,7 +13,9 @@ from extractor.components.lexicon_embed import (
     LAST,
     NONE,
     UNIT,
+    chebi_codes,
     lexicon_hash_embed,
+    lexicon_hash_embed_v2,
     token_codes,
 )
 
@@ -41,6 +43,42 @@ def test_token_codes(nlp_rules, text, expected):
         assert codes[word] == code, (word, codes)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a pesticide no drug dictionary holds
+        ("Paraquat and rotenone induce parkinsonism.", {"Paraquat": UNIT, "and": NONE, "rotenone": UNIT}),
+        # a two-word name: first and last token
+        ("nitric oxide release", {"nitric": BEGIN, "oxide": LAST, "release": NONE}),
+        # names train marks as non-chemical most of the time are dropped from the list
+        ("water was given at the same time", {"water": NONE, "same": NONE}),
+    ],
+    ids=["single", "two-word", "dropped-by-train"],
+)
+def test_chebi_codes(nlp_rules, text, expected):
+    doc = nlp_rules.make_doc(text)
+    codes = dict(zip([t.text for t in doc], chebi_codes(doc)))
+    for word, code in expected.items():
+        assert codes[word] == code, (word, codes)
+
+
+def test_chebi_names_match_longest_first():
+    from extractor.rules.chebi_names import ChebiNames
+
+    names = ChebiNames([("nitric",), ("nitric", "oxide"), ("oxide",)])
+    assert names.match(["nitric", "oxide", "and", "oxide"]) == [(0, 2), (3, 4)]
+
+
+def test_v2_layer_gives_width_vectors(nlp_rules):
+    docs = [nlp_rules.make_doc("Paraquat lowered pressure."), nlp_rules.make_doc("No drug here.")]
+    model = lexicon_hash_embed_v2(32, ["NORM", "SHAPE"], [500, 100], include_static_vectors=False,
+                                  lexicon_width=8, chebi_width=4)
+    model.initialize(X=docs)
+    out, backprop = model(docs, is_train=True)
+    assert [y.shape for y in out] == [(len(docs[0]), 32), (len(docs[1]), 32)]
+    assert backprop(out) == []
+
+
 def test_layer_gives_width_vectors_and_backpropagates(nlp_rules):
     docs = [nlp_rules.make_doc("Sildenafil lowered pressure."), nlp_rules.make_doc("No drug here.")]
     model = lexicon_hash_embed(32, ["NORM", "SHAPE"], [500, 100], include_static_vectors=False, lexicon_width=8)
@@ -54,5 +92,6 @@ def test_architecture_is_registered_and_used_by_the_shipped_model():
     from extractor.pipeline.shipped import shipped_models
 
     assert registry.architectures.get("claimx.LexiconHashEmbed.v1") is lexicon_hash_embed
+    assert registry.architectures.get("claimx.LexiconHashEmbed.v2") is lexicon_hash_embed_v2
     config = (shipped_models()["default"] / "config.cfg").read_text()
-    assert '@architectures = "claimx.LexiconHashEmbed.v1"' in config
+    assert '@architectures = "claimx.LexiconHashEmbed.v2"' in config

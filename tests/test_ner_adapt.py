@@ -1,7 +1,7 @@
 """`claimx train ner --gold reviewed.jsonl --from default`: a handful of corrected documents teach
 the shipped recognizer not to repeat their errors on new documents of that kind (methods sections
 of full-text papers: the species adjective `porcine` and the supplier `Stratagene` tagged CHEMICAL,
-`MCMC` and `stochasticity` tagged DISEASE), and it keeps the entities it knew."""
+`MCMC` tagged an entity and `stochasticity` DISEASE), and it keeps the entities it knew."""
 
 from __future__ import annotations
 
@@ -34,10 +34,10 @@ REVIEWED = [
 
 # new documents of the same kind: (text, entities the shipped model gets wrong, entities to keep)
 NEW = [
-    ("Porcine hepatocytes were cultured in medium from Stratagene.", {("Porcine", "CHEMICAL"),
-                                                                     ("Stratagene", "CHEMICAL")}, set()),
+    # the reviewed documents also correct `Porcine`, which the shipped model no longer tags here
+    ("Porcine hepatocytes were cultured in medium from Stratagene.", {("Stratagene", "CHEMICAL")}, set()),
     ("Posterior samples were drawn by MCMC; stochasticity of the epidemic was explicit.",
-     {("MCMC", "DISEASE"), ("stochasticity", "DISEASE")}, set()),
+     {("MCMC", "CHEMICAL"), ("stochasticity", "DISEASE")}, set()),
     ("Ketamine reduced depression scores in patients with bipolar disorder.", set(),
      {("Ketamine", "CHEMICAL"), ("depression", "DISEASE"), ("bipolar disorder", "DISEASE")}),
 ]

@@ -7,6 +7,10 @@ token; of a drug or of a drug class) or, outside any match, whether it has a dru
 vector is concatenated to the hash embeddings and mixed by one maxout layer, so training decides
 how far the dictionary is trusted in context. The dictionary is the installed one (read once per
 process, cached on disk), so the weights carry no copy of it.
+
+`claimx.LexiconHashEmbed.v2` adds a second learned vector for each token's place in a match of
+ChEBI's chemical names (`extractor/rules/chebi_names.py`): metabolites, toxins, reagents and
+natural products that a drug dictionary lacks (`paraquat`, `rotenone`, `nitric oxide`).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ NONE, DRUG_LIKE = 0, 9
 # first / inside / last / only token of a match, +4 for a drug class
 BEGIN, INSIDE, LAST, UNIT, CLASS_OFFSET = 1, 2, 3, 4, 4
 N_CODES = 10
+N_CHEBI_CODES = 5  # NONE, BEGIN, INSIDE, LAST, UNIT
 
 
 @lru_cache(maxsize=1)
@@ -56,6 +61,35 @@ def token_codes(doc: Doc, lexicon=None) -> list[int]:
     return codes
 
 
+def chebi_codes(doc: Doc, names=None) -> list[int]:
+    """One code per token: its place (BEGIN/INSIDE/LAST/UNIT) in the longest ChEBI-name match, else NONE."""
+    from extractor.rules.chebi_names import chebi_names
+
+    names = names or chebi_names()
+    codes = [NONE] * len(doc)
+    index = [t.i for t in doc if not t.is_space]
+    for start, end in names.match([doc[i].lower_ for i in index]):
+        if end - start == 1:
+            codes[index[start]] = UNIT
+            continue
+        for i in range(index[start], index[end - 1] + 1):
+            codes[i] = INSIDE
+        codes[index[start]], codes[index[end - 1]] = BEGIN, LAST
+    return codes
+
+
+def chebi_features() -> Model[list[Doc], list[Ints2d]]:
+    """Docs -> one column of ChEBI-name codes per doc (no weights)."""
+
+    def forward(model: Model, docs: list[Doc], is_train: bool):
+        from extractor.rules.chebi_names import chebi_names
+
+        names = chebi_names()
+        return [model.ops.asarray1i(chebi_codes(doc, names)) for doc in docs], lambda d_out: []
+
+    return Model("claimx_chebi_features", forward)
+
+
 def lexicon_features() -> Model[list[Doc], list[Ints2d]]:
     """Docs -> one column of lexicon codes per doc (no weights, nothing to backpropagate)."""
 
@@ -77,5 +111,21 @@ def lexicon_hash_embed(width: int, attrs: list[str], rows: list[int], include_st
     lexical = chain(lexicon_features(), with_array(Embed(nO=lexicon_width, nV=N_CODES)))
     model = chain(concatenate(hashed, lexical),
                   with_array(Maxout(width, width + lexicon_width, nP=3, dropout=0.0, normalize=True)))
+    model.set_dim("nO", width)
+    return model
+
+
+@registry.architectures("claimx.LexiconHashEmbed.v2")
+def lexicon_hash_embed_v2(width: int, attrs: list[str], rows: list[int], include_static_vectors: bool,
+                          lexicon_width: int = 16, chebi_width: int = 8) -> Model[list[Doc], list]:
+    """v1 with the ChEBI-name codes' own embedding beside the drug lexicon's."""
+    from spacy.ml.models.tok2vec import MultiHashEmbed
+
+    hashed = MultiHashEmbed(width=width, attrs=attrs, rows=rows, include_static_vectors=include_static_vectors)
+    lexical = chain(lexicon_features(), with_array(Embed(nO=lexicon_width, nV=N_CODES)))
+    chebi = chain(chebi_features(), with_array(Embed(nO=chebi_width, nV=N_CHEBI_CODES)))
+    n_in = width + lexicon_width + chebi_width
+    model = chain(concatenate(hashed, lexical, chebi),
+                  with_array(Maxout(width, n_in, nP=3, dropout=0.0, normalize=True)))
     model.set_dim("nO", width)
     return model
