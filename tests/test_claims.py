@@ -311,10 +311,12 @@ def test_claim_rows_say_which_are_claims(nlp, sentence, is_claim):
     "The members of the Northern Cohort Study Group are: Ann Berg, Tom Lind, Eva Strand.",
     "There are no conflicts of interest.",
     "Conflicts of interest: none.",
+    "Click here for file",
+    "All authors read and approved the final manuscript.",
 ], ids=["heading", "heading-ack", "we-thank", "grateful", "supported-by", "funded-by", "funders", "competing",
         "would-like-to-thank", "acknowledgements-listed", "fellow", "equal-opportunity", "lead-in-colon",
         "disclaimer", "roadmap", "thanking", "for-their-discussions", "group-members", "no-conflicts",
-        "conflicts-none"])
+        "conflicts-none", "click-here", "authors-approved"])
 def test_headings_and_acknowledgements_are_never_claims(nlp, text):
     # as the one sentence of its paragraph, each would score high on position alone
     doc = nlp("Mice lacking the kinase gained weight on the diet.\n\n" + text + "\n\nFinal remarks follow here.")

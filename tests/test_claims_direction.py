@@ -154,13 +154,16 @@ def test_train_direction_missing_data(tmp_path):
     # an insertion between the subject and its hedged verb leaves the hedge the main clause's
     ("This delay, contrary to what we expected, suggests that some patients may have disliked the letter.",
      False, True),
+    # a lead clause (`Given that ...,`) is not the main clause the hedge must be in
+    ("Given that the app is already used in many clinics, the programme could well be a feasible option.",
+     False, True),
     # a clause joined by `and` is no insertion: the trailing `probably` hedges only its own clause
     ("NO2 levels were constant, and O3 levels decreased further during filtration of the inlet air, probably "
      "due to reaction with the filter.", False, False),
 ], ids=["negated-other-clause", "negated-later-clause", "negated-effect", "hedged-other-clause", "which-may",
         "hedged-effect",
         "suggest-that", "no-anchor", "hedged-effect-negated-other", "suggest-that-past-comma", "insertion",
-        "joined-clause"])
+        "given-that-lead", "joined-clause"])
 def test_claim_flags_follow_the_effect_clause(nlp, text, negated, hedged):
     doc = nlp(text)
     claims = list(doc.spans["claims"])

@@ -380,7 +380,8 @@ def clause_context(anchors: list[tuple[int, int]], scopes: Sequence[tuple[str, s
 _OPENER = re.compile(r"\W*(?:[^\W\d_]+ ){0,2}[^\W\d_]+\s*[,:]\s*")  # `Thus, ` `Conclusions: `
 _COORDINATED = re.compile(r"(?:and|but|or|yet|so)\b")
 _CONCESSIVE = re.compile(
-    r"\s*(?:although|though|even though|even if|while|whereas|despite|if|because|since|unless)\b[^,;:]*[,;:]\s*")
+    r"\s*(?:although|though|even though|even if|while|whereas|despite|if|because|since|unless|given that|"
+    r"considering that)\b[^,;:]*[,;:]\s*")
 
 
 def main_clause_start(text: str) -> tuple[int, bool]:
