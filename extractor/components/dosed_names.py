@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from spacy.tokens import Doc, Span
 
 from extractor.components.drugs import letters_in_order
+from extractor.pipeline.doctext import doc_text, token_texts
 
 # a code: 2-12 characters of letters, digits, `-` and `/`, with two capitals, or a capital or a
 # Greek letter next to a digit (`CPM`, `AZL-M/CTD`, `EPs-7630`, `α2a`)
@@ -103,7 +104,7 @@ _NEAR = 8  # tokens between an amount and the name after it (`(200 mg/day for 4 
 def _definitions(doc: Doc) -> list[tuple[tuple[int, int], int]]:
     """(long form token range, short form token) of every `name (SHORT)` or `name (SHORT; ...)`
     whose short form takes its letters in order from the name's last one to three words."""
-    words = [t.text for t in doc]
+    words = token_texts(doc)
     out = []
     for i, w in enumerate(words):
         if w != "(" or i + 2 >= len(words) or words[i + 2] not in (")", ";", ",") or not _SHORT.match(words[i + 1]):
@@ -127,7 +128,7 @@ def dosed_long_forms(doc: Doc, doses: Iterable[Span], taken: list[Span], given_b
     short form and every later occurrence of it. `not_heads`: last words of names that are no
     substance (`therapy`, `training`)."""
     doses = list(doses)
-    if not doses or "(" not in doc.text:
+    if not doses or "(" not in doc_text(doc):
         return []
     occupied = [False] * len(doc)
     for s in taken:
@@ -176,7 +177,7 @@ def marked_products(doc: Doc, doses: Iterable[Span], taken: list[Span], make: Ca
     supplements (Jack3d™)`: a name the text marks as a trademark is a product, and a drug where
     it is dosed or named in a bracket right after a drug or a product word (`supplements`,
     `tablets`). A marked name elsewhere (`SPSS®`, a microscope) is left alone."""
-    words = [t.text for t in doc]
+    words = token_texts(doc)
     if not _MARKS.intersection(words):
         return []
     doses = list(doses)
@@ -205,15 +206,16 @@ def dosed_chemicals(doc: Doc, doses: Iterable[Span], taken: list[Span], make: Ca
     found that is dosed, in a sentence with a route or a schedule, is a drug given even when no
     dictionary knows it (bench amounts of reagents have no route or schedule near)."""
     doses = list(doses)
-    if not doses or not doc.ents:
+    ents = doc.ents if doses else ()
+    if not ents:
         return []
     schedules = [s for s in schedules if s.label_ in ("ROUTE", "FREQUENCY")]
-    words = [t.text for t in doc]
+    words = token_texts(doc)
     occupied = [False] * len(doc)
     for s in taken:
         occupied[s.start:s.end] = [True] * (s.end - s.start)
     found = []
-    for ent in doc.ents:
+    for ent in ents:
         if ent.label_ not in labels or any(occupied[ent.start:ent.end]):
             continue
         near = [d for d in doses if abs(d.start - ent.end) <= 2 or abs(ent.start - d.end) <= 2]

@@ -9,6 +9,7 @@ abbreviation and NER steps and sets the spans and their attributes.
 from __future__ import annotations
 
 import re
+import weakref
 from bisect import bisect_right
 
 from spacy.language import Language
@@ -16,7 +17,7 @@ from spacy.tokens import Doc, Span
 
 from extractor.components.batching import RulesPipe
 from extractor.components.bench import BENCH_FILE, Bench
-from extractor.pipeline.doctext import doc_text, token_offsets
+from extractor.pipeline.doctext import doc_text, lower_words, token_offsets, token_texts
 from extractor.pipeline.extensions import set_attrs
 from extractor.pipeline.intervals import Containers, Occupied
 from extractor.rules.drug_lexicon import FILES, MAX_TOKENS, DrugConcept, DrugLexicon, lexicon_from_rules
@@ -95,6 +96,20 @@ def match_lexicon(text: str, starts: list[int], ends: list[int], lexicon: DrugLe
         i = end
     return out
 
+
+_MATCHES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def doc_lexicon_matches(doc: Doc, lexicon: DrugLexicon) -> list[tuple[int, int, DrugConcept]]:
+    """`match_lexicon` over a Doc's tokens, once per Doc and lexicon: the recognizer's lexicon
+    feature and claimx_drugs both need them (a weak reference: nothing outlives the Doc)."""
+    cached = _MATCHES.get(doc)
+    if cached is not None and cached[0] is lexicon and cached[1] == len(doc):
+        return cached[2]
+    starts, ends = token_offsets(doc)
+    matches = match_lexicon(doc_text(doc), starts, ends, lexicon)
+    _MATCHES[doc] = (lexicon, len(doc), matches)
+    return matches
 
 def _combination(i: int, end: int, starts: list[int], ends: list[int], lowers: list[str], lexicon: DrugLexicon,
                  ) -> list[tuple[int, int, DrugConcept]]:
@@ -193,7 +208,7 @@ def arm_abbreviations(doc: Doc, drugs: list[Span], make, words: list[str] | None
     texts; `glued[i]`: token i has no space after it (both read off the Doc when not given)."""
     if not drugs:
         return []
-    words = words if words is not None else [t.text for t in doc]
+    words = words if words is not None else token_texts(doc)
     if "(" not in words:
         return []
     glued = glued if glued is not None else [not t.whitespace_ for t in doc]
@@ -311,7 +326,7 @@ class _ListedAmong:
     things given (`a blend of beta-alanine, taurine, ... and huperzine A`)."""
 
     def __init__(self, doc: Doc, drugs: list[Span]):
-        self.words = [t.lower_ for t in doc]
+        self.words = lower_words(doc)
         self.by_end = {d.end: d for d in drugs}
         self.by_start = {d.start: d for d in drugs}
 
@@ -378,7 +393,7 @@ class DrugRecognizer(RulesPipe):
         spans: list[Span] = []
         text = doc_text(doc)
         starts, ends = token_offsets(doc)
-        for start, end, concept in match_lexicon(text, starts, ends, self.lexicon):
+        for start, end, concept in doc_lexicon_matches(doc, self.lexicon):
             spans.append(self._make(doc, start, end, concept, "lexicon"))
         spans = self._preparations(doc, text, spans)
         spans.extend(self._abbreviations(doc, spans))

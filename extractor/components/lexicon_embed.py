@@ -17,10 +17,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from spacy.attrs import IS_SPACE
 from spacy.tokens import Doc
 from spacy.util import registry
 from thinc.api import Embed, Maxout, Model, chain, concatenate, with_array
 from thinc.types import Ints2d
+
+from extractor.pipeline.doctext import doc_text, lower_words, token_offsets
 
 NONE, DRUG_LIKE = 0, 9
 # first / inside / last / only token of a match, +4 for a drug class
@@ -40,13 +43,13 @@ def _lexicon():
 
 def token_codes(doc: Doc, lexicon=None) -> list[int]:
     """One code per token: its place in the longest dictionary match, else drug-like or none."""
-    from extractor.components.drugs import match_lexicon
+    from extractor.components.drugs import doc_lexicon_matches
 
     lexicon = lexicon or _lexicon()
     codes = [NONE] * len(doc)
-    starts = [t.idx for t in doc]
-    ends = [t.idx + len(t) for t in doc]
-    for start, end, concept in match_lexicon(doc.text, starts, ends, lexicon):
+    text = doc_text(doc)
+    starts, ends = token_offsets(doc)
+    for start, end, concept in doc_lexicon_matches(doc, lexicon):
         offset = CLASS_OFFSET if concept.is_class else 0
         if end - start == 1:
             codes[start] = UNIT + offset
@@ -55,8 +58,8 @@ def token_codes(doc: Doc, lexicon=None) -> list[int]:
         for i in range(start + 1, end - 1):
             codes[i] = INSIDE + offset
         codes[end - 1] = LAST + offset
-    for i, token in enumerate(doc):
-        if codes[i] == NONE and len(token) > 4 and lexicon.is_drug_like(token.text):
+    for i, (start, end) in enumerate(zip(starts, ends)):
+        if codes[i] == NONE and end - start > 4 and lexicon.is_drug_like(text[start:end]):
             codes[i] = DRUG_LIKE
     return codes
 
@@ -67,8 +70,9 @@ def chebi_codes(doc: Doc, names=None) -> list[int]:
 
     names = names or chebi_names()
     codes = [NONE] * len(doc)
-    index = [t.i for t in doc if not t.is_space]
-    for start, end in names.match([doc[i].lower_ for i in index]):
+    lower = lower_words(doc)
+    index = [i for i, space in enumerate(doc.to_array(IS_SPACE).tolist()) if not space]
+    for start, end in names.match([lower[i] for i in index]):
         if end - start == 1:
             codes[index[start]] = UNIT
             continue

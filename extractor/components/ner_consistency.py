@@ -23,9 +23,11 @@ from spacy.tokens import Doc, Span
 from extractor.components.batching import BatchPipe
 
 
-def consistent_entities(doc: Doc, labels: frozenset[str], min_chars: int = 3) -> list[Span]:
-    """doc.ents plus the occurrences the two rules add (pure function; no overlaps)."""
-    ents = list(doc.ents)
+def consistent_entities(doc: Doc, labels: frozenset[str], min_chars: int = 3,
+                        ents: tuple[Span, ...] | None = None) -> list[Span]:
+    """doc.ents (or `ents`, read from it already) plus the occurrences the two rules add (pure
+    function; no overlaps)."""
+    ents = list(doc.ents if ents is None else ents)
     strings = doc.vocab.strings
     texts = [strings[orth] for orth in doc.to_array(ORTH).tolist()]  # no Token objects: this runs on every doc
     forms: dict[tuple[str, ...], Counter] = defaultdict(Counter)
@@ -76,13 +78,14 @@ def consistent_entities(doc: Doc, labels: frozenset[str], min_chars: int = 3) ->
     return sorted(ents + added, key=lambda s: s.start) if added else ents
 
 
-def trimmed_entities(doc: Doc) -> list[Span] | None:
-    """doc.ents without white-space tokens at their edges (an all-space entity dropped); None
-    when every entity is clean already."""
-    if not any(doc[e.start].is_space or doc[e.end - 1].is_space for e in doc.ents):
+def trimmed_entities(doc: Doc, ents: tuple[Span, ...] | None = None) -> list[Span] | None:
+    """doc.ents (or `ents`) without white-space tokens at their edges (an all-space entity
+    dropped); None when every entity is clean already."""
+    ents = doc.ents if ents is None else ents
+    if not any(doc[e.start].is_space or doc[e.end - 1].is_space for e in ents):
         return None
     out = []
-    for e in doc.ents:
+    for e in ents:
         start, end = e.start, e.end
         while start < end and doc[start].is_space:
             start += 1
@@ -99,12 +102,14 @@ class NerConsistency(BatchPipe):
         self.labels = frozenset(labels)
 
     def __call__(self, doc: Doc) -> Doc:
-        if doc.ents and (trimmed := trimmed_entities(doc)) is not None:
+        ents = doc.ents  # each read of doc.ents builds every Span again
+        if ents and (trimmed := trimmed_entities(doc, ents)) is not None:
             doc.ents = trimmed
-        if doc.ents:
-            ents = consistent_entities(doc, self.labels)
-            if len(ents) != len(doc.ents):
-                doc.ents = ents
+            ents = doc.ents
+        if ents:
+            consistent = consistent_entities(doc, self.labels, ents=ents)
+            if len(consistent) != len(ents):
+                doc.ents = consistent
         return doc
 
 

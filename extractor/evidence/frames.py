@@ -24,6 +24,7 @@ from extractor.evidence.answer import significant
 from extractor.evidence.arms import Arms, rules
 from extractor.evidence.features import effect_features, p_values
 from extractor.evidence.passages import Headings
+from extractor.pipeline.doctext import doc_text
 from extractor.pipeline.intervals import Containers
 
 
@@ -62,7 +63,7 @@ _BEFORE_RESULTS = ("introduction", "background", "objective")  # sections that s
 
 def _allocation_windows(doc: Doc, pattern: re.Pattern) -> Containers:
     """The stretches of text after `randomized`, `allocated to` ... in each sentence."""
-    text = doc.text
+    text = doc_text(doc)
     return Containers((m.start(), m.end()) for sent in doc.sents
                       for m in pattern.finditer(text, sent.start_char, sent.end_char))
 
@@ -197,7 +198,8 @@ def frames(doc: Doc, model) -> list[dict]:
     allocated = allocated_abbreviations(doc)
     outcomes = sorted(doc.spans.get("outcomes", []), key=lambda s: s.start)
     cited = Containers((c.start, c.end) for c in doc.spans.get("citations", []))
-    sections = _major_sections(doc.text)
+    whole = doc_text(doc)
+    sections = _major_sections(whole)
     _, _, measure = _patterns()
     not_outcomes = frozenset(rules()["not_outcomes"])
     baseline = re.compile(rules()["baseline_pattern"], re.IGNORECASE)
@@ -213,7 +215,7 @@ def frames(doc: Doc, model) -> list[dict]:
         names = list(dict.fromkeys(a.arm for a in arms))
         if len(names) < 2:
             continue
-        first, other = _intervention_and_comparator(doc.text, arms)
+        first, other = _intervention_and_comparator(whole, arms)
         if first is None or other is None:
             continue  # two control arms: not an intervention against a comparator
         arm_spans = [(a.start, a.end) for a in arms]
@@ -223,8 +225,8 @@ def frames(doc: Doc, model) -> list[dict]:
         if outcome is None:
             continue
         text = claim.text
-        intervention = doc.text[first.start:first.end]
-        comparator = doc.text[other.start:other.end]
+        intervention = whole[first.start:first.end]
+        comparator = whole[other.start:other.end]
         masked_arms = Arms.of(intervention, comparator, outcome.text)
         effect, probability = model.predict(effect_features(text, masked_arms))
         ps = p_values(text)

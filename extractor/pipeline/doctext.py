@@ -29,14 +29,23 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
+_OFFSETS_KEY = ("claimx", "token_offsets")
+
+
 def token_offsets(doc: Doc) -> tuple[list[int], list[int]]:
-    """Start and end character offsets of every token."""
+    """Start and end character offsets of every token, read once per Doc (kept in
+    `doc.user_data`; callers must not change the lists)."""
     if not len(doc):
         return [], []
-    arr = doc.to_array([IDX, SPACY, ORTH]).tolist()
+    cached = doc.user_data.get(_OFFSETS_KEY)
+    if isinstance(cached, (list, tuple)) and len(cached) == 2 and len(cached[0]) == len(doc):
+        return cached[0], cached[1]
+    arr = doc.to_array([IDX, ORTH]).tolist()
     strings = doc.vocab.strings
     starts = [row[0] for row in arr]
-    return starts, [row[0] + len(strings[row[2]]) for row in arr]
+    ends = [row[0] + len(strings[row[1]]) for row in arr]
+    doc.user_data[_OFFSETS_KEY] = (starts, ends)
+    return starts, ends
 
 
 _LOWER_KEY = ("claimx", "lower_words")
@@ -51,4 +60,19 @@ def lower_words(doc: Doc) -> list[str]:
     strings = doc.vocab.strings
     words = [strings[lower] for lower in doc.to_array(LOWER).tolist()]
     doc.user_data[_LOWER_KEY] = words
+    return words
+
+
+_WORDS_KEY = ("claimx", "token_texts")
+
+
+def token_texts(doc: Doc) -> list[str]:
+    """Every token's `text`, read from the ORTH array once per Doc (kept in `doc.user_data`;
+    callers must not change the list)."""
+    cached = doc.user_data.get(_WORDS_KEY)
+    if isinstance(cached, list) and len(cached) == len(doc):
+        return cached
+    strings = doc.vocab.strings
+    words = [strings[orth] for orth in doc.to_array(ORTH).tolist()]
+    doc.user_data[_WORDS_KEY] = words
     return words
