@@ -112,6 +112,29 @@ ASSESS_CASES = [
     # `rather than` does not compare two arms: no direction from the model
     ("These data indicate that the protease acts on the kinase rather than on the receptor.",
      "finding", "unknown", None),
+    # a negated demonstration or superiority states no difference
+    ("The trial could not show that the patch was more effective than sham patches.", "finding", "no_change", None),
+    ("We did not find that the lozenges eased sore throat more than placebo.", "finding", "no_change", None),
+    ("Nightly melatonin was not superior to placebo in shortening sleep latency.", "finding", "no_change", None),
+    # a change word after `without` names no change of the sentence's own; `weight gain` is an outcome
+    ("Our data show that counselling lowered excessive weight gain without increasing low weight gain.",
+     "finding", "decrease", None),
+    # `is necessary to`, `to better understand`, `in a larger trial`: calls for work, no effect
+    ("A longer follow-up is necessary to judge the durability of the benefit.", "recommendation", "unknown", None),
+    ("Closer links between the two clinics are likely needed to better understand the referrals.",
+     "recommendation", "unknown", None),
+    ("Confirmation of these results in a larger trial would give nurses a simple option.",
+     "recommendation", "unknown", None),
+    ("To sum up, this study sheds new light on how the exercise programme alters muscle.", "finding", "unknown", None),
+    # a change word inside a hyphenated name is no change; `more in line with` compares views, not arms
+    ("The stress-reduction account is one of three models of the effect.", "background", "unknown", None),
+    ("These data are more in line with a viral cause.", "background", "unknown", None),
+    ("Testing the schedule in a second cohort would be of great interest.", "recommendation", "unknown", None),
+    ("Surgeons who treat older patients in rural hospitals need to weigh these risks.",
+     "recommendation", "unknown", None),
+    # `statistically efficient` praises a method; it states no test
+    ("The results suggest that ANCOVA is a statistically efficient method for such trials.",
+     "finding", "unknown", None),
     pytest.param("Treated patients needed half as much rescue morphine.", "finding", "decrease", None,
                  marks=pytest.mark.xfail(reason="`half as much` is not a cue yet")),
 ]
@@ -313,15 +336,34 @@ def test_claim_rows_say_which_are_claims(nlp, sentence, is_claim):
     "Conflicts of interest: none.",
     "Click here for file",
     "All authors read and approved the final manuscript.",
+    "Our study has several limitations that may affect how far the results apply.",
+    "Financial support for the trial was provided by the regional health board.",
+    "A larger trial is being planned by the regional network and will open next year.",
+    "The new schedule will be used to set the doses of the next trial.",
 ], ids=["heading", "heading-ack", "we-thank", "grateful", "supported-by", "funded-by", "funders", "competing",
         "would-like-to-thank", "acknowledgements-listed", "fellow", "equal-opportunity", "lead-in-colon",
         "disclaimer", "roadmap", "thanking", "for-their-discussions", "group-members", "no-conflicts",
-        "conflicts-none", "click-here", "authors-approved"])
+        "conflicts-none", "click-here", "authors-approved", "limitations", "financial-support", "being-planned",
+        "will-be-used"])
 def test_headings_and_acknowledgements_are_never_claims(nlp, text):
     # as the one sentence of its paragraph, each would score high on position alone
     doc = nlp("Mice lacking the kinase gained weight on the diet.\n\n" + text + "\n\nFinal remarks follow here.")
     assert [c.text for c in doc.spans["claims"] if text in c.text] == []
     assert never_claim(_prepare(text), load_rules())
+
+
+@pytest.mark.parametrize("heading", ["BODY.COMPETING INTERESTS:", "Authors' contributions", "Abbreviations",
+                                     "Funding"])
+def test_back_matter_sections_hold_no_claims(nlp, heading):
+    # the sentences of a back-matter section read like claims out of context; the section after it is read again
+    text = ("Results\n\nPain scores fell significantly more with the infusion than with placebo (p = 0.01).\n\n"
+            f"{heading}\n\nDr Lund is a member of an advisory board of the company that makes the infusion. "
+            "The sponsor increased the number of study sites after the first year.\n\n"
+            "Discussion\n\nThese results suggest that the infusion reduces pain in most adults.")
+    doc = nlp(text)
+    claims = [c.text for c in doc.spans["claims"]]
+    assert not [c for c in claims if "Lund" in c or "sponsor" in c]
+    assert any(c.startswith("Pain scores fell") for c in claims) and any(c.startswith("These results") for c in claims)
 
 
 @pytest.mark.parametrize("text", [

@@ -60,6 +60,13 @@ SENTENCE_CASES = [
     ("Boys were as likely as girls to be screened.", False, False),
     ("The cause is likely genetic.", False, True),
     ("The most-likely match gave the lowest error.", False, False),
+    # `as soon as possible`, `where possible` qualify a plan, not a claim; `appear` hedges
+    ("Drains were removed as soon as possible after surgery.", False, False),
+    ("Where possible, visits were held at home.", False, False),
+    ("It is possible that the dose was too low.", False, True),
+    ("The early results appear encouraging.", False, True),
+    # `to our knowledge`, `as far as we know` hedge the whole sentence, past the comma
+    ("As far as we know, no trial has tested the dose in children.", True, True),
 ]
 
 # (text, mention, hedged): `suggest that` hedges its whole complement; `suggest` alone its clause

@@ -25,6 +25,7 @@ from extractor.learning.claim_classifier import ClaimClassifier, shipped_path
 from extractor.learning.direction_model import DirectionModel
 from extractor.pipeline.doctext import doc_text
 from extractor.pipeline.extensions import get_attrs, register_extensions, set_attrs
+from extractor.pipeline.intervals import Containers
 from extractor.rules.loader import read_rules
 from extractor.rules.regex import at_word_start, word_led
 from extractor.rules.schemas import ClaimsFile
@@ -57,6 +58,8 @@ class ClaimRules:
     min_words: int = 1
     other_study: re.Pattern | None = None  # another study's result (`Smith et al. showed`)
     own_study: re.Pattern | None = None  # the paper's own (`we found`, `our data`)
+    not_a_change_after: re.Pattern | None = None  # `without`: a change word right after it is no change
+    back_matter: re.Pattern | None = None  # a heading line of a section after the conclusions (`Competing interests`)
     # for states_claim: one search for any of significant, not_significant, recommendation, no_change,
     # increase, decrease (a sentence with a p-value); the same or a hypothesis (one without)
     any_claim_cue: re.Pattern | None = None
@@ -76,8 +79,8 @@ class Assessment:
 
 def _parts(patterns: list[str], words: bool) -> tuple[list[str], list[str]]:
     """(alternatives that follow a word boundary, the rest) of one list of claims.json."""
-    if words:
-        return [rf"(?:{p})\b" for p in patterns], []
+    if words:  # a change word inside a hyphenated name (`interference-reduction view`, `reduced-dose arm`) is none
+        return [rf"(?<![a-z][-‐])(?:{p})\b(?![-‐][a-z])" for p in patterns], []
     return [p[2:] for p in patterns if p.startswith(r"\b")], [p for p in patterns if not p.startswith(r"\b")]
 
 
@@ -122,9 +125,47 @@ def rules_from_data(files: dict) -> ClaimRules:
         min_words=int(data.get("min_words", 1)),
         other_study=_compile(data["other_study"], "other_study") if data.get("other_study") else None,
         own_study=_compile(data["own_study"], "own_study") if data.get("own_study") else None,
+        not_a_change_after=_ending_in(data.get("not_a_change_after", [])),
+        back_matter=_heading_line(data["back_matter"], "back_matter") if data.get("back_matter") else None,
         any_claim_cue=_either(cues),
         any_claim_cue_or_hypothesis=_either([*cues, _parts(data["claim_type"]["hypothesis"], False)]),
     )
+
+
+def _ending_in(words: list[str]) -> re.Pattern | None:
+    """One of the words and the white space after it: the words before a change cue."""
+    if not words:
+        return None
+    return re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")\s+")
+
+
+def _heading_line(names: list[str], where: str) -> re.Pattern:
+    """A whole line naming one of the sections (any case; a `BODY.`-style prefix, a colon)."""
+    try:
+        return re.compile(rf"^[ \t]*(?:[a-z]+\.)*[ \t]*(?:{'|'.join(names)})[ \t]*:?[ \t]*$", re.I | re.M)
+    except re.error as e:
+        raise PatternFileError(f"{FILE} {where}: bad regular expression: {e}") from e
+
+
+_ANY_HEADING = re.compile(r"^[ \t]*[A-Z0-9][^\n]{0,100}$", re.M)
+_HEADING_WORDS = 10
+
+
+def back_matter(text: str, rules: ClaimRules) -> list[tuple[int, int]]:
+    """Character ranges of the back-matter sections (`Competing interests`, `Abbreviations`): from
+    each such heading line to the next heading line (a short line without a final full stop)."""
+    if rules.back_matter is None:
+        return []
+    out = []
+    for m in rules.back_matter.finditer(text):
+        end = len(text)
+        for h in _ANY_HEADING.finditer(text, m.end() + 1):
+            line = h.group().strip()
+            if len(line.split()) <= _HEADING_WORDS and not line.endswith((".", ";", ",")):
+                end = h.start()
+                break
+        out.append((m.start(), end))
+    return out
 
 
 def _either(lists: list[tuple[list[str], list[str]]]) -> re.Pattern:
@@ -182,7 +223,14 @@ def find_cues(text: str, rules: ClaimRules) -> Cues:
     unchanged = [m.span() for m in rules.no_change.finditer(text)]
     changes = sorted([(m.start(), "inc", m.group()) for m in rules.increase.finditer(text)]
                      + [(m.start(), "dec", m.group()) for m in rules.decrease.finditer(text)])
-    return Cues(unchanged, [c for c in changes if not any(a <= c[0] < b for a, b in unchanged)])
+    after = rules.not_a_change_after
+    return Cues(unchanged, [c for c in changes if not any(a <= c[0] < b for a, b in unchanged)
+                            and not (after is not None and _right_after(after, text, c[0]))])
+
+
+def _right_after(words: re.Pattern, text: str, at: int) -> bool:
+    """Whether one of `words` ends right before offset `at` (`without increasing`)."""
+    return any(m.end() == at for m in words.finditer(text, max(0, at - 30), at))
 
 
 def direction(text: str, rules: ClaimRules, significant: bool | None = None, cues: Cues | None = None) -> str:
@@ -268,6 +316,8 @@ def states_claim(text: str, rules: ClaimRules) -> bool:
     """rule_claim(assess(text, rules, model=None, prepared=True)) for a prepared text, in one or two
     searches (claimx_claims asks it of every sentence the classifier does not keep): a significance,
     a recommendation, a hypothesis without a p-value, a stated non-change or a change word."""
+    if rules.not_a_change_after is not None and rules.not_a_change_after.search(text):
+        return rule_claim(assess(text, rules, model=None, prepared=True))  # `without increasing`: no cue
     stated = p_values(text)
     if not stated:
         return rules.any_claim_cue_or_hypothesis.search(text) is not None
@@ -520,12 +570,15 @@ class ClaimExtractor(RulesPipe):
         outcomes: list[tuple[int, int]] | None = None
         text = doc_text(doc)
         cited = sorted(c.start for c in doc.spans.get("citations", []))
+        back = Containers(back_matter(text, rules))
         for paragraph in paragraphs(doc, text):
             sentences = [text[s.start_char:s.end_char] for s in paragraph]
             for sent, sentence, score in zip(paragraph, sentences, self.classifier.score_paragraph(sentences)):
                 prepared = _prepare(sentence)
                 if score < threshold and not states_claim(prepared, rules) or never_claim(prepared, rules):
                     continue
+                if back and back.contain(sent.start_char, sent.end_char):
+                    continue  # competing interests, funding, contributions: never claims
                 found = assess(prepared, rules, model=None, prepared=True)
                 x = get_attrs(sent, _CONTEXT) if has_context else None
                 retyped = (x is not None and x["cue_scopes"] and len(prepared) == len(sentence)

@@ -38,6 +38,7 @@ class ContextRules:
     pseudo_negation: frozenset[str]
     pseudo_hedge: frozenset[str]
     complement_hedges: frozenset[str]
+    sentence_hedges: frozenset[str]
     clause_breaks: frozenset[str]
     soft_breaks: frozenset[str]
 
@@ -64,6 +65,7 @@ def rules_from_data(files: dict) -> ContextRules:
         negation=cues["negation"], hedge=cues["hedge"],
         pseudo_negation=frozenset(data["pseudo_negation"]), pseudo_hedge=frozenset(data.get("pseudo_hedge", [])),
         complement_hedges=frozenset(data.get("complement_hedges", [])),
+        sentence_hedges=frozenset(data.get("sentence_hedges", [])),
         clause_breaks=frozenset(data["clause_breaks"]), soft_breaks=frozenset(data["soft_breaks"]),
     )
 
@@ -99,7 +101,10 @@ def find_cues(doc: Doc, matcher: PhraseMatcher, rules: ContextRules) -> list[Cue
 def cue_scope(cue: Cue, sent_start: int, sent_end: int, doc: Doc, rules: ContextRules) -> tuple[int, int]:
     """Token range [start, end) the cue governs: its clause. np_scope cues look forward only and
     run through commas (lists of negated things); others cover the clause both ways. A complement
-    hedge followed by `that` (`suggest that`) governs the rest of the sentence."""
+    hedge followed by `that` (`suggest that`) governs the rest of the sentence; a sentence hedge
+    (`to our knowledge`, `as far as we know`) the whole sentence."""
+    if cue.kind == "hedge" and cue.text.lower() in rules.sentence_hedges:
+        return sent_start, sent_end
     words = lower_words(doc)
 
     def is_break(i: int, soft: bool) -> bool:

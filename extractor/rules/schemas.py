@@ -348,6 +348,7 @@ class ContextFile(Schema):
     pseudo_negation: list[str]
     pseudo_hedge: list[str] = []  # phrases holding a hedge word that hedge nothing (`more likely to`)
     complement_hedges: list[LowerWord] = []  # hedge cues that govern their whole `that` clause
+    sentence_hedges: list[str] = []  # hedge phrases that govern the whole sentence (`to our knowledge`)
     clause_breaks: list[str]
     soft_breaks: list[str]
 
@@ -378,6 +379,8 @@ class ClaimsFile(Schema):
     not_claim: Patterns = []  # sentences that are never claims: headings, acknowledgements, funding
     other_study: Patterns = []  # `Smith et al. showed`: another study's result, background where cited
     own_study: Patterns = []  # `we found`, `our results`: the paper's own result, a finding even where cited
+    not_a_change_after: list[str] = []  # `without`: the change word after it (`without increasing`) is no change
+    back_matter: Patterns = []  # section names (`competing interests`): no sentence under such a heading is a claim
     min_words: Annotated[int, Field(ge=1)] = 1  # a claim has at least this many words
     alpha: Annotated[float, Field(gt=0, lt=1)]
 
