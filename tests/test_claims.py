@@ -132,6 +132,18 @@ ASSESS_CASES = [
     ("Testing the schedule in a second cohort would be of great interest.", "recommendation", "unknown", None),
     ("Surgeons who treat older patients in rural hospitals need to weigh these risks.",
      "recommendation", "unknown", None),
+    # a non-change attached to a change (`with no increase in`, `without`) does not cancel it
+    ("Adding the opioid lowered propofol use with no increase in recovery time.", "finding", "decrease", None),
+    ("Swelling was reduced without any change in blood pressure.", "finding", "decrease", None),
+    # `a lack of significant change` states non-significance; `should be noted` recommends nothing;
+    # `could find no` is no hedge; `a better understanding` is no effect; `adds evidence` is a finding
+    ("The lack of significant weight change may explain the flat quality of life scores.",
+     "hypothesis", "no_change", False),
+    ("It should be noted that the clinic serves mostly older adults.", "background", "unknown", None),
+    ("We could find no reference to a similar trial in the databases.", "background", "unknown", None),
+    ("Applying the method to other cohorts will give a better understanding of the risk.",
+     "background", "unknown", None),
+    ("This trial adds evidence of the benefit of early mobilisation after surgery.", "finding", "unknown", None),
     # `statistically efficient` praises a method; it states no test
     ("The results suggest that ANCOVA is a statistically efficient method for such trials.",
      "finding", "unknown", None),
@@ -386,6 +398,18 @@ def test_never_claim_leaves_claims_alone(text):
 def test_another_studys_result_is_background(nlp, sentence, claim_type):
     doc = nlp("Discussion\n\n" + sentence)
     assert [c._.claim_type for c in doc.spans["claims"] if c.text == sentence] == [claim_type]
+
+
+@pytest.mark.parametrize("sentence,direction", [
+    ("Melatonin did not shorten sleep latency more than placebo at four weeks.", "no_change"),
+    ("Our data suggest that the app is not consistently effective in improving adherence.", "no_change"),
+    # the negation belongs to another clause or to a noun phrase: the change stands
+    ("Patients who did not respond had higher pain scores than responders.", "increase"),
+    ("Patients without diabetes had lower mortality than those with diabetes.", "decrease"),
+], ids=["did-not-shorten", "not-effective-in-improving", "relative-clause", "noun-phrase"])
+def test_a_negated_change_is_no_change(nlp, sentence, direction):
+    doc = nlp("Results\n\n" + sentence)
+    assert [c._.direction for c in doc.spans["claims"] if c.text.startswith(sentence[:20])] == [direction]
 
 
 def test_mention_rows_carry_cues(nlp):

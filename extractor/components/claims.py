@@ -224,8 +224,16 @@ def find_cues(text: str, rules: ClaimRules) -> Cues:
     changes = sorted([(m.start(), "inc", m.group()) for m in rules.increase.finditer(text)]
                      + [(m.start(), "dec", m.group()) for m in rules.decrease.finditer(text)])
     after = rules.not_a_change_after
-    return Cues(unchanged, [c for c in changes if not any(a <= c[0] < b for a, b in unchanged)
-                            and not (after is not None and _right_after(after, text, c[0]))])
+    free = [c for c in changes if not any(a <= c[0] < b for a, b in unchanged)
+            and not (after is not None and _right_after(after, text, c[0]))]
+    # `a decrease in propofol use with no increase in recovery time`: the non-change goes with the change
+    stated = [(a, b) for a, b in unchanged if not (_accompanying(text, a) and any(c[0] < a for c in free))]
+    return Cues(stated, free)
+
+
+def _accompanying(text: str, at: int) -> bool:
+    """Whether the non-change at `at` is attached to what precedes it (`with no increase in`, `without`)."""
+    return text.startswith("without", at) or text[max(0, at - 5):at] == "with "
 
 
 def _right_after(words: re.Pattern, text: str, at: int) -> bool:
@@ -415,6 +423,47 @@ def effect_anchors(found: Assessment, offset: int = 0) -> list[tuple[int, int]]:
     return [(offset + start, offset + start + len(word)) for start, k, word in found.cues.changes if k == kind]
 
 
+_OTHER_VERB = frozenset({"had", "has", "have", "was", "were", "is", "are", "showed", "shows", "experienced",
+                         "reported", "developed", "demonstrated", "gained", "lost", "received"})
+_NEGATION_REACH = 6  # words between a negation and the change word it negates
+
+
+def np_negations(rules_path: str | Path | None = None) -> frozenset[str]:
+    """The negation cues of claimx_context that negate a noun phrase (`no`, `without`), not a verb."""
+    from extractor.components.context import load_rules as context_rules
+
+    return frozenset(p for p, np_scope in context_rules(rules_path).negation.items() if np_scope)
+
+
+def negated_change(found: Assessment, text: str, offset: int, scopes: Sequence[tuple[str, str, int, int]],
+                   np_cues: frozenset[str] = frozenset()) -> bool:
+    """Whether every change word of an increase/decrease is negated by a verb negation a few words
+    before it in its clause (`did not reduce pain`, `was not more effective`): no change is stated.
+    A noun-phrase negation (`patients without diabetes had lower ...`) or a second verb between
+    (`who did not respond had higher ...`) negates something else."""
+    kind = {"increase": "inc", "decrease": "dec"}.get(found.direction)
+    if kind is None or found.cues is None:
+        return False
+    changes = [start for start, k, _ in found.cues.changes if k == kind]
+    negations = [(cue, start - offset, end - offset) for k, cue, start, end in scopes
+                 if k == "negation" and cue.lower() not in np_cues]
+    if not changes or not negations:
+        return False
+
+    def negated(at: int) -> bool:
+        for cue, start, end in negations:
+            cue_at = text.find(cue.lower(), max(0, start))
+            if not (0 <= cue_at < at < end):
+                continue
+            between = text[cue_at + len(cue):at]
+            words = between.split()
+            if "," not in between and len(words) <= _NEGATION_REACH and not _OTHER_VERB.intersection(words):
+                return True
+        return False
+
+    return all(negated(at) for at in changes)
+
+
 def clause_context(anchors: list[tuple[int, int]], scopes: Sequence[tuple[str, str, int, int]]) -> dict:
     """negated/hedged of a claim from the cues whose clause scope covers one of its anchors (the
     words carrying its effect, else its outcomes): `Although X did not change, Y fell` is not negated."""
@@ -560,6 +609,7 @@ class ClaimExtractor(RulesPipe):
         self.classifier = ClaimClassifier.load(Path(classifier_path) if classifier_path else shipped_path())
         self.direction_model = shipped_direction_model()
         self.threshold = threshold
+        self.np_negations = np_negations(rules_path)
 
     def __call__(self, doc: Doc) -> Doc:
         threshold = self.classifier.threshold if self.threshold is None else self.threshold
@@ -606,6 +656,8 @@ class ClaimExtractor(RulesPipe):
                         anchors = [(start + main, start + main + 1)] if lead or retyped else []
                     if anchors:
                         flags = clause_context(anchors, x["cue_scopes"])
+                    if flags["negated"] and negated_change(found, prepared, start, x["cue_scopes"], self.np_negations):
+                        found = replace(found, direction="no_change")  # `did not reduce pain more than placebo`
                 set_attrs(span, claim_type=found.claim_type, direction=found.direction, significant=found.significant,
                           score=round(score, 4), is_claim=score >= threshold, source=self.name, **flags)
                 claims.append(span)
