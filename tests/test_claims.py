@@ -144,6 +144,9 @@ ASSESS_CASES = [
     ("Applying the method to other cohorts will give a better understanding of the risk.",
      "background", "unknown", None),
     ("This trial adds evidence of the benefit of early mobilisation after surgery.", "finding", "unknown", None),
+    # a number needed to treat is a result, not a call for treatment
+    ("About 9 adults would need to be treated for one more to report a clear improvement.",
+     "finding", "increase", None),
     # `statistically efficient` praises a method; it states no test
     ("The results suggest that ANCOVA is a statistically efficient method for such trials.",
      "finding", "unknown", None),
@@ -390,11 +393,14 @@ def test_never_claim_leaves_claims_alone(text):
     ("Smith et al. showed that ANGPTL4 expression was significantly lower in obese mice.", "background"),
     ("Ketamine lowered pain scores more than placebo in two earlier trials [12].", "background"),
     ("Previous studies have shown that ketamine lowers pain scores.", "background"),
+    ("Smith et al. indicated that a booklet might be more useful than usual care for screening.", "background"),
+    ("We speculate that, as Smith et al. found, the booklet might help.", "hypothesis"),
     # the paper's own result, even where it cites: `we`, `our`, a p-value
     ("We found that pain scores were lower with ketamine than placebo [12].", "finding"),
     ("As in other cohorts [3], men were more prevalent than women (75% vs. 25%, p < 0.001).", "finding"),
     ("Pain scores were significantly lower with ketamine than with placebo.", "finding"),
-], ids=["et-al", "cited", "previous-studies", "we-found-cited", "p-value-cited", "own"])
+], ids=["et-al", "cited", "previous-studies", "et-al-hedged", "we-speculate-et-al", "we-found-cited",
+        "p-value-cited", "own"])
 def test_another_studys_result_is_background(nlp, sentence, claim_type):
     doc = nlp("Discussion\n\n" + sentence)
     assert [c._.claim_type for c in doc.spans["claims"] if c.text == sentence] == [claim_type]

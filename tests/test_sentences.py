@@ -16,6 +16,10 @@ CASES = [
     ("In 2019 J. Smith reported it.", 1),
     ("In 2019 U. Smith reported it.", 1),  # a year, not a dose
     ("Group 2 J. Smith and coworkers.", 1),
+    # a superscript citation flattened onto the full stop (PMC text) still ends the sentence
+    ("The rash matched that seen with other agents.8 In this context the dose matters.", 2),
+    ("Both trials agreed.12,14 The third did not.", 2),
+    ("It was 2.8 In total.", 1),
 ]
 
 

@@ -566,6 +566,24 @@ def other_study(text: str, sent: Span, rules: ClaimRules, cited: Sequence[int]) 
     return k < len(cited) and cited[k] < sent.end
 
 
+_SUBJECT_REACH = 30  # characters from the start of the main clause within which another study is its subject
+
+
+def others_hypothesis(text: str, rules: ClaimRules) -> bool:
+    """A hedged result of another study, which is the sentence's subject (`Smith et al. indicated
+    that X might be more efficient`): background, not the paper's hypothesis. A study cited in
+    passing (`X probably helps, as Smith et al. observed`, `(Smith et al., 2009)`) leaves the
+    hypothesis the paper's own."""
+    if rules.other_study is None:
+        return False
+    lower = text.lower()
+    opener = _OPENER.match(lower)
+    at = opener.end() if opener else 0
+    m = rules.other_study.search(lower, at)
+    return (m is not None and m.start() - at <= _SUBJECT_REACH
+            and not (rules.own_study is not None and rules.own_study.search(lower)))
+
+
 def rule_claim(found: Assessment) -> bool:
     """Rules alone make a claim of a hypothesis, a recommendation, or a finding that states an
     effect (a direction or a significance); methods sentences (`we compared ...`) are not."""
@@ -636,7 +654,8 @@ class ClaimExtractor(RulesPipe):
                 if retyped:
                     found = replace(found, claim_type=unhedged_type(found, prepared, rules))
                 found = learned_direction(found, prepared, rules, model, prepared=True)
-                if found.claim_type == "finding" and other_study(prepared, sent, rules, cited):
+                if found.claim_type == "finding" and other_study(prepared, sent, rules, cited) or (
+                        found.claim_type == "hypothesis" and others_hypothesis(prepared, rules)):
                     found = replace(found, claim_type="background")
                 span = Span(doc, sent.start, sent.end, label=LABEL)
                 flags = {"negated": bool(x and x["negated"]), "negation_cue": x["negation_cue"] if x else None,

@@ -7,6 +7,7 @@ from the normaliser are hard boundaries.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -78,7 +79,7 @@ def sentence_starts(doc: Doc, rules: SentenceRules | None = None) -> list[bool]:
         ends_here = text in enders or (
             len(text) > 1 and text[-1] == "." and text.lower() not in abbreviations
             and not (_is_initial(text) and not _is_unit_after_number(texts, i, rules.capital_units))
-        )
+        ) or _glued_citation(text, abbreviations)
         if text.lower() in abbreviations or not ends_here:
             i += 1
             continue
@@ -103,6 +104,16 @@ def sentence_starts(doc: Doc, rules: SentenceRules | None = None) -> list[bool]:
             sent_start = j
         i = j if j > i else i + 1
     return starts
+
+
+_GLUED_CITATION = re.compile(r"([^\W\d_]{2,})\.\d{1,3}(?:[,–-]\d{1,3})*")
+
+
+def _glued_citation(text: str, abbreviations: frozenset[str]) -> bool:
+    """`agents.8` or `trials.8,9`: a superscript citation number flattened onto the full stop (PMC
+    text), which ends the sentence when a capital follows; `Fig.3` is an abbreviation's."""
+    m = _GLUED_CITATION.fullmatch(text)
+    return m is not None and m.group(1).lower() + "." not in abbreviations
 
 
 def _only_numbering(texts: list[str]) -> bool:
