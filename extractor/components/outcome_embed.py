@@ -1,11 +1,11 @@
 """Where a token sits in an abstract, as a learned feature of the OUTCOME tagger's tok2vec
-(`claimx.OutcomeContextHashEmbed.v1`).
+(`claimx.OutcomeContextHashEmbed.v2`).
 
 The tagger's CNN sees a few words either side, so it cannot tell a title or an aim (`Efficacy of
 X in patients with Y`: the condition and the treatment) from a results sentence. Each token gets a
 small learned vector for its sentence (the first, second, third or a later one) and its part of a
 structured abstract (the last heading seen: background, methods, results, conclusions, none),
-concatenated to the hash embeddings and mixed by one maxout layer.
+embedded beside the hash embeddings of its spelling and mixed with them by the same maxout layer.
 """
 
 from __future__ import annotations
@@ -90,29 +90,6 @@ def context_section(code: int) -> int:
     return code % (len(SECTION_WORDS) + 1)
 
 
-def context_features() -> Model[list[Doc], list]:
-    """Docs -> one column of context codes per doc (no weights)."""
-
-    def forward(model: Model, docs: list[Doc], is_train: bool):
-        return [model.ops.asarray1i(context_codes(doc)) for doc in docs], lambda d_out: []
-
-    return Model("claimx_outcome_context_features", forward)
-
-
-@registry.architectures("claimx.OutcomeContextHashEmbed.v1")
-def outcome_context_hash_embed(width: int, attrs: list[str], rows: list[int], include_static_vectors: bool,
-                               context_width: int = 8) -> Model[list[Doc], list]:
-    """spaCy's MultiHashEmbed with the context codes' embedding beside it, mixed back to `width`."""
-    from spacy.ml.models.tok2vec import MultiHashEmbed
-
-    hashed = MultiHashEmbed(width=width, attrs=attrs, rows=rows, include_static_vectors=include_static_vectors)
-    context = chain(context_features(), with_array(Embed(nO=context_width, nV=N_CONTEXT_CODES)))
-    model = chain(concatenate(hashed, context), with_array(Maxout(width, width + context_width, nP=3,
-                                                                  dropout=0.0, normalize=True)))
-    model.set_dim("nO", width)
-    return model
-
-
 def context_feature_extractor(attrs: list[str]) -> Model[list[Doc], list]:
     """Docs -> per doc, spaCy's FeatureExtractor columns for `attrs` and a last column of
     context codes."""
@@ -134,7 +111,7 @@ def context_feature_extractor(attrs: list[str]) -> Model[list[Doc], list]:
 def outcome_context_hash_embed_v2(width: int, attrs: list[str], rows: list[int], include_static_vectors: bool,
                                   context_width: int = 8) -> Model[list[Doc], list]:
     """spaCy's MultiHashEmbed (same tables and seeds) with the context codes' embedding as one
-    more table, all mixed by its one maxout layer (v1 added a second maxout: slower)."""
+    more table, all mixed by its one maxout layer."""
     from thinc.api import HashEmbed, list2ragged, ragged2list
 
     if include_static_vectors:
