@@ -456,6 +456,9 @@ def train_outcomes(
         "models/outcomes/tagger"),
     config: Annotated[Path | None, typer.Option(help="spaCy training config (default: models/outcomes.cfg).")] = None,
     max_steps: Annotated[int | None, typer.Option(help="Stop after this many updates (default: the config's).")] = None,
+    all_even: Annotated[bool, typer.Option(
+        "--all-even", help="Train on every even-numbered line, the checkpoint lines 0, 10, 20 ... too, and keep "
+        "the weights after the last update.")] = False,
 ) -> None:
     """Train the OUTCOME span tagger that claimx_outcomes adds to its rules, on the even-numbered
     (derivation) documents of EBM-NLP; the odd-numbered ones are left for measuring.
@@ -465,10 +468,14 @@ def train_outcomes(
     from extractor.learning.outcome_tagger import train_outcomes as run_train
 
     try:
-        result = run_train(ebm_nlp, out, config=config, max_steps=max_steps,
+        result = run_train(ebm_nlp, out, config=config, max_steps=max_steps, all_even=all_even,
                            log=lambda msg: err.print(msg, markup=False, highlight=False))
     except ClaimxError as e:
         fail(str(e))
+    if all_even:
+        typer.echo(f"trained on {result.train_stats.docs} documents, kept the weights after update "
+                   f"{result.steps}; {result.seconds / 60:.1f} min -> {result.out}")
+        return
     typer.echo(f"best held-out OUTCOME F1 {result.scores.get('ents_f', 0):.3f} "
                f"(P {result.scores.get('ents_p', 0):.3f} R {result.scores.get('ents_r', 0):.3f}); "
                f"{result.steps} steps, {result.seconds / 60:.1f} min -> {result.out}")

@@ -37,6 +37,11 @@ def test_reads_even_lines_only(tiny):
     assert [r["text"] for r in dev] == [TEXTS[0]] and [r["text"] for r in train] == [TEXTS[2]]
 
 
+def test_all_even_trains_on_the_checkpoint_lines_too(tiny):
+    train, dev = read_derivation_half(tiny, all_even=True)
+    assert [r["text"] for r in dev] == [TEXTS[0]] and [r["text"] for r in train] == [TEXTS[2], TEXTS[0]]
+
+
 def test_overlapping_outcome_spans_are_merged():
     assert merged([(0, 11), (5, 20), (30, 35)]) == [(0, 20), (30, 35)]
 
@@ -74,3 +79,12 @@ def test_cli_tiny_run_writes_a_usable_tagger(tiny, tmp_path, capsys):
     doc = blank_claimx()("Pain scores fell.")
     spans = tagger.spans([doc])[0]
     assert all(0 <= s < e <= len(doc) for s, e in spans)
+
+
+def test_cli_all_even_keeps_the_last_weights(tiny, tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["train", "outcomes", "--ebm-nlp", str(tiny), "--out", str(tmp_path / "tagger"), "--max-steps", "4",
+              "--all-even"])
+    assert exit_info.value.code == 0
+    assert "trained on 2 documents, kept the weights after update 4" in capsys.readouterr().out
+    assert (tmp_path / "tagger" / "config.cfg").is_file()

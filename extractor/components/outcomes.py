@@ -3,7 +3,8 @@
 Rules first: a term list (derived from EBM-NLP and Evidence Inference plus hand-written names) and
 a head-noun rule (`<modifiers> scores|levels|rate|...`), merged longest-first. Then a small learned
 span tagger (extractor/components/outcome_tagger.py) adds the outcomes the rules never saw, where
-they overlap no rule span.
+they overlap no rule span. In a structured abstract, nothing is taken from a sentence opened by a
+background or methods heading, nor a tagger span from the first three sentences (in_place).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans, minibatch
 
 from extractor.components.batching import RulesPipe
+from extractor.components.outcome_embed import LATER, MIN_SENTENCES, SECTION_WORDS, abstract_layout
 from extractor.components.outcome_tagger import OutcomeTagger, load_tagger
 from extractor.pipeline.extensions import register_extensions, set_attrs
 from extractor.rules.loader import read_rules
@@ -130,6 +132,28 @@ def tidy(span: Span) -> Span | None:
     return whole_words(Span(doc, start, end, label=LABEL))
 
 
+# A sentence opened by one of these headings describes the setting, the design or the population
+# (`METHODS Sixty patients were randomized ...`): the rules' and the tagger's spans there were
+# mostly not outcomes on EBM-NLP abstracts.
+DESIGN_HEADINGS = frozenset(SECTION_WORDS[2]) | {"BACKGROUND", "INTRODUCTION", "CONTEXT"}
+
+
+def in_place(doc: Doc, ruled: list[Span], learned: list[Span]) -> tuple[list[Span], list[Span]]:
+    """The spans outside sentences opened by a DESIGN_HEADINGS heading, and the tagger's only
+    outside an abstract's first three sentences (the title and the aim name the condition and the
+    treatment; most of the tagger's spans there were wrong on EBM-NLP abstracts it was not trained
+    on). A text of fewer than four sentences (a claim) keeps the tagger's spans."""
+    n_sentences, sentences, _sections, headings = abstract_layout(doc)
+
+    def kept(span: Span) -> bool:
+        return headings[sentences[span.start]] not in DESIGN_HEADINGS
+
+    ruled = [span for span in ruled if kept(span)]
+    if n_sentences >= MIN_SENTENCES:
+        learned = [span for span in learned if sentences[span.start] >= LATER]
+    return ruled, [span for span in learned if kept(span)]
+
+
 class OutcomeRecognizer(RulesPipe):
     """Thin component: match, keep the longest, add the tagger's spans that overlap none of them,
     write `doc.spans["outcomes"]`."""
@@ -169,6 +193,7 @@ class OutcomeRecognizer(RulesPipe):
             ruled = outcome_spans(doc, self.phrases, self.rules)
             learned = filter_spans([span for span in (tidy(Span(doc, s, e, label=LABEL)) for s, e in tagged)
                                     if span is not None])
+            ruled, learned = in_place(doc, ruled, learned)
             spans = ruled + [span for span in learned if not any(span.start < r.end and r.start < span.end
                                                                  for r in ruled)]
             spans.sort(key=lambda span: span.start)

@@ -39,8 +39,9 @@ def merged(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return [(s, e) for s, e in out]
 
 
-def read_derivation_half(path: Path) -> tuple[list[dict], list[dict]]:
-    """(train, dev) records of the even-numbered lines, OUTCOME spans only; errors are one line."""
+def read_derivation_half(path: Path, all_even: bool = False) -> tuple[list[dict], list[dict]]:
+    """(train, dev) records of the even-numbered lines, OUTCOME spans only (`all_even`: the dev
+    records are in train too); errors are one line."""
     train, dev = [], []
     n_spans = 0
     for index, (line_no, rec) in enumerate(jsonl_objects(path, "EBM-NLP data")):
@@ -61,7 +62,7 @@ def read_derivation_half(path: Path) -> tuple[list[dict], list[dict]]:
     if not train or not dev:
         raise UsageError(f"{path}: too few documents: the tagger trains on even-numbered lines and "
                          f"chooses its checkpoint on lines 0, {DEV_EVERY}, {2 * DEV_EVERY} ... (give at least 3 lines)")
-    return train, dev
+    return (train + dev if all_even else train), dev
 
 
 @dataclass
@@ -75,9 +76,11 @@ class OutcomeTrainResult:
 
 
 def train_outcomes(ebm_nlp: Path, out: Path, config: Path | None = None, max_steps: int | None = None,
-                   log=None) -> OutcomeTrainResult:
-    """Train on the derivation half of `ebm_nlp` and write the best checkpoint (a spaCy pipeline
-    folder holding the tagger alone) to `out`."""
+                   log=None, all_even: bool = False) -> OutcomeTrainResult:
+    """Train on the derivation half of `ebm_nlp` and write the best checkpoint on lines 0, 10,
+    20 ... (a spaCy pipeline folder holding the tagger alone) to `out`. `all_even`: train on those
+    lines too and write the weights after the last update (max_steps, the config's or given), so
+    nothing is chosen on documents the tagger has seen."""
     from spacy.tokens import DocBin
     from spacy.util import load_config
     from thinc.api import use_ops
@@ -89,7 +92,7 @@ def train_outcomes(ebm_nlp: Path, out: Path, config: Path | None = None, max_ste
     config = Path(config) if config else DEFAULT_CONFIG
     if not config.is_file():
         raise UsageError(f"training config not found: {config}")
-    train, dev = read_derivation_half(Path(ebm_nlp))
+    train, dev = read_derivation_half(Path(ebm_nlp), all_even)
     tokenizer_nlp = blank_claimx()
     train_stats, dev_stats = ConversionStats(), ConversionStats()
     with tempfile.TemporaryDirectory(prefix="claimx-outcomes-") as work:
@@ -106,6 +109,8 @@ def train_outcomes(ebm_nlp: Path, out: Path, config: Path | None = None, max_ste
         (work_dir / "run").mkdir()
         with use_ops("numpy", use_blis=False):
             best_path, scores, steps, seconds, _stopped = _train_loop(cfg, work_dir / "run", None, log)
+        if all_even:  # the dev lines were trained on: keep the last weights, not a choice made on them
+            best_path = best_path.parent / "model-last"
         out = Path(out)
         if out.exists():
             shutil.rmtree(out)
