@@ -418,6 +418,18 @@ def test_a_negated_change_is_no_change(nlp, sentence, direction):
     assert [c._.direction for c in doc.spans["claims"] if c.text.startswith(sentence[:20])] == [direction]
 
 
+@pytest.mark.parametrize("sentence,claim_type,hedged", [
+    # `while` before a gerund joins a phrase, not a clause: the hedge after it is the main verb's
+    ("Overall, drinking water with a meal while eating slowly appears to be the best way to eat less.",
+     "hypothesis", True),
+    ("Our results for the effect of diet type would require further study.", "recommendation", False),
+], ids=["while-gerund", "further-study"])
+def test_claim_type_and_hedge_in_context(nlp, sentence, claim_type, hedged):
+    doc = nlp("Discussion\n\n" + sentence)
+    assert [(c._.claim_type, c._.hedged) for c in doc.spans["claims"] if c.text.startswith(sentence[:20])] == [
+        (claim_type, hedged)]
+
+
 def test_mention_rows_carry_cues(nlp):
     text = "There was no pain relief."
     doc = nlp(text)

@@ -20,6 +20,9 @@ CASES = [
     ("The rash matched that seen with other agents.8 In this context the dose matters.", 2),
     ("Both trials agreed.12,14 The third did not.", 2),
     ("It was 2.8 In total.", 1),
+    # an all-capital acronym is no title-case abbreviation (`DR.` diabetic retinopathy, not `Dr.`)
+    ("Vision was kept in early DR. Also, the scores rose.", 2),
+    ("Dr. Smith saw the patients.", 1),
 ]
 
 

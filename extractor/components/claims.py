@@ -666,7 +666,7 @@ class ClaimExtractor(RulesPipe):
                     # sentence); hypotheses and recommendations are judged on the whole sentence
                     start, end = sent.start_char, sent.end_char
                     anchors = effect_anchors(found, start)
-                    if not anchors:
+                    if not anchors and not retyped:  # a hedge elsewhere retyped it: its main clause decides
                         if outcomes is None:
                             outcomes = [(s.start_char, s.end_char) for s in doc.spans.get("outcomes", [])]
                         anchors = [o for o in outcomes if start <= o[0] < end]

@@ -109,6 +109,8 @@ def cue_scope(cue: Cue, sent_start: int, sent_end: int, doc: Doc, rules: Context
 
     def is_break(i: int, soft: bool) -> bool:
         low = words[i]
+        if low == "while" and i + 1 < len(words) and words[i + 1].endswith("ing"):
+            return False  # `drinking water while slowing down`: a phrase of the clause, not a new clause
         return low in rules.clause_breaks or (soft and low in rules.soft_breaks)
 
     end = cue.end

@@ -127,6 +127,8 @@ def tidy(span: Span) -> Span | None:
         end -= 1
     if start == end or "\n" in doc[start:end].text or any(":" in token.text for token in doc[start:end]):
         return None
+    if end < len(doc) and doc[end].text == ":" and (start == 0 or "\n" in doc[start - 1].text_with_ws):
+        return None  # a heading's label (`Objective:`, `Main outcome measures:`), not an outcome
     if not any(token.is_alpha for token in doc[start:end]):
         return None
     return whole_words(Span(doc, start, end, label=LABEL))

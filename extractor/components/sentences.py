@@ -77,13 +77,14 @@ def sentence_starts(doc: Doc, rules: SentenceRules | None = None) -> list[bool]:
             i += 1
             continue
         ends_here = text in enders or (
-            len(text) > 1 and text[-1] == "." and text.lower() not in abbreviations
+            len(text) > 1 and text[-1] == "." and (text.lower() not in abbreviations or _acronym(text))
             and not (_is_initial(text) and not _is_unit_after_number(texts, i, rules.capital_units))
         ) or _glued_citation(text, abbreviations)
-        if text.lower() in abbreviations or not ends_here:
+        if text.lower() in abbreviations and not _acronym(text) or not ends_here:
             i += 1
             continue
-        if text == "." and i and texts[i - 1].lower() + "." in abbreviations and not spaced[i - 1]:
+        if text == "." and i and texts[i - 1].lower() + "." in abbreviations and not spaced[i - 1] \
+                and not _acronym(texts[i - 1] + "."):
             i += 1  # "approx" "." split by the tokenizer
             continue
         if i - sent_start < 6 and _only_numbering(texts[sent_start:i + 1]):
@@ -104,6 +105,13 @@ def sentence_starts(doc: Doc, rules: SentenceRules | None = None) -> list[bool]:
             sent_start = j
         i = j if j > i else i + 1
     return starts
+
+
+def _acronym(text: str) -> bool:
+    """`DR.`, `MS.`: an all-capital acronym (diabetic retinopathy, multiple sclerosis) ending a
+    sentence, not the title-case abbreviation it spells (`Dr.`, `Ms.`)."""
+    core = text[:-1]
+    return len(core) >= 2 and core.isalpha() and core.isupper()
 
 
 _GLUED_CITATION = re.compile(r"([^\W\d_]{2,})\.\d{1,3}(?:[,–-]\d{1,3})*")
