@@ -48,31 +48,24 @@ def token_offsets(doc: Doc) -> tuple[list[int], list[int]]:
     return starts, ends
 
 
-_LOWER_KEY = ("claimx", "lower_words")
+def _strings_of(doc: Doc, attr: int, key: tuple[str, str]) -> list[str]:
+    """The string of one token attribute (LOWER, ORTH) for every token, read from its array once
+    per Doc and kept in `doc.user_data` under `key` (callers must not change the list)."""
+    cached = doc.user_data.get(key)
+    if isinstance(cached, list) and len(cached) == len(doc):
+        return cached
+    strings = doc.vocab.strings
+    words = [strings[value] for value in doc.to_array(attr).tolist()]
+    doc.user_data[key] = words
+    return words
 
 
 def lower_words(doc: Doc) -> list[str]:
-    """Every token's `lower_`, read from the LOWER array once per Doc (kept in `doc.user_data`):
-    rule code that looks at words around a span reads this list instead of making Token objects."""
-    cached = doc.user_data.get(_LOWER_KEY)
-    if isinstance(cached, list) and len(cached) == len(doc):
-        return cached
-    strings = doc.vocab.strings
-    words = [strings[lower] for lower in doc.to_array(LOWER).tolist()]
-    doc.user_data[_LOWER_KEY] = words
-    return words
-
-
-_WORDS_KEY = ("claimx", "token_texts")
+    """Every token's `lower_`: rule code that looks at words around a span reads this list instead
+    of making Token objects."""
+    return _strings_of(doc, LOWER, ("claimx", "lower_words"))
 
 
 def token_texts(doc: Doc) -> list[str]:
-    """Every token's `text`, read from the ORTH array once per Doc (kept in `doc.user_data`;
-    callers must not change the list)."""
-    cached = doc.user_data.get(_WORDS_KEY)
-    if isinstance(cached, list) and len(cached) == len(doc):
-        return cached
-    strings = doc.vocab.strings
-    words = [strings[orth] for orth in doc.to_array(ORTH).tolist()]
-    doc.user_data[_WORDS_KEY] = words
-    return words
+    """Every token's `text`."""
+    return _strings_of(doc, ORTH, ("claimx", "token_texts"))
