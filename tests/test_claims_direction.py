@@ -232,8 +232,12 @@ def test_a_bad_model_file_is_a_clear_error(tmp_path, kind, content, message):
     # a hedged clause joined by `and` is a main clause too
     ("There was no control arm, so these findings are preliminary, and the drug could act through glia.",
      "hypothesis", None, True),
+    # a change stated before `suggesting that X may ...` is the main clause, after a longer opener too
+    ("On the other hand, both arms improved grip strength, suggesting that the two drills may act alike.",
+     "finding", "increase", False),
 ], ids=["which-may", "possibly-because", "may-on-effect", "might-same-clause", "although-probably",
-        "although-lead", "which-may-no-effect", "although-might-main", "heading-may", "and-could"])
+        "although-lead", "which-may-no-effect", "although-might-main", "heading-may", "and-could",
+        "change-before-suggesting"])
 def test_hedge_in_another_clause_leaves_a_finding(nlp, text, claim_type, direction, hedged):
     _assert_one_claim(nlp(text), claim_type, direction, hedged)
 

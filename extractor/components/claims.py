@@ -476,7 +476,7 @@ def clause_context(anchors: list[tuple[int, int]], scopes: Sequence[tuple[str, s
     return result
 
 
-_OPENER = re.compile(r"\W*(?:[^\W\d_]+ ){0,2}[^\W\d_]+\s*[,:]\s*")  # `Thus, ` `Conclusions: `
+_OPENER = re.compile(r"\W*(?:[^\W\d_]+ ){0,3}[^\W\d_]+\s*[,:]\s*")  # `Thus, ` `On the other hand, `
 _COORDINATED = re.compile(r"(?:and|but|or|yet|so)\b")
 _CONCESSIVE = re.compile(
     r"\s*(?:although|though|even though|even if|while|whereas|despite|if|because|since|unless|given that|"
@@ -541,9 +541,11 @@ def hedged_elsewhere(found: Assessment, text: str, rules: ClaimRules, offset: in
     holding = [(start, end) for start, end in hedges if any(start <= cue < end for cue in cues)]
     if any(_coordinated(text, start - offset) for start, _ in holding):
         return False  # `X is preliminary, and Y could act ...`: the hedged clause is a main clause too
-    if any(_after_subject(text, 0, start - offset) or _after_subject(text, main - offset, start - offset)
-           for start, _ in holding):
+    changes = [offset + at for at, _, _ in found.cues.changes]
+    if any(_after_subject(text, 0, start - offset) and not any(at < start for at in changes)
+           or _after_subject(text, main - offset, start - offset) for start, _ in holding):
         return False  # `This delay, contrary to what we expected, suggests that ...`: the main verb's hedge
+        # (not `Both groups improved, suggesting that X may ...`: a change before it is the main clause's)
     return all(any(start <= cue < end for start, end in holding) for cue in cues)
 
 
