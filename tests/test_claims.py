@@ -144,6 +144,15 @@ ASSESS_CASES = [
     ("Applying the method to other cohorts will give a better understanding of the risk.",
      "background", "unknown", None),
     ("This trial adds evidence of the benefit of early mobilisation after surgery.", "finding", "unknown", None),
+    # `our trial suggests` concludes; `no more effective than`, `does not provide any benefit` state no change;
+    # `should have had` expects, it does not recommend; `areas of future research` recommend
+    ("In conclusion, our trial suggests that iron given by need is preferred to routine iron.",
+     "finding", "unknown", None),
+    ("Our findings suggest that the coaching is no more effective than the usual programme.",
+     "finding", "no_change", None),
+    ("The app did not provide any additional benefit over the leaflet.", "finding", "no_change", None),
+    ("This imbalance, if present, should have had no impact on the results.", "finding", "no_change", None),
+    ("Areas of future research include cheaper web resources for clinics.", "recommendation", "unknown", None),
     # a number needed to treat is a result, not a call for treatment
     ("About 9 adults would need to be treated for one more to report a clear improvement.",
      "finding", "increase", None),

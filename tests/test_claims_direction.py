@@ -235,9 +235,12 @@ def test_a_bad_model_file_is_a_clear_error(tmp_path, kind, content, message):
     # a change stated before `suggesting that X may ...` is the main clause, after a longer opener too
     ("On the other hand, both arms improved grip strength, suggesting that the two drills may act alike.",
      "finding", "increase", False),
+    # a `Based on X,` lead is not the main clause: the hedged main clause makes the hypothesis
+    ("Based on our finding that the drills gave lower force, the drills may impair muscle coupling.",
+     "hypothesis", None, True),
 ], ids=["which-may", "possibly-because", "may-on-effect", "might-same-clause", "although-probably",
         "although-lead", "which-may-no-effect", "although-might-main", "heading-may", "and-could",
-        "change-before-suggesting"])
+        "change-before-suggesting", "based-on-lead"])
 def test_hedge_in_another_clause_leaves_a_finding(nlp, text, claim_type, direction, hedged):
     _assert_one_claim(nlp(text), claim_type, direction, hedged)
 

@@ -480,7 +480,7 @@ _OPENER = re.compile(r"\W*(?:[^\W\d_]+ ){0,3}[^\W\d_]+\s*[,:]\s*")  # `Thus, ` `
 _COORDINATED = re.compile(r"(?:and|but|or|yet|so)\b")
 _CONCESSIVE = re.compile(
     r"\s*(?:although|though|even though|even if|while|whereas|despite|if|because|since|unless|given that|"
-    r"considering that)\b[^,;:]*[,;:]\s*")
+    r"considering that|based on|on the basis of|in light of|in view of)\b[^,;:]*[,;:]\s*")
 
 
 def main_clause_start(text: str) -> tuple[int, bool]:
