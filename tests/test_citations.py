@@ -56,6 +56,10 @@ CASES = [
       ("Dudek and Pitt, 2008", ["Dudek and Pitt, 2008"], "author_year")]),
     ("square author-year [Panfilio, 2008])", [("[Panfilio, 2008]", ["Panfilio, 2008"], "author_year")]),
     ("both kinds [3] and (Lee 2011)", [("[3]", [3], "numeric"), ("(Lee 2011)", ["Lee, 2011"], "author_year")]),
+    # a superscript flattened onto the full stop (PMC plain text) before a new sentence
+    ("seen with other agents.8 In this context", [("8", [8], "numeric")]),
+    ("as in two trials.12,14 The third", [("12,14", [12, 14], "numeric")]),
+    ("in cirrhotic patients.5–8 The prognosis", [("5–8", [5, 6, 7, 8], "numeric")]),
     pytest.param("superscript-style 17–20. Next", [("17–20", [17, 18, 19, 20], "numeric")],
                  marks=pytest.mark.xfail(reason="bare (superscript) numbers are not detected", strict=True)),
     pytest.param("nested (Riddle and Center (U.S.) (2001))", [("Riddle and Center (U.S.) (2001)", [], "author_year")],
@@ -67,7 +71,8 @@ NOT_CITATIONS = [
     "odds ratio [95% CI 1.2-3.4]", "group (n = 30)", "was lower (p < 0.05)", "as before (2009 data)",
     "was approved (in 2010)", "an F[1,12] test", "the interval [10, 20] mm", "[2010] archive",
     "range [1–500] mg", "(January 2010)", "(Figure 3, 2009)", "BMI (1975)", "(Phase 2, 2010)",
-    "values [0, 1]", "x[2]y", "(Stata 2009)",
+    "values [0, 1]", "x[2]y", "(Stata 2009)", "see Fig.3 For details", "it was 2.8 In total",
+    "as in No.2 The", "the dose.2 mg",
 ]
 
 

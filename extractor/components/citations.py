@@ -59,6 +59,12 @@ class CitationRules:
         self.interval_cue = re.compile(rf"\b(?:{alternation(num['not_after'])})\s*$", re.IGNORECASE)
         self.interval = re.compile(r"\[\s*\d+\s*,\s*\d+\s*\]")
         self.numbers = re.compile(rf"(\d{{1,4}})(?:[\s\[\]]*{dash}[\s\[\]]*(\d{{1,4}}))?")
+        # `other agents.8 In`, `trials.12,14 The`: a superscript citation flattened onto the full stop
+        # (PMC plain text, PDF text), right after a word and before a new sentence
+        number = rf"\d{{1,3}}(?:{dash}\d{{1,3}})?"
+        self.superscript = re.compile(
+            rf"(?<=[^\W\d_]{{2}}\.){number}(?:,{number})*(?=[ \t]+[A-Z(]|[ \t]*\n|[ \t]*$)")
+        self.superscript_not_after = frozenset(w.lower() for w in num.get("superscript_not_after", ()))
 
         upper = "A-ZÀ-ÖØ-ÞĀĆČĎĐĘĚĹĽŁŃŇŐŒŔŘŚŞŠŢŤŮŰŹŻŽ"
         word = rf"[{upper}](?:[^\W\d_]|['’\-](?=[^\W\d_]))*"
@@ -152,6 +158,21 @@ def find_numeric(text: str, rules: CitationRules | None = None) -> list[Found]:
     return found
 
 
+def find_superscript(text: str, rules: CitationRules | None = None) -> list[Found]:
+    """Reference numbers flattened onto a full stop (`other agents.8 In this context`), numeric style;
+    not after an abbreviation (`Fig.3`, `No.2`: superscript_not_after)."""
+    rules = rules or default_rules()
+    found = []
+    for m in rules.superscript.finditer(text):
+        word = re.search(r"([^\W\d_]+)\.$", text[max(0, m.start() - 30):m.start()])
+        if word is None or word.group(1).lower() in rules.superscript_not_after:
+            continue
+        refs = expand_numeric(m.group(), rules)
+        if refs:
+            found.append(Found(m.start(), m.end(), LABEL, refs=tuple(refs), style="numeric"))
+    return found
+
+
 def _enclosed_items(text: str, start: int, end: int, rules: CitationRules) -> list[Found]:
     """Author-year groups inside one parenthesis/bracket whose content is text[start:end]."""
     parts, pos = [], start
@@ -220,7 +241,7 @@ def find_author_year(text: str, rules: CitationRules | None = None) -> list[Foun
 def find_citations(text: str, rules: CitationRules | None = None) -> list[Found]:
     """All citation groups in `text`, sorted, without overlaps (the earlier, then longer, wins)."""
     rules = rules or default_rules()
-    candidates = sorted(find_numeric(text, rules) + find_author_year(text, rules),
+    candidates = sorted(find_numeric(text, rules) + find_author_year(text, rules) + find_superscript(text, rules),
                         key=lambda c: (c.start, -c.end))
     kept: list[Found] = []
     for c in candidates:

@@ -100,6 +100,10 @@ def sentence_starts(doc: Doc, rules: SentenceRules | None = None) -> list[bool]:
                 k += 1
             if k < n and texts[k] == "]" and k + 1 < n and _starts_sentence(texts[k + 1]):
                 j = k + 1
+        # so does a reference number glued to it (`agents.8 In`: a flattened superscript)
+        if text == "." and j == i + 1 < n - 1 and not spaced[i] and _REFERENCE_NUMBERS.fullmatch(texts[j]) \
+                and spaced[j] and _starts_sentence(texts[j + 1]) and not texts[i - 1][-1:].isdigit():
+            j += 1
         if j < n and _starts_sentence(texts[j]) and (text != "." or i == 0 or not _decimal_gap(texts, spaced, i)):
             starts[j] = True
             sent_start = j
@@ -114,6 +118,7 @@ def _acronym(text: str) -> bool:
     return len(core) >= 2 and core.isalpha() and core.isupper()
 
 
+_REFERENCE_NUMBERS = re.compile(r"\d{1,3}(?:[-–]\d{1,3})?(?:,\d{1,3}(?:[-–]\d{1,3})?)*")
 _GLUED_CITATION = re.compile(r"([^\W\d_]{2,})\.\d{1,3}(?:[,–-]\d{1,3})*")
 
 

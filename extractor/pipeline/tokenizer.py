@@ -25,6 +25,10 @@ def _words():
 _EXTRA_INFIXES = r"|(?<=[A-Za-z0-9)])\.(?=\[\d)|(?<=\d)\](?=\[)"
 # "studies[12]", "[63]–TUBG1", "2012):": keep a citation apart from the word or sign it touches
 _EXTRA_INFIXES += r"|(?:(?<=[^\W\d_])|(?<=\)))(?=\[\d)|(?<=\d\])(?=[–—/,(])|(?<=\w\))(?=[:–—])"
+# "agents.8", "trials.12,14" (a superscript citation flattened onto the full stop in PMC text): the
+# word, the stop and the reference numbers are tokens of their own; "Fig.3", "No.2" stay whole
+_EXTRA_INFIXES += (r"|(?<=[A-Za-z]{2})(?<![Ff]ig)(?<![Nn]o)(?<![Vv]ol)(?<![Ee]q)(?<![Rr]ef)(?<!pp)(?<![Tt]ab)"
+                   r"(?<![Ss]ec)\.(?=\d{1,3}(?:[-–]\d{1,3})?(?:,\d{1,3}(?:[-–]\d{1,3})?)*$)")
 # "Paclitaxel(N = 59)", "metformin(n = 135)" (PMC table headers): the group size's bracket is not
 # part of the name
 _EXTRA_INFIXES += r"|(?<=[A-Za-z]{2})\((?=[nN](?:\s?=|$))"

@@ -76,6 +76,7 @@ class NumericCitations(Schema):
     leaders: list[str]
     locator_max_chars: PositiveInt
     not_after: list[str]
+    superscript_not_after: list[str] = []  # `Fig.3`: not a flattened superscript citation
 
 
 class AuthorYearCitations(Schema):
