@@ -579,3 +579,18 @@ def test_extract_writes_the_claims_table(tmp_path, extract_here):
     assert (row["claim_type"], row["direction"], row["negated"], row["negation_cue"], row["outcomes"]) == \
         ("finding", "no_change", True, "no", "physical function")
     assert not row["significant"]
+
+
+@pytest.mark.parametrize("as_file", [True, False], ids=["file", "folder"])
+def test_claims_rules_from_a_folder_or_file_without_context_json(tmp_path, as_file):
+    # the negated-change rule reads claimx_context's noun-phrase negations: shipped ones when the
+    # user's rules hold no context.json
+    from pathlib import Path
+
+    from extractor.components.claims import ClaimExtractor
+
+    shipped = Path(__file__).resolve().parent.parent / "extractor" / "rules" / "data" / "claims.json"
+    (tmp_path / "claims.json").write_text(shipped.read_text(encoding="utf-8"), encoding="utf-8")
+    where = tmp_path / "claims.json" if as_file else tmp_path
+    extractor = ClaimExtractor(spacy.blank("en"), rules_path=str(where))
+    assert {"no", "without"} <= extractor.np_negations

@@ -429,10 +429,13 @@ _NEGATION_REACH = 6  # words between a negation and the change word it negates
 
 
 def np_negations(rules_path: str | Path | None = None) -> frozenset[str]:
-    """The negation cues of claimx_context that negate a noun phrase (`no`, `without`), not a verb."""
+    """The negation cues of claimx_context that negate a noun phrase (`no`, `without`), not a verb:
+    those of a context.json in the `rules_path` folder, else the shipped ones."""
     from extractor.components.context import load_rules as context_rules
 
-    return frozenset(p for p, np_scope in context_rules(rules_path).negation.items() if np_scope)
+    folder = Path(rules_path) if rules_path else None
+    own = folder if folder is not None and folder.is_dir() and (folder / "context.json").is_file() else None
+    return frozenset(p for p, np_scope in context_rules(own).negation.items() if np_scope)
 
 
 def negated_change(found: Assessment, text: str, offset: int, scopes: Sequence[tuple[str, str, int, int]],
