@@ -153,6 +153,11 @@ ASSESS_CASES = [
     ("The app did not provide any additional benefit over the leaflet.", "finding", "no_change", None),
     ("This imbalance, if present, should have had no impact on the results.", "finding", "no_change", None),
     ("Areas of future research include cheaper web resources for clinics.", "recommendation", "unknown", None),
+    # `as effective as` states no change; preventing a rise is a decrease; `it will be necessary to` recommends
+    ("The results show that the new drops are as effective as the old ones in preventing macular oedema.",
+     "finding", "no_change", None),
+    ("Metformin prevented the increase of tPA seen in the other groups.", "finding", "decrease", None),
+    ("It will be necessary to confirm these results in a larger sample.", "recommendation", "unknown", None),
     # a number needed to treat is a result, not a call for treatment
     ("About 9 adults would need to be treated for one more to report a clear improvement.",
      "finding", "increase", None),
