@@ -157,7 +157,9 @@ _HEADS_BEFORE = (r"|(?<=[A-Za-z]{2})-(?=(?:induced|associated|related|based|depe
 def test_tokenizer_word_lists_build_the_same_infixes():
     from extractor.pipeline import tokenizer
 
-    assert tokenizer._extra_infixes() == tokenizer._EXTRA_INFIXES + _HEADS_BEFORE
+    assert tokenizer._extra_infixes() == tokenizer._EXTRA_INFIXES + _HEADS_BEFORE + tokenizer._superscript_infix()
+    # the abbreviations of citations.json keep `Fig.3` whole
+    assert r"(?<!\bfig\.)(?<!\bFig\.)" in tokenizer._superscript_infix()
     keep = tokenizer._v2_infixes()
     assert keep.startswith(r"|(?<=[A-Za-z)\]])-(?<!\banti-)(?<!\bAnti-)(?<!\bnon-)")
     assert keep.endswith(r"(?<!\byear-)(?<!\bYear-)(?=[A-Za-z]{2})|(?<=[A-Za-z]{3})/(?=[A-Za-z]{3})"
@@ -170,6 +172,9 @@ def test_tokenizer_word_lists_build_the_same_infixes():
     ("for 48 h.", ["for", "48", "h", "."]),
     ("AZL-M/CTD 20/12.5 mg", ["AZL-M", "/", "CTD", "20/12.5", "mg"]),
     ("5 IU/mL", ["5", "IU/mL"]),
-], ids=["compound-head", "kept-prefix", "unit-abbreviation", "codes-slash", "unit-slash"])
+    ("other agents.8 In", ["other", "agents", ".", "8", "In"]),
+    ("see Fig.3 For", ["see", "Fig.3", "For"]),
+], ids=["compound-head", "kept-prefix", "unit-abbreviation", "codes-slash", "unit-slash", "superscript",
+        "figure-number"])
 def test_tokenizer_word_lists_take_effect(nlp, text, tokens):
     assert [t.text for t in nlp.tokenizer(text)] == tokens

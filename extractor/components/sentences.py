@@ -119,12 +119,13 @@ def _acronym(text: str) -> bool:
 
 
 _REFERENCE_NUMBERS = re.compile(r"\d{1,3}(?:[-–]\d{1,3})?(?:,\d{1,3}(?:[-–]\d{1,3})?)*")
-_GLUED_CITATION = re.compile(r"([^\W\d_]{2,})\.\d{1,3}(?:[,–-]\d{1,3})*")
+_GLUED_CITATION = re.compile(r"([^\W\d_]{2,})\." + _REFERENCE_NUMBERS.pattern)
 
 
 def _glued_citation(text: str, abbreviations: frozenset[str]) -> bool:
-    """`agents.8` or `trials.8,9`: a superscript citation number flattened onto the full stop (PMC
-    text), which ends the sentence when a capital follows; `Fig.3` is an abbreviation's."""
+    """`agents.8` or `trials.8,9` as one token: a superscript citation number flattened onto the
+    full stop, under a tokenizer that does not split it off as claimx's does (a third-party
+    pipeline's), which ends the sentence when a capital follows; `Fig.3` is an abbreviation's."""
     m = _GLUED_CITATION.fullmatch(text)
     return m is not None and m.group(1).lower() + "." not in abbreviations
 

@@ -13,7 +13,7 @@ from spacy.util import registry
 
 from extractor.pipeline.chunk_cache import ChunkCachedTokenizer
 from extractor.rules.loader import load_data
-from extractor.rules.schemas import TokenizerFile
+from extractor.rules.schemas import CitationsFile, TokenizerFile
 
 
 @lru_cache(maxsize=1)
@@ -25,19 +25,27 @@ def _words():
 _EXTRA_INFIXES = r"|(?<=[A-Za-z0-9)])\.(?=\[\d)|(?<=\d)\](?=\[)"
 # "studies[12]", "[63]–TUBG1", "2012):": keep a citation apart from the word or sign it touches
 _EXTRA_INFIXES += r"|(?:(?<=[^\W\d_])|(?<=\)))(?=\[\d)|(?<=\d\])(?=[–—/,(])|(?<=\w\))(?=[:–—])"
-# "agents.8", "trials.12,14" (a superscript citation flattened onto the full stop in PMC text): the
-# word, the stop and the reference numbers are tokens of their own; "Fig.3", "No.2" stay whole
-_EXTRA_INFIXES += (r"|(?<=[A-Za-z]{2})(?<![Ff]ig)(?<![Nn]o)(?<![Vv]ol)(?<![Ee]q)(?<![Rr]ef)(?<!pp)(?<![Tt]ab)"
-                   r"(?<![Ss]ec)\.(?=\d{1,3}(?:[-–]\d{1,3})?(?:,\d{1,3}(?:[-–]\d{1,3})?)*$)")
 # "Paclitaxel(N = 59)", "metformin(n = 135)" (PMC table headers): the group size's bracket is not
 # part of the name
 _EXTRA_INFIXES += r"|(?<=[A-Za-z]{2})\((?=[nN](?:\s?=|$))"
 
 
+def _superscript_infix() -> str:
+    """`agents.8`, `trials.12,14` (a superscript citation flattened onto the full stop in PMC text):
+    the word, the stop and the reference numbers become tokens of their own, except after the
+    abbreviations claimx_citations does not read such numbers after (`Fig.3`, `No.2`:
+    superscript_not_after in citations.json). The stop is matched first, so the look-behinds are
+    tried only at full stops."""
+    words = load_data("citations.json", CitationsFile)["numeric"].get("superscript_not_after", [])
+    not_after = "".join(rf"(?<!\b{re.escape(w)}\.)(?<!\b{re.escape(w.capitalize())}\.)" for w in words)
+    return rf"|\.(?<=[A-Za-z]{{2}}\.){not_after}(?=\d{{1,3}}(?:[-–]\d{{1,3}})?(?:,\d{{1,3}}(?:[-–]\d{{1,3}})?)*$)"
+
+
 def _extra_infixes() -> str:
     # split `amiodarone-induced` and `imipenem/cilastatin` so a drug name is a token of its own
     heads = "|".join(re.escape(w) for w in _words()["compound_heads"])
-    return _EXTRA_INFIXES + rf"|(?<=[A-Za-z]{{2}})-(?=(?:{heads})\b)" + r"|(?<=[a-z]{4})/(?=[a-z]{4})"
+    return (_EXTRA_INFIXES + rf"|(?<=[A-Za-z]{{2}})-(?=(?:{heads})\b)" + r"|(?<=[a-z]{4})/(?=[a-z]{4})"
+            + _superscript_infix())
 
 
 def scispacy_rules(nlp: Language) -> dict[str, list[dict]]:
