@@ -164,6 +164,14 @@ ASSESS_CASES = [
     # `statistically efficient` praises a method; it states no test
     ("The results suggest that ANCOVA is a statistically efficient method for such trials.",
      "finding", "unknown", None),
+    # preventing something is a decrease of it, unless it is a purpose (`given to prevent`) or negated;
+    # patients' falls are an outcome, not a fall in a value
+    ("Exercise classes can prevent falls in frail residents.", "finding", "decrease", None),
+    ("Heparin was given to prevent deep vein thrombosis.", "background", "unknown", None),
+    ("Aspirin did not prevent early recurrence of stroke.", "finding", "no_change", None),
+    ("Losartan prevented the fall in renal function seen with placebo.", "finding", "increase", None),
+    # a call for confirmation is a recommendation
+    ("This small trial needs further confirmation in a multicentre study.", "recommendation", "unknown", None),
     pytest.param("Treated patients needed half as much rescue morphine.", "finding", "decrease", None,
                  marks=pytest.mark.xfail(reason="`half as much` is not a cue yet")),
 ]
@@ -369,11 +377,12 @@ def test_claim_rows_say_which_are_claims(nlp, sentence, is_claim):
     "Financial support for the trial was provided by the regional health board.",
     "A larger trial is being planned by the regional network and will open next year.",
     "The new schedule will be used to set the doses of the next trial.",
+    "Supplementary data 2 (DOCX 31 kb)",
 ], ids=["heading", "heading-ack", "we-thank", "grateful", "supported-by", "funded-by", "funders", "competing",
         "would-like-to-thank", "acknowledgements-listed", "fellow", "equal-opportunity", "lead-in-colon",
         "disclaimer", "roadmap", "thanking", "for-their-discussions", "group-members", "no-conflicts",
         "conflicts-none", "click-here", "authors-approved", "limitations", "financial-support", "being-planned",
-        "will-be-used"])
+        "will-be-used", "supplementary-file"])
 def test_headings_and_acknowledgements_are_never_claims(nlp, text):
     # as the one sentence of its paragraph, each would score high on position alone
     doc = nlp("Mice lacking the kinase gained weight on the diet.\n\n" + text + "\n\nFinal remarks follow here.")
