@@ -113,3 +113,41 @@ def test_allocated_abbreviations_are_arms(methods, result, intervention, compara
     assert len(row) == 1, evidence.text.tolist()
     assert (row.intervention.iloc[0], row.comparator.iloc[0], row.direction.iloc[0]) == (
         intervention, comparator, direction)
+
+
+@pytest.mark.parametrize("result, comparator, direction, p_value", [
+    # the effect and p-value are the clause's that names the arms and outcome, not the next result's
+    ("Remission was more frequent with zolmitriptan than with placebo (p = 0.01), whereas relapse rates "
+     "did not differ (p = 0.62).", "placebo", "increase", 0.01),
+    # a semicolon inside brackets does not end the clause
+    ("Median survival was longer with zolmitriptan than with placebo (HR 0.61; 95% CI 0.45-0.83; p = 0.002).",
+     "placebo", "increase", 0.002),
+    # a drug given with the arm before it (`combined with`) is no comparator
+    ("Zolmitriptan combined with naproxen lowered headache days compared with placebo (p = 0.03).",
+     "placebo", "decrease", 0.03),
+])
+def test_the_clause_that_compares_the_arms(result, comparator, direction, p_value):
+    import extractor
+
+    methods = ("Patients were randomized to receive oral zolmitriptan 5 mg with naproxen 500 mg or placebo "
+               "once daily for 12 weeks.")
+    evidence = extractor.extract_tables([f"Methods\n{methods}\n\nResults\n{result}\n"])["evidence"]
+    row = evidence[evidence.text == result]
+    assert len(row) == 1, evidence.text.tolist()
+    row = row.iloc[0]
+    assert (row.intervention.lower(), row.comparator, row.direction) == ("zolmitriptan", comparator, direction)
+    assert row.p_value == pytest.approx(p_value)
+
+
+@pytest.mark.parametrize("text, ranges, expected", [
+    ("A rose with X; B fell.", [(0, 6)], "A rose with X"),
+    ("A rose (HR 2; p = 0.01); B fell.", [(0, 6)], "A rose (HR 2; p = 0.01)"),
+    ("A rose, whereas B fell.", [(16, 17)], "B fell."),
+    ("A rose, whereas B fell.", [(0, 1), (16, 17)], "A rose, whereas B fell."),
+])
+def test_clause_of(text, ranges, expected):
+    from extractor.evidence.frames import clause_of
+
+    lo, hi = clause_of(text, ranges)
+    assert text[lo:hi] == expected
+

@@ -128,9 +128,17 @@ def arm_mentions(doc: Doc, sentence: Span, drug_arms: dict[tuple[int, int], str]
     control, group, _ = _patterns()
     text, base = sentence.text, sentence.start_char
     before, after = _measured()
-    found = [ArmMention(s, e, name, name in _control_names())
-             for (s, e), name in drug_arms.items() if base <= s and e <= sentence.end_char
-             and not before.search(text, 0, s - base) and not after.match(text, e - base)]
+    co_treatment, negated = _co_treatment()
+    found = []
+    for (s, e), name in drug_arms.items():
+        if not (base <= s and e <= sentence.end_char) or before.search(text, 0, s - base) \
+                or after.match(text, e - base) or co_treatment.search(text, 0, s - base):
+            continue  # a thing measured, or a drug given with the arm before it
+        without = negated.search(text, 0, s - base)
+        if without:  # `non-lobaplatin regimen`: the arm without the drug
+            found.append(ArmMention(base + without.start(), e, f"non-{name}", True))
+        else:
+            found.append(ArmMention(s, e, name, name in _control_names()))
     if allocated is not None and allocated.pattern is not None:
         for m in allocated.pattern.finditer(text):
             parts = re.split(r"\s*[/+]\s*", m.group(0))
@@ -156,6 +164,44 @@ def arm_mentions(doc: Doc, sentence: Span, drug_arms: dict[tuple[int, int], str]
             continue
         kept.append(arm)
     return kept
+
+
+@lru_cache(maxsize=1)
+def _co_treatment() -> tuple[re.Pattern, re.Pattern]:
+    """Text right before a drug that makes it given with another arm (`combined with`), or the arm
+    without it (`non-`)."""
+    data = rules()
+    negated = "|".join(re.escape(w) for w in sorted(data["negated_arm_before"], key=len, reverse=True))
+    return (re.compile(f"(?:{data['co_treatment_before']})", re.I),
+            re.compile(rf"(?<![\w-])(?:{negated or '(?!x)x'})$", re.I))
+
+
+def clause_of(text: str, ranges: list[tuple[int, int]]) -> tuple[int, int]:
+    """The clause of a sentence (`text`) that holds every character range in `ranges` (offsets in
+    `text`), the clauses split where the sentence turns to another result (`, whereas`); the whole
+    sentence where the ranges lie in more than one."""
+    cuts = [(m.start(), m.end()) for m in _clause_breaks().finditer(text) if not _bracketed(text, m.start())]
+    starts, ends = [0] + [e for _, e in cuts], [s for s, _ in cuts] + [len(text)]
+    for lo, hi in zip(starts, ends):
+        if all(lo <= s and e <= hi for s, e in ranges):
+            return lo, hi
+    return 0, len(text)
+
+
+def _bracketed(text: str, at: int) -> bool:
+    """Whether `at` is inside brackets (`(HR 0.39; 95% CI 0.13-1.17; P = 0.04)` is one clause's)."""
+    depth = 0
+    for char in text[:at]:
+        if char in "([":
+            depth += 1
+        elif char in ")]" and depth:
+            depth -= 1
+    return depth > 0
+
+
+@lru_cache(maxsize=1)
+def _clause_breaks() -> re.Pattern:
+    return re.compile(rules()["clause_break_pattern"], re.I)
 
 
 @lru_cache(maxsize=1)
@@ -224,7 +270,10 @@ def frames(doc: Doc, model) -> list[dict]:
                         and o.text.lower() not in not_outcomes), None)
         if outcome is None:
             continue
-        text = claim.text
+        base = claim.start_char
+        lo, hi = clause_of(claim.text, [(first.start - base, first.end - base), (other.start - base, other.end - base),
+                                        (outcome.start_char - base, outcome.end_char - base)])
+        text = claim.text[lo:hi]  # the clause that compares these arms on this outcome
         intervention = whole[first.start:first.end]
         comparator = whole[other.start:other.end]
         masked_arms = Arms.of(intervention, comparator, outcome.text)
