@@ -14,8 +14,10 @@ read off it and its mentions.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 from spacy.tokens import Doc, Span
 
@@ -64,6 +66,8 @@ _BEFORE_RESULTS = ("introduction", "background", "objective")  # sections that s
 def _allocation_windows(doc: Doc, pattern: re.Pattern) -> Containers:
     """The stretches of text after `randomized`, `allocated to` ... in each sentence."""
     text = doc_text(doc)
+    if pattern.search(text) is None:  # none in the whole text, so none in any sentence
+        return Containers(())
     return Containers((m.start(), m.end()) for sent in doc.sents
                       for m in pattern.finditer(text, sent.start_char, sent.end_char))
 
@@ -126,7 +130,8 @@ def arm_mentions(doc: Doc, sentence: Span, drug_arms: dict[tuple[int, int], str]
     ketamine group`, is the drug's arm); allocated abbreviations joined by `/` or `+` (`CQ/SP`)
     are one arm."""
     control, group, _ = _patterns()
-    text, base = sentence.text, sentence.start_char
+    base = sentence.start_char
+    text = doc_text(doc)[base:sentence.end_char]  # sentence.text, without making its Tokens
     before, after = _measured()
     co_treatment, negated = _co_treatment()
     found = []
@@ -240,23 +245,29 @@ def frames(doc: Doc, model) -> list[dict]:
     claims = [c for c in doc.spans.get("claims", []) if c._.claim_type == "finding"]
     if not claims:
         return []
-    drug_arms = _drug_arms(doc)
-    allocated = allocated_abbreviations(doc)
-    outcomes = sorted(doc.spans.get("outcomes", []), key=lambda s: s.start)
-    cited = Containers((c.start, c.end) for c in doc.spans.get("citations", []))
+    cited = Cited((c.start, c.end) for c in doc.spans.get("citations", []))
     whole = doc_text(doc)
     sections = _major_sections(whole)
-    _, _, measure = _patterns()
-    not_outcomes = frozenset(rules()["not_outcomes"])
-    baseline = re.compile(rules()["baseline_pattern"], re.IGNORECASE)
-    out = []
+    baseline = _baseline()
+    results = []
     for claim in claims:
         section = sections.section(claim.start_char)
         if any(name in section for name in _BEFORE_RESULTS) or (
                 ("method" in section or "design" in section) and "result" not in section):
             continue  # the background states other studies' results, the methods the plan
-        if _FOOTNOTE.search(claim.text) or _cites(claim, cited) or baseline.search(claim.text):
+        said = whole[claim.start_char:claim.end_char]  # claim.text, without making its Tokens
+        if _FOOTNOTE.search(said) or cited.overlap(claim.start, claim.end) or baseline.search(said):
             continue  # a table's footnote; another study's result; the groups before any effect
+        results.append(claim)
+    if not results:
+        return []
+    drug_arms = _drug_arms(doc)  # the document's arms: read only where a result sentence may name them
+    allocated = allocated_abbreviations(doc)
+    outcomes = sorted(doc.spans.get("outcomes", []), key=lambda s: s.start)
+    _, _, measure = _patterns()
+    not_outcomes = frozenset(rules()["not_outcomes"])
+    out = []
+    for claim in results:
         arms = arm_mentions(doc, claim, drug_arms, allocated)
         names = list(dict.fromkeys(a.arm for a in arms))
         if len(names) < 2:
@@ -271,9 +282,10 @@ def frames(doc: Doc, model) -> list[dict]:
         if outcome is None:
             continue
         base = claim.start_char
-        lo, hi = clause_of(claim.text, [(first.start - base, first.end - base), (other.start - base, other.end - base),
+        said = whole[base:claim.end_char]
+        lo, hi = clause_of(said, [(first.start - base, first.end - base), (other.start - base, other.end - base),
                                         (outcome.start_char - base, outcome.end_char - base)])
-        text = claim.text[lo:hi]  # the clause that compares these arms on this outcome
+        text = said[lo:hi]  # the clause that compares these arms on this outcome
         intervention = whole[first.start:first.end]
         comparator = whole[other.start:other.end]
         masked_arms = Arms.of(intervention, comparator, outcome.text)
@@ -328,8 +340,22 @@ def _major_sections(text: str) -> Headings:
     return headings
 
 
-def _cites(sentence: Span, cited: Containers) -> bool:
-    return any(cited.contain(t.i, t.i + 1) for t in sentence)
+class Cited:
+    """The citations' token ranges, asked whether one of them overlaps a sentence's."""
+
+    def __init__(self, ranges):
+        ordered = sorted(ranges)
+        self.starts = [start for start, _ in ordered]
+        self.reach = list(accumulate((end for _, end in ordered), max))  # the furthest end up to each
+
+    def overlap(self, start: int, end: int) -> bool:
+        i = bisect_left(self.starts, end) - 1  # the last citation that starts before `end`
+        return i >= 0 and self.reach[i] > start
+
+
+@lru_cache(maxsize=1)
+def _baseline() -> re.Pattern:
+    return re.compile(rules()["baseline_pattern"], re.IGNORECASE)
 
 
 def _float(text: str | None) -> float | None:
