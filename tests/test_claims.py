@@ -170,6 +170,12 @@ ASSESS_CASES = [
     ("Heparin was given to prevent deep vein thrombosis.", "background", "unknown", None),
     ("Aspirin did not prevent early recurrence of stroke.", "finding", "no_change", None),
     ("Losartan prevented the fall in renal function seen with placebo.", "finding", "increase", None),
+    # a non-change conceded in a `despite` or `although` phrase is not the sentence's; a fall in a value decreases it
+    ("Ferritin continued to fall despite no further change in iron intake.", "finding", "decrease", None),
+    ("Although pain scores did not differ, length of stay was shorter in the infusion group.", "finding", "decrease",
+     None),
+    ("Despite the lower dose, pain scores did not differ between groups.", "finding", "no_change", None),
+    ("There was a marked fall in systolic pressure after the first dose.", "finding", "decrease", None),
     # a call for confirmation is a recommendation
     ("This small trial needs further confirmation in a multicentre study.", "recommendation", "unknown", None),
     pytest.param("Treated patients needed half as much rescue morphine.", "finding", "decrease", None,

@@ -228,7 +228,25 @@ def find_cues(text: str, rules: ClaimRules) -> Cues:
             and not (after is not None and _right_after(after, text, c[0]))]
     # `a decrease in propofol use with no increase in recovery time`: the non-change goes with the change
     stated = [(a, b) for a, b in unchanged if not (_accompanying(text, a) and any(c[0] < a for c in free))]
+    # `CRP continued to fall despite no further weight loss`: the conceded non-change is not the sentence's
+    stated = [(a, b) for a, b in stated if not ((at := _conceded(text, a)) is not None
+                                                 and any(c[0] < at or c[0] >= _clause_end(text, b) for c in free))]
     return Cues(stated, free)
+
+
+_CONCEDING = re.compile(r"\b(?:despite|in spite of|notwithstanding|although|though)\b[^,;:]*$")
+
+
+def _conceded(text: str, at: int) -> int | None:
+    """Where the concessive phrase (`despite`, `in spite of`) holding the non-change at `at` starts."""
+    m = _CONCEDING.search(text, max(0, at - 60), at)
+    return m.start() if m else None
+
+
+def _clause_end(text: str, at: int) -> int:
+    """The end of the phrase that runs on from `at`: the next comma, semicolon or colon, or the end."""
+    m = re.compile(r"[,;:]").search(text, at)
+    return m.start() if m else len(text)
 
 
 def _accompanying(text: str, at: int) -> bool:
