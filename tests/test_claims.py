@@ -176,6 +176,10 @@ ASSESS_CASES = [
      None),
     ("Despite the lower dose, pain scores did not differ between groups.", "finding", "no_change", None),
     ("There was a marked fall in systolic pressure after the first dose.", "finding", "decrease", None),
+    # a call for work added as a caveat to a finding leaves it a finding; on its own it recommends
+    ("These results suggest that the patch is effective in older adults, although this needs to be confirmed "
+     "in a larger trial.", "finding", "unknown", None),
+    ("The patch was well tolerated, but larger trials are needed.", "recommendation", "unknown", None),
     # a call for confirmation is a recommendation
     ("This small trial needs further confirmation in a multicentre study.", "recommendation", "unknown", None),
     pytest.param("Treated patients needed half as much rescue morphine.", "finding", "decrease", None,

@@ -292,11 +292,23 @@ def arm_values(text: str, rules: ClaimRules) -> str:
     return "unknown" if difference == 0 else "increase" if difference > 0 else "decrease"
 
 
+_CAVEAT = re.compile(r",\s+(?:although|though|but|yet)\s+")
+
+
+def _caveat(text: str, at: int, rules: ClaimRules) -> bool:
+    """Whether the call for work at `at` is a caveat added to a finding (`these results suggest that X
+    is effective, although this needs to be confirmed`): the sentence still states the finding."""
+    turns = list(_CAVEAT.finditer(text, 0, at))
+    turn = turns[-1] if turns else None
+    return turn is not None and rules.claim_type["finding"].search(text, 0, turn.start()) is not None
+
+
 def claim_type(text: str, rules: ClaimRules, direction_: str, significant: bool | None,
                stated: list[tuple[str, float]] | None = None) -> str:
     """`direction_` is the rules' direction (the learned model never makes a finding of a sentence).
     `stated`: the text's p_values() when already known."""
-    if rules.claim_type["recommendation"].search(text):
+    call = rules.claim_type["recommendation"].search(text)
+    if call and not _caveat(text, call.start(), rules):
         return "recommendation"
     if rules.claim_type["hypothesis"].search(text) and not (p_values(text) if stated is None else stated):
         return "hypothesis"
@@ -342,8 +354,9 @@ def states_claim(text: str, rules: ClaimRules) -> bool:
     """rule_claim(assess(text, rules, model=None, prepared=True)) for a prepared text, in one or two
     searches (claimx_claims asks it of every sentence the classifier does not keep): a significance,
     a recommendation, a hypothesis without a p-value, a stated non-change or a change word."""
-    if rules.not_a_change_after is not None and rules.not_a_change_after.search(text):
-        return rule_claim(assess(text, rules, model=None, prepared=True))  # `without increasing`: no cue
+    if rules.not_a_change_after is not None and rules.not_a_change_after.search(text) or _CAVEAT.search(text):
+        # `without increasing`: no cue; `, although this needs to be confirmed`: perhaps no call for work
+        return rule_claim(assess(text, rules, model=None, prepared=True))
     stated = p_values(text)
     if not stated:
         return rules.any_claim_cue_or_hypothesis.search(text) is not None
