@@ -180,6 +180,8 @@ ASSESS_CASES = [
     ("These results suggest that the patch is effective in older adults, although this needs to be confirmed "
      "in a larger trial.", "finding", "unknown", None),
     ("The patch was well tolerated, but larger trials are needed.", "recommendation", "unknown", None),
+    # `led to similar` states no difference
+    ("The new protocol led to similar ventilation times and failure rates.", "finding", "no_change", None),
     # a call for confirmation is a recommendation
     ("This small trial needs further confirmation in a multicentre study.", "recommendation", "unknown", None),
     pytest.param("Treated patients needed half as much rescue morphine.", "finding", "decrease", None,
@@ -388,11 +390,12 @@ def test_claim_rows_say_which_are_claims(nlp, sentence, is_claim):
     "A larger trial is being planned by the regional network and will open next year.",
     "The new schedule will be used to set the doses of the next trial.",
     "Supplementary data 2 (DOCX 31 kb)",
+    "Ann Berg; Tom Lind; Eva K Strand; Lars Holm; Kari Nord.",
 ], ids=["heading", "heading-ack", "we-thank", "grateful", "supported-by", "funded-by", "funders", "competing",
         "would-like-to-thank", "acknowledgements-listed", "fellow", "equal-opportunity", "lead-in-colon",
         "disclaimer", "roadmap", "thanking", "for-their-discussions", "group-members", "no-conflicts",
         "conflicts-none", "click-here", "authors-approved", "limitations", "financial-support", "being-planned",
-        "will-be-used", "supplementary-file"])
+        "will-be-used", "supplementary-file", "name-list"])
 def test_headings_and_acknowledgements_are_never_claims(nlp, text):
     # as the one sentence of its paragraph, each would score high on position alone
     doc = nlp("Mice lacking the kinase gained weight on the diet.\n\n" + text + "\n\nFinal remarks follow here.")
@@ -428,11 +431,14 @@ def test_never_claim_leaves_claims_alone(text):
     ("Previous studies have shown that ketamine lowers pain scores.", "background"),
     ("Smith et al. indicated that a booklet might be more useful than usual care for screening.", "background"),
     ("We speculate that, as Smith et al. found, the booklet might help.", "hypothesis"),
+    ("Other authors12 suggest that walking after a fatty meal lowers plasma triglycerides.", "background"),
+    ("A growing body of evidence has shown that exercise lowers blood pressure.", "background"),
     # the paper's own result, even where it cites: `we`, `our`, a p-value
     ("We found that pain scores were lower with ketamine than placebo [12].", "finding"),
     ("As in other cohorts [3], men were more prevalent than women (75% vs. 25%, p < 0.001).", "finding"),
     ("Pain scores were significantly lower with ketamine than with placebo.", "finding"),
-], ids=["et-al", "cited", "previous-studies", "et-al-hedged", "we-speculate-et-al", "we-found-cited",
+], ids=["et-al", "cited", "previous-studies", "et-al-hedged", "we-speculate-et-al", "other-authors",
+        "body-of-evidence", "we-found-cited",
         "p-value-cited", "own"])
 def test_another_studys_result_is_background(nlp, sentence, claim_type):
     doc = nlp("Discussion\n\n" + sentence)
@@ -456,7 +462,11 @@ def test_a_negated_change_is_no_change(nlp, sentence, direction):
     ("Overall, drinking water with a meal while eating slowly appears to be the best way to eat less.",
      "hypothesis", True),
     ("Our results for the effect of diet type would require further study.", "recommendation", False),
-], ids=["while-gerund", "further-study"])
+    # an opener with a hyphenated word (`Given such long-term changes,`) is not the main clause
+    ("Given such long-term changes, the responses seen in our study might reflect an early adaptation.",
+     "hypothesis", True),
+    ("It remains to be investigated whether the effect lasts beyond one year.", "recommendation", True),
+], ids=["while-gerund", "further-study", "hyphenated-opener", "remains-to-be-investigated"])
 def test_claim_type_and_hedge_in_context(nlp, sentence, claim_type, hedged):
     doc = nlp("Discussion\n\n" + sentence)
     assert [(c._.claim_type, c._.hedged) for c in doc.spans["claims"] if c.text.startswith(sentence[:20])] == [

@@ -510,10 +510,12 @@ def clause_context(anchors: list[tuple[int, int]], scopes: Sequence[tuple[str, s
     return result
 
 
-_OPENER = re.compile(r"\W*(?:[^\W\d_]+ ){0,3}[^\W\d_]+\s*[,:]\s*")  # `Thus, ` `On the other hand, `
+_WORD_OF_LETTERS = r"[^\W\d_]+(?:-[^\W\d_]+)*"  # `longer-term`
+# `Thus, ` `On the other hand, `
+_OPENER = re.compile(rf"\W*(?:{_WORD_OF_LETTERS} ){{0,3}}{_WORD_OF_LETTERS}\s*[,:]\s*")
 _COORDINATED = re.compile(r"(?:and|but|or|yet|so)\b")
 _CONCESSIVE = re.compile(
-    r"\s*(?:although|though|even though|even if|while|whereas|despite|if|because|since|unless|given that|"
+    r"\s*(?:although|though|even though|even if|while|whereas|despite|if|because|since|unless|given(?: that)?|"
     r"considering that|based on|on the basis of|in light of|in view of)\b[^,;:]*[,;:]\s*")
 
 
