@@ -180,6 +180,10 @@ ASSESS_CASES = [
     ("These results suggest that the patch is effective in older adults, although this needs to be confirmed "
      "in a larger trial.", "finding", "unknown", None),
     ("The patch was well tolerated, but larger trials are needed.", "recommendation", "unknown", None),
+    # relieving symptoms lessens them; guidelines `recommending` a therapy are not the paper's recommendation
+    ("Fennel can be used to relieve the symptoms of primary dysmenorrhoea.", "finding", "decrease", None),
+    ("These results agree with guidelines recommending oral amoxicillin for such children.", "background",
+     "unknown", None),
     # `led to similar` states no difference
     ("The new protocol led to similar ventilation times and failure rates.", "finding", "no_change", None),
     # a call for confirmation is a recommendation
@@ -391,11 +395,12 @@ def test_claim_rows_say_which_are_claims(nlp, sentence, is_claim):
     "The new schedule will be used to set the doses of the next trial.",
     "Supplementary data 2 (DOCX 31 kb)",
     "Ann Berg; Tom Lind; Eva K Strand; Lars Holm; Kari Nord.",
+    "(B) The fused image shows that the ablation zone covers the tumour margin.",
 ], ids=["heading", "heading-ack", "we-thank", "grateful", "supported-by", "funded-by", "funders", "competing",
         "would-like-to-thank", "acknowledgements-listed", "fellow", "equal-opportunity", "lead-in-colon",
         "disclaimer", "roadmap", "thanking", "for-their-discussions", "group-members", "no-conflicts",
         "conflicts-none", "click-here", "authors-approved", "limitations", "financial-support", "being-planned",
-        "will-be-used", "supplementary-file", "name-list"])
+        "will-be-used", "supplementary-file", "name-list", "figure-panel"])
 def test_headings_and_acknowledgements_are_never_claims(nlp, text):
     # as the one sentence of its paragraph, each would score high on position alone
     doc = nlp("Mice lacking the kinase gained weight on the diet.\n\n" + text + "\n\nFinal remarks follow here.")
@@ -433,12 +438,15 @@ def test_never_claim_leaves_claims_alone(text):
     ("We speculate that, as Smith et al. found, the booklet might help.", "hypothesis"),
     ("Other authors12 suggest that walking after a fatty meal lowers plasma triglycerides.", "background"),
     ("A growing body of evidence has shown that exercise lowers blood pressure.", "background"),
+    # the authors' own earlier study is background too; this paper's own result, with a p-value, is not
+    ("In our previous study, we reported that the lenses gave sharper vision than spectacles.", "background"),
+    ("As we previously reported, vision was sharper with the lenses than with spectacles (p = 0.01).", "finding"),
     # the paper's own result, even where it cites: `we`, `our`, a p-value
     ("We found that pain scores were lower with ketamine than placebo [12].", "finding"),
     ("As in other cohorts [3], men were more prevalent than women (75% vs. 25%, p < 0.001).", "finding"),
     ("Pain scores were significantly lower with ketamine than with placebo.", "finding"),
 ], ids=["et-al", "cited", "previous-studies", "et-al-hedged", "we-speculate-et-al", "other-authors",
-        "body-of-evidence", "we-found-cited",
+        "body-of-evidence", "our-previous-study", "previously-with-p", "we-found-cited",
         "p-value-cited", "own"])
 def test_another_studys_result_is_background(nlp, sentence, claim_type):
     doc = nlp("Discussion\n\n" + sentence)

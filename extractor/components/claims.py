@@ -58,6 +58,7 @@ class ClaimRules:
     min_words: int = 1
     other_study: re.Pattern | None = None  # another study's result (`Smith et al. showed`)
     own_study: re.Pattern | None = None  # the paper's own (`we found`, `our data`)
+    earlier_own_study: re.Pattern | None = None  # the authors' earlier study (`in our previous study`)
     not_a_change_after: re.Pattern | None = None  # `without`: a change word right after it is no change
     back_matter: re.Pattern | None = None  # a heading line of a section after the conclusions (`Competing interests`)
     # for states_claim: one search for any of significant, not_significant, recommendation, no_change,
@@ -125,6 +126,8 @@ def rules_from_data(files: dict) -> ClaimRules:
         min_words=int(data.get("min_words", 1)),
         other_study=_compile(data["other_study"], "other_study") if data.get("other_study") else None,
         own_study=_compile(data["own_study"], "own_study") if data.get("own_study") else None,
+        earlier_own_study=_compile(data["earlier_own_study"], "earlier_own_study")
+        if data.get("earlier_own_study") else None,
         not_a_change_after=_ending_in(data.get("not_a_change_after", [])),
         back_matter=_heading_line(data["back_matter"], "back_matter") if data.get("back_matter") else None,
         any_claim_cue=_either(cues),
@@ -596,6 +599,8 @@ def other_study(text: str, sent: Span, rules: ClaimRules, cited: Sequence[int]) 
     """A result the sentence reports of another study (`Smith et al. revealed ...`, a finding with a
     citation marker) and not of the paper's own (`we found`, `our data`, a p-value): background, not a finding.
     `cited`: the sorted token starts of the document's citation markers."""
+    if rules.earlier_own_study is not None and rules.earlier_own_study.search(text.lower()) and not p_values(text):
+        return True  # `in our previous studies, we reported ...`: the authors' earlier result, not this paper's
     if rules.own_study is not None and rules.own_study.search(text.lower()) or p_values(text):
         return False  # the paper's own words, or a p-value: its own result (`men were more prevalent [3] (p<0.001)`)
     if rules.other_study is not None and rules.other_study.search(text.lower()):
