@@ -474,7 +474,13 @@ def test_a_negated_change_is_no_change(nlp, sentence, direction):
     ("Given such long-term changes, the responses seen in our study might reflect an early adaptation.",
      "hypothesis", True),
     ("It remains to be investigated whether the effect lasts beyond one year.", "recommendation", True),
-], ids=["while-gerund", "further-study", "hyphenated-opener", "remains-to-be-investigated"])
+    # a `when ...,` or `compared with ...,` lead is not the main clause: the main clause's hedge counts,
+    # a hedge in a trailing `which may` clause does not
+    ("When comparing our cohort with theirs, our cohort appears to be older, which may lessen the effects.",
+     "hypothesis", True),
+    ("Compared with placebo, ketamine lowered pain scores, which may reflect its dose.", "finding", False),
+], ids=["while-gerund", "further-study", "hyphenated-opener", "remains-to-be-investigated", "when-lead",
+        "compared-with-lead"])
 def test_claim_type_and_hedge_in_context(nlp, sentence, claim_type, hedged):
     doc = nlp("Discussion\n\n" + sentence)
     assert [(c._.claim_type, c._.hedged) for c in doc.spans["claims"] if c.text.startswith(sentence[:20])] == [

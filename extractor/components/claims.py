@@ -519,7 +519,8 @@ _OPENER = re.compile(rf"\W*(?:{_WORD_OF_LETTERS} ){{0,3}}{_WORD_OF_LETTERS}\s*[,
 _COORDINATED = re.compile(r"(?:and|but|or|yet|so)\b")
 _CONCESSIVE = re.compile(
     r"\s*(?:although|though|even though|even if|while|whereas|despite|if|because|since|unless|given(?: that)?|"
-    r"considering that|based on|on the basis of|in light of|in view of)\b[^,;:]*[,;:]\s*")
+    r"considering that|based on|on the basis of|in light of|in view of|when|whenever|once|"
+    r"compared (?:with|to)|in comparison (?:with|to)|unlike)\b[^,;:]*[,;:]\s*")
 
 
 def main_clause_start(text: str) -> tuple[int, bool]:
