@@ -166,3 +166,16 @@ def test_spans_in_design_sentences_and_the_tagger_in_the_opening_are_dropped():
     short = blank_claimx()("Pain relief in adults was better.")
     tagged = [short.char_span(0, 11, label=LABEL)]
     assert in_place(short, [], tagged) == ([], tagged)
+
+
+@pytest.mark.parametrize("text,judgement,outcomes", [
+    ("Esomeprazole was significantly more effective than placebo in maintaining relief of upper GI symptoms.",
+     "significantly more effective", ["upper GI symptoms"]),
+    # a unit-bearing or hyphenated name (`LDL-C`) names what was measured
+    ("LDL-C fell by 30% with the statin.", None, ["LDL-C"]),
+])
+def test_words_that_judge_an_arm_are_no_outcome(nlp, text, judgement, outcomes):
+    doc = nlp(text)
+    found = [s.text for s in doc.spans["outcomes"]]
+    assert judgement not in found
+    assert all(o in found for o in outcomes), found

@@ -39,6 +39,7 @@ class OutcomeRules:
     heads: frozenset[str]
     not_modifiers: frozenset[str]
     max_modifiers: int
+    judgement_words: frozenset[str] = frozenset()  # a span of only these (`well tolerated`) is no outcome
 
 
 @lru_cache(maxsize=8)
@@ -53,7 +54,8 @@ def rules_from_data(files: dict) -> OutcomeRules:
     maximum = rules["max_modifiers"]
     skip = set(rules.get("not_terms", []))
     terms = sorted((set(rules["terms"]) | set(derived["terms"])) - skip)
-    return OutcomeRules(tuple(terms), frozenset(rules["heads"]), frozenset(rules["not_modifiers"]), maximum)
+    return OutcomeRules(tuple(terms), frozenset(rules["heads"]), frozenset(rules["not_modifiers"]), maximum,
+                        frozenset(rules.get("judgement_words", [])))
 
 
 def build_phrase_matcher(nlp: Language, rules: OutcomeRules) -> PhraseMatcher:
@@ -156,6 +158,14 @@ def in_place(doc: Doc, ruled: list[Span], learned: list[Span]) -> tuple[list[Spa
     return ruled, [span for span in learned if kept(span)]
 
 
+def _naming(spans: list[Span], rules: OutcomeRules) -> list[Span]:
+    """The spans that name something measured: not only words that judge an arm (`significantly
+    more effective`, `clinically meaningful`)."""
+    judging = rules.judgement_words
+    return [span for span in spans
+            if any(t.lower_ not in judging and any(c.isalpha() for c in t.text) for t in span)]
+
+
 class OutcomeRecognizer(RulesPipe):
     """Thin component: match, keep the longest, add the tagger's spans that overlap none of them,
     write `doc.spans["outcomes"]`."""
@@ -196,6 +206,7 @@ class OutcomeRecognizer(RulesPipe):
             learned = filter_spans([span for span in (tidy(Span(doc, s, e, label=LABEL)) for s, e in tagged)
                                     if span is not None])
             ruled, learned = in_place(doc, ruled, learned)
+            ruled, learned = _naming(ruled, self.rules), _naming(learned, self.rules)
             spans = ruled + [span for span in learned if not any(span.start < r.end and r.start < span.end
                                                                  for r in ruled)]
             spans.sort(key=lambda span: span.start)

@@ -330,6 +330,7 @@ class OutcomesFile(Schema):
     max_modifiers: Annotated[int, Field(ge=0, le=6)]
     not_modifiers: list[str]
     not_terms: list[str] = []
+    judgement_words: list[LowerWord] = []  # `significantly more effective`: judges an arm, names no outcome
 
 
 class OutcomeTermsFile(Schema):
