@@ -184,6 +184,10 @@ ASSESS_CASES = [
     ("Fennel can be used to relieve the symptoms of primary dysmenorrhoea.", "finding", "decrease", None),
     ("These results agree with guidelines recommending oral amoxicillin for such children.", "background",
      "unknown", None),
+    # `the new finding is that` states a finding; lengthening survival increases it
+    ("The main finding of this study is that the coaching changed how nurses plan discharge.", "finding",
+     "unknown", None),
+    ("The results show that the higher dose produces a modest lengthening of survival.", "finding", "increase", None),
     # `led to similar` states no difference
     ("The new protocol led to similar ventilation times and failure rates.", "finding", "no_change", None),
     # a call for confirmation is a recommendation
