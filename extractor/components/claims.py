@@ -238,6 +238,7 @@ def find_cues(text: str, rules: ClaimRules) -> Cues:
 
 
 _CONCEDING = re.compile(r"\b(?:despite|in spite of|notwithstanding|although|though)\b[^,;:]*$")
+_PHRASE_END = re.compile(r"[,;:]")
 
 
 def _conceded(text: str, at: int) -> int | None:
@@ -248,7 +249,7 @@ def _conceded(text: str, at: int) -> int | None:
 
 def _clause_end(text: str, at: int) -> int:
     """The end of the phrase that runs on from `at`: the next comma, semicolon or colon, or the end."""
-    m = re.compile(r"[,;:]").search(text, at)
+    m = _PHRASE_END.search(text, at)
     return m.start() if m else len(text)
 
 

@@ -39,7 +39,7 @@ class OutcomeRules:
     heads: frozenset[str]
     not_modifiers: frozenset[str]
     max_modifiers: int
-    judgement_words: frozenset[str] = frozenset()  # a span of only these (`well tolerated`) is no outcome
+    judgement_words: frozenset[str] = frozenset()  # a span of only these (`significantly more effective`) is no outcome
 
 
 @lru_cache(maxsize=8)
