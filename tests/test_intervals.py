@@ -34,6 +34,7 @@ def test_as_a_scan_of_every_interval(seed):
     for start, end in _random_intervals(rng, 300, size):
         assert occupied.overlaps(start, end) == any(s < end and start < e for s, e in intervals)
         assert containers.contain(start, end) == any(s <= start and end <= e for s, e in intervals)
+        assert containers.overlap(start, end) == any(s < end and start < e for s, e in intervals)
     assert bool(containers) == bool(intervals)
     spans = [Span(s, e) for s, e in intervals]
     by_start = ByStart(spans)

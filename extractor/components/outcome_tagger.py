@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy
 from spacy.tokens import Doc
 
-from extractor.components import outcome_embed  # noqa: F401 - registers claimx.OutcomeContextHashEmbed.v1
+from extractor.components import outcome_embed  # noqa: F401 - registers claimx.OutcomeContextHashEmbed.v2
 from extractor.components.biluo_ner import OUTSIDE, best_tag_paths, decode_biluo
 from extractor.errors import ModelNotFound
 from extractor.pipeline.shipped import models_root

@@ -14,10 +14,8 @@ read off it and its mentions.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
 
 from spacy.tokens import Doc, Span
 
@@ -140,7 +138,7 @@ def arm_mentions(doc: Doc, sentence: Span, drug_arms: dict[tuple[int, int], str]
                 or after.match(text, e - base) or co_treatment.search(text, 0, s - base):
             continue  # a thing measured, or a drug given with the arm before it
         without = negated.search(text, 0, s - base)
-        if without:  # `non-lobaplatin regimen`: the arm without the drug
+        if without:  # `the non lobaplatin regimen`: the arm without the drug
             found.append(ArmMention(base + without.start(), e, f"non-{name}", True))
         else:
             found.append(ArmMention(s, e, name, name in _control_names()))
@@ -174,7 +172,7 @@ def arm_mentions(doc: Doc, sentence: Span, drug_arms: dict[tuple[int, int], str]
 @lru_cache(maxsize=1)
 def _co_treatment() -> tuple[re.Pattern, re.Pattern]:
     """Text right before a drug that makes it given with another arm (`combined with`), or the arm
-    without it (`non-`)."""
+    without it (`non `)."""
     data = rules()
     negated = "|".join(re.escape(w) for w in sorted(data["negated_arm_before"], key=len, reverse=True))
     return (re.compile(f"(?:{data['co_treatment_before']})", re.I),
@@ -245,7 +243,7 @@ def frames(doc: Doc, model) -> list[dict]:
     claims = [c for c in doc.spans.get("claims", []) if c._.claim_type == "finding"]
     if not claims:
         return []
-    cited = Cited((c.start, c.end) for c in doc.spans.get("citations", []))
+    cited = Containers((c.start, c.end) for c in doc.spans.get("citations", []))
     whole = doc_text(doc)
     sections = _major_sections(whole)
     baseline = _baseline()
@@ -258,7 +256,7 @@ def frames(doc: Doc, model) -> list[dict]:
         said = whole[claim.start_char:claim.end_char]  # claim.text, without making its Tokens
         if _FOOTNOTE.search(said) or cited.overlap(claim.start, claim.end) or baseline.search(said):
             continue  # a table's footnote; another study's result; the groups before any effect
-        results.append(claim)
+        results.append((claim, said))
     if not results:
         return []
     drug_arms = _drug_arms(doc)  # the document's arms: read only where a result sentence may name them
@@ -267,7 +265,7 @@ def frames(doc: Doc, model) -> list[dict]:
     _, _, measure = _patterns()
     not_outcomes = frozenset(rules()["not_outcomes"])
     out = []
-    for claim in results:
+    for claim, said in results:
         arms = arm_mentions(doc, claim, drug_arms, allocated)
         names = list(dict.fromkeys(a.arm for a in arms))
         if len(names) < 2:
@@ -282,7 +280,6 @@ def frames(doc: Doc, model) -> list[dict]:
         if outcome is None:
             continue
         base = claim.start_char
-        said = whole[base:claim.end_char]
         lo, hi = clause_of(said, [(first.start - base, first.end - base), (other.start - base, other.end - base),
                                         (outcome.start_char - base, outcome.end_char - base)])
         text = said[lo:hi]  # the clause that compares these arms on this outcome
@@ -338,19 +335,6 @@ def _major_sections(text: str) -> Headings:
     kept = [(start, name) for start, name in zip(headings.starts, headings.names) if name != "other"]
     headings.starts, headings.names = [start for start, _ in kept], [name for _, name in kept]
     return headings
-
-
-class Cited:
-    """The citations' token ranges, asked whether one of them overlaps a sentence's."""
-
-    def __init__(self, ranges):
-        ordered = sorted(ranges)
-        self.starts = [start for start, _ in ordered]
-        self.reach = list(accumulate((end for _, end in ordered), max))  # the furthest end up to each
-
-    def overlap(self, start: int, end: int) -> bool:
-        i = bisect_left(self.starts, end) - 1  # the last citation that starts before `end`
-        return i >= 0 and self.reach[i] > start
 
 
 @lru_cache(maxsize=1)

@@ -49,6 +49,11 @@ class Containers:
         i = bisect_right(self.starts, start) - 1
         return i >= 0 and self.reach[i] >= end
 
+    def overlap(self, start: int, end: int) -> bool:
+        """Whether some interval shares a point with [start, end)."""
+        i = bisect_left(self.starts, end) - 1  # the last interval that starts before `end`
+        return i >= 0 and self.reach[i] > start
+
 
 class ByStart:
     """Spans (anything with .start and .end) sorted by start, to list those that lie within a

@@ -499,4 +499,4 @@ class EvidenceFile(Schema):
     threshold_before: UniqueWords = []  # `one or more`, `3 or higher`: a change word after these is a threshold
     clause_break_pattern: str = r"(?!x)x"  # `, whereas`: a result sentence turns to another result
     co_treatment_before: str = r"(?!x)x"  # `combined with`: the drug after it is given with an arm, not one
-    negated_arm_before: UniqueWords = []  # `non-`: the drug after it names the arm without it
+    negated_arm_before: UniqueWords = []  # `non `: the drug after it names the arm without it
