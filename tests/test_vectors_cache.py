@@ -31,6 +31,16 @@ def test_same_rows_as_floret(floret, words):
     assert len(cached._index) <= 5 or len(set(keys)) > 5
 
 
+def test_a_full_cache_starts_over_without_losing_the_batch(floret):
+    """A batch that overflows the cache holds words cached before it and new ones: all get rows."""
+    cached = CachedFloretVectors(floret, max_words=4)
+    first = [floret.strings.add(w) for w in ["a", "b", "c"]]
+    second = [floret.strings.add(w) for w in ["b", "d", "e", "a"]]
+    cached.get_batch(first)
+    numpy.testing.assert_allclose(cached.get_batch(second), floret.get_batch(second))
+    numpy.testing.assert_allclose(cached.get_batch(first), floret.get_batch(first))
+
+
 def test_only_floret_tables_are_swapped():
     import spacy
 

@@ -31,6 +31,7 @@ class CachedFloretVectors(Vectors):
         if missing:
             if len(index) + len(missing) > self.max_words:  # bounded memory: start over
                 index.clear()
+                missing = list(dict.fromkeys(keys))  # the words this batch shares with the old cache too
             rows = numpy.asarray(super().get_batch(missing), dtype="float32")
             start = len(index)
             if start + len(missing) > len(self._rows):
