@@ -192,6 +192,18 @@ ASSESS_CASES = [
     ("The new protocol led to similar ventilation times and failure rates.", "finding", "no_change", None),
     # a call for confirmation is a recommendation
     ("This small trial needs further confirmation in a multicentre study.", "recommendation", "unknown", None),
+    # `X suggest utility for`, `is an acceptable alternative to`: the paper's finding with no finding verb;
+    # `demonstrate the need for` recommends
+    ("Its lasting effect and good safety record suggest utility for the patch as a second-line therapy.",
+     "finding", "unknown", None),
+    ("Thus, bedside ultrasound is an acceptable alternative to radiography for confirming tube position.",
+     "finding", "unknown", None),
+    ("These results demonstrate the need for tailored support that helps patients stay active.",
+     "recommendation", "unknown", None),
+    # not outweighing, little support for a hypothesis: no change
+    ("The bleeding risk of the full dose does not outweigh that of the reduced dose.", "finding", "no_change", None),
+    ("Our results provide little support for the hypothesis that the app is more effective than leaflets.",
+     "finding", "no_change", None),
     pytest.param("Treated patients needed half as much rescue morphine.", "finding", "decrease", None,
                  marks=pytest.mark.xfail(reason="`half as much` is not a cue yet")),
 ]
@@ -400,11 +412,12 @@ def test_claim_rows_say_which_are_claims(nlp, sentence, is_claim):
     "Supplementary data 2 (DOCX 31 kb)",
     "Ann Berg; Tom Lind; Eva K Strand; Lars Holm; Kari Nord.",
     "(B) The fused image shows that the ablation zone covers the tumour margin.",
+    "The data that support the findings of this study are available on reasonable request.",
 ], ids=["heading", "heading-ack", "we-thank", "grateful", "supported-by", "funded-by", "funders", "competing",
         "would-like-to-thank", "acknowledgements-listed", "fellow", "equal-opportunity", "lead-in-colon",
         "disclaimer", "roadmap", "thanking", "for-their-discussions", "group-members", "no-conflicts",
         "conflicts-none", "click-here", "authors-approved", "limitations", "financial-support", "being-planned",
-        "will-be-used", "supplementary-file", "name-list", "figure-panel"])
+        "will-be-used", "supplementary-file", "name-list", "figure-panel", "data-on-request"])
 def test_headings_and_acknowledgements_are_never_claims(nlp, text):
     # as the one sentence of its paragraph, each would score high on position alone
     doc = nlp("Mice lacking the kinase gained weight on the diet.\n\n" + text + "\n\nFinal remarks follow here.")
@@ -442,6 +455,8 @@ def test_never_claim_leaves_claims_alone(text):
     ("We speculate that, as Smith et al. found, the booklet might help.", "hypothesis"),
     ("Other authors12 suggest that walking after a fatty meal lowers plasma triglycerides.", "background"),
     ("A growing body of evidence has shown that exercise lowers blood pressure.", "background"),
+    ("Experimental data show that fibre may lower the glucose peak after a meal.", "background"),
+    ("Several clinical trials have shown that exercise lowers blood pressure.", "background"),
     # the authors' own earlier study is background too; this paper's own result, with a p-value, is not
     ("In our previous study, we reported that the lenses gave sharper vision than spectacles.", "background"),
     ("As we previously reported, vision was sharper with the lenses than with spectacles (p = 0.01).", "finding"),
@@ -450,8 +465,8 @@ def test_never_claim_leaves_claims_alone(text):
     ("As in other cohorts [3], men were more prevalent than women (75% vs. 25%, p < 0.001).", "finding"),
     ("Pain scores were significantly lower with ketamine than with placebo.", "finding"),
 ], ids=["et-al", "cited", "previous-studies", "et-al-hedged", "we-speculate-et-al", "other-authors",
-        "body-of-evidence", "our-previous-study", "previously-with-p", "we-found-cited",
-        "p-value-cited", "own"])
+        "body-of-evidence", "experimental-data", "several-trials", "our-previous-study", "previously-with-p",
+        "we-found-cited", "p-value-cited", "own"])
 def test_another_studys_result_is_background(nlp, sentence, claim_type):
     doc = nlp("Discussion\n\n" + sentence)
     assert [c._.claim_type for c in doc.spans["claims"] if c.text == sentence] == [claim_type]
@@ -483,8 +498,11 @@ def test_a_negated_change_is_no_change(nlp, sentence, direction):
     ("When comparing our cohort with theirs, our cohort appears to be older, which may lessen the effects.",
      "hypothesis", True),
     ("Compared with placebo, ketamine lowered pain scores, which may reflect its dose.", "finding", False),
+    # a hedged clause after `but` and a lead phrase of its own is a main clause too
+    ("The cause of this gap is unknown but for the oldest patients (those over 80 and frail), the disease "
+     "might explain it.", "hypothesis", True),
 ], ids=["while-gerund", "further-study", "hyphenated-opener", "remains-to-be-investigated", "when-lead",
-        "compared-with-lead"])
+        "compared-with-lead", "but-lead-phrase"])
 def test_claim_type_and_hedge_in_context(nlp, sentence, claim_type, hedged):
     doc = nlp("Discussion\n\n" + sentence)
     assert [(c._.claim_type, c._.hedged) for c in doc.spans["claims"] if c.text.startswith(sentence[:20])] == [

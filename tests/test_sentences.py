@@ -23,6 +23,11 @@ CASES = [
     # an all-capital acronym is no title-case abbreviation (`DR.` diabetic retinopathy, not `Dr.`)
     ("Vision was kept in early DR. Also, the scores rose.", 2),
     ("Dr. Smith saw the patients.", 1),
+    # a name glued by a full stop, written more than once, is no boundary; a PDF's glued stop is
+    ("The Next.Step group lost weight. Next.Step was used daily.", 2),
+    ("The Next.Step group lost weight.", 2),  # once: read as two glued sentences
+    ("Pain fell in London.The scores rose.", 2),
+    ("Pain fell.The scores rose. Pain fell.The end.", 4),
 ]
 
 

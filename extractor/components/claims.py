@@ -554,10 +554,20 @@ def _after_subject(text: str, main: int, at: int) -> bool:
 
 
 def _coordinated(text: str, at: int) -> bool:
-    """The clause starting at `at` is a main clause joined by `and`, `but`, `;` ... (not subordinate)."""
+    """The clause starting at `at` is a main clause joined by `and`, `but`, `;` ... (not subordinate),
+    also after a lead phrase of its own (`X is unknown but, for some patients (...), the disease might`)."""
     before = text[:at].rstrip()
-    return before.endswith(";") or _COORDINATED.match(text, at) is not None or \
-        re.search(r"\b(?:and|but|or|yet|so)$", before) is not None
+    if before.endswith(";") or _COORDINATED.match(text, at) is not None or \
+            re.search(r"\b(?:and|but|or|yet|so)$", before) is not None:
+        return True
+    lead = _CONTRAST_LEAD.search(before)
+    return lead is not None and not _SUBORDINATOR.search(lead.group(1))
+
+
+# `but` or `yet` and a lead phrase closed by a comma, right before a clause
+_CONTRAST_LEAD = re.compile(r"\b(?:but|yet)\b([^;:,]*(?:\([^()]*\))?[^;:,]*),$")
+_SUBORDINATOR = re.compile(r"\b(?:which|that|who|whom|whose|where|when|while|whereas|although|though|because|since|as|"
+                           r"if|unless|suggesting|indicating|implying)\b", re.IGNORECASE)
 
 
 def hedged_elsewhere(found: Assessment, text: str, rules: ClaimRules, offset: int,

@@ -66,6 +66,7 @@ def sentence_starts(doc: Doc, rules: SentenceRules | None = None) -> list[bool]:
     rows = doc.to_array([ORTH, SPACY, IS_SPACE]).tolist()
     texts = [strings[row[0]] for row in rows]
     spaced = [bool(row[1]) for row in rows]
+    names = _glued_names(texts, spaced)
     i = 0
     sent_start = 0
     while i < n:
@@ -86,6 +87,10 @@ def sentence_starts(doc: Doc, rules: SentenceRules | None = None) -> list[bool]:
         if text == "." and i and texts[i - 1].lower() + "." in abbreviations and not spaced[i - 1] \
                 and not _acronym(texts[i - 1] + "."):
             i += 1  # "approx" "." split by the tokenizer
+            continue
+        if names and text == "." and 0 < i < n - 1 and (texts[i - 1], texts[i + 1]) in names \
+                and not spaced[i - 1] and not spaced[i]:
+            i += 1  # `Next.Step` named again and again: a name, not two sentences glued by a PDF
             continue
         if i - sent_start < 6 and _only_numbering(texts[sent_start:i + 1]):
             i += 1  # "1." or "2.3." opening a numbered heading
@@ -109,6 +114,19 @@ def sentence_starts(doc: Doc, rules: SentenceRules | None = None) -> list[bool]:
             sent_start = j
         i = j if j > i else i + 1
     return starts
+
+
+def _glued_names(texts: list[str], spaced: list[bool]) -> set[tuple[str, str]]:
+    """(left, right) words of `Next.Step`-like forms, a capitalised word, a full stop with no space
+    either side and a capitalised word, that the document writes at least twice: a name. Text from a
+    PDF glues sentences (`the pain.The`) too, but seldom the same two words twice."""
+    seen: dict[tuple[str, str], int] = {}
+    for i in range(1, len(texts) - 1):
+        if texts[i] == "." and not spaced[i - 1] and not spaced[i] and texts[i - 1][:1].isupper() \
+                and texts[i - 1][1:2].islower() and texts[i + 1][:1].isupper():
+            key = (texts[i - 1], texts[i + 1])
+            seen[key] = seen.get(key, 0) + 1
+    return {key for key, count in seen.items() if count > 1}
 
 
 def _acronym(text: str) -> bool:
