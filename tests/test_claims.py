@@ -200,6 +200,17 @@ ASSESS_CASES = [
      "finding", "unknown", None),
     ("These results demonstrate the need for tailored support that helps patients stay active.",
      "recommendation", "unknown", None),
+    # `more effective than X in decreasing Y`: the governed change decides
+    ("Oral iron was more effective than diet advice in decreasing the rate of anaemia.", "finding", "decrease",
+     None),
+    ("The cream was better than the gel at lowering itch scores.", "finding", "decrease", None),
+    # calls for future work without `further`; `has the potential to` hedges
+    ("A major future challenge will be to test the device in primary care.", "recommendation", "unknown", None),
+    ("The benefit on walking distance has to be confirmed in future trials.", "recommendation", "unknown", None),
+    ("A longer study of these children is necessary in order to track late effects.", "recommendation", "unknown",
+     None),
+    ("We propose that in future trials the dose is set by body weight.", "recommendation", "unknown", None),
+    ("The app is easy to use and has the potential to support self-care at home.", "hypothesis", "unknown", None),
     # not outweighing, little support for a hypothesis: no change
     ("The bleeding risk of the full dose does not outweigh that of the reduced dose.", "finding", "no_change", None),
     ("Our results provide little support for the hypothesis that the app is more effective than leaflets.",
@@ -413,11 +424,12 @@ def test_claim_rows_say_which_are_claims(nlp, sentence, is_claim):
     "Ann Berg; Tom Lind; Eva K Strand; Lars Holm; Kari Nord.",
     "(B) The fused image shows that the ablation zone covers the tumour margin.",
     "The data that support the findings of this study are available on reasonable request.",
+    "Our estimates would have been more precise had the trial enrolled twice as many women.",
 ], ids=["heading", "heading-ack", "we-thank", "grateful", "supported-by", "funded-by", "funders", "competing",
         "would-like-to-thank", "acknowledgements-listed", "fellow", "equal-opportunity", "lead-in-colon",
         "disclaimer", "roadmap", "thanking", "for-their-discussions", "group-members", "no-conflicts",
         "conflicts-none", "click-here", "authors-approved", "limitations", "financial-support", "being-planned",
-        "will-be-used", "supplementary-file", "name-list", "figure-panel", "data-on-request"])
+        "will-be-used", "supplementary-file", "name-list", "figure-panel", "data-on-request", "would-have-been"])
 def test_headings_and_acknowledgements_are_never_claims(nlp, text):
     # as the one sentence of its paragraph, each would score high on position alone
     doc = nlp("Mice lacking the kinase gained weight on the diet.\n\n" + text + "\n\nFinal remarks follow here.")
@@ -457,6 +469,9 @@ def test_never_claim_leaves_claims_alone(text):
     ("A growing body of evidence has shown that exercise lowers blood pressure.", "background"),
     ("Experimental data show that fibre may lower the glucose peak after a meal.", "background"),
     ("Several clinical trials have shown that exercise lowers blood pressure.", "background"),
+    ("Autopsy studies have shown that the graft shrinks within a year.", "background"),
+    ("The higher risk of stroke in these patients is well documented.", "background"),
+    ("Fibre may slow glucose uptake [14], suggesting that it may blunt the peak [15].", "background"),
     # the authors' own earlier study is background too; this paper's own result, with a p-value, is not
     ("In our previous study, we reported that the lenses gave sharper vision than spectacles.", "background"),
     ("As we previously reported, vision was sharper with the lenses than with spectacles (p = 0.01).", "finding"),
@@ -465,7 +480,8 @@ def test_never_claim_leaves_claims_alone(text):
     ("As in other cohorts [3], men were more prevalent than women (75% vs. 25%, p < 0.001).", "finding"),
     ("Pain scores were significantly lower with ketamine than with placebo.", "finding"),
 ], ids=["et-al", "cited", "previous-studies", "et-al-hedged", "we-speculate-et-al", "other-authors",
-        "body-of-evidence", "experimental-data", "several-trials", "our-previous-study", "previously-with-p",
+        "body-of-evidence", "experimental-data", "several-trials", "autopsy-studies", "well-documented",
+        "cited-hypothesis", "our-previous-study", "previously-with-p",
         "we-found-cited", "p-value-cited", "own"])
 def test_another_studys_result_is_background(nlp, sentence, claim_type):
     doc = nlp("Discussion\n\n" + sentence)
@@ -498,11 +514,14 @@ def test_a_negated_change_is_no_change(nlp, sentence, direction):
     ("When comparing our cohort with theirs, our cohort appears to be older, which may lessen the effects.",
      "hypothesis", True),
     ("Compared with placebo, ketamine lowered pain scores, which may reflect its dose.", "finding", False),
+    # a long `as well as` insertion leaves the hedge with the main verb
+    ("Second, blood flow, as well as other functional and haemodynamic measures taken in the study, might be "
+     "altered by the anaesthetic.", "hypothesis", True),
     # a hedged clause after `but` and a lead phrase of its own is a main clause too
     ("The cause of this gap is unknown but for the oldest patients (those over 80 and frail), the disease "
      "might explain it.", "hypothesis", True),
 ], ids=["while-gerund", "further-study", "hyphenated-opener", "remains-to-be-investigated", "when-lead",
-        "compared-with-lead", "but-lead-phrase"])
+        "compared-with-lead", "as-well-as-insertion", "but-lead-phrase"])
 def test_claim_type_and_hedge_in_context(nlp, sentence, claim_type, hedged):
     doc = nlp("Discussion\n\n" + sentence)
     assert [(c._.claim_type, c._.hedged) for c in doc.spans["claims"] if c.text.startswith(sentence[:20])] == [

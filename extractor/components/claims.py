@@ -60,6 +60,7 @@ class ClaimRules:
     own_study: re.Pattern | None = None  # the paper's own (`we found`, `our data`)
     earlier_own_study: re.Pattern | None = None  # the authors' earlier study (`in our previous study`)
     not_a_change_after: re.Pattern | None = None  # `without`: a change word right after it is no change
+    merit_before_change: re.Pattern | None = None  # `more effective than X in decreasing`: no change word itself
     back_matter: re.Pattern | None = None  # a heading line of a section after the conclusions (`Competing interests`)
     # for states_claim: one search for any of significant, not_significant, recommendation, no_change,
     # increase, decrease (a sentence with a p-value); the same or a hypothesis (one without)
@@ -129,6 +130,8 @@ def rules_from_data(files: dict) -> ClaimRules:
         earlier_own_study=_compile(data["earlier_own_study"], "earlier_own_study")
         if data.get("earlier_own_study") else None,
         not_a_change_after=_ending_in(data.get("not_a_change_after", [])),
+        merit_before_change=_compile(data["merit_before_change"], "merit_before_change")
+        if data.get("merit_before_change") else None,
         back_matter=_heading_line(data["back_matter"], "back_matter") if data.get("back_matter") else None,
         any_claim_cue=_either(cues),
         any_claim_cue_or_hypothesis=_either([*cues, _parts(data["claim_type"]["hypothesis"], False)]),
@@ -229,6 +232,9 @@ def find_cues(text: str, rules: ClaimRules) -> Cues:
     after = rules.not_a_change_after
     free = [c for c in changes if not any(a <= c[0] < b for a, b in unchanged)
             and not (after is not None and _right_after(after, text, c[0]))]
+    merit = rules.merit_before_change
+    if merit is not None and len(free) > 1:  # `more effective than X in decreasing Y`: decreasing decides
+        free = [c for c in free if not ((m := merit.match(text, c[0])) and any(d[0] == m.end() for d in free))]
     # `a decrease in propofol use with no increase in recovery time`: the non-change goes with the change
     stated = [(a, b) for a, b in unchanged if not (_accompanying(text, a) and any(c[0] < a for c in free))]
     # `CRP continued to fall despite no further weight loss`: the conceded non-change is not the sentence's
@@ -537,8 +543,9 @@ def main_clause_start(text: str) -> tuple[int, bool]:
     return (pos, lead is not None) if pos < len(text) else (0, False)
 
 
-# an insertion set off by commas: a few words, not a clause joined by `and` / `but`
-_INSERTION = re.compile(r",(?!\s*(?:and|but|or|yet|so)\b)\s*(?:[^\s,;:]+\s+){0,5}[^\s,;:]+\s*,")
+# an insertion set off by commas: a few words (more after `as well as`), not a clause joined by `and` / `but`
+_INSERTION = re.compile(r",(?!\s*(?:and|but|or|yet|so)\b)\s*(?:(?:as well as|including|such as|together with|"
+                        r"along with|in addition to)\s+(?:[^\s,;:]+\s+){0,11}|(?:[^\s,;:]+\s+){0,5})[^\s,;:]+\s*,")
 _SUBORDINATE_END = re.compile(r"\b(?:which|that|who|whom|whose|where|when|while|whereas|although|though|because|"
                               r"since|as|if|suggesting|indicating|implying)\s*$", re.IGNORECASE)
 
@@ -639,6 +646,14 @@ def others_hypothesis(text: str, rules: ClaimRules) -> bool:
             and not (rules.own_study is not None and rules.own_study.search(lower)))
 
 
+def cited_hypothesis(text: str, sent: Span, rules: ClaimRules, cited: Sequence[int]) -> bool:
+    """A hedged statement that cites its source (`X may be involved in Y [14]`) and is not the paper's
+    own (`we`, `our`, `this study`): the literature's hypothesis, background."""
+    k = bisect_left(cited, sent.start)
+    return k < len(cited) and cited[k] < sent.end and not (
+        rules.own_study is not None and rules.own_study.search(text.lower()))
+
+
 def rule_claim(found: Assessment) -> bool:
     """Rules alone make a claim of a hypothesis, a recommendation, or a finding that states an
     effect (a direction or a significance); methods sentences (`we compared ...`) are not."""
@@ -710,7 +725,8 @@ class ClaimExtractor(RulesPipe):
                     found = replace(found, claim_type=unhedged_type(found, prepared, rules))
                 found = learned_direction(found, prepared, rules, model, prepared=True)
                 if found.claim_type == "finding" and other_study(prepared, sent, rules, cited) or (
-                        found.claim_type == "hypothesis" and others_hypothesis(prepared, rules)):
+                        found.claim_type == "hypothesis" and (others_hypothesis(prepared, rules)
+                                                              or cited_hypothesis(prepared, sent, rules, cited))):
                     found = replace(found, claim_type="background")
                 span = Span(doc, sent.start, sent.end, label=LABEL)
                 flags = {"negated": bool(x and x["negated"]), "negation_cue": x["negation_cue"] if x else None,
