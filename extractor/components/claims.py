@@ -646,14 +646,6 @@ def others_hypothesis(text: str, rules: ClaimRules) -> bool:
             and not (rules.own_study is not None and rules.own_study.search(lower)))
 
 
-def cited_hypothesis(text: str, sent: Span, rules: ClaimRules, cited: Sequence[int]) -> bool:
-    """A hedged statement that cites its source (`X may be involved in Y [14]`) and is not the paper's
-    own (`we`, `our`, `this study`): the literature's hypothesis, background."""
-    k = bisect_left(cited, sent.start)
-    return k < len(cited) and cited[k] < sent.end and not (
-        rules.own_study is not None and rules.own_study.search(text.lower()))
-
-
 def rule_claim(found: Assessment) -> bool:
     """Rules alone make a claim of a hypothesis, a recommendation, or a finding that states an
     effect (a direction or a significance); methods sentences (`we compared ...`) are not."""
@@ -725,8 +717,7 @@ class ClaimExtractor(RulesPipe):
                     found = replace(found, claim_type=unhedged_type(found, prepared, rules))
                 found = learned_direction(found, prepared, rules, model, prepared=True)
                 if found.claim_type == "finding" and other_study(prepared, sent, rules, cited) or (
-                        found.claim_type == "hypothesis" and (others_hypothesis(prepared, rules)
-                                                              or cited_hypothesis(prepared, sent, rules, cited))):
+                        found.claim_type == "hypothesis" and others_hypothesis(prepared, rules)):
                     found = replace(found, claim_type="background")
                 span = Span(doc, sent.start, sent.end, label=LABEL)
                 flags = {"negated": bool(x and x["negated"]), "negation_cue": x["negation_cue"] if x else None,
