@@ -211,6 +211,9 @@ ASSESS_CASES = [
      None),
     ("We propose that in future trials the dose is set by body weight.", "recommendation", "unknown", None),
     ("The app is easy to use and has the potential to support self-care at home.", "hypothesis", "unknown", None),
+    ("Knowing how the drug works requires larger studies.", "recommendation", "unknown", None),
+    # `clinically significant` is no test
+    ("The rise in heart rate was not clinically significant in most patients.", "finding", "no_change", None),
     # not outweighing, little support for a hypothesis: no change
     ("The bleeding risk of the full dose does not outweigh that of the reduced dose.", "finding", "no_change", None),
     ("Our results provide little support for the hypothesis that the app is more effective than leaflets.",
@@ -425,11 +428,13 @@ def test_claim_rows_say_which_are_claims(nlp, sentence, is_claim):
     "(B) The fused image shows that the ablation zone covers the tumour margin.",
     "The data that support the findings of this study are available on reasonable request.",
     "Our estimates would have been more precise had the trial enrolled twice as many women.",
+    "Results are still awaited from a second trial of the same schedule in older men.",
 ], ids=["heading", "heading-ack", "we-thank", "grateful", "supported-by", "funded-by", "funders", "competing",
         "would-like-to-thank", "acknowledgements-listed", "fellow", "equal-opportunity", "lead-in-colon",
         "disclaimer", "roadmap", "thanking", "for-their-discussions", "group-members", "no-conflicts",
         "conflicts-none", "click-here", "authors-approved", "limitations", "financial-support", "being-planned",
-        "will-be-used", "supplementary-file", "name-list", "figure-panel", "data-on-request", "would-have-been"])
+        "will-be-used", "supplementary-file", "name-list", "figure-panel", "data-on-request", "would-have-been",
+        "results-awaited"])
 def test_headings_and_acknowledgements_are_never_claims(nlp, text):
     # as the one sentence of its paragraph, each would score high on position alone
     doc = nlp("Mice lacking the kinase gained weight on the diet.\n\n" + text + "\n\nFinal remarks follow here.")
@@ -475,13 +480,15 @@ def test_never_claim_leaves_claims_alone(text):
     # the authors' own earlier study is background too; this paper's own result, with a p-value, is not
     ("In our previous study, we reported that the lenses gave sharper vision than spectacles.", "background"),
     ("As we previously reported, vision was sharper with the lenses than with spectacles (p = 0.01).", "finding"),
+    ("We have previously shown that the drug steadies blood pressure, and so it might protect the heart.",
+     "background"),
     # the paper's own result, even where it cites: `we`, `our`, a p-value
     ("We found that pain scores were lower with ketamine than placebo [12].", "finding"),
     ("As in other cohorts [3], men were more prevalent than women (75% vs. 25%, p < 0.001).", "finding"),
     ("Pain scores were significantly lower with ketamine than with placebo.", "finding"),
 ], ids=["et-al", "cited", "previous-studies", "et-al-hedged", "we-speculate-et-al", "other-authors",
         "body-of-evidence", "experimental-data", "several-trials", "autopsy-studies", "well-documented",
-        "cited-hypothesis-stays", "our-previous-study", "previously-with-p",
+        "cited-hypothesis-stays", "our-previous-study", "previously-with-p", "previously-shown-hedged",
         "we-found-cited", "p-value-cited", "own"])
 def test_another_studys_result_is_background(nlp, sentence, claim_type):
     doc = nlp("Discussion\n\n" + sentence)

@@ -28,6 +28,12 @@ CASES = [
     ("The Next.Step group lost weight.", 2),  # once: read as two glued sentences
     ("Pain fell in London.The scores rose.", 2),
     ("Pain fell.The scores rose. Pain fell.The end.", 4),
+    # a letter after `vitamin`, `hepatitis` ... is a name whose stop can end a sentence; after `by` an initial
+    ("The rise may be due to vitamin C. Ascorbate lowers oxidation.", 2),
+    ("Most had hepatitis C. Few had cirrhosis.", 2),
+    ("As reported by J. Smith the drug works.", 1),
+    # a Greek letter can open a sentence
+    ("More work is needed. β2-Agonists were not used.", 2),
 ]
 
 

@@ -635,12 +635,16 @@ def others_hypothesis(text: str, rules: ClaimRules) -> bool:
     """A hedged result of another study, which is the sentence's subject (`Smith et al. indicated
     that X might be more efficient`): background, not the paper's hypothesis. A study cited in
     passing (`X probably helps, as Smith et al. observed`, `(Smith et al., 2009)`) leaves the
-    hypothesis the paper's own."""
+    hypothesis the paper's own. So is the authors' own earlier result (`We have previously shown
+    that X ..., and so X might`)."""
     if rules.other_study is None:
         return False
     lower = text.lower()
     opener = _OPENER.match(lower)
     at = opener.end() if opener else 0
+    earlier = rules.earlier_own_study.search(lower, at) if rules.earlier_own_study is not None else None
+    if earlier is not None and earlier.start() - at <= _SUBJECT_REACH:
+        return True  # `We have previously shown that X ..., and so might protect`: the authors' earlier result
     m = rules.other_study.search(lower, at)
     return (m is not None and m.start() - at <= _SUBJECT_REACH
             and not (rules.own_study is not None and rules.own_study.search(lower)))

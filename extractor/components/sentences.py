@@ -30,12 +30,13 @@ class SentenceRules:
     closers: frozenset[str]  # quotes and brackets that stay with the sentence before
     enders: frozenset[str]  # tokens that end a sentence
     capital_units: frozenset[str]  # `U.`, `L.`: after a number a unit, not an initial
+    letter_names_after: frozenset[str] = frozenset()  # `vitamin C.`: a name, not an initial
 
 
 def rules_from_data(data: dict) -> SentenceRules:
     d = data["sentences.json"]
     return SentenceRules(frozenset(d["abbreviations"]), frozenset(d["closers"]), frozenset(d["enders"]),
-                         frozenset(d["capital_units"]))
+                         frozenset(d["capital_units"]), frozenset(d.get("letter_names_after", [])))
 
 
 @lru_cache(maxsize=8)
@@ -45,8 +46,10 @@ def load_rules(rules_path: str | Path | None = None) -> SentenceRules:
 
 
 def _starts_sentence(text: str) -> bool:
+    """A capital, a digit, an opening quote or bracket, or a Greek letter opening a word (`α2-Adrenergic`,
+    not a lone `μ`)."""
     first = text[:1]
-    return first.isupper() or first.isdigit() or first in "\"'([“‘"
+    return first.isupper() or first.isdigit() or first in "\"'([“‘" or "α" <= first <= "ω" and len(text) > 1
 
 
 def sentence_starts(doc: Doc, rules: SentenceRules | None = None) -> list[bool]:
@@ -79,7 +82,8 @@ def sentence_starts(doc: Doc, rules: SentenceRules | None = None) -> list[bool]:
             continue
         ends_here = text in enders or (
             len(text) > 1 and text[-1] == "." and (text.lower() not in abbreviations or _acronym(text))
-            and not (_is_initial(text) and not _is_unit_after_number(texts, i, rules.capital_units))
+            and not (_is_initial(text) and not _is_unit_after_number(texts, i, rules.capital_units)
+                     and not (len(text) == 2 and i and texts[i - 1] in rules.letter_names_after))
         ) or _glued_citation(text, abbreviations)
         if text.lower() in abbreviations and not _acronym(text) or not ends_here:
             i += 1

@@ -63,6 +63,7 @@ class SentencesFile(Schema):
     closers: list[str]
     enders: list[str]
     capital_units: list[str]
+    letter_names_after: list[str] = []
 
 
 # ---------------------------------------------------------------- claimx_citations
