@@ -212,6 +212,10 @@ ASSESS_CASES = [
     ("We propose that in future trials the dose is set by body weight.", "recommendation", "unknown", None),
     ("The app is easy to use and has the potential to support self-care at home.", "hypothesis", "unknown", None),
     ("Knowing how the drug works requires larger studies.", "recommendation", "unknown", None),
+    # `less experienced`, `more invasive` describe people and methods: no change
+    ("The device may be most useful in wards with less experienced nurses.", "hypothesis", "unknown", None),
+    ("These findings suggest that more invasive procedures might be avoided in such patients.", "hypothesis",
+     "unknown", None),
     # `clinically significant` is no test
     ("The rise in heart rate was not clinically significant in most patients.", "finding", "no_change", None),
     # not outweighing, little support for a hypothesis: no change
