@@ -216,6 +216,14 @@ ASSESS_CASES = [
     ("The device may be most useful in wards with less experienced nurses.", "hypothesis", "unknown", None),
     ("These findings suggest that more invasive procedures might be avoided in such patients.", "hypothesis",
      "unknown", None),
+    # larger trials called for, also behind commas
+    ("Bigger trials are required for firmer answers.", "recommendation", "unknown", None),
+    ("Judging the effect on survival would require much larger, longer, randomized trials.", "recommendation",
+     "unknown", None),
+    # `of significant value` is importance, not a test; results that do not support a use state no change
+    ("The tool may be of significant value to nurses in training.", "hypothesis", "unknown", None),
+    ("This trial did not support the use of the marker to choose patients for the drug.", "finding", "no_change",
+     None),
     # `clinically significant` is no test
     ("The rise in heart rate was not clinically significant in most patients.", "finding", "no_change", None),
     # not outweighing, little support for a hypothesis: no change
@@ -478,6 +486,7 @@ def test_never_claim_leaves_claims_alone(text):
     ("A growing body of evidence has shown that exercise lowers blood pressure.", "background"),
     ("Experimental data show that fibre may lower the glucose peak after a meal.", "background"),
     ("Several clinical trials have shown that exercise lowers blood pressure.", "background"),
+    ("The wider literature suggests that such mothers may need more support (Berg 2007).", "background"),
     ("Autopsy studies have shown that the graft shrinks within a year.", "background"),
     ("The higher risk of stroke in these patients is well documented.", "background"),
     ("Fibre may slow glucose uptake [14], suggesting that it may blunt the peak [15].", "hypothesis"),
@@ -491,7 +500,8 @@ def test_never_claim_leaves_claims_alone(text):
     ("As in other cohorts [3], men were more prevalent than women (75% vs. 25%, p < 0.001).", "finding"),
     ("Pain scores were significantly lower with ketamine than with placebo.", "finding"),
 ], ids=["et-al", "cited", "previous-studies", "et-al-hedged", "we-speculate-et-al", "other-authors",
-        "body-of-evidence", "experimental-data", "several-trials", "autopsy-studies", "well-documented",
+        "body-of-evidence", "experimental-data", "several-trials", "the-literature", "autopsy-studies",
+        "well-documented",
         "cited-hypothesis-stays", "our-previous-study", "previously-with-p", "previously-shown-hedged",
         "we-found-cited", "p-value-cited", "own"])
 def test_another_studys_result_is_background(nlp, sentence, claim_type):
