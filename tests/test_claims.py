@@ -206,7 +206,8 @@ ASSESS_CASES = [
     ("The cream was better than the gel at lowering itch scores.", "finding", "decrease", None),
     # calls for future work without `further`; `has the potential to` hedges
     ("A major future challenge will be to test the device in primary care.", "recommendation", "unknown", None),
-    ("The benefit on walking distance has to be confirmed in future trials.", "recommendation", "unknown", None),
+    ("The effects on dosing have to be considered when the next trial is designed.", "recommendation", "unknown",
+     None),
     ("A longer study of these children is necessary in order to track late effects.", "recommendation", "unknown",
      None),
     ("We propose that in future trials the dose is set by body weight.", "recommendation", "unknown", None),

@@ -546,8 +546,11 @@ def main_clause_start(text: str) -> tuple[int, bool]:
 # an insertion set off by commas: a few words (more after `as well as`), not a clause joined by `and` / `but`
 _INSERTION = re.compile(r",(?!\s*(?:and|but|or|yet|so)\b)\s*(?:(?:as well as|including|such as|together with|"
                         r"along with|in addition to)\s+(?:[^\s,;:]+\s+){0,11}|(?:[^\s,;:]+\s+){0,5})[^\s,;:]+\s*,")
-_SUBORDINATE_END = re.compile(r"\b(?:which|that|who|whom|whose|where|when|while|whereas|although|though|because|"
-                              r"since|as|if|suggesting|indicating|implying)\s*$", re.IGNORECASE)
+# words that open a subordinate clause
+_SUBORDINATING = (r"(?:which|that|who|whom|whose|where|when|while|whereas|although|though|because|since|as|if|"
+                  r"unless|suggesting|indicating|implying)")
+_SUBORDINATE_END = re.compile(rf"\b{_SUBORDINATING}\s*$", re.IGNORECASE)
+_SUBORDINATOR = re.compile(rf"\b{_SUBORDINATING}\b", re.IGNORECASE)
 
 
 def _after_subject(text: str, main: int, at: int) -> bool:
@@ -573,8 +576,6 @@ def _coordinated(text: str, at: int) -> bool:
 
 # `but` or `yet` and a lead phrase closed by a comma, right before a clause
 _CONTRAST_LEAD = re.compile(r"\b(?:but|yet)\b([^;:,]*(?:\([^()]*\))?[^;:,]*),$")
-_SUBORDINATOR = re.compile(r"\b(?:which|that|who|whom|whose|where|when|while|whereas|although|though|because|since|as|"
-                           r"if|unless|suggesting|indicating|implying)\b", re.IGNORECASE)
 
 
 def hedged_elsewhere(found: Assessment, text: str, rules: ClaimRules, offset: int,
@@ -637,14 +638,14 @@ def others_hypothesis(text: str, rules: ClaimRules) -> bool:
     passing (`X probably helps, as Smith et al. observed`, `(Smith et al., 2009)`) leaves the
     hypothesis the paper's own. So is the authors' own earlier result (`We have previously shown
     that X ..., and so X might`)."""
-    if rules.other_study is None:
-        return False
     lower = text.lower()
     opener = _OPENER.match(lower)
     at = opener.end() if opener else 0
     earlier = rules.earlier_own_study.search(lower, at) if rules.earlier_own_study is not None else None
     if earlier is not None and earlier.start() - at <= _SUBJECT_REACH:
         return True  # `We have previously shown that X ..., and so might protect`: the authors' earlier result
+    if rules.other_study is None:
+        return False
     m = rules.other_study.search(lower, at)
     return (m is not None and m.start() - at <= _SUBJECT_REACH
             and not (rules.own_study is not None and rules.own_study.search(lower)))

@@ -69,7 +69,7 @@ def sentence_starts(doc: Doc, rules: SentenceRules | None = None) -> list[bool]:
     rows = doc.to_array([ORTH, SPACY, IS_SPACE]).tolist()
     texts = [strings[row[0]] for row in rows]
     spaced = [bool(row[1]) for row in rows]
-    names = _glued_names(texts, spaced)
+    names: set[tuple[str, str]] | None = None  # found at the first glued stop: most documents have none
     i = 0
     sent_start = 0
     while i < n:
@@ -92,10 +92,11 @@ def sentence_starts(doc: Doc, rules: SentenceRules | None = None) -> list[bool]:
                 and not _acronym(texts[i - 1] + "."):
             i += 1  # "approx" "." split by the tokenizer
             continue
-        if names and text == "." and 0 < i < n - 1 and (texts[i - 1], texts[i + 1]) in names \
-                and not spaced[i - 1] and not spaced[i]:
-            i += 1  # `Next.Step` named again and again: a name, not two sentences glued by a PDF
-            continue
+        if text == "." and 0 < i < n - 1 and not spaced[i - 1] and not spaced[i]:
+            names = _glued_names(texts, spaced) if names is None else names
+            if (texts[i - 1], texts[i + 1]) in names:
+                i += 1  # `Next.Step` named again and again: a name, not two sentences glued by a PDF
+                continue
         if i - sent_start < 6 and _only_numbering(texts[sent_start:i + 1]):
             i += 1  # "1." or "2.3." opening a numbered heading
             continue
