@@ -231,6 +231,28 @@ ASSESS_CASES = [
     ("The bleeding risk of the full dose does not outweigh that of the reduced dose.", "finding", "no_change", None),
     ("Our results provide little support for the hypothesis that the app is more effective than leaflets.",
      "finding", "no_change", None),
+    # the paper's own study or results as subject: a finding without a change word
+    ("Our study demonstrates the cooling spray to give adequate pain relief for filler injections.", "finding",
+     "unknown", None),
+    ("Our results also accord with other trials on the safety of the statin and argue against routine tests.",
+     "finding", "unknown", None),
+    ("The study findings thus contribute to the control of chronic kidney disease.", "finding", "unknown", None),
+    ("The new method can be successfully used in bed-ridden patients.", "finding", "unknown", None),
+    # a practice the authors suggest is a recommendation; a mechanism they suggest is not
+    ("Thus, we suggest routine magnesium infusion in patients undergoing cardiac surgery.", "recommendation",
+     "unknown", None),
+    ("We suggest a role for the enzyme in the repair of the tendon.", "finding", "unknown", None),
+    # what would follow from a condition is a hypothesis
+    ("If the programme were rolled out at scale, it would make a large contribution to self-care.", "hypothesis",
+     "unknown", None),
+    # a judgement on a measure, `it can be said that`, `outperformed`
+    ("Thus, skin temperature, although easy to take, is not a reliable index of heat loss.", "finding", "unknown",
+     None),
+    ("Thus, it can be said that the temperament of a nurse can influence perceived stress.", "finding", "unknown",
+     None),
+    ("Overall, the printed booklet outperformed the app in helping adults lose weight.", "finding", "increase", None),
+    # `not only` negates nothing
+    ("The method not only prevents tooth loss in anxious children but is also cheap.", "finding", "decrease", None),
     pytest.param("Treated patients needed half as much rescue morphine.", "finding", "decrease", None,
                  marks=pytest.mark.xfail(reason="`half as much` is not a cue yet")),
 ]
@@ -542,8 +564,15 @@ def test_a_negated_change_is_no_change(nlp, sentence, direction):
     # a hedged clause after `but` and a lead phrase of its own is a main clause too
     ("The cause of this gap is unknown but for the oldest patients (those over 80 and frail), the disease "
      "might explain it.", "hypothesis", True),
+    # a `because` lead runs on over its `and ...,` part: the hedge after it is the main clause's
+    ("Thus, because these data may be biased, and their validity questioned, they may not apply to all women.",
+     "hypothesis", True),
+    # a long prepositional opener and a parenthesis keep the hedge with the main verb
+    ("In this small ex vivo study, thick layers of the varnish (VX40) would appear to delay leakage.",
+     "hypothesis", True),
 ], ids=["while-gerund", "further-study", "hyphenated-opener", "remains-to-be-investigated", "when-lead",
-        "compared-with-lead", "as-well-as-insertion", "but-lead-phrase"])
+        "compared-with-lead", "as-well-as-insertion", "but-lead-phrase", "because-lead-with-and",
+        "prepositional-opener-and-parenthesis"])
 def test_claim_type_and_hedge_in_context(nlp, sentence, claim_type, hedged):
     doc = nlp("Discussion\n\n" + sentence)
     assert [(c._.claim_type, c._.hedged) for c in doc.spans["claims"] if c.text.startswith(sentence[:20])] == [

@@ -521,13 +521,16 @@ def clause_context(anchors: list[tuple[int, int]], scopes: Sequence[tuple[str, s
 
 
 _WORD_OF_LETTERS = r"[^\W\d_]+(?:-[^\W\d_]+)*"  # `longer-term`
-# `Thus, ` `On the other hand, `
-_OPENER = re.compile(rf"\W*(?:{_WORD_OF_LETTERS} ){{0,3}}{_WORD_OF_LETTERS}\s*[,:]\s*")
+# `Thus, ` `On the other hand, `; a longer prepositional phrase (`In this ex vivo study, `)
+_OPENER = re.compile(rf"\W*(?:(?i:in|at|for|on|among|with|after|before|during|from|by|within|across|throughout|"
+                     rf"under|over)(?: {_WORD_OF_LETTERS}){{1,7}}|(?:{_WORD_OF_LETTERS} ){{0,3}}{_WORD_OF_LETTERS})"
+                     r"\s*[,:]\s*")
 _COORDINATED = re.compile(r"(?:and|but|or|yet|so)\b")
 _CONCESSIVE = re.compile(
     r"\s*(?:although|though|even though|even if|while|whereas|despite|if|because|since|unless|given(?: that)?|"
     r"considering that|based on|on the basis of|in light of|in view of|when|whenever|once|"
-    r"compared (?:with|to)|in comparison (?:with|to)|unlike)\b[^,;:]*[,;:]\s*")
+    r"compared (?:with|to)|in comparison (?:with|to)|unlike)\b[^,;:]*[,;:]\s*"
+    r"(?:(?:and|or)\b[^,;:]*,\s*)*")  # `because X may be biased, and Y questioned, they ...`: one lead
 
 
 def main_clause_start(text: str) -> tuple[int, bool]:
@@ -546,6 +549,7 @@ def main_clause_start(text: str) -> tuple[int, bool]:
 # an insertion set off by commas: a few words (more after `as well as`), not a clause joined by `and` / `but`
 _INSERTION = re.compile(r",(?!\s*(?:and|but|or|yet|so)\b)\s*(?:(?:as well as|including|such as|together with|"
                         r"along with|in addition to)\s+(?:[^\s,;:]+\s+){0,11}|(?:[^\s,;:]+\s+){0,5})[^\s,;:]+\s*,")
+_PARENTHESIS = re.compile(r"\s*\([^()]*\)")  # `a varnish (EC40) would appear to`: no clause boundary
 # words that open a subordinate clause
 _SUBORDINATING = (r"(?:which|that|who|whom|whose|where|when|while|whereas|although|though|because|since|as|if|"
                   r"unless|suggesting|indicating|implying)")
@@ -559,7 +563,7 @@ def _after_subject(text: str, main: int, at: int) -> bool:
     main verb's."""
     if at <= main:
         return False
-    before = _INSERTION.sub(" ", text[main:at])
+    before = _INSERTION.sub(" ", _PARENTHESIS.sub(" ", text[main:at]))
     return not re.search(r"[,;:()]", before) and not _SUBORDINATE_END.search(before.rstrip())
 
 
