@@ -251,6 +251,26 @@ ASSESS_CASES = [
     ("Thus, it can be said that the temperament of a nurse can influence perceived stress.", "finding", "unknown",
      None),
     ("Overall, the printed booklet outperformed the app in helping adults lose weight.", "finding", "increase", None),
+    # backing further work recommends it; a treatment to be considered for use is recommended
+    ("The trial supports the further exploration of the implant in larger trials of older patients.",
+     "recommendation", "unknown", None),
+    ("Besides, the block could be considered to be applied in other abdominal operations.", "recommendation",
+     "unknown", None),
+    # what the authors suggest is their hypothesis; what a result suggests is a finding
+    ("We suggest that the solubility of the salt plays a central part in its uptake.", "hypothesis", "unknown",
+     None),
+    ("The similar efficacy of the two inhalers in our patients suggests that either can be used for relief.",
+     "finding", "unknown", None),
+    ("In this study, both inhalers proved similarly safe for adults with acute asthma.", "finding", "unknown",
+     None),
+    # what the paper is, even hedged, is background
+    ("Thus, this might be the first study to compare two runs in hot and cool rooms.", "background", "unknown",
+     None),
+    # what becomes important, what we need to do: calls for work
+    ("Thus, it becomes important to know how soon the tests can be done before surgery.", "recommendation",
+     "unknown", None),
+    ("These results strongly suggest that we need to consider a higher dose of the enzyme.", "recommendation",
+     "unknown", None),
     # `not only` negates nothing
     ("The method not only prevents tooth loss in anxious children but is also cheap.", "finding", "decrease", None),
     pytest.param("Treated patients needed half as much rescue morphine.", "finding", "decrease", None,
@@ -464,12 +484,14 @@ def test_claim_rows_say_which_are_claims(nlp, sentence, is_claim):
     "The data that support the findings of this study are available on reasonable request.",
     "Our estimates would have been more precise had the trial enrolled twice as many women.",
     "Results are still awaited from a second trial of the same schedule in older men.",
+    "K.L. is a consultant for and has received honoraria from three makers of inhalers.",
+    "Dr Berg has received consulting fees from the maker of the pump.",
 ], ids=["heading", "heading-ack", "we-thank", "grateful", "supported-by", "funded-by", "funders", "competing",
         "would-like-to-thank", "acknowledgements-listed", "fellow", "equal-opportunity", "lead-in-colon",
         "disclaimer", "roadmap", "thanking", "for-their-discussions", "group-members", "no-conflicts",
         "conflicts-none", "click-here", "authors-approved", "limitations", "financial-support", "being-planned",
         "will-be-used", "supplementary-file", "name-list", "figure-panel", "data-on-request", "would-have-been",
-        "results-awaited"])
+        "results-awaited", "consultant-for", "received-honoraria"])
 def test_headings_and_acknowledgements_are_never_claims(nlp, text):
     # as the one sentence of its paragraph, each would score high on position alone
     doc = nlp("Mice lacking the kinase gained weight on the diet.\n\n" + text + "\n\nFinal remarks follow here.")
@@ -567,12 +589,15 @@ def test_a_negated_change_is_no_change(nlp, sentence, direction):
     # a `because` lead runs on over its `and ...,` part: the hedge after it is the main clause's
     ("Thus, because these data may be biased, and their validity questioned, they may not apply to all women.",
      "hypothesis", True),
+    # a clause after `but` with a verb of its own is no lead phrase: the hedge explains the result
+    ("Women in the programme gained 1 kg less than controls, but this difference was not significant, probably "
+     "because the trial was small.", "finding", False),
     # a long prepositional opener and a parenthesis keep the hedge with the main verb
     ("In this small ex vivo study, thick layers of the varnish (VX40) would appear to delay leakage.",
      "hypothesis", True),
 ], ids=["while-gerund", "further-study", "hyphenated-opener", "remains-to-be-investigated", "when-lead",
         "compared-with-lead", "as-well-as-insertion", "but-lead-phrase", "because-lead-with-and",
-        "prepositional-opener-and-parenthesis"])
+        "but-clause-with-verb", "prepositional-opener-and-parenthesis"])
 def test_claim_type_and_hedge_in_context(nlp, sentence, claim_type, hedged):
     doc = nlp("Discussion\n\n" + sentence)
     assert [(c._.claim_type, c._.hedged) for c in doc.spans["claims"] if c.text.startswith(sentence[:20])] == [

@@ -61,6 +61,7 @@ class ClaimRules:
     earlier_own_study: re.Pattern | None = None  # the authors' earlier study (`in our previous study`)
     not_a_change_after: re.Pattern | None = None  # `without`: a change word right after it is no change
     merit_before_change: re.Pattern | None = None  # `more effective than X in decreasing`: no change word itself
+    novelty: re.Pattern | None = None  # `this might be the first study to`: background unless it states an effect
     back_matter: re.Pattern | None = None  # a heading line of a section after the conclusions (`Competing interests`)
     # for states_claim: one search for any of significant, not_significant, recommendation, no_change,
     # increase, decrease (a sentence with a p-value); the same or a hypothesis (one without)
@@ -132,6 +133,7 @@ def rules_from_data(files: dict) -> ClaimRules:
         not_a_change_after=_ending_in(data.get("not_a_change_after", [])),
         merit_before_change=_compile(data["merit_before_change"], "merit_before_change")
         if data.get("merit_before_change") else None,
+        novelty=_compile(data["novelty"], "novelty") if data.get("novelty") else None,
         back_matter=_heading_line(data["back_matter"], "back_matter") if data.get("back_matter") else None,
         any_claim_cue=_either(cues),
         any_claim_cue_or_hypothesis=_either([*cues, _parts(data["claim_type"]["hypothesis"], False)]),
@@ -320,6 +322,9 @@ def claim_type(text: str, rules: ClaimRules, direction_: str, significant: bool 
     call = rules.claim_type["recommendation"].search(text)
     if call and not _caveat(text, call.start(), rules):
         return "recommendation"
+    if (rules.novelty is not None and direction_ == "unknown" and significant is None
+            and rules.novelty.search(text)):
+        return "background"  # `this might be the first study to compare`: what the paper is, not a claim
     if rules.claim_type["hypothesis"].search(text) and not (p_values(text) if stated is None else stated):
         return "hypothesis"
     if direction_ != "unknown" or significant is not None or rules.claim_type["finding"].search(text):
@@ -364,8 +369,10 @@ def states_claim(text: str, rules: ClaimRules) -> bool:
     """rule_claim(assess(text, rules, model=None, prepared=True)) for a prepared text, in one or two
     searches (claimx_claims asks it of every sentence the classifier does not keep): a significance,
     a recommendation, a hypothesis without a p-value, a stated non-change or a change word."""
-    if rules.not_a_change_after is not None and rules.not_a_change_after.search(text) or _CAVEAT.search(text):
-        # `without increasing`: no cue; `, although this needs to be confirmed`: perhaps no call for work
+    if rules.not_a_change_after is not None and rules.not_a_change_after.search(text) or _CAVEAT.search(text) or (
+            rules.novelty is not None and rules.novelty.search(text)):
+        # `without increasing`: no cue; `, although this needs to be confirmed`: perhaps no call for work;
+        # `this may be the first study`: perhaps no hypothesis
         return rule_claim(assess(text, rules, model=None, prepared=True))
     stated = p_values(text)
     if not stated:
@@ -575,11 +582,14 @@ def _coordinated(text: str, at: int) -> bool:
             re.search(r"\b(?:and|but|or|yet|so)$", before) is not None:
         return True
     lead = _CONTRAST_LEAD.search(before)
-    return lead is not None and not _SUBORDINATOR.search(lead.group(1))
+    return lead is not None and not _SUBORDINATOR.search(lead.group(1)) and not _AUXILIARY.search(lead.group(1))
 
 
 # `but` or `yet` and a lead phrase closed by a comma, right before a clause
 _CONTRAST_LEAD = re.compile(r"\b(?:but|yet)\b([^;:,]*(?:\([^()]*\))?[^;:,]*),$")
+# a verb in that phrase makes it a clause of its own (`but this difference was not significant, probably`)
+_AUXILIARY = re.compile(r"\b(?:is|are|was|were|has|have|had|do|does|did|can|could|will|would|may|might|should)\b",
+                        re.IGNORECASE)
 
 
 def hedged_elsewhere(found: Assessment, text: str, rules: ClaimRules, offset: int,

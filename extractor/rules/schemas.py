@@ -385,6 +385,7 @@ class ClaimsFile(Schema):
     earlier_own_study: Patterns = []  # `in our previous study, we reported`: the authors' earlier result, background
     not_a_change_after: list[str] = []  # `without`: the change word after it (`without increasing`) is no change
     merit_before_change: Patterns = []  # `more effective ... in decreasing`: the governed change decides
+    novelty: Patterns = []  # `this may be the first study to`: background unless it states an effect
     back_matter: Patterns = []  # section names (`competing interests`): no sentence under such a heading is a claim
     min_words: Annotated[int, Field(ge=1)] = 1  # a claim has at least this many words
     alpha: Annotated[float, Field(gt=0, lt=1)]
