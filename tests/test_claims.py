@@ -271,6 +271,17 @@ ASSESS_CASES = [
      "unknown", None),
     ("These results strongly suggest that we need to consider a higher dose of the enzyme.", "recommendation",
      "unknown", None),
+    # more refinement required is a call for work
+    ("Further refinement is required to get the most out of the games for home exercise.", "recommendation",
+     "unknown", None),
+    # `no increased risk` states no change; `no study investigating the impact` does not
+    ("These data show that after a pause in treatment there appears to be no increased risk of joint pain.",
+     "hypothesis", "no_change", None),
+    ("There is no study of the impact of memory training on falls, but exercise improves memory.", "finding",
+     "increase", None),
+    # `not` and a verb before `significant` deny significance
+    ("Our data suggest that the new technique does not confer significant clinical advantages.", "finding",
+     "no_change", False),
     # `not only` negates nothing
     ("The method not only prevents tooth loss in anxious children but is also cheap.", "finding", "decrease", None),
     pytest.param("Treated patients needed half as much rescue morphine.", "finding", "decrease", None,
@@ -542,13 +553,15 @@ def test_never_claim_leaves_claims_alone(text):
      "background"),
     # the paper's own result, even where it cites: `we`, `our`, a p-value
     ("We found that pain scores were lower with ketamine than placebo [12].", "finding"),
+    ("These results, with long-term data showing that the skin improves further [5], support the use of the drug.",
+     "finding"),
     ("As in other cohorts [3], men were more prevalent than women (75% vs. 25%, p < 0.001).", "finding"),
     ("Pain scores were significantly lower with ketamine than with placebo.", "finding"),
 ], ids=["et-al", "cited", "previous-studies", "et-al-hedged", "we-speculate-et-al", "other-authors",
         "body-of-evidence", "experimental-data", "several-trials", "the-literature", "autopsy-studies",
         "well-documented",
         "cited-hypothesis-stays", "our-previous-study", "previously-with-p", "previously-shown-hedged",
-        "we-found-cited", "p-value-cited", "own"])
+        "we-found-cited", "these-results-cited", "p-value-cited", "own"])
 def test_another_studys_result_is_background(nlp, sentence, claim_type):
     doc = nlp("Discussion\n\n" + sentence)
     assert [c._.claim_type for c in doc.spans["claims"] if c.text == sentence] == [claim_type]
