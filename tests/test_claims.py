@@ -282,6 +282,26 @@ ASSESS_CASES = [
     # `not` and a verb before `significant` deny significance
     ("Our data suggest that the new technique does not confer significant clinical advantages.", "finding",
      "no_change", False),
+    # a non-change conceded after the main clause is not the sentence's; one conceded before it stays
+    ("Such a gap might have biased the two groups, even if their baseline values are similar.", "hypothesis",
+     "unknown", None),
+    ("Pain did not differ between the groups, even though patients preferred the gel.", "finding", "no_change",
+     None),
+    # `lower` of a body part compares nothing
+    ("Lower body force rose with the supplement.", "finding", "increase", None),
+    # confirmed as an effective option; results provided; results that have shown; significance achieved
+    ("The drug is thus confirmed as an effective and well-tolerated therapeutic option.", "finding", "unknown",
+     None),
+    ("The results of this study have shown the gel to be a safe and low-cost method for knee pain.", "finding",
+     "unknown", None),
+    ("Here, we provide results indicating that the effect of selenium achieved significance in larger fields.",
+     "finding", None, True),
+    # what follows if a premise holds is a hypothesis; what coaches can consider doing, a recommendation
+    ("If this is the case, screening all mothers will find more infections.", "hypothesis", None, None),
+    ("Coaches can consider adding the supplement to the diet of sprinters.", "recommendation", "unknown", None),
+    # what the study was designed to do is what the paper is
+    ("Our study was designed to identify the changes that might explain the outcomes.", "background",
+     "unknown", None),
     # `not only` negates nothing
     ("The method not only prevents tooth loss in anxious children but is also cheap.", "finding", "decrease", None),
     pytest.param("Treated patients needed half as much rescue morphine.", "finding", "decrease", None,
@@ -497,12 +517,15 @@ def test_claim_rows_say_which_are_claims(nlp, sentence, is_claim):
     "Results are still awaited from a second trial of the same schedule in older men.",
     "K.L. is a consultant for and has received honoraria from three makers of inhalers.",
     "Dr Berg has received consulting fees from the maker of the pump.",
+    "Abbreviations: N, number of subjects; BMI, body mass index; SD, standard deviation.",
+    "AB, CD and EF prepared the manuscript.",
 ], ids=["heading", "heading-ack", "we-thank", "grateful", "supported-by", "funded-by", "funders", "competing",
         "would-like-to-thank", "acknowledgements-listed", "fellow", "equal-opportunity", "lead-in-colon",
         "disclaimer", "roadmap", "thanking", "for-their-discussions", "group-members", "no-conflicts",
         "conflicts-none", "click-here", "authors-approved", "limitations", "financial-support", "being-planned",
         "will-be-used", "supplementary-file", "name-list", "figure-panel", "data-on-request", "would-have-been",
-        "results-awaited", "consultant-for", "received-honoraria"])
+        "results-awaited", "consultant-for", "received-honoraria",
+        "abbreviations-line", "prepared-the-manuscript"])
 def test_headings_and_acknowledgements_are_never_claims(nlp, text):
     # as the one sentence of its paragraph, each would score high on position alone
     doc = nlp("Mice lacking the kinase gained weight on the diet.\n\n" + text + "\n\nFinal remarks follow here.")
@@ -605,12 +628,22 @@ def test_a_negated_change_is_no_change(nlp, sentence, direction):
     # a clause after `but` with a verb of its own is no lead phrase: the hedge explains the result
     ("Women in the programme gained 1 kg less than controls, but this difference was not significant, probably "
      "because the trial was small.", "finding", False),
+    # a `suggest that` over the sentence is no hypothesis cue: a `which may` clause leaves it a finding
+    ("These results suggest that the exercise had a good effect on the children, which may not be achieved by "
+     "usual care.", "finding", True),
+    # ... but a hypothesis cue right in what `suggests that` reports keeps it a hypothesis
+    ("Our data suggest that high insulin (and, by extension, the drugs that raise it) may harm "
+     "nerves.", "hypothesis", True),
+    # a main clause that states an effect before a hedged relative clause is a finding, hedged by neither
+    ("We also show that the programme increased visits by fathers, factors which may be associated with "
+     "increased care seeking.", "finding", False),
     # a long prepositional opener and a parenthesis keep the hedge with the main verb
     ("In this small ex vivo study, thick layers of the varnish (VX40) would appear to delay leakage.",
      "hypothesis", True),
 ], ids=["while-gerund", "further-study", "hyphenated-opener", "remains-to-be-investigated", "when-lead",
         "compared-with-lead", "as-well-as-insertion", "but-lead-phrase", "because-lead-with-and",
-        "but-clause-with-verb", "prepositional-opener-and-parenthesis"])
+        "but-clause-with-verb", "suggest-that-with-which-may", "suggests-that-may",
+        "effect-before-which-may", "prepositional-opener-and-parenthesis"])
 def test_claim_type_and_hedge_in_context(nlp, sentence, claim_type, hedged):
     doc = nlp("Discussion\n\n" + sentence)
     assert [(c._.claim_type, c._.hedged) for c in doc.spans["claims"] if c.text.startswith(sentence[:20])] == [

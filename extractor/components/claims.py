@@ -240,12 +240,16 @@ def find_cues(text: str, rules: ClaimRules) -> Cues:
     # `a decrease in propofol use with no increase in recovery time`: the non-change goes with the change
     stated = [(a, b) for a, b in unchanged if not (_accompanying(text, a) and any(c[0] < a for c in free))]
     # `CRP continued to fall despite no further weight loss`: the conceded non-change is not the sentence's
+    # `X might have biased Y, even if the groups were similar`: a trailing concession states none either
     stated = [(a, b) for a, b in stated if not ((at := _conceded(text, a)) is not None
-                                                 and any(c[0] < at or c[0] >= _clause_end(text, b) for c in free))]
+                                                 and (any(c[0] < at or c[0] >= _clause_end(text, b) for c in free)
+                                                      or _TRAILING_CONCESSION.match(text, at)
+                                                      and at > main_clause_start(text)[0]))]
     return Cues(stated, free)
 
 
-_CONCEDING = re.compile(r"\b(?:despite|in spite of|notwithstanding|although|though)\b[^,;:]*$")
+_CONCEDING = re.compile(r"\b(?:despite|in spite of|notwithstanding|although|though|even if|even though)\b[^,;:]*$")
+_TRAILING_CONCESSION = re.compile(r"even (?:if|though)\b")
 _PHRASE_END = re.compile(r"[,;:]")
 
 
@@ -606,12 +610,19 @@ def hedged_elsewhere(found: Assessment, text: str, rules: ClaimRules, offset: in
     anchors = [(offset + a, offset + b) for a, b in found.cues.unchanged]
     anchors += [(offset + start, offset + start + len(word)) for start, _, word in found.cues.changes]
     main = offset + main_clause_start(text)[0]
-    if not hedges or any(start <= main < end for start, end in hedges):
-        return False
-    if any(a < end and start < b for a, b in anchors for start, end in hedges):
-        return False
-    cues = [offset + m.start() for m in rules.claim_type["hypothesis"].finditer(text)]
+    hypothesis = rules.claim_type["hypothesis"]
+    cues = [offset + m.start() for m in hypothesis.finditer(text)]
     holding = [(start, end) for start, end in hedges if any(start <= cue < end for cue in cues)]
+    covering = [cue for kind, cue, start, end in scopes if kind == "hedge" and start <= main < end]
+    if not hedges or covering and not _relative_hedges(text, offset, scopes, cues, covering, hypothesis):
+        return False
+    if covering:  # `These results suggest that X, which may Y`: the `which` clause's hedge is elsewhere
+        holding = [(start, end) for start, end in holding if start > main]
+    hedged_anchors = [a for a, b in anchors if any(a < end and start < b for start, end in hedges)]
+    if hedged_anchors and not any(a < min(hedged_anchors) and not any(start <= a < end for start, end in hedges)
+                                  for a, _ in anchors):
+        return False  # the hedged clause carries the effect (`X, which may reduce Y`), unless the main clause
+        # states one before it (`We show that X increased Y, factors which may be associated with Z`)
     if any(_coordinated(text, start - offset) for start, _ in holding):
         return False  # `X is preliminary, and Y could act ...`: the hedged clause is a main clause too
     changes = [offset + at for at, _, _ in found.cues.changes]
@@ -620,6 +631,20 @@ def hedged_elsewhere(found: Assessment, text: str, rules: ClaimRules, offset: in
         return False  # `This delay, contrary to what we expected, suggests that ...`: the main verb's hedge
         # (not `Both groups improved, suggesting that X may ...`: a change before it is the main clause's)
     return all(any(start <= cue < end for start, end in holding) for cue in cues)
+
+
+_RELATIVE_BEFORE = re.compile(r",\s*(?:which|who|whom|whose|where)\s*$", re.IGNORECASE)
+
+
+def _relative_hedges(text: str, offset: int, scopes: Sequence[tuple[str, str, int, int]], cues: list[int],
+                     covering: list[str], hypothesis: re.Pattern) -> bool:
+    """The hedges over the main clause are reporting ones (`suggest that`, no hypothesis cue) and every
+    hypothesis cue opens a relative clause (`, which may`): the sentence reports a finding."""
+    if any(hypothesis.search(cue.lower()) for cue in covering):
+        return False
+    starts = [start for kind, cue, start, end in scopes if kind == "hedge" and hypothesis.search(cue.lower())
+              and any(start <= at < end for at in cues)]
+    return bool(starts) and all(_RELATIVE_BEFORE.search(text, 0, start - offset) for start in starts)
 
 
 def unhedged_type(found: Assessment, text: str, rules: ClaimRules) -> str:
@@ -747,6 +772,9 @@ class ClaimExtractor(RulesPipe):
                     # sentence); hypotheses and recommendations are judged on the whole sentence
                     start, end = sent.start_char, sent.end_char
                     anchors = effect_anchors(found, start)
+                    if retyped:  # the effect words of its main clause, not those of the hedged one
+                        hedges = [(a, b) for kind, _, a, b in x["cue_scopes"] if kind == "hedge"]
+                        anchors = [an for an in anchors if not any(a <= an[0] < b for a, b in hedges)] or anchors
                     if not anchors and not retyped:  # a hedge elsewhere retyped it: its main clause decides
                         if outcomes is None:
                             outcomes = [(s.start_char, s.end_char) for s in doc.spans.get("outcomes", [])]
