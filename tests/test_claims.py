@@ -302,6 +302,24 @@ ASSESS_CASES = [
     # what the study was designed to do is what the paper is
     ("Our study was designed to identify the changes that might explain the outcomes.", "background",
      "unknown", None),
+    # a conclusion's opener, the study's findings as source, a role suggested by a result: findings
+    ("Taken together, the usual dose is too low for a third of slow acetylators.", "finding", "unknown", None),
+    ("According to the findings of this study, the exercises help older adults with neck pain.", "finding",
+     "unknown", None),
+    ("Blocking oxidative stress stopped the release, suggesting a role of oxidative stress in it.", "finding",
+     "unknown", None),
+    # what appears promising, can be expected, or what we feel: hypotheses
+    ("Given these results, the nasal spray appears promising for severe hypoglycaemia.", "hypothesis", "unknown",
+     None),
+    ("It would appear that a small payment is not enough motive for most people.", "hypothesis", "unknown", None),
+    ("Nonetheless, we feel that these changes to the protocol did not sway our results.", "hypothesis", None, None),
+    # what would be appropriate, a need, studies suggested: recommendations
+    ("Because of its cost, support for one week only would be appropriate for poorer services.", "recommendation",
+     "unknown", None),
+    ("We agree there is a wider need for good studies of the ethics of online trials.", "recommendation",
+     "unknown", None),
+    ("Studies with a larger sample and in other groups of patients are suggested.", "recommendation", "unknown",
+     None),
     # `not only` negates nothing
     ("The method not only prevents tooth loss in anxious children but is also cheap.", "finding", "decrease", None),
     pytest.param("Treated patients needed half as much rescue morphine.", "finding", "decrease", None,

@@ -224,7 +224,7 @@ def test_a_bad_model_file_is_a_clear_error(tmp_path, kind, content, message):
     # a concessive lead clause is not the main statement: the hedged main clause makes the hypothesis
     ("Although fewer adults enrolled than planned, the vaccine is likely to protect them.", "hypothesis", None, True),
     # no effect words: the main clause decides (after an opener and a concessive lead)
-    ("Taken together, our data offer insight into how the scaffold is built, which may explain its fragility.",
+    ("Overall, our data offer insight into how the scaffold is built, which may explain its fragility.",
      "background", None, False),
     ("Thus, although the membrane might shape its fold, the structure explains how the toxin binds.",
      "background", None, False),
