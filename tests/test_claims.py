@@ -320,6 +320,11 @@ ASSESS_CASES = [
      "unknown", None),
     ("Studies with a larger sample and in other groups of patients are suggested.", "recommendation", "unknown",
      None),
+    # studies that may be designed in future are called for; `the first time that we compared` is what the paper is
+    ("Suitable studies may be designed in future to look at the effect of yoga on platelets.", "recommendation",
+     "unknown", None),
+    ("This is the first time in the region that we compared one dose versus two doses.", "background", "unknown",
+     None),
     # `not only` negates nothing
     ("The method not only prevents tooth loss in anxious children but is also cheap.", "finding", "decrease", None),
     pytest.param("Treated patients needed half as much rescue morphine.", "finding", "decrease", None,
@@ -655,13 +660,16 @@ def test_a_negated_change_is_no_change(nlp, sentence, direction):
     # a main clause that states an effect before a hedged relative clause is a finding, hedged by neither
     ("We also show that the programme increased visits by fathers, factors which may be associated with "
      "increased care seeking.", "finding", False),
+    # a long `especially ...` insertion leaves the hedge with the main verb
+    ("In conclusion, the extracts, especially at doses of 0.01% and 0.1% in the drops, may protect the eye.",
+     "hypothesis", True),
     # a long prepositional opener and a parenthesis keep the hedge with the main verb
     ("In this small ex vivo study, thick layers of the varnish (VX40) would appear to delay leakage.",
      "hypothesis", True),
 ], ids=["while-gerund", "further-study", "hyphenated-opener", "remains-to-be-investigated", "when-lead",
         "compared-with-lead", "as-well-as-insertion", "but-lead-phrase", "because-lead-with-and",
         "but-clause-with-verb", "suggest-that-with-which-may", "suggests-that-may",
-        "effect-before-which-may", "prepositional-opener-and-parenthesis"])
+        "effect-before-which-may", "especially-insertion", "prepositional-opener-and-parenthesis"])
 def test_claim_type_and_hedge_in_context(nlp, sentence, claim_type, hedged):
     doc = nlp("Discussion\n\n" + sentence)
     assert [(c._.claim_type, c._.hedged) for c in doc.spans["claims"] if c.text.startswith(sentence[:20])] == [

@@ -557,9 +557,11 @@ def main_clause_start(text: str) -> tuple[int, bool]:
     return (pos, lead is not None) if pos < len(text) else (0, False)
 
 
-# an insertion set off by commas: a few words (more after `as well as`), not a clause joined by `and` / `but`
+# an insertion set off by commas: a few words (more after `as well as`, `especially`), not a clause joined by
+# `and` / `but`
 _INSERTION = re.compile(r",(?!\s*(?:and|but|or|yet|so)\b)\s*(?:(?:as well as|including|such as|together with|"
-                        r"along with|in addition to)\s+(?:[^\s,;:]+\s+){0,11}|(?:[^\s,;:]+\s+){0,5})[^\s,;:]+\s*,")
+                        r"along with|in addition to|especially|particularly|notably|mainly|mostly|primarily)\s+"
+                        r"(?:[^\s,;:]+\s+){0,11}|(?:[^\s,;:]+\s+){0,5})[^\s,;:]+\s*,")
 _PARENTHESIS = re.compile(r"\s*\([^()]*\)")  # `a varnish (EC40) would appear to`: no clause boundary
 # words that open a subordinate clause
 _SUBORDINATING = (r"(?:which|that|who|whom|whose|where|when|while|whereas|although|though|because|since|as|if|"
