@@ -325,6 +325,23 @@ ASSESS_CASES = [
      "unknown", None),
     ("This is the first time in the region that we compared one dose versus two doses.", "background", "unknown",
      None),
+    # a list of merits before the noun: a finding
+    ("Oral diclofenac before surgery is economical, effective, easy and safe method of pain control.", "finding",
+     "unknown", None),
+    # someone else's recommendation, or dietary recommendations, are no call of the paper's
+    ("The combination therapy remains relevant for resistant strains, as recommended by Smith [30].", "background",
+     "unknown", None),
+    ("In conclusion, we observed that eating fish, according to dietary recommendations, has health benefits.",
+     "finding", "unknown", None),
+    # what additional trials may lead to is a call for them
+    ("Additional randomized trials with larger samples may lead to a better understanding of the effects.",
+     "recommendation", "unknown", None),
+    # higher in the control group, no `than`: the treated arm had less
+    ("The number of feeding attempts was significantly higher in the control group (p = 0.02).", "finding",
+     "decrease", True),
+    # the first study of a topic, its change words naming the topic: background, no direction
+    ("This is the first study to evaluate the role of carnitine in improving endothelial function.", "background",
+     "unknown", None),
     # `not only` negates nothing
     ("The method not only prevents tooth loss in anxious children but is also cheap.", "finding", "decrease", None),
     pytest.param("Treated patients needed half as much rescue morphine.", "finding", "decrease", None,

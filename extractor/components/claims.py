@@ -319,6 +319,11 @@ def _caveat(text: str, at: int, rules: ClaimRules) -> bool:
     return turn is not None and rules.claim_type["finding"].search(text, 0, turn.start()) is not None
 
 
+# what the first study of its kind did: a topic, not a result
+_NOVELTY_TOPIC = re.compile(r"\s+(?:(?:to|that) )?(?:evaluat|investigat|examin|assess|compar|explor|describ|stud|"
+                            r"look|us)(?:e|es|ed|ing|y|ies)?\b")
+
+
 def claim_type(text: str, rules: ClaimRules, direction_: str, significant: bool | None,
                stated: list[tuple[str, float]] | None = None) -> str:
     """`direction_` is the rules' direction (the learned model never makes a finding of a sentence).
@@ -326,9 +331,10 @@ def claim_type(text: str, rules: ClaimRules, direction_: str, significant: bool 
     call = rules.claim_type["recommendation"].search(text)
     if call and not _caveat(text, call.start(), rules):
         return "recommendation"
-    if (rules.novelty is not None and direction_ == "unknown" and significant is None
-            and rules.novelty.search(text)):
+    novel = rules.novelty.search(text) if rules.novelty is not None else None
+    if novel and significant is None and (direction_ == "unknown" or _NOVELTY_TOPIC.match(text, novel.end())):
         return "background"  # `this might be the first study to compare`: what the paper is, not a claim
+        # (its change words name the topic: `the first study to evaluate the role of X in improving Y`)
     if rules.claim_type["hypothesis"].search(text) and not (p_values(text) if stated is None else stated):
         return "hypothesis"
     if direction_ != "unknown" or significant is not None or rules.claim_type["finding"].search(text):
@@ -351,8 +357,9 @@ def assess(text: str, rules: ClaimRules | None = None, model: DirectionModel | N
     cues = find_cues(text, rules)
     direction_ = direction(text, rules, significant, cues)
     kind = claim_type(text, rules, direction_, significant, stated)
-    if kind == "recommendation" and significant is None:
-        direction_ = "unknown"  # `longer courses should be tested` calls for work; it states no effect
+    if kind in ("recommendation", "background") and significant is None:
+        direction_ = "unknown"  # `longer courses should be tested` calls for work; `the first study to evaluate
+        # X in improving Y` names a topic: neither states an effect
     found = Assessment(kind, direction_, significant, direction_, cues)
     return learned_direction(found, text, rules, model, prepared=True)
 
