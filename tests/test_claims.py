@@ -342,6 +342,17 @@ ASSESS_CASES = [
     # the first study of a topic, its change words naming the topic: background, no direction
     ("This is the first study to evaluate the role of carnitine in improving endothelial function.", "background",
      "unknown", None),
+    # what the study concludes; a treatment that is safe and effective: findings
+    ("It concludes that the supplements are not free from a nocebo effect on reaction times.", "finding", None,
+     None),
+    ("Therefore, the injection combined with the capsule is safe and effective for these patients.", "finding",
+     "unknown", None),
+    # an epistemic `should be clinically significant` is no call for work
+    ("If so, it should be clinically significant that the participants could keep their mood.", "hypothesis",
+     "unknown", None),
+    # a call for work conceded in a lead clause leaves the main clause to decide
+    ("Therefore, while the literature suggests that the dose needs to be controlled, a manual pump may not "
+     "achieve it.", "hypothesis", "unknown", None),
     # `not only` negates nothing
     ("The method not only prevents tooth loss in anxious children but is also cheap.", "finding", "decrease", None),
     pytest.param("Treated patients needed half as much rescue morphine.", "finding", "decrease", None,
@@ -559,13 +570,15 @@ def test_claim_rows_say_which_are_claims(nlp, sentence, is_claim):
     "Dr Berg has received consulting fees from the maker of the pump.",
     "Abbreviations: N, number of subjects; BMI, body mass index; SD, standard deviation.",
     "AB, CD and EF prepared the manuscript.",
+    "Declaration of Interests: None.",
 ], ids=["heading", "heading-ack", "we-thank", "grateful", "supported-by", "funded-by", "funders", "competing",
         "would-like-to-thank", "acknowledgements-listed", "fellow", "equal-opportunity", "lead-in-colon",
         "disclaimer", "roadmap", "thanking", "for-their-discussions", "group-members", "no-conflicts",
         "conflicts-none", "click-here", "authors-approved", "limitations", "financial-support", "being-planned",
         "will-be-used", "supplementary-file", "name-list", "figure-panel", "data-on-request", "would-have-been",
         "results-awaited", "consultant-for", "received-honoraria",
-        "abbreviations-line", "prepared-the-manuscript"])
+        "abbreviations-line", "prepared-the-manuscript",
+        "declaration-of-interests"])
 def test_headings_and_acknowledgements_are_never_claims(nlp, text):
     # as the one sentence of its paragraph, each would score high on position alone
     doc = nlp("Mice lacking the kinase gained weight on the diet.\n\n" + text + "\n\nFinal remarks follow here.")
@@ -618,13 +631,20 @@ def test_never_claim_leaves_claims_alone(text):
     ("We found that pain scores were lower with ketamine than placebo [12].", "finding"),
     ("These results, with long-term data showing that the skin improves further [5], support the use of the drug.",
      "finding"),
+    ("We have previously shown that the marker tracks one enzyme [14] and here we show that it tracks a second.",
+     "finding"),
+    ("These two studies mentioned above show that paracetamol seems to be a good option after surgery.",
+     "background"),
+    ("Its use has risen, and recent survey data suggest that it causes fewer complications than the usual one.",
+     "background"),
     ("As in other cohorts [3], men were more prevalent than women (75% vs. 25%, p < 0.001).", "finding"),
     ("Pain scores were significantly lower with ketamine than with placebo.", "finding"),
 ], ids=["et-al", "cited", "previous-studies", "et-al-hedged", "we-speculate-et-al", "other-authors",
         "body-of-evidence", "experimental-data", "several-trials", "the-literature", "autopsy-studies",
         "well-documented",
         "cited-hypothesis-stays", "our-previous-study", "previously-with-p", "previously-shown-hedged",
-        "we-found-cited", "these-results-cited", "p-value-cited", "own"])
+        "we-found-cited", "these-results-cited", "here-we-show", "studies-mentioned-above", "recent-survey-data",
+        "p-value-cited", "own"])
 def test_another_studys_result_is_background(nlp, sentence, claim_type):
     doc = nlp("Discussion\n\n" + sentence)
     assert [c._.claim_type for c in doc.spans["claims"] if c.text == sentence] == [claim_type]

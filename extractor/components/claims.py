@@ -328,7 +328,12 @@ def claim_type(text: str, rules: ClaimRules, direction_: str, significant: bool 
                stated: list[tuple[str, float]] | None = None) -> str:
     """`direction_` is the rules' direction (the learned model never makes a finding of a sentence).
     `stated`: the text's p_values() when already known."""
-    call = rules.claim_type["recommendation"].search(text)
+    recommendation = rules.claim_type["recommendation"]
+    call = recommendation.search(text)
+    if call:
+        main, lead = main_clause_start(text)
+        if lead and call.start() < main:  # `while the literature suggests that the dose needs to be
+            call = recommendation.search(text, main)  # controlled, an infusion may not`: the lead's call is conceded
     if call and not _caveat(text, call.start(), rules):
         return "recommendation"
     novel = rules.novelty.search(text) if rules.novelty is not None else None
@@ -667,8 +672,10 @@ def other_study(text: str, sent: Span, rules: ClaimRules, cited: Sequence[int]) 
     """A result the sentence reports of another study (`Smith et al. revealed ...`, a finding with a
     citation marker) and not of the paper's own (`we found`, `our data`, a p-value): background, not a finding.
     `cited`: the sorted token starts of the document's citation markers."""
-    if rules.earlier_own_study is not None and rules.earlier_own_study.search(text.lower()) and not p_values(text):
+    if (rules.earlier_own_study is not None and rules.earlier_own_study.search(text.lower()) and not p_values(text)
+            and not _PRESENT_STUDY.search(text)):
         return True  # `in our previous studies, we reported ...`: the authors' earlier result, not this paper's
+        # (not `We have previously shown X, and here we show Y`)
     if rules.own_study is not None and rules.own_study.search(text.lower()) or p_values(text):
         return False  # the paper's own words, or a p-value: its own result (`men were more prevalent [3] (p<0.001)`)
     if rules.other_study is not None and rules.other_study.search(text.lower()):
@@ -678,6 +685,9 @@ def other_study(text: str, sent: Span, rules: ClaimRules, cited: Sequence[int]) 
 
 
 _SUBJECT_REACH = 30  # characters from the start of the main clause within which another study is its subject
+# this paper's own result beside the authors' earlier one
+_PRESENT_STUDY = re.compile(r"\b(?:here|now|in (?:the|this) (?:present|current) (?:study|trial|work)),? we\b|"
+                            r"\bwe (?:here|now)\b", re.IGNORECASE)
 
 
 def others_hypothesis(text: str, rules: ClaimRules) -> bool:
@@ -690,7 +700,7 @@ def others_hypothesis(text: str, rules: ClaimRules) -> bool:
     opener = _OPENER.match(lower)
     at = opener.end() if opener else 0
     earlier = rules.earlier_own_study.search(lower, at) if rules.earlier_own_study is not None else None
-    if earlier is not None and earlier.start() - at <= _SUBJECT_REACH:
+    if earlier is not None and earlier.start() - at <= _SUBJECT_REACH and not _PRESENT_STUDY.search(text):
         return True  # `We have previously shown that X ..., and so might protect`: the authors' earlier result
     if rules.other_study is None:
         return False
