@@ -353,6 +353,20 @@ ASSESS_CASES = [
     # a call for work conceded in a lead clause leaves the main clause to decide
     ("Therefore, while the literature suggests that the dose needs to be controlled, a manual pump may not "
      "achieve it.", "hypothesis", "unknown", None),
+    # what the authors set out or hoped to do is background, whatever change words it names
+    ("In conclusion, we aimed to develop a programme that would not only ease the deficits but also improve mood.",
+     "background", "unknown", None),
+    ("By combining the two therapies, we hoped to offer an intervention that improves motor skills.", "background",
+     "unknown", None),
+    # a table that shows data, suggesting something; our findings in agreement with others': findings
+    ("Table 6 shows the enzyme data of the men, suggesting a high level of compliance.", "finding", "unknown", None),
+    ("Our findings on the number of colds per athlete are in agreement with those of Heath et al (29).", "finding",
+     "unknown", None),
+    # further large-scale studies; a study that highlights X and the need for Y: calls for work
+    ("These findings could be used as pilot data for further large-scale studies.", "recommendation", "unknown",
+     None),
+    ("This study highlights the link between breathing support and brain injury and the need for monitoring.",
+     "recommendation", "unknown", None),
     # `not only` negates nothing
     ("The method not only prevents tooth loss in anxious children but is also cheap.", "finding", "decrease", None),
     pytest.param("Treated patients needed half as much rescue morphine.", "finding", "decrease", None,

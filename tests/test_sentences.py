@@ -32,6 +32,9 @@ CASES = [
     ("The rise may be due to vitamin C. Ascorbate lowers oxidation.", 2),
     ("Most had hepatitis C. Few had cirrhosis.", 2),
     ("As reported by J. Smith the drug works.", 1),
+    # `et al.` before a word that opens sentences ends one; before a year or a bracket it does not
+    ("Our results match those of Smith et al. The lack of a difference may reflect the dose.", 2),
+    ("As Smith et al. (2005) and Jones et al. [3] found, it works.", 1),
     # a Greek letter can open a sentence
     ("More work is needed. β2-Agonists were not used.", 2),
 ]

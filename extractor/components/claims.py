@@ -62,6 +62,7 @@ class ClaimRules:
     not_a_change_after: re.Pattern | None = None  # `without`: a change word right after it is no change
     merit_before_change: re.Pattern | None = None  # `more effective than X in decreasing`: no change word itself
     novelty: re.Pattern | None = None  # `this might be the first study to`: background unless it states an effect
+    aim: re.Pattern | None = None  # `we aimed to`: background whatever change words it names
     back_matter: re.Pattern | None = None  # a heading line of a section after the conclusions (`Competing interests`)
     # for states_claim: one search for any of significant, not_significant, recommendation, no_change,
     # increase, decrease (a sentence with a p-value); the same or a hypothesis (one without)
@@ -134,6 +135,7 @@ def rules_from_data(files: dict) -> ClaimRules:
         merit_before_change=_compile(data["merit_before_change"], "merit_before_change")
         if data.get("merit_before_change") else None,
         novelty=_compile(data["novelty"], "novelty") if data.get("novelty") else None,
+        aim=_compile(data["aim"], "aim") if data.get("aim") else None,
         back_matter=_heading_line(data["back_matter"], "back_matter") if data.get("back_matter") else None,
         any_claim_cue=_either(cues),
         any_claim_cue_or_hypothesis=_either([*cues, _parts(data["claim_type"]["hypothesis"], False)]),
@@ -340,6 +342,8 @@ def claim_type(text: str, rules: ClaimRules, direction_: str, significant: bool 
     if novel and significant is None and (direction_ == "unknown" or _NOVELTY_TOPIC.match(text, novel.end())):
         return "background"  # `this might be the first study to compare`: what the paper is, not a claim
         # (its change words name the topic: `the first study to evaluate the role of X in improving Y`)
+    if rules.aim is not None and significant is None and rules.aim.search(text):
+        return "background"  # `we aimed to develop an intervention that would improve X`: a plan, not a result
     if rules.claim_type["hypothesis"].search(text) and not (p_values(text) if stated is None else stated):
         return "hypothesis"
     if direction_ != "unknown" or significant is not None or rules.claim_type["finding"].search(text):
@@ -385,10 +389,10 @@ def states_claim(text: str, rules: ClaimRules) -> bool:
     """rule_claim(assess(text, rules, model=None, prepared=True)) for a prepared text, in one or two
     searches (claimx_claims asks it of every sentence the classifier does not keep): a significance,
     a recommendation, a hypothesis without a p-value, a stated non-change or a change word."""
-    if rules.not_a_change_after is not None and rules.not_a_change_after.search(text) or _CAVEAT.search(text) or (
-            rules.novelty is not None and rules.novelty.search(text)):
+    if _CAVEAT.search(text) or any(p is not None and p.search(text)
+                                   for p in (rules.not_a_change_after, rules.novelty, rules.aim)):
         # `without increasing`: no cue; `, although this needs to be confirmed`: perhaps no call for work;
-        # `this may be the first study`: perhaps no hypothesis
+        # `this may be the first study`, `we aimed to`: perhaps no hypothesis
         return rule_claim(assess(text, rules, model=None, prepared=True))
     stated = p_values(text)
     if not stated:

@@ -31,12 +31,16 @@ class SentenceRules:
     enders: frozenset[str]  # tokens that end a sentence
     capital_units: frozenset[str]  # `U.`, `L.`: after a number a unit, not an initial
     letter_names_after: frozenset[str] = frozenset()  # `vitamin C.`: a name, not an initial
+    # `Smith et al. The lack of ...`: an abbreviation before one of these words ends the sentence after all
+    ends_before_opener: frozenset[str] = frozenset()
+    openers: frozenset[str] = frozenset()
 
 
 def rules_from_data(data: dict) -> SentenceRules:
     d = data["sentences.json"]
     return SentenceRules(frozenset(d["abbreviations"]), frozenset(d["closers"]), frozenset(d["enders"]),
-                         frozenset(d["capital_units"]), frozenset(d.get("letter_names_after", [])))
+                         frozenset(d["capital_units"]), frozenset(d.get("letter_names_after", [])),
+                         frozenset(d.get("ends_before_opener", [])), frozenset(d.get("openers", [])))
 
 
 @lru_cache(maxsize=8)
@@ -85,6 +89,11 @@ def sentence_starts(doc: Doc, rules: SentenceRules | None = None) -> list[bool]:
             and not (_is_initial(text) and not _is_unit_after_number(texts, i, rules.capital_units)
                      and not (len(text) == 2 and i and texts[i - 1] in rules.letter_names_after))
         ) or _glued_citation(text, abbreviations)
+        if text.lower() in rules.ends_before_opener and i + 1 < n and texts[i + 1] in rules.openers:
+            starts[i + 1] = True  # `Smith et al. The lack of ...`: no name follows, a sentence does
+            sent_start = i + 1
+            i += 1
+            continue
         if text.lower() in abbreviations and not _acronym(text) or not ends_here:
             i += 1
             continue

@@ -64,6 +64,8 @@ class SentencesFile(Schema):
     enders: list[str]
     capital_units: list[str]
     letter_names_after: list[str] = []
+    ends_before_opener: list[str] = []  # `al.`: ends a sentence after all before one of `openers`
+    openers: list[str] = []
 
 
 # ---------------------------------------------------------------- claimx_citations
@@ -386,6 +388,7 @@ class ClaimsFile(Schema):
     not_a_change_after: list[str] = []  # `without`: the change word after it (`without increasing`) is no change
     merit_before_change: Patterns = []  # `more effective ... in decreasing`: the governed change decides
     novelty: Patterns = []  # `this may be the first study to`: background unless it states an effect
+    aim: Patterns = []  # `we aimed to`: background whatever change words it names
     back_matter: Patterns = []  # section names (`competing interests`): no sentence under such a heading is a claim
     min_words: Annotated[int, Field(ge=1)] = 1  # a claim has at least this many words
     alpha: Annotated[float, Field(gt=0, lt=1)]
