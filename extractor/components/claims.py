@@ -63,6 +63,7 @@ class ClaimRules:
     merit_before_change: re.Pattern | None = None  # `more effective than X in decreasing`: no change word itself
     novelty: re.Pattern | None = None  # `this might be the first study to`: background unless it states an effect
     aim: re.Pattern | None = None  # `we aimed to`: background whatever change words it names
+    novelty_or_aim: re.Pattern | None = None  # for states_claim: one search for either
     back_matter: re.Pattern | None = None  # a heading line of a section after the conclusions (`Competing interests`)
     # for states_claim: one search for any of significant, not_significant, recommendation, no_change,
     # increase, decrease (a sentence with a p-value); the same or a hypothesis (one without)
@@ -136,6 +137,8 @@ def rules_from_data(files: dict) -> ClaimRules:
         if data.get("merit_before_change") else None,
         novelty=_compile(data["novelty"], "novelty") if data.get("novelty") else None,
         aim=_compile(data["aim"], "aim") if data.get("aim") else None,
+        novelty_or_aim=_either([_parts(data.get(k, []), False) for k in ("novelty", "aim")])
+        if data.get("novelty") or data.get("aim") else None,
         back_matter=_heading_line(data["back_matter"], "back_matter") if data.get("back_matter") else None,
         any_claim_cue=_either(cues),
         any_claim_cue_or_hypothesis=_either([*cues, _parts(data["claim_type"]["hypothesis"], False)]),
@@ -390,7 +393,7 @@ def states_claim(text: str, rules: ClaimRules) -> bool:
     searches (claimx_claims asks it of every sentence the classifier does not keep): a significance,
     a recommendation, a hypothesis without a p-value, a stated non-change or a change word."""
     if _CAVEAT.search(text) or any(p is not None and p.search(text)
-                                   for p in (rules.not_a_change_after, rules.novelty, rules.aim)):
+                                   for p in (rules.not_a_change_after, rules.novelty_or_aim)):
         # `without increasing`: no cue; `, although this needs to be confirmed`: perhaps no call for work;
         # `this may be the first study`, `we aimed to`: perhaps no hypothesis
         return rule_claim(assess(text, rules, model=None, prepared=True))
