@@ -367,6 +367,14 @@ ASSESS_CASES = [
      None),
     ("This study highlights the link between breathing support and brain injury and the need for monitoring.",
      "recommendation", "unknown", None),
+    # a hypothesis that explains an observation states no direction of its own
+    ("One possible explanation for the changes might be that the subjects had a higher habitual intake of fibre.",
+     "hypothesis", "unknown", None),
+    ("This error could be related to patients being less familiar with the inhaler.", "hypothesis", "unknown",
+     None),
+    # what might be clinically relevant to do is a call for it
+    ("Hence, it might be clinically relevant to include apoB when monitoring these patients.", "recommendation",
+     "unknown", None),
     # `not only` negates nothing
     ("The method not only prevents tooth loss in anxious children but is also cheap.", "finding", "decrease", None),
     pytest.param("Treated patients needed half as much rescue morphine.", "finding", "decrease", None,
@@ -714,13 +722,16 @@ def test_a_negated_change_is_no_change(nlp, sentence, direction):
     # a long `especially ...` insertion leaves the hedge with the main verb
     ("In conclusion, the extracts, especially at doses of 0.01% and 0.1% in the drops, may protect the eye.",
      "hypothesis", True),
+    # `It could however,` is no opener: its modal is the main clause's hedge
+    ("It could however, be proposed that the pump is involved, as this is the slowest step.", "hypothesis", True),
     # a long prepositional opener and a parenthesis keep the hedge with the main verb
     ("In this small ex vivo study, thick layers of the varnish (VX40) would appear to delay leakage.",
      "hypothesis", True),
 ], ids=["while-gerund", "further-study", "hyphenated-opener", "remains-to-be-investigated", "when-lead",
         "compared-with-lead", "as-well-as-insertion", "but-lead-phrase", "because-lead-with-and",
         "but-clause-with-verb", "suggest-that-with-which-may", "suggests-that-may",
-        "effect-before-which-may", "especially-insertion", "prepositional-opener-and-parenthesis"])
+        "effect-before-which-may", "especially-insertion", "modal-is-no-opener",
+        "prepositional-opener-and-parenthesis"])
 def test_claim_type_and_hedge_in_context(nlp, sentence, claim_type, hedged):
     doc = nlp("Discussion\n\n" + sentence)
     assert [(c._.claim_type, c._.hedged) for c in doc.spans["claims"] if c.text.startswith(sentence[:20])] == [

@@ -64,6 +64,7 @@ class ClaimRules:
     novelty: re.Pattern | None = None  # `this might be the first study to`: background unless it states an effect
     aim: re.Pattern | None = None  # `we aimed to`: background whatever change words it names
     novelty_or_aim: re.Pattern | None = None  # for states_claim: one search for either
+    explanation: re.Pattern | None = None  # `one possible explanation might be that`: a hypothesis with no direction
     back_matter: re.Pattern | None = None  # a heading line of a section after the conclusions (`Competing interests`)
     # for states_claim: one search for any of significant, not_significant, recommendation, no_change,
     # increase, decrease (a sentence with a p-value); the same or a hypothesis (one without)
@@ -137,6 +138,7 @@ def rules_from_data(files: dict) -> ClaimRules:
         if data.get("merit_before_change") else None,
         novelty=_compile(data["novelty"], "novelty") if data.get("novelty") else None,
         aim=_compile(data["aim"], "aim") if data.get("aim") else None,
+        explanation=_compile(data["explanation"], "explanation") if data.get("explanation") else None,
         novelty_or_aim=_either([_parts(data.get(k, []), False) for k in ("novelty", "aim")])
         if data.get("novelty") or data.get("aim") else None,
         back_matter=_heading_line(data["back_matter"], "back_matter") if data.get("back_matter") else None,
@@ -369,9 +371,10 @@ def assess(text: str, rules: ClaimRules | None = None, model: DirectionModel | N
     cues = find_cues(text, rules)
     direction_ = direction(text, rules, significant, cues)
     kind = claim_type(text, rules, direction_, significant, stated)
-    if kind in ("recommendation", "background") and significant is None:
+    if significant is None and (kind in ("recommendation", "background") or kind == "hypothesis" and (
+            rules.explanation is not None and rules.explanation.search(text))):
         direction_ = "unknown"  # `longer courses should be tested` calls for work; `the first study to evaluate
-        # X in improving Y` names a topic: neither states an effect
+        # X in improving Y` names a topic; `one explanation might be a higher intake` explains: none states an effect
     found = Assessment(kind, direction_, significant, direction_, cues)
     return learned_direction(found, text, rules, model, prepared=True)
 
@@ -552,9 +555,10 @@ def clause_context(anchors: list[tuple[int, int]], scopes: Sequence[tuple[str, s
 
 _WORD_OF_LETTERS = r"[^\W\d_]+(?:-[^\W\d_]+)*"  # `longer-term`
 # `Thus, ` `On the other hand, `; a longer prepositional phrase (`In this ex vivo study, `)
+_MODAL = r"(?!(?i:could|may|might|can|should|would|will|must)\b)"  # `It could however, be proposed`: no opener
 _OPENER = re.compile(rf"\W*(?:(?i:in|at|for|on|among|with|after|before|during|from|by|within|across|throughout|"
-                     rf"under|over)(?: {_WORD_OF_LETTERS}){{1,7}}|(?:{_WORD_OF_LETTERS} ){{0,3}}{_WORD_OF_LETTERS})"
-                     r"\s*[,:]\s*")
+                     rf"under|over)(?: {_WORD_OF_LETTERS}){{1,7}}|(?:{_MODAL}{_WORD_OF_LETTERS} ){{0,3}}{_MODAL}"
+                     rf"{_WORD_OF_LETTERS})\s*[,:]\s*")
 _COORDINATED = re.compile(r"(?:and|but|or|yet|so)\b")
 _CONCESSIVE = re.compile(
     r"\s*(?:although|though|even though|even if|while|whereas|despite|if|because|since|unless|given(?: that)?|"

@@ -389,6 +389,7 @@ class ClaimsFile(Schema):
     merit_before_change: Patterns = []  # `more effective ... in decreasing`: the governed change decides
     novelty: Patterns = []  # `this may be the first study to`: background unless it states an effect
     aim: Patterns = []  # `we aimed to`: background whatever change words it names
+    explanation: Patterns = []  # `one possible explanation might be that`: a hypothesis with no direction
     back_matter: Patterns = []  # section names (`competing interests`): no sentence under such a heading is a claim
     min_words: Annotated[int, Field(ge=1)] = 1  # a claim has at least this many words
     alpha: Annotated[float, Field(gt=0, lt=1)]
