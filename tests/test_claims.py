@@ -375,6 +375,14 @@ ASSESS_CASES = [
     # what might be clinically relevant to do is a call for it
     ("Hence, it might be clinically relevant to include apoB when monitoring these patients.", "recommendation",
      "unknown", None),
+    # the first study of its kind, its nouns hyphenated and listed, names a topic after a few words
+    ("This is the first large‐scale, cluster randomized study done in Japan to evaluate methods that improve care.",
+     "background", "unknown", None),
+    # what future studies will need to do is a call for it; what is anticipated is a hypothesis
+    ("Future studies, particularly in cities, will need to use simple entry criteria.", "recommendation",
+     "unknown", None),
+    ("Therefore, it is anticipated that the extract will reduce the risk of heart disease.", "hypothesis", None,
+     None),
     # `not only` negates nothing
     ("The method not only prevents tooth loss in anxious children but is also cheap.", "finding", "decrease", None),
     pytest.param("Treated patients needed half as much rescue morphine.", "finding", "decrease", None,

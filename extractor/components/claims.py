@@ -327,8 +327,8 @@ def _caveat(text: str, at: int, rules: ClaimRules) -> bool:
 
 
 # what the first study of its kind did: a topic, not a result
-_NOVELTY_TOPIC = re.compile(r"\s+(?:(?:to|that) )?(?:evaluat|investigat|examin|assess|compar|explor|describ|stud|"
-                            r"look|us)(?:e|es|ed|ing|y|ies)?\b")
+_NOVELTY_TOPIC = re.compile(r"\s+(?:[\w-]+ ){0,4}?(?:(?:to|that) )?(?:evaluat|investigat|examin|assess|compar|explor|"
+                            r"describ|stud|look|us)(?:e|es|ed|ing|y|ies)?\b")  # `conducted in Japan to evaluate`
 
 
 def claim_type(text: str, rules: ClaimRules, direction_: str, significant: bool | None,
