@@ -383,6 +383,12 @@ ASSESS_CASES = [
      "unknown", None),
     ("Therefore, it is anticipated that the extract will reduce the risk of heart disease.", "hypothesis", None,
      None),
+    # an epistemic `should be good news` is no call for work
+    ("These findings should be good news for researchers, as earlier studies were probably not biased.",
+     "hypothesis", None, None),
+    # `for prolonged periods` describes the dose, not an effect
+    ("We conclude that the steroid, given for prolonged periods of time, lowers glucose uptake.", "finding",
+     "decrease", None),
     # `not only` negates nothing
     ("The method not only prevents tooth loss in anxious children but is also cheap.", "finding", "decrease", None),
     pytest.param("Treated patients needed half as much rescue morphine.", "finding", "decrease", None,
