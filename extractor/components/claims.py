@@ -555,7 +555,8 @@ def clause_context(anchors: list[tuple[int, int]], scopes: Sequence[tuple[str, s
 
 _WORD_OF_LETTERS = r"[^\W\d_]+(?:-[^\W\d_]+)*"  # `longer-term`
 # `Thus, ` `On the other hand, `; a longer prepositional phrase (`In this ex vivo study, `)
-_MODAL = r"(?!(?i:could|may|might|can|should|would|will|must)\b)"  # `It could however, be proposed`: no opener
+_MODALS = "could|may|might|can|should|would|will|must"
+_MODAL = rf"(?!(?i:{_MODALS})\b)"  # `It could however, be proposed`: no opener
 _OPENER = re.compile(rf"\W*(?:(?i:in|at|for|on|among|with|after|before|during|from|by|within|across|throughout|"
                      rf"under|over)(?: {_WORD_OF_LETTERS}){{1,7}}|(?:{_MODAL}{_WORD_OF_LETTERS} ){{0,3}}{_MODAL}"
                      rf"{_WORD_OF_LETTERS})\s*[,:]\s*")
@@ -617,8 +618,7 @@ def _coordinated(text: str, at: int) -> bool:
 # `but` or `yet` and a lead phrase closed by a comma, right before a clause
 _CONTRAST_LEAD = re.compile(r"\b(?:but|yet)\b([^;:,]*(?:\([^()]*\))?[^;:,]*),$")
 # a verb in that phrase makes it a clause of its own (`but this difference was not significant, probably`)
-_AUXILIARY = re.compile(r"\b(?:is|are|was|were|has|have|had|do|does|did|can|could|will|would|may|might|should)\b",
-                        re.IGNORECASE)
+_AUXILIARY = re.compile(rf"\b(?:is|are|was|were|has|have|had|do|does|did|{_MODALS})\b", re.IGNORECASE)
 
 
 def hedged_elsewhere(found: Assessment, text: str, rules: ClaimRules, offset: int,
