@@ -21,7 +21,8 @@ from pathlib import Path
 import spacy
 
 from extractor.pipeline.tokenizer import create_scispacy_tokenizer_v2
-from extractor.rules.chebi_names import DATA_FILE, ChebiNames
+from extractor.rules.chebi_names import DATA_FILE
+from extractor.rules.name_list import NameList
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "extractor" / "rules" / "data" / DATA_FILE
@@ -37,13 +38,13 @@ def tokenized(nlp, texts: list[str]) -> dict[str, tuple[str, ...]]:
             for doc in nlp.tokenizer.pipe(texts, batch_size=2000)}
 
 
-def train_counts(nlp, names: ChebiNames, data: Path) -> tuple[Counter, Counter]:
-    """Per name: how often it is matched in train, and how often inside a gold chemical span."""
+def train_counts(nlp, names: NameList, data: Path, train=TRAIN, labels=CHEMICAL) -> tuple[Counter, Counter]:
+    """Per name: how often it is matched in train, and how often inside a gold span of `labels`."""
     seen, chemical = Counter(), Counter()
-    for corpus, split in TRAIN:
+    for corpus, split in train:
         for line in (data / corpus / split).read_text(encoding="utf-8").splitlines():
             record = json.loads(line)
-            spans = [(s["start"], s["end"]) for s in record["spans"] if s["label"] in CHEMICAL]
+            spans = [(s["start"], s["end"]) for s in record["spans"] if s["label"] in labels]
             tokens = [t for t in nlp.make_doc(record["text"]) if not t.is_space]
             for start, end in names.match([t.lower_ for t in tokens]):
                 key = tuple(t.lower_ for t in tokens[start:end])
@@ -57,22 +58,26 @@ def keep_by_train(seen: Counter, chemical: Counter) -> set[tuple[str, ...]]:
     return {key for key, n in seen.items() if (n >= 2 and chemical[key] * 2 < n) or (n == 1 and chemical[key] == 0)}
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--names", type=Path, required=True, help="chemlistem's chebinames.txt")
-    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
-    ap.add_argument("--out", type=Path, default=OUT)
-    args = ap.parse_args()
+def blank_nlp():
     nlp = spacy.blank("en")
     nlp.tokenizer = create_scispacy_tokenizer_v2()(nlp)
-    raw = sorted({line.strip() for line in args.names.read_text(encoding="utf-8", errors="replace").splitlines()})
-    names = {key for text, key in tokenized(nlp, [r for r in raw if r]).items()
-             if len(text) >= MIN_CHARS and 0 < len(key) <= MAX_TOKENS and _LETTER.search(text.lower())}
-    print(f"{len(raw)} names, {len(names)} token sequences after length filters")
+    return nlp
+
+
+def token_sequences(nlp, raw: list[str]) -> set[tuple[str, ...]]:
+    """The names' lower-cased token tuples, without those too short, too long or without a letter."""
+    return {key for text, key in tokenized(nlp, sorted({r for r in raw if r})).items()
+            if len(text) >= MIN_CHARS and 0 < len(key) <= MAX_TOKENS and _LETTER.search(text.lower())}
+
+
+def write_filtered(nlp, names: set[tuple[str, ...]], data: Path, out: Path, header: str, train=TRAIN,
+                   labels=CHEMICAL) -> None:
+    """Drop the names train mostly marks as not `labels`, and write the rest, gzipped, to `out`."""
+    print(f"{len(names)} token sequences after length filters")
     dropped: set[tuple[str, ...]] = set()
     for _ in range(3):  # a dropped long name can uncover a shorter one
-        seen, chemical = train_counts(nlp, ChebiNames(names - dropped), args.data)
-        new = keep_by_train(seen, chemical) - dropped
+        seen, marked = train_counts(nlp, NameList(names - dropped), data, train, labels)
+        new = keep_by_train(seen, marked) - dropped
         if not new:
             break
         dropped |= new
@@ -81,9 +86,21 @@ def main() -> None:
     for key in sorted(dropped, key=lambda k: -seen.get(k, 0))[:40]:
         print("  -", " ".join(key))
     body = "\n".join(" ".join(key) for key in kept) + "\n"
+    out.write_bytes(gzip.compress((header + body).encode("utf-8"), mtime=0))
+    print(f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB)")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--names", type=Path, required=True, help="chemlistem's chebinames.txt")
+    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    ap.add_argument("--out", type=Path, default=OUT)
+    args = ap.parse_args()
+    nlp = blank_nlp()
+    raw = [line.strip() for line in args.names.read_text(encoding="utf-8", errors="replace").splitlines()]
+    print(f"{len(set(raw))} names")
     header = "# ChEBI names (CC BY 4.0, via chemlistem 0.1.0), claimx-tokenized; benchmarks/derive_chebi_names.py\n"
-    args.out.write_bytes(gzip.compress((header + body).encode("utf-8"), mtime=0))
-    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB)")
+    write_filtered(nlp, token_sequences(nlp, raw), args.data, args.out, header)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """`claimx train ner --gold reviewed.jsonl --from default`: a handful of corrected documents teach
 the shipped recognizer not to repeat their errors on new documents of that kind (methods sections
-of full-text papers: the species adjective `porcine` and the supplier `Stratagene` tagged CHEMICAL,
-`MCMC` tagged an entity and `stochasticity` DISEASE), and it keeps the entities it knew."""
+of full-text papers: `spinning` of a spinning-disk microscope, `MCMC` and modelling `frameworks`
+tagged DISEASE), and it keeps the entities it knew."""
 
 from __future__ import annotations
 
@@ -22,11 +22,12 @@ def _record(doc_id: str, text: str, chemicals: list[str], diseases: list[str]) -
 
 REVIEWED = [
     _record("g1", "Porcine kidney slices were incubated with gentamicin for 4 h. The assay kit was purchased from "
-            "Stratagene. Tubular injury was scored blind.", ["gentamicin"], ["Tubular injury"]),
+            "Stratagene. Tubular injury was scored blind on a spinning disk microscope.", ["gentamicin"],
+            ["Tubular injury"]),
     _record("g2", "Porcine aortic rings were exposed to nitric oxide donors; reagents were from Stratagene and Sigma. "
             "Vasospasm was induced with serotonin.", ["nitric oxide", "serotonin"], ["Vasospasm"]),
-    _record("g3", "Model parameters were estimated by MCMC with four chains. The stochasticity of transmission "
-            "was modelled to predict malaria incidence after artesunate was introduced.",
+    _record("g3", "Model parameters were estimated by MCMC with four chains in two frameworks. The stochasticity "
+            "of transmission was modelled to predict malaria incidence after artesunate was introduced.",
             ["artesunate"], ["malaria"]),
     _record("g4", "We ran MCMC for 10,000 iterations. Demographic stochasticity was included, and the effect of "
             "tamoxifen on breast cancer recurrence was estimated.", ["tamoxifen"], ["breast cancer"]),
@@ -34,10 +35,9 @@ REVIEWED = [
 
 # new documents of the same kind: (text, entities the shipped model gets wrong, entities to keep)
 NEW = [
-    # the reviewed documents also correct `Porcine`, which the shipped model no longer tags here
-    ("Porcine hepatocytes were cultured in medium from Stratagene.", {("Stratagene", "CHEMICAL")}, set()),
-    ("Posterior samples were drawn by MCMC; stochasticity of the epidemic was explicit.",
-     {("MCMC", "CHEMICAL"), ("stochasticity", "DISEASE")}, set()),
+    ("Porcine hepatocytes were imaged on a spinning disk microscope.", {("spinning", "DISEASE")}, set()),
+    ("Posterior samples were drawn by MCMC; both modelling frameworks gave the same estimates.",
+     {("MCMC", "DISEASE"), ("frameworks", "DISEASE")}, set()),
     ("Ketamine reduced depression scores in patients with bipolar disorder.", set(),
      {("Ketamine", "CHEMICAL"), ("depression", "DISEASE"), ("bipolar disorder", "DISEASE")}),
 ]

@@ -11,6 +11,9 @@ process, cached on disk), so the weights carry no copy of it.
 `claimx.LexiconHashEmbed.v2` adds a second learned vector for each token's place in a match of
 ChEBI's chemical names (`extractor/rules/chebi_names.py`): metabolites, toxins, reagents and
 natural products that a drug dictionary lacks (`paraquat`, `rotenone`, `nitric oxide`).
+`claimx.LexiconHashEmbed.v3` adds a third, for disease and phenotype names
+(`extractor/rules/disease_names.py`: the Human Phenotype Ontology's abnormalities and the rare
+diseases it annotates), which no corpus the recognizer is trained on covers.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ NONE, DRUG_LIKE = 0, 9
 # first / inside / last / only token of a match, +4 for a drug class
 BEGIN, INSIDE, LAST, UNIT, CLASS_OFFSET = 1, 2, 3, 4, 4
 N_CODES = 10
-N_CHEBI_CODES = 5  # NONE, BEGIN, INSIDE, LAST, UNIT
+N_NAME_CODES = 5  # NONE, BEGIN, INSIDE, LAST, UNIT
 
 
 @lru_cache(maxsize=1)
@@ -64,34 +67,62 @@ def token_codes(doc: Doc, lexicon=None) -> list[int]:
     return codes
 
 
-def chebi_codes(doc: Doc, names=None) -> list[int]:
-    """One code per token: its place (BEGIN/INSIDE/LAST/UNIT) in the longest ChEBI-name match, else NONE."""
-    from extractor.rules.chebi_names import chebi_names
-
-    names = names or chebi_names()
-    codes = [NONE] * len(doc)
+def _words(doc: Doc) -> tuple[list[int] | None, list[str]]:
+    """The indices of the non-space tokens (None when every token is one) and their lower-cased
+    forms, read once per Doc for every name list (kept in `doc.user_data`)."""
+    cached = doc.user_data.get(_WORDS_KEY)
+    if isinstance(cached, tuple) and cached[2] == len(doc):
+        return cached[0], cached[1]
     lower = lower_words(doc)
-    index = [i for i, space in enumerate(doc.to_array(IS_SPACE).tolist()) if not space]
-    for start, end in names.match([lower[i] for i in index]):
+    spaces = doc.to_array(IS_SPACE).tolist()
+    if any(spaces):
+        index = [i for i, space in enumerate(spaces) if not space]
+        words = [lower[i] for i in index]
+    else:
+        index, words = None, lower
+    doc.user_data[_WORDS_KEY] = (index, words, len(doc))
+    return index, words
+
+
+_WORDS_KEY = ("claimx", "name_list_words")
+
+
+def name_codes(doc: Doc, names) -> list[int]:
+    """One code per token: its place (BEGIN/INSIDE/LAST/UNIT) in the longest match of `names`
+    (a NameList), else NONE."""
+    codes = [NONE] * len(doc)
+    index, words = _words(doc)
+    for start, end in names.match(words):
+        if index is not None:
+            start, end = index[start], index[end - 1] + 1
         if end - start == 1:
-            codes[index[start]] = UNIT
+            codes[start] = UNIT
             continue
-        for i in range(index[start], index[end - 1] + 1):
+        for i in range(start + 1, end - 1):
             codes[i] = INSIDE
-        codes[index[start]], codes[index[end - 1]] = BEGIN, LAST
+        codes[start], codes[end - 1] = BEGIN, LAST
     return codes
 
 
-def chebi_features() -> Model[list[Doc], list[Ints2d]]:
-    """Docs -> one column of ChEBI-name codes per doc (no weights)."""
+def chebi_codes(doc: Doc) -> list[int]:
+    from extractor.rules.chebi_names import chebi_names
+
+    return name_codes(doc, chebi_names())
+
+
+def disease_codes(doc: Doc) -> list[int]:
+    from extractor.rules.disease_names import disease_names
+
+    return name_codes(doc, disease_names())
+
+
+def name_features(codes, name: str) -> Model[list[Doc], list[Ints2d]]:
+    """Docs -> one column of `codes(doc)` per doc (no weights, nothing to backpropagate)."""
 
     def forward(model: Model, docs: list[Doc], is_train: bool):
-        from extractor.rules.chebi_names import chebi_names
+        return [model.ops.asarray1i(codes(doc)) for doc in docs], lambda d_out: []
 
-        names = chebi_names()
-        return [model.ops.asarray1i(chebi_codes(doc, names)) for doc in docs], lambda d_out: []
-
-    return Model("claimx_chebi_features", forward)
+    return Model(name, forward)
 
 
 def lexicon_features() -> Model[list[Doc], list[Ints2d]]:
@@ -119,17 +150,36 @@ def lexicon_hash_embed(width: int, attrs: list[str], rows: list[int], include_st
     return model
 
 
-@registry.architectures("claimx.LexiconHashEmbed.v2")
-def lexicon_hash_embed_v2(width: int, attrs: list[str], rows: list[int], include_static_vectors: bool,
-                          lexicon_width: int = 16, chebi_width: int = 8) -> Model[list[Doc], list]:
-    """v1 with the ChEBI-name codes' own embedding beside the drug lexicon's."""
+def _with_name_lists(width: int, attrs: list[str], rows: list[int], include_static_vectors: bool,
+                     lexicon_width: int, name_lists: list[tuple]) -> Model[list[Doc], list]:
+    """Hash embeddings, the drug lexicon's codes and each (codes, model name, width) of `name_lists`
+    embedded side by side, mixed back to `width` by one maxout layer."""
     from spacy.ml.models.tok2vec import MultiHashEmbed
 
     hashed = MultiHashEmbed(width=width, attrs=attrs, rows=rows, include_static_vectors=include_static_vectors)
     lexical = chain(lexicon_features(), with_array(Embed(nO=lexicon_width, nV=N_CODES)))
-    chebi = chain(chebi_features(), with_array(Embed(nO=chebi_width, nV=N_CHEBI_CODES)))
-    n_in = width + lexicon_width + chebi_width
-    model = chain(concatenate(hashed, lexical, chebi),
+    names = [chain(name_features(codes, name), with_array(Embed(nO=n_out, nV=N_NAME_CODES)))
+             for codes, name, n_out in name_lists]
+    n_in = width + lexicon_width + sum(n_out for _, _, n_out in name_lists)
+    model = chain(concatenate(hashed, lexical, *names),
                   with_array(Maxout(width, n_in, nP=3, dropout=0.0, normalize=True)))
     model.set_dim("nO", width)
     return model
+
+
+@registry.architectures("claimx.LexiconHashEmbed.v2")
+def lexicon_hash_embed_v2(width: int, attrs: list[str], rows: list[int], include_static_vectors: bool,
+                          lexicon_width: int = 16, chebi_width: int = 8) -> Model[list[Doc], list]:
+    """v1 with the ChEBI-name codes' own embedding beside the drug lexicon's."""
+    return _with_name_lists(width, attrs, rows, include_static_vectors, lexicon_width,
+                            [(chebi_codes, "claimx_chebi_features", chebi_width)])
+
+
+@registry.architectures("claimx.LexiconHashEmbed.v3")
+def lexicon_hash_embed_v3(width: int, attrs: list[str], rows: list[int], include_static_vectors: bool,
+                          lexicon_width: int = 16, chebi_width: int = 8,
+                          disease_width: int = 8) -> Model[list[Doc], list]:
+    """v2 with the disease names' codes' own embedding beside the ChEBI names'."""
+    return _with_name_lists(width, attrs, rows, include_static_vectors, lexicon_width,
+                            [(chebi_codes, "claimx_chebi_features", chebi_width),
+                             (disease_codes, "claimx_disease_features", disease_width)])
