@@ -1,7 +1,7 @@
 """`claimx train ner --gold reviewed.jsonl --from default`: a handful of corrected documents teach
 the shipped recognizer not to repeat their errors on new documents of that kind (methods sections
-of full-text papers: `spinning` of a spinning-disk microscope, `MCMC` and modelling `frameworks`
-tagged DISEASE), and it keeps the entities it knew."""
+of full-text papers: `spinning` of a spinning-disk microscope, `MCMC` and `stochasticity` tagged
+DISEASE), and it keeps the entities it knew."""
 
 from __future__ import annotations
 
@@ -36,8 +36,8 @@ REVIEWED = [
 # new documents of the same kind: (text, entities the shipped model gets wrong, entities to keep)
 NEW = [
     ("Porcine hepatocytes were imaged on a spinning disk microscope.", {("spinning", "DISEASE")}, set()),
-    ("Posterior samples were drawn by MCMC; both modelling frameworks gave the same estimates.",
-     {("MCMC", "DISEASE"), ("frameworks", "DISEASE")}, set()),
+    ("Posterior samples were drawn by MCMC; demographic stochasticity was included.",
+     {("MCMC", "DISEASE"), ("stochasticity", "DISEASE")}, set()),
     ("Ketamine reduced depression scores in patients with bipolar disorder.", set(),
      {("Ketamine", "CHEMICAL"), ("depression", "DISEASE"), ("bipolar disorder", "DISEASE")}),
 ]

@@ -12,8 +12,8 @@ process, cached on disk), so the weights carry no copy of it.
 ChEBI's chemical names (`extractor/rules/chebi_names.py`): metabolites, toxins, reagents and
 natural products that a drug dictionary lacks (`paraquat`, `rotenone`, `nitric oxide`).
 `claimx.LexiconHashEmbed.v3` adds a third, for disease and phenotype names
-(`extractor/rules/disease_names.py`: the Human Phenotype Ontology's abnormalities and the rare
-diseases it annotates), which no corpus the recognizer is trained on covers.
+(`extractor/rules/disease_names.py`: the Human Phenotype Ontology's abnormalities, the rare
+diseases it annotates, and the Disease Ontology's diseases), which no corpus the recognizer is trained on covers.
 """
 
 from __future__ import annotations

