@@ -391,6 +391,16 @@ ASSESS_CASES = [
      "decrease", None),
     # `not only` negates nothing
     ("The method not only prevents tooth loss in anxious children but is also cheap.", "finding", "decrease", None),
+    # what practitioners might consider doing is a call for it, with or without `we suggest`
+    ("Moving forward, we suggest researchers and practitioners might consider web-based programs as part of care.",
+     "recommendation", "unknown", None),
+    ("Clinicians may consider lower starting doses in older patients.", "recommendation", "unknown", None),
+    # a significance speculated about is not stated; one stated beside it still is
+    # (typed alone: in a document the `which may` clause's hedge is elsewhere, and the first is a finding)
+    ("Our results indicate that remission allows patients to work, which may have a significant impact on income.",
+     "hypothesis", None, None),
+    ("The difference could be significant in a larger sample.", "hypothesis", None, None),
+    ("Pain fell significantly, which may have a significant impact on recovery.", "hypothesis", "decrease", True),
     pytest.param("Treated patients needed half as much rescue morphine.", "finding", "decrease", None,
                  marks=pytest.mark.xfail(reason="`half as much` is not a cue yet")),
 ]

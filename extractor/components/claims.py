@@ -65,6 +65,8 @@ class ClaimRules:
     aim: re.Pattern | None = None  # `we aimed to`: background whatever change words it names
     novelty_or_aim: re.Pattern | None = None  # for states_claim: one search for either
     explanation: re.Pattern | None = None  # `one possible explanation might be that`: a hypothesis with no direction
+    # `which may have a significant impact`: a speculated significance, not a stated one
+    speculative_significance: re.Pattern | None = None
     back_matter: re.Pattern | None = None  # a heading line of a section after the conclusions (`Competing interests`)
     # for states_claim: one search for any of significant, not_significant, recommendation, no_change,
     # increase, decrease (a sentence with a p-value); the same or a hypothesis (one without)
@@ -139,6 +141,8 @@ def rules_from_data(files: dict) -> ClaimRules:
         novelty=_compile(data["novelty"], "novelty") if data.get("novelty") else None,
         aim=_compile(data["aim"], "aim") if data.get("aim") else None,
         explanation=_compile(data["explanation"], "explanation") if data.get("explanation") else None,
+        speculative_significance=_compile(data["speculative_significance"], "speculative_significance")
+        if data.get("speculative_significance") else None,
         novelty_or_aim=_either([_parts(data.get(k, []), False) for k in ("novelty", "aim")])
         if data.get("novelty") or data.get("aim") else None,
         back_matter=_heading_line(data["back_matter"], "back_matter") if data.get("back_matter") else None,
@@ -221,9 +225,20 @@ def significance(text: str, rules: ClaimRules, stated: list[tuple[str, float]] |
             above = True
     if rules.not_significant.search(text) or (above and not below):
         return False
-    if below or rules.significant.search(text):
+    if below or _stated_significance(text, rules):
         return True
     return None
+
+
+def _stated_significance(text: str, rules: ClaimRules) -> bool:
+    """A significance word outside a speculation (`may have a significant impact` states none)."""
+    if rules.significant.search(text) is None:
+        return False
+    speculated = [m.span() for m in rules.speculative_significance.finditer(text)] \
+        if rules.speculative_significance is not None else []
+    if not speculated:
+        return True
+    return any(not any(a <= m.start() < b for a, b in speculated) for m in rules.significant.finditer(text))
 
 
 @dataclass(frozen=True)

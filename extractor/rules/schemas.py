@@ -376,6 +376,7 @@ class ClaimsFile(Schema):
     no_change: Patterns
     not_significant: Patterns
     significant: Patterns
+    speculative_significance: Patterns = []  # `may have a significant impact`: a significance word that states none
     increase: Patterns
     decrease: Patterns
     flip: Patterns
