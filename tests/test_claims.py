@@ -401,6 +401,16 @@ ASSESS_CASES = [
      "hypothesis", None, None),
     ("The difference could be significant in a larger sample.", "hypothesis", None, None),
     ("Pain fell significantly, which may have a significant impact on recovery.", "hypothesis", "decrease", True),
+    # failing to reach significance states non-significance; not having an effect states no change
+    ("The improvement with amantadine failed to reach statistical significance.", "finding", "no_change", False),
+    ("The gel did not achieve statistical significance for pain.", "finding", "no_change", False),
+    ("It can be concluded that clothing does not have a clinically important effect on blood pressure.",
+     "finding", "no_change", None),
+    # a study unique in what it investigates names a topic; data the first to support an effect, a result
+    ("Our study is unique in that it investigates for the first time the contribution of IGF-1 to the "
+     "vasodilation observed after an increase in GH.", "background", "unknown", None),
+    ("Our data are the first to support an off-target effect of DPP4 inhibition on GH secretion.", "finding",
+     "unknown", None),
     pytest.param("Treated patients needed half as much rescue morphine.", "finding", "decrease", None,
                  marks=pytest.mark.xfail(reason="`half as much` is not a cue yet")),
 ]
