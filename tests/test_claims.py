@@ -411,6 +411,12 @@ ASSESS_CASES = [
      "vasodilation observed after an increase in GH.", "background", "unknown", None),
     ("Our data are the first to support an off-target effect of DPP4 inhibition on GH secretion.", "finding",
      "unknown", None),
+    # what matters less or more (importance, relevance) is no change; what is less likely still is
+    ("Our findings suggest that maternal vitamin D levels may be less important than infant levels for outcomes.",
+     "hypothesis", "unknown", None),
+    ("The present results suggest that differences in protein composition are of less relevance at high doses.",
+     "finding", "unknown", None),
+    ("Patients given the drug were less likely to relapse.", "finding", "decrease", None),
     pytest.param("Treated patients needed half as much rescue morphine.", "finding", "decrease", None,
                  marks=pytest.mark.xfail(reason="`half as much` is not a cue yet")),
 ]
