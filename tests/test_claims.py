@@ -417,6 +417,16 @@ ASSESS_CASES = [
     ("The present results suggest that differences in protein composition are of less relevance at high doses.",
      "finding", "unknown", None),
     ("Patients given the drug were less likely to relapse.", "finding", "decrease", None),
+    # a significance denied to a side effect after `without` is not the main result's
+    ("Pain control is better attained through SNB than LIA, without any significant differences in complications.",
+     "finding", "increase", None),
+    ("Pain fell without significantly increasing nausea.", "finding", "decrease", None),
+    ("Pain fell significantly without significantly increasing nausea.", "finding", "decrease", True),
+    # an epistemic `should be expected` calls for nothing; a purpose after `necessary to` is no change
+    ("This finding might be the best guide to the mortality reduction that should be expected in the future.",
+     "hypothesis", None, None),
+    ("Thus feedings of an energy source might be desirable and necessary to enhance the nutrient intake of infants.",
+     "hypothesis", "unknown", None),
     pytest.param("Treated patients needed half as much rescue morphine.", "finding", "decrease", None,
                  marks=pytest.mark.xfail(reason="`half as much` is not a cue yet")),
 ]
