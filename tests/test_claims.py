@@ -711,12 +711,18 @@ def test_never_claim_leaves_claims_alone(text):
      "background"),
     ("As in other cohorts [3], men were more prevalent than women (75% vs. 25%, p < 0.001).", "finding"),
     ("Pain scores were significantly lower with ketamine than with placebo.", "finding"),
+    # markers after a clause that reads the result back the reading; before it, the result
+    ("Although effective for symptoms, training did not affect the ANS, indicating the involvement of other "
+     "mechanisms, such as serotonin and endorphins [33]–[36].", "finding"),
+    ("Exercise did not affect heart rate variability, as previously reported [12].", "finding"),
+    ("Strength training did not affect heart rate variability [12], suggesting that other mechanisms are involved.",
+     "background"),
 ], ids=["et-al", "cited", "previous-studies", "et-al-hedged", "we-speculate-et-al", "other-authors",
         "body-of-evidence", "experimental-data", "several-trials", "the-literature", "autopsy-studies",
         "well-documented",
         "cited-hypothesis-stays", "our-previous-study", "previously-with-p", "previously-shown-hedged",
         "we-found-cited", "these-results-cited", "here-we-show", "studies-mentioned-above", "recent-survey-data",
-        "p-value-cited", "own"])
+        "p-value-cited", "own", "markers-back-the-reading", "as-previously-reported", "marker-on-the-result"])
 def test_another_studys_result_is_background(nlp, sentence, claim_type):
     doc = nlp("Discussion\n\n" + sentence)
     assert [c._.claim_type for c in doc.spans["claims"] if c.text == sentence] == [claim_type]

@@ -707,7 +707,15 @@ def other_study(text: str, sent: Span, rules: ClaimRules, cited: Sequence[int]) 
     if rules.other_study is not None and rules.other_study.search(text.lower()):
         return True
     k = bisect_left(cited, sent.start)
-    return k < len(cited) and cited[k] < sent.end
+    if not (k < len(cited) and cited[k] < sent.end):
+        return False
+    reading = _INTERPRETATION.search(text)  # `X did not affect Y, indicating that Z is involved [33]`: the
+    return reading is None or sent.doc[cited[k]].idx - sent.start_char < reading.start()  # markers back Z
+
+
+# a clause that reads the result: citation markers after it back the reading, not the result
+_INTERPRETATION = re.compile(r", (?:suggesting|indicating|implying|pointing to|in line with|consistent with|"
+                             r"as (?:previously |also )?(?:reported|shown|described|suggested|observed))\b")
 
 
 _SUBJECT_REACH = 30  # characters from the start of the main clause within which another study is its subject
