@@ -427,6 +427,10 @@ ASSESS_CASES = [
      "hypothesis", None, None),
     ("Thus feedings of an energy source might be desirable and necessary to enhance the nutrient intake of infants.",
      "hypothesis", "unknown", None),
+    # a significant proportion or number is a size, not a test
+    ("These findings demonstrate that a significant proportion of women will experience complications.",
+     "finding", "unknown", None),
+    ("Pain was significantly reduced in a large proportion of patients.", "finding", "decrease", True),
     pytest.param("Treated patients needed half as much rescue morphine.", "finding", "decrease", None,
                  marks=pytest.mark.xfail(reason="`half as much` is not a cue yet")),
 ]
@@ -717,12 +721,16 @@ def test_never_claim_leaves_claims_alone(text):
     ("Exercise did not affect heart rate variability, as previously reported [12].", "finding"),
     ("Strength training did not affect heart rate variability [12], suggesting that other mechanisms are involved.",
      "background"),
+    # other studies named several words before their verb, their markers at the end
+    ("However, recent studies using the same chemotherapy regimen have demonstrated inconsistent benefits, "
+     "suggesting that the choice of regimen may not be a key factor [10,16].", "background"),
 ], ids=["et-al", "cited", "previous-studies", "et-al-hedged", "we-speculate-et-al", "other-authors",
         "body-of-evidence", "experimental-data", "several-trials", "the-literature", "autopsy-studies",
         "well-documented",
         "cited-hypothesis-stays", "our-previous-study", "previously-with-p", "previously-shown-hedged",
         "we-found-cited", "these-results-cited", "here-we-show", "studies-mentioned-above", "recent-survey-data",
-        "p-value-cited", "own", "markers-back-the-reading", "as-previously-reported", "marker-on-the-result"])
+        "p-value-cited", "own", "markers-back-the-reading", "as-previously-reported", "marker-on-the-result",
+        "recent-studies-far-from-their-verb"])
 def test_another_studys_result_is_background(nlp, sentence, claim_type):
     doc = nlp("Discussion\n\n" + sentence)
     assert [c._.claim_type for c in doc.spans["claims"] if c.text == sentence] == [claim_type]
