@@ -791,11 +791,15 @@ def test_a_negated_change_is_no_change(nlp, sentence, direction):
     # a long prepositional opener and a parenthesis keep the hedge with the main verb
     ("In this small ex vivo study, thick layers of the varnish (VX40) would appear to delay leakage.",
      "hypothesis", True),
+    # a first main clause that states an effect is a finding, whatever the hedged one joined by `and` says
+    ("In summary, combined therapy has sensitivity improving effects on advanced tumors, and may increase the "
+     "response rate.", "finding", False),
+    ("These results are preliminary, and the drug could act through other pathways.", "hypothesis", True),
 ], ids=["while-gerund", "further-study", "hyphenated-opener", "remains-to-be-investigated", "when-lead",
         "compared-with-lead", "as-well-as-insertion", "but-lead-phrase", "because-lead-with-and",
         "but-clause-with-verb", "suggest-that-with-which-may", "suggests-that-may",
         "effect-before-which-may", "especially-insertion", "modal-is-no-opener",
-        "prepositional-opener-and-parenthesis"])
+        "prepositional-opener-and-parenthesis", "effect-before-and-may", "no-effect-before-and-could"])
 def test_claim_type_and_hedge_in_context(nlp, sentence, claim_type, hedged):
     doc = nlp("Discussion\n\n" + sentence)
     assert [(c._.claim_type, c._.hedged) for c in doc.spans["claims"] if c.text.startswith(sentence[:20])] == [
