@@ -659,9 +659,8 @@ def hedged_elsewhere(found: Assessment, text: str, rules: ClaimRules, offset: in
     if covering:  # `These results suggest that X, which may Y`: the `which` clause's hedge is elsewhere
         holding = [(start, end) for start, end in holding if start > main]
     hedged_anchors = [a for a, b in anchors if any(a < end and start < b for start, end in hedges)]
-    free_anchors = [a for a, b in anchors if not any(a < end and start < b for start, end in hedges)]
-    if hedged_anchors and not any(a < min(hedged_anchors) and not any(start <= a < end for start, end in hedges)
-                                  for a, _ in anchors):
+    free_anchors = [a for a, _ in anchors if not any(start <= a < end for start, end in hedges)]
+    if hedged_anchors and not any(a < min(hedged_anchors) for a in free_anchors):
         return False  # the hedged clause carries the effect (`X, which may reduce Y`), unless the main clause
         # states one before it (`We show that X increased Y, factors which may be associated with Z`)
     if any(_coordinated(text, start - offset) and not any(a < start for a in free_anchors) for start, _ in holding):

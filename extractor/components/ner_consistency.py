@@ -160,8 +160,9 @@ class NerConsistency(BatchPipe):
             ents = doc.ents
         if ents:
             consistent = consistent_entities(doc, self.labels, ents=ents)
-            if len(consistent) != len(ents) or any(a.label != b.label for a, b in zip(consistent, ents)):
-                doc.ents = consistent
+            if len(consistent) != len(ents) or any((a.start, a.end, a.label) != (b.start, b.end, b.label)
+                                                   for a, b in zip(consistent, ents)):
+                doc.ents = consistent  # grown, shrunk, or relabelled
         return doc
 
 
