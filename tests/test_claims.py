@@ -431,6 +431,10 @@ ASSESS_CASES = [
     ("These findings demonstrate that a significant proportion of women will experience complications.",
      "finding", "unknown", None),
     ("Pain was significantly reduced in a large proportion of patients.", "finding", "decrease", True),
+    # results like other studies' compare no arms; arms alike state no change
+    ("Our results are considered comparable to other biosimilar RA studies.", "finding", "unknown", None),
+    ("The incidence was similar to that reported in previous studies.", "background", "unknown", None),
+    ("Pain scores were similar to those of the placebo group.", "finding", "no_change", None),
     pytest.param("Treated patients needed half as much rescue morphine.", "finding", "decrease", None,
                  marks=pytest.mark.xfail(reason="`half as much` is not a cue yet")),
 ]
