@@ -435,6 +435,14 @@ ASSESS_CASES = [
     ("Our results are considered comparable to other biosimilar RA studies.", "finding", "unknown", None),
     ("The incidence was similar to that reported in previous studies.", "background", "unknown", None),
     ("Pain scores were similar to those of the placebo group.", "finding", "no_change", None),
+    # a paper that appears original is what the paper is; what we can infer is a result
+    ("To the best of our knowledge, this paper also appears to be original in terms of participants.",
+     "background", "unknown", None),
+    ("Therefore, we can infer that the cTnI differences between the groups reflected release of cTnI.", "finding",
+     None, None),
+    # an explanation with a word or two before its verb has no direction
+    ("Thus, better performance of the elderly might in part be attributed to more patients with DM in this group.",
+     "hypothesis", "unknown", None),
     pytest.param("Treated patients needed half as much rescue morphine.", "finding", "decrease", None,
                  marks=pytest.mark.xfail(reason="`half as much` is not a cue yet")),
 ]
@@ -723,6 +731,9 @@ def test_never_claim_leaves_claims_alone(text):
     ("Although effective for symptoms, training did not affect the ANS, indicating the involvement of other "
      "mechanisms, such as serotonin and endorphins [33]–[36].", "finding"),
     ("Exercise did not affect heart rate variability, as previously reported [12].", "finding"),
+    # the authors' other study
+    ("In another study we found dose-dependent relationships between UFP exposure and DNA damage, although indoor "
+     "sources contributed significantly to the damage levels (Vinzents et al. 2005).", "background"),
     ("Strength training did not affect heart rate variability [12], suggesting that other mechanisms are involved.",
      "background"),
     # other studies named several words before their verb, their markers at the end
@@ -733,8 +744,8 @@ def test_never_claim_leaves_claims_alone(text):
         "well-documented",
         "cited-hypothesis-stays", "our-previous-study", "previously-with-p", "previously-shown-hedged",
         "we-found-cited", "these-results-cited", "here-we-show", "studies-mentioned-above", "recent-survey-data",
-        "p-value-cited", "own", "markers-back-the-reading", "as-previously-reported", "marker-on-the-result",
-        "recent-studies-far-from-their-verb"])
+        "p-value-cited", "own", "markers-back-the-reading", "as-previously-reported", "another-study-of-ours",
+        "marker-on-the-result", "recent-studies-far-from-their-verb"])
 def test_another_studys_result_is_background(nlp, sentence, claim_type):
     doc = nlp("Discussion\n\n" + sentence)
     assert [c._.claim_type for c in doc.spans["claims"] if c.text == sentence] == [claim_type]
