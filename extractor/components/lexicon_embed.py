@@ -27,6 +27,8 @@ from thinc.api import Embed, Maxout, Model, chain, concatenate, with_array
 from thinc.types import Ints2d
 
 from extractor.pipeline.doctext import doc_text, lower_words, token_offsets
+from extractor.rules.chebi_names import chebi_names
+from extractor.rules.disease_names import disease_names
 
 NONE, DRUG_LIKE = 0, 9
 # first / inside / last / only token of a match, +4 for a drug class
@@ -105,14 +107,10 @@ def name_codes(doc: Doc, names) -> list[int]:
 
 
 def chebi_codes(doc: Doc) -> list[int]:
-    from extractor.rules.chebi_names import chebi_names
-
     return name_codes(doc, chebi_names())
 
 
 def disease_codes(doc: Doc) -> list[int]:
-    from extractor.rules.disease_names import disease_names
-
     return name_codes(doc, disease_names())
 
 
